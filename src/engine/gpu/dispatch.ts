@@ -1,0 +1,116 @@
+// Recorded kernel launches. Kernel wrappers build Dispatches once (pipeline, bind group, grid), and the
+// model encodes them in order; per-step values live in uniform buffers the dispatches already reference.
+import type { GpuContext } from './device';
+
+export interface Dispatch {
+  readonly label: string;
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroup: GPUBindGroup;
+  readonly workgroups: readonly [number, number, number];
+}
+
+/** Encodes dispatches into one compute pass. */
+export function encodeDispatches(encoder: GPUCommandEncoder, dispatches: readonly Dispatch[], label = 'compute'): void {
+  const pass = encoder.beginComputePass({ label });
+  for (const d of dispatches) {
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+  }
+  pass.end();
+}
+
+/** Encodes and submits dispatches in one command buffer. */
+export function runDispatches(ctx: GpuContext, dispatches: readonly Dispatch[], label = 'compute'): void {
+  const enc = ctx.device.createCommandEncoder({ label });
+  encodeDispatches(enc, dispatches, label);
+  ctx.device.queue.submit([enc.finish()]);
+}
+
+/**
+ * Lays `count` workgroups out on x (and y when x would pass the per-dimension limit, e.g. the
+ * 152064-row lm_head). Shaders recover the linear id as `wid.x + wid.y * num_workgroups.x` and must
+ * return when it is >= count, because x * y may exceed count.
+ */
+export function linearGrid(count: number, maxPerDim: number): [number, number, number] {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`linearGrid: workgroup count ${count} must be a positive integer`);
+  if (count <= maxPerDim) return [count, 1, 1];
+  const y = Math.ceil(count / maxPerDim);
+  if (y > maxPerDim) throw new Error(`linearGrid: ${count} workgroups exceed ${maxPerDim}² per dispatch`);
+  return [Math.ceil(count / y), y, 1];
+}
+
+export interface BufferBinding {
+  buffer: GPUBuffer;
+  offset?: number;
+  size?: number;
+}
+
+/** Bind group for group 0 with bindings numbered in array order; labels follow the dispatch. */
+export function bindGroup(ctx: GpuContext, pipeline: GPUComputePipeline, label: string, resources: readonly (GPUBuffer | BufferBinding)[]): GPUBindGroup {
+  return ctx.device.createBindGroup({
+    label,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: resources.map((r, binding) => ({
+      binding,
+      resource: "buffer" in r ? { buffer: r.buffer, offset: r.offset ?? 0, size: r.size } : { buffer: r },
+    })),
+  });
+}
+
+/**
+ * A small uniform buffer of u32/f32 fields, written once at build time or per step via `write`.
+ * Layout is a flat array of 4-byte scalars matching a WGSL struct of u32/i32/f32 members.
+ */
+export class Uniforms {
+  readonly buffer: GPUBuffer;
+  private readonly data: ArrayBuffer;
+  private readonly u32: Uint32Array;
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
+
+  constructor(
+    private readonly ctx: GpuContext,
+    label: string,
+    readonly fields: readonly string[],
+  ) {
+    const bytes = Math.max(16, Math.ceil((fields.length * 4) / 16) * 16);
+    this.data = new ArrayBuffer(bytes);
+    this.u32 = new Uint32Array(this.data);
+    this.f32 = new Float32Array(this.data);
+    this.i32 = new Int32Array(this.data);
+    this.buffer = ctx.device.createBuffer({ label, size: bytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  }
+
+  private index(name: string): number {
+    const i = this.fields.indexOf(name);
+    if (i < 0) throw new Error(`${this.buffer.label}: no uniform field "${name}"`);
+    return i;
+  }
+
+  setU32(name: string, v: number): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${this.buffer.label}.${name}: ${v} is not a u32`);
+    this.u32[this.index(name)] = v;
+    return this;
+  }
+
+  setI32(name: string, v: number): this {
+    this.i32[this.index(name)] = v;
+    return this;
+  }
+
+  setF32(name: string, v: number): this {
+    this.f32[this.index(name)] = v;
+    return this;
+  }
+
+  /** Queues the current values (ordered before any later submit on the same queue). */
+  write(): this {
+    this.ctx.device.queue.writeBuffer(this.buffer, 0, this.data);
+    return this;
+  }
+
+  destroy(): void {
+    this.buffer.destroy();
+  }
+}
