@@ -1,0 +1,151 @@
+// Messages between the main thread (engine-client) and the engine worker. Every request carries a request
+// id (`rid`); every event answers one. Large payloads (frames, attention rows) travel as transferables.
+
+export type ModelSource =
+  /** A Hugging Face-layout folder reachable over HTTP, e.g. https://huggingface.co/MBZUAI/Video-R2/resolve/main/ */
+  | { kind: 'url'; id: string; baseUrl: string }
+  /** A local folder the user picked or dropped; `path` is the file's path relative to the folder. */
+  | { kind: 'files'; id: string; files: { path: string; file: File }[] };
+
+export type Quantization = 'q4' | 'none';
+
+export interface LoadOptions {
+  quantization: Quantization;
+  /** KV cache storage: f16 halves memory (the 7B default), f32 matches the reference exactly. */
+  kvCache: 'f16' | 'f32';
+  /** Use (and fill) the browser's OPFS cache of the quantized weights. */
+  useCache: boolean;
+}
+
+export interface GpuSummary {
+  adapter: string;
+  shaderF16: boolean;
+  subgroups: boolean;
+  subgroupSize: { min: number; max: number } | null;
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+export interface ModelSummary {
+  id: string;
+  architecture: string;
+  textLayers: number;
+  hidden: number;
+  heads: number;
+  kvHeads: number;
+  vocab: number;
+  visionDepth: number;
+  visionHidden: number;
+  quantization: Quantization;
+  /** Bytes the weights occupy on the GPU. */
+  weightBytes: number;
+  generation: GenerationParams;
+  eosIds: number[];
+}
+
+export interface GenerationParams {
+  maxNewTokens: number;
+  /** false = greedy argmax of the penalised logits. */
+  doSample: boolean;
+  temperature: number;
+  topK: number;
+  topP: number;
+  repetitionPenalty: number;
+  seed: number;
+}
+
+export interface MemoryPlanLine {
+  label: string;
+  bytes: number;
+}
+
+export interface MemoryPlan {
+  lines: MemoryPlanLine[];
+  totalBytes: number;
+  /** The largest single buffer the plan needs, against the adapter's maxBufferSize. */
+  largestBufferBytes: number;
+  fits: boolean;
+  /** What to change when it does not fit, in words. */
+  advice: string | null;
+}
+
+export interface VideoGrid {
+  t: number;
+  h: number;
+  w: number;
+}
+
+export interface PromptParts {
+  system?: string;
+  question: string;
+  suffix: string;
+  preText?: string;
+}
+
+/** Per generated token, from the final layer's decode attention (spec/attention.md). */
+export interface AttentionTap {
+  /** Per query head: attention mass on the video span. */
+  headMass: Float32Array;
+  /** Per frame pair (temporal patch): head-mean mass. */
+  pairMass: Float32Array;
+  /** Head-mean attention over the video positions, in raster order (t, row, col) of the merged grid. */
+  videoRow: Float32Array;
+}
+
+export type PhaseName = 'config' | 'weights' | 'quantize' | 'cache' | 'compile' | 'video' | 'vision' | 'prefill';
+
+export type EngineRequest =
+  | { type: 'init'; rid: number }
+  | { type: 'load'; rid: number; source: ModelSource; options: LoadOptions }
+  | { type: 'plan'; rid: number; videoTokens: number; frames: number; height: number; width: number; maxNewTokens: number }
+  | { type: 'video-begin'; rid: number; videoId: string; frames: number; height: number; width: number; secondPerGridTs: number }
+  | { type: 'video-frame'; rid: number; videoId: string; index: number; width: number; height: number; rgba: ArrayBuffer }
+  | { type: 'video-end'; rid: number; videoId: string }
+  | { type: 'generate'; rid: number; videoId: string; prompt: PromptParts; params: GenerationParams; attention: boolean }
+  | { type: 'cancel'; rid: number; target: number }
+  | { type: 'unload'; rid: number };
+
+export type EngineEvent =
+  | { type: 'ready'; rid: number; gpu: GpuSummary }
+  | { type: 'progress'; rid: number; phase: PhaseName; done: number; total: number; detail?: string }
+  | { type: 'loaded'; rid: number; model: ModelSummary; fromCache: boolean }
+  | { type: 'plan'; rid: number; plan: MemoryPlan }
+  | { type: 'frame-preview'; rid: number; videoId: string; index: number; width: number; height: number; rgba: ArrayBuffer }
+  | { type: 'video-ready'; rid: number; videoId: string; grid: VideoGrid; videoTokens: number }
+  | { type: 'prompt'; rid: number; promptTokens: number; videoSpan: [number, number]; text: string }
+  | { type: 'token'; rid: number; step: number; id: number; text: string; ms: number; attention?: AttentionTap }
+  | { type: 'done'; rid: number; reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }
+  | { type: 'ok'; rid: number }
+  | { type: 'error'; rid: number; code: EngineErrorCode; message: string };
+
+export interface RunStats {
+  promptTokens: number;
+  generatedTokens: number;
+  visionMs: number;
+  prefillMs: number;
+  decodeMs: number;
+}
+
+export type EngineErrorCode =
+  | 'no-webgpu'
+  | 'gpu-lost'
+  | 'out-of-memory'
+  | 'bad-model'
+  | 'network'
+  | 'not-loaded'
+  | 'bad-video'
+  | 'cancelled'
+  | 'internal';
+
+/** The transferables of a message, so both sides post without copying large buffers. */
+export function transferablesOf(msg: EngineRequest | EngineEvent): Transferable[] {
+  switch (msg.type) {
+    case 'video-frame':
+    case 'frame-preview':
+      return [msg.rgba];
+    case 'token':
+      return msg.attention ? [msg.attention.headMass.buffer, msg.attention.pairMass.buffer, msg.attention.videoRow.buffer] : [];
+    default:
+      return [];
+  }
+}
