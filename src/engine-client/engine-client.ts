@@ -1,0 +1,170 @@
+// The main thread's only door to the engine worker: promises and callbacks over the typed protocol.
+import {
+  transferablesOf,
+  type AttentionTap,
+  type EngineErrorCode,
+  type EngineEvent,
+  type EngineRequest,
+  type GenerationParams,
+  type GpuSummary,
+  type LoadOptions,
+  type MemoryPlan,
+  type ModelSource,
+  type ModelSummary,
+  type PhaseName,
+  type PromptParts,
+  type RunStats,
+  type VideoGrid,
+} from '../protocol/engine';
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export interface Progress {
+  phase: PhaseName;
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+export interface TokenEvent {
+  step: number;
+  id: number;
+  text: string;
+  ms: number;
+  attention?: AttentionTap;
+}
+
+export interface GenerateHandlers {
+  onProgress?: (p: Progress) => void;
+  onPrompt?: (p: { promptTokens: number; videoSpan: [number, number]; text: string }) => void;
+  onToken: (t: TokenEvent) => void;
+}
+
+export interface GenerateResult {
+  reason: 'eos' | 'max-tokens' | 'cancelled';
+  stats: RunStats;
+}
+
+type Pending = {
+  resolve: (ev: EngineEvent) => void;
+  reject: (err: EngineError) => void;
+  /** Intermediate events (progress, tokens) for this request. */
+  onEvent?: (ev: EngineEvent) => void;
+  /** The event type that completes the request. */
+  final: EngineEvent['type'];
+};
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+export class EngineClient {
+  private nextRid = 1;
+  private readonly pending = new Map<number, Pending>();
+  private dead: EngineError | null = null;
+
+  constructor(private readonly worker: Worker) {
+    worker.addEventListener('message', (e: MessageEvent<EngineEvent>) => this.onMessage(e.data));
+    worker.addEventListener('error', (e) => this.fail(new EngineError('internal', `The engine worker crashed: ${e.message || 'unknown error'}`)));
+  }
+
+  static create(): EngineClient {
+    return new EngineClient(new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }));
+  }
+
+  async init(): Promise<GpuSummary> {
+    const ev = await this.request({ type: 'init' }, 'ready');
+    return (ev as Extract<EngineEvent, { type: 'ready' }>).gpu;
+  }
+
+  async load(source: ModelSource, options: LoadOptions, onProgress?: (p: Progress) => void): Promise<{ model: ModelSummary; fromCache: boolean }> {
+    const ev = (await this.request({ type: 'load', source, options }, 'loaded', (e) => {
+      if (e.type === 'progress') onProgress?.(e);
+    })) as Extract<EngineEvent, { type: 'loaded' }>;
+    return { model: ev.model, fromCache: ev.fromCache };
+  }
+
+  async plan(args: { videoTokens: number; frames: number; height: number; width: number; maxNewTokens: number }): Promise<MemoryPlan> {
+    const ev = (await this.request({ type: 'plan', ...args }, 'plan')) as Extract<EngineEvent, { type: 'plan' }>;
+    return ev.plan;
+  }
+
+  /** Starts preprocessing a video of `frames` frames resized to height × width (from smart_resize). */
+  async beginVideo(videoId: string, frames: number, height: number, width: number, secondPerGridTs: number): Promise<void> {
+    await this.request({ type: 'video-begin', videoId, frames, height, width, secondPerGridTs }, 'ok');
+  }
+
+  /** Sends one native-resolution RGBA frame (transferred); resolves with the resized frame the model sees. */
+  async pushFrame(videoId: string, index: number, width: number, height: number, rgba: ArrayBuffer): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
+    const ev = (await this.request({ type: 'video-frame', videoId, index, width, height, rgba }, 'frame-preview')) as Extract<EngineEvent, { type: 'frame-preview' }>;
+    return { width: ev.width, height: ev.height, rgba: ev.rgba };
+  }
+
+  async endVideo(videoId: string): Promise<{ grid: VideoGrid; videoTokens: number }> {
+    const ev = (await this.request({ type: 'video-end', videoId }, 'video-ready')) as Extract<EngineEvent, { type: 'video-ready' }>;
+    return { grid: ev.grid, videoTokens: ev.videoTokens };
+  }
+
+  /** Streams a generation. `cancel()` stops it between decode steps; `done` then resolves with reason 'cancelled'. */
+  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, handlers: GenerateHandlers): { done: Promise<GenerateResult>; cancel: () => void } {
+    const rid = this.nextRid;
+    const done = this.request({ type: 'generate', videoId, prompt, params, attention }, 'done', (e) => {
+      if (e.type === 'progress') handlers.onProgress?.(e);
+      else if (e.type === 'prompt') handlers.onPrompt?.(e);
+      else if (e.type === 'token') handlers.onToken(e);
+    }).then((ev) => {
+      const d = ev as Extract<EngineEvent, { type: 'done' }>;
+      return { reason: d.reason, stats: d.stats };
+    });
+    return { done, cancel: () => this.post({ type: 'cancel', rid: this.nextRid++, target: rid }) };
+  }
+
+  async unload(): Promise<void> {
+    await this.request({ type: 'unload' }, 'ok');
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+    this.fail(new EngineError('internal', 'The engine was shut down.'));
+  }
+
+  private request(msg: DistributiveOmit<EngineRequest, 'rid'>, final: EngineEvent['type'], onEvent?: (ev: EngineEvent) => void): Promise<EngineEvent> {
+    if (this.dead) return Promise.reject(this.dead);
+    const rid = this.nextRid++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(rid, { resolve, reject, onEvent, final });
+      this.post({ ...msg, rid } as EngineRequest);
+    });
+  }
+
+  private post(msg: EngineRequest): void {
+    this.worker.postMessage(msg, transferablesOf(msg));
+  }
+
+  private onMessage(ev: EngineEvent): void {
+    const p = this.pending.get(ev.rid);
+    if (!p) return;
+    if (ev.type === 'error') {
+      this.pending.delete(ev.rid);
+      p.reject(new EngineError(ev.code, ev.message));
+      if (ev.code === 'gpu-lost') this.fail(new EngineError('gpu-lost', ev.message));
+    } else if (ev.type === p.final) {
+      this.pending.delete(ev.rid);
+      p.resolve(ev);
+    } else {
+      p.onEvent?.(ev);
+    }
+  }
+
+  private fail(err: EngineError): void {
+    this.dead = err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
