@@ -1,0 +1,75 @@
+// 2-D vision RoPE in place on the qkv buffer (shaders/rope_vision.wgsl), spec §2.3.
+import type { GpuContext } from '../gpu/device';
+import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import type { GpuTensor } from '../gpu/tensor';
+import { shaderSource } from './shader-source';
+import { expectDtype, expectInt, expectShape } from './checks';
+
+const WG = 64;
+
+export interface RopeVisionConfig {
+  readonly heads: number;
+  readonly headDim: number;
+  /** Rows the dispatch covers (N patches of the largest video). */
+  readonly maxRows: number;
+}
+
+export interface RopeVisionBindings {
+  /** f32 [maxRows, 3·heads·headDim] = [q | k | v], rows in window order; q and k are rotated in place. */
+  readonly qkv: GpuTensor;
+  /** i32 [maxRows, 2]: (hp, wp) patch coordinates of each row, in the same (window) order; see patchCoords. */
+  readonly coords: GpuTensor;
+  /** f32 [headDim/4] from ropeInvFreqTensor(10000, headDim/2). */
+  readonly invFreq: GpuTensor;
+}
+
+export interface RopeVision {
+  readonly dispatch: Dispatch;
+  /** Rows actually present (≤ maxRows); queued for later submits. */
+  setRows(rows: number): void;
+  destroy(): void;
+}
+
+export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig, io: RopeVisionBindings): RopeVision {
+  const { heads: H, headDim: D, maxRows } = cfg;
+  expectInt(label, 'heads', H, 1);
+  expectInt(label, 'maxRows', maxRows, 1);
+  if (!Number.isInteger(D) || D < 4 || D % 4 !== 0) throw new Error(`${label}: headDim ${D} must be a positive multiple of 4`);
+  expectDtype(label, { qkv: io.qkv, invFreq: io.invFreq }, 'f32');
+  expectDtype(label, { coords: io.coords }, 'i32');
+  expectShape(label, 'qkv', io.qkv, [maxRows, 3 * H * D]);
+  expectShape(label, 'coords', io.coords, [maxRows, 2]);
+  expectShape(label, 'invFreq', io.invFreq, [D / 4]);
+  const pipeline = ctx.pipelines.get({ family: 'rope_vision', code: shaderSource('rope_vision.wgsl'), constants: { H, D, WG } });
+  const params = new Uniforms(ctx, `${label}.params`, ['rows']).setU32('rows', maxRows).write();
+  return {
+    dispatch: {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params.buffer]),
+      workgroups: linearGrid(Math.ceil((maxRows * 2 * H * (D / 4)) / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+    setRows(rows) {
+      expectInt(label, 'rows', rows, 1, maxRows);
+      params.setU32('rows', rows).write();
+    },
+    destroy: () => params.destroy(),
+  };
+}
+
+/**
+ * (hp, wp) of each patch row in the processor's order (spec §2.2: rows (t, bh, bw, mh, mw) with 2×2 merge units),
+ * as [T·H·W, 2]. The vision model reorders these rows by window_index exactly like the hidden states.
+ */
+export function patchCoords(t: number, h: number, w: number, merge = 2): Int32Array {
+  if (h % merge !== 0 || w % merge !== 0) throw new Error(`patchCoords: grid ${h}×${w} is not a multiple of the merge size ${merge}`);
+  const out = new Int32Array(t * h * w * 2);
+  const unit = merge * merge;
+  for (let n = 0; n < t * h * w; n++) {
+    const b = Math.floor((n % (h * w)) / unit);
+    const m = n % unit;
+    out[2 * n] = merge * Math.floor(b / (w / merge)) + Math.floor(m / merge);
+    out[2 * n + 1] = merge * (b % (w / merge)) + (m % merge);
+  }
+  return out;
+}
