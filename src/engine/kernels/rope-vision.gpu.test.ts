@@ -5,19 +5,17 @@ import { randomF32, ropeVisionAngles, rotateRows, worstRatio } from '../../test-
 import { runDispatches } from '../gpu/dispatch';
 import { readTensorF32, uploadTensor } from '../gpu/tensor';
 import { ropeInvFreq, ropeInvFreqTensor } from './rope-freq';
-import { patchCoords, ropeVision } from './rope-vision';
+import { ropeVision } from './rope-vision';
 
-describe('patchCoords', () => {
-  it('follows the processor order (t, bh, bw, mh, mw) of spec §2.2', () => {
-    const c = patchCoords(2, 4, 6);
-    // Row 5: b = 1 (bh 0, bw 1), m = 1 (mh 0, mw 1) → (0, 3). Row 24+13: t 1, b 3 (bh 1, bw 0), m 1 → (2, 1).
-    expect([c[10], c[11]]).toEqual([0, 3]);
-    expect([c[74], c[75]]).toEqual([2, 1]);
-    const seen = new Set<string>();
-    for (let n = 0; n < 24; n++) seen.add(`${c[2 * n]},${c[2 * n + 1]}`);
-    expect(seen.size).toBe(24);
-  });
-});
+/** (hp, wp) for every patch of a t×h×w grid (any order works; the test shuffles it). */
+function gridCoords(t: number, h: number, w: number): Int32Array {
+  const out = new Int32Array(t * h * w * 2);
+  for (let n = 0; n < t * h * w; n++) {
+    out[2 * n] = Math.floor((n % (h * w)) / w);
+    out[2 * n + 1] = n % w;
+  }
+  return out;
+}
 
 describe('ropeVision', () => {
   for (const [heads, dim, t, h, w] of [[2, 16, 1, 4, 6], [16, 80, 2, 6, 10]] as const) {
@@ -27,7 +25,7 @@ describe('ropeVision', () => {
       const hidden = heads * dim;
       const qkv = randomF32(dim, n * 3 * hidden, 3);
       // Any row order must work (the model passes window order): shuffle the coordinates.
-      const coords = patchCoords(t, h, w);
+      const coords = gridCoords(t, h, w);
       const rand = seededRandom(5);
       for (let i = n - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));

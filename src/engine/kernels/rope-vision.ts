@@ -57,19 +57,3 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
   };
 }
 
-/**
- * (hp, wp) of each patch row in the processor's order (spec §2.2: rows (t, bh, bw, mh, mw) with 2×2 merge units),
- * as [T·H·W, 2]. The vision model reorders these rows by window_index exactly like the hidden states.
- */
-export function patchCoords(t: number, h: number, w: number, merge = 2): Int32Array {
-  if (h % merge !== 0 || w % merge !== 0) throw new Error(`patchCoords: grid ${h}×${w} is not a multiple of the merge size ${merge}`);
-  const out = new Int32Array(t * h * w * 2);
-  const unit = merge * merge;
-  for (let n = 0; n < t * h * w; n++) {
-    const b = Math.floor((n % (h * w)) / unit);
-    const m = n % unit;
-    out[2 * n] = merge * Math.floor(b / (w / merge)) + Math.floor(m / merge);
-    out[2 * n + 1] = merge * (b % (w / merge)) + (m % merge);
-  }
-  return out;
-}
