@@ -17,7 +17,7 @@ export interface RopeVisionConfig {
 export interface RopeVisionBindings {
   /** f32 [maxRows, 3·heads·headDim] = [q | k | v], rows in window order; q and k are rotated in place. */
   readonly qkv: GpuTensor;
-  /** i32 [maxRows, 2]: (hp, wp) patch coordinates of each row, in the same (window) order; see patchCoords. */
+  /** i32 [maxRows, 2]: (hp, wp) patch coordinates of each row, in the same (window) order; model/qwen2_5_vl/vision-layout.ts `rotaryCoords`. */
   readonly coords: GpuTensor;
   /** f32 [headDim/4] from ropeInvFreqTensor(10000, headDim/2). */
   readonly invFreq: GpuTensor;
