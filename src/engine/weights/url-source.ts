@@ -1,0 +1,206 @@
+// Checkpoint files under a URL base (a Hugging Face `resolve/<revision>/` URL, or the app's own
+// `/models/<name>/`). Large files are read with HTTP Range requests; a dropped connection resumes from the
+// last byte received; 5xx/429/network errors are retried with backoff; a server that ignores Range is a
+// clear error (and its body is cancelled at once, so a 4 GB shard is not downloaded by accident).
+import { HttpError, MissingFileError, RangeNotSupportedError, WeightsError, isAbortError } from './errors';
+import { Semaphore, checkRange, type ReadRangeOptions, type WeightSource } from './source';
+
+export interface UrlSourceOptions {
+  /** Parallel requests at most (default 4). */
+  concurrency?: number;
+  /** Consecutive failed attempts allowed per read before giving up (default 5). */
+  retries?: number;
+  /** First backoff delay; doubles per failed attempt (default 500 ms). */
+  retryDelayMs?: number;
+  /** Extra request headers (e.g. Authorization for a gated Hugging Face repo). */
+  headers?: Record<string, string>;
+  /** Injected for tests; defaults to globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Injected for tests; defaults to setTimeout. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const retryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+/** "bytes 0-99/1234" → {start, end (inclusive), total|null}. */
+export function parseContentRange(v: string | null): { start: number; end: number; total: number | null } | null {
+  const m = v ? /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(v.trim()) : null;
+  if (!m) return null;
+  return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) };
+}
+
+export class UrlSource implements WeightSource {
+  readonly label: string;
+  private readonly base: string;
+  private readonly gate: Semaphore;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly headers: Record<string, string>;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Per file: the validator and size first seen, so a file replaced mid-load is caught. */
+  private readonly seen = new Map<string, { etag: string | null; size: number | null }>();
+
+  constructor(base: string, opts: UrlSourceOptions = {}) {
+    this.base = base.endsWith('/') ? base : `${base}/`;
+    this.label = this.base;
+    this.gate = new Semaphore(opts.concurrency ?? 4);
+    this.retries = opts.retries ?? 5;
+    this.retryDelayMs = opts.retryDelayMs ?? 500;
+    this.headers = opts.headers ?? {};
+    this.fetchFn = opts.fetch ?? ((...a) => globalThis.fetch(...a));
+    this.sleep = opts.sleep ?? defaultSleep;
+  }
+
+  url(path: string): string {
+    return this.base + path.split('/').map(encodeURIComponent).join('/');
+  }
+
+  /** ETag / size seen for a file so far (recorded in the cache manifest as the source revision). */
+  validator(path: string): { etag: string | null; size: number | null } | null {
+    return this.seen.get(path) ?? null;
+  }
+
+  async knownSize(path: string): Promise<number | null> {
+    return this.seen.get(path)?.size ?? null;
+  }
+
+  async readText(path: string, signal?: AbortSignal): Promise<string> {
+    const t = await this.readTextOptional(path, signal);
+    if (t === null) throw new MissingFileError(path, this.label);
+    return t;
+  }
+
+  async readTextOptional(path: string, signal?: AbortSignal): Promise<string | null> {
+    return this.withRetries(path, signal, async () => {
+      const res = await this.fetchFn(this.url(path), { headers: this.headers, signal });
+      if (res.status === 404 || res.status === 410) {
+        await res.body?.cancel();
+        return { done: true, value: null };
+      }
+      if (!res.ok) return this.failed(res, path);
+      return { done: true, value: await res.text() };
+    });
+  }
+
+  async readRange(path: string, start: number, end: number, opts: ReadRangeOptions = {}): Promise<Uint8Array> {
+    checkRange(this.label, path, start, end, this.seen.get(path)?.size ?? null);
+    const out = new Uint8Array(end - start);
+    if (end === start) return out;
+    let received = 0;
+    return this.gate.run(() =>
+      this.withRetries(path, opts.signal, async () => {
+        const from = start + received;
+        const res = await this.fetchFn(this.url(path), {
+          headers: { ...this.headers, Range: `bytes=${from}-${end - 1}` },
+          signal: opts.signal,
+        });
+        if (res.status === 404 || res.status === 410) {
+          await res.body?.cancel();
+          throw new MissingFileError(path, this.label);
+        }
+        if (res.status === 416) {
+          await res.body?.cancel();
+          throw new WeightsError(`${this.url(path)}: bytes ${from}–${end - 1} are past the end of the file (HTTP 416); is the file truncated?`);
+        }
+        if (res.status === 200) {
+          await res.body?.cancel();
+          throw new RangeNotSupportedError(this.url(path), `asked for bytes ${from}–${end - 1}, got HTTP 200 with the whole file`);
+        }
+        if (res.status !== 206) return this.failed(res, path);
+        this.checkResponse(path, res, from, end);
+        const body = res.body;
+        if (!body) throw new WeightsError(`${this.url(path)}: empty response body`);
+        const before = received;
+        const reader = body.getReader();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            if (received + value.byteLength > out.byteLength) {
+              throw new RangeNotSupportedError(this.url(path), `asked for ${end - from} bytes from ${from}, got more`);
+            }
+            out.set(value, received);
+            received += value.byteLength;
+            opts.onBytes?.(value.byteLength);
+          }
+        } catch (e) {
+          await reader.cancel().catch(() => undefined);
+          if (isAbortError(e) || e instanceof WeightsError) throw e;
+          // A reset mid-body: resume from the last byte received.
+          return { done: false, progressed: received > before, why: String((e as Error)?.message ?? e) };
+        } finally {
+          reader.releaseLock();
+        }
+        if (received < out.byteLength) return { done: false, progressed: received > before, why: `connection closed after ${received} of ${out.byteLength} bytes` };
+        return { done: true, value: out };
+      }),
+    );
+  }
+
+  /** Validates Content-Range (when the server exposes it) and the file's ETag against the first one seen. */
+  private checkResponse(path: string, res: Response, from: number, end: number): void {
+    const cr = parseContentRange(res.headers.get('Content-Range'));
+    if (res.headers.get('Content-Range') !== null && (!cr || cr.start !== from || cr.end > end - 1)) {
+      throw new RangeNotSupportedError(this.url(path), `asked for bytes ${from}–${end - 1}, got Content-Range "${res.headers.get('Content-Range')}"`);
+    }
+    const etag = res.headers.get('ETag');
+    const size = cr?.total ?? null;
+    const prev = this.seen.get(path);
+    if (!prev) {
+      this.seen.set(path, { etag, size });
+      return;
+    }
+    if ((prev.etag && etag && prev.etag !== etag) || (prev.size !== null && size !== null && prev.size !== size)) {
+      throw new WeightsError(`${this.url(path)} changed on the server while loading (ETag ${prev.etag} → ${etag}, size ${prev.size} → ${size}); reload to start again`);
+    }
+    if (prev.size === null && size !== null) prev.size = size;
+    if (prev.etag === null && etag !== null) prev.etag = etag;
+  }
+
+  private async failed(res: Response, path: string): Promise<{ done: false; progressed: false; why: string }> {
+    await res.body?.cancel();
+    if (retryableStatus(res.status)) return { done: false, progressed: false, why: `HTTP ${res.status}` };
+    throw new HttpError(this.url(path), res.status, res.statusText);
+  }
+
+  /**
+   * Runs one attempt after another until an attempt finishes. An attempt that made progress (received bytes)
+   * resets the failure count, so a long download over a flaky link keeps resuming.
+   */
+  private async withRetries<T>(
+    path: string,
+    signal: AbortSignal | undefined,
+    attempt: () => Promise<{ done: true; value: T } | { done: false; progressed: boolean; why: string }>,
+  ): Promise<T> {
+    let failures = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      let why: string;
+      try {
+        const r = await attempt();
+        if (r.done) return r.value;
+        if (r.progressed) failures = 0;
+        why = r.why;
+      } catch (e) {
+        if (isAbortError(e) || e instanceof WeightsError) throw e;
+        why = String((e as Error)?.message ?? e); // network error (TypeError: Failed to fetch / stream reset)
+      }
+      failures++;
+      if (failures > this.retries) {
+        throw new WeightsError(`${this.url(path)}: giving up after ${failures} failed attempts (last: ${why})`);
+      }
+      await this.sleep(this.retryDelayMs * 2 ** (failures - 1), signal);
+    }
+  }
+}
