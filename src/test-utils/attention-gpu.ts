@@ -1,0 +1,61 @@
+// GPU-side helpers for the attention kernel tests: KV caches filled from host arrays, f16 rounding.
+import type { GpuContext } from '../engine/gpu/device';
+import { f16BitsToF32, writeHost } from '../engine/gpu/tensor';
+import type { KvCacheLayer } from '../engine/kernels/kv-cache';
+
+/** f32 → f16 bits, round to nearest even (the host side of the f16 KV cache). */
+export function f32ToF16Bits(x: number): number {
+  const f = new Float32Array([x]);
+  const u = new Uint32Array(f.buffer)[0]!;
+  const sign = (u >>> 16) & 0x8000;
+  const exp = (u >>> 23) & 0xff;
+  let mant = u & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    let m = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    if (rest > half || (rest === half && m & 1)) m++;
+    return sign | m;
+  }
+  let m = mant >>> 13;
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
+    m++;
+    if (m === 0x400) {
+      m = 0;
+      e++;
+      if (e >= 31) return sign | 0x7c00;
+    }
+  }
+  return sign | (e << 10) | m;
+}
+
+/** Rounds every value to the nearest f16 (what an f16 cache stores). */
+export function roundF16(a: Float32Array): Float32Array {
+  return a.map((x) => f16BitsToF32(f32ToF16Bits(x)));
+}
+
+/**
+ * Writes K and V given as [kvHeads][len][D] into cache rows [0, len) (other rows keep their contents).
+ * For an f16 cache the values are rounded first; returns the values the cache now holds, as f32.
+ */
+export function fillKvCache(ctx: GpuContext, cache: KvCacheLayer, k: Float32Array, v: Float32Array, len: number): { k: Float32Array; v: Float32Array } {
+  const { kvHeads: K, headDim: D, maxLen } = cache;
+  if (k.length !== K * len * D || v.length !== K * len * D) throw new Error(`fillKvCache: expected ${K}×${len}×${D} values`);
+  const held = { k: cache.dtype === 'f16' ? roundF16(k) : k, v: cache.dtype === 'f16' ? roundF16(v) : v };
+  for (const [t, src] of [[cache.k, held.k], [cache.v, held.v]] as const) {
+    for (let h = 0; h < K; h++) {
+      const rows = src.subarray(h * len * D, (h + 1) * len * D);
+      const data = cache.dtype === 'f16' ? Uint16Array.from(rows, f32ToF16Bits) : rows;
+      const elemBytes = cache.dtype === 'f16' ? 2 : 4;
+      writeHost(ctx, t.buffer, h * maxLen * D * elemBytes, data);
+    }
+  }
+  return held;
+}
