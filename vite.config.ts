@@ -43,6 +43,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.ts'],
+          // Media test videos (ffmpeg) generated once, cached by spec version in e2e/.artifacts/videos.
+          globalSetup: ['src/media/test-fixtures/global-setup.ts'],
           testTimeout: 300_000,
           fileParallelism: false,
           browser: {
