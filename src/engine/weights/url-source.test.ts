@@ -128,6 +128,13 @@ describe('UrlSource', () => {
     await expect(src.readRange('model-00001-of-00004.safetensors', 0, 8)).rejects.toThrow(/model-00001-of-00004\.safetensors is missing from https:\/\/hf\.test/);
   });
 
+  it('treats an SPA fallback (200 text/html for a missing path) as a missing file', async () => {
+    const html = async (): Promise<Response> => new Response('<!doctype html><html></html>', { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    const src = new UrlSource(BASE, { fetch: html as typeof fetch });
+    expect(await src.readTextOptional('generation_config.json')).toBeNull();
+    await expect(src.readRange('model.safetensors', 0, 8)).rejects.toThrow(/model\.safetensors is missing from/);
+  });
+
   it('detects a file replaced on the server mid-load', async () => {
     const s = fakeServer({ 'a.bin': file }, { etag: (n) => (n === 0 ? '"v1"' : '"v2"') });
     const src = new UrlSource(BASE, { fetch: s.fetchFn });

@@ -22,6 +22,14 @@ export interface UrlSourceOptions {
 
 const retryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
 
+/**
+ * Single-page-app hosting (and Vite's dev server) answers a missing path with 200 and index.html. No checkpoint
+ * file is HTML, so an HTML answer for one means "not there".
+ */
+function isHtmlFallback(res: Response, path: string): boolean {
+  return (res.status === 200 || res.status === 206) && /^text\/html\b/i.test(res.headers.get('Content-Type') ?? '') && !/\.html?$/i.test(path);
+}
+
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
@@ -84,7 +92,7 @@ export class UrlSource implements WeightSource {
   async readTextOptional(path: string, signal?: AbortSignal): Promise<string | null> {
     return this.withRetries(path, signal, async () => {
       const res = await this.fetchFn(this.url(path), { headers: this.headers, signal });
-      if (res.status === 404 || res.status === 410) {
+      if (res.status === 404 || res.status === 410 || isHtmlFallback(res, path)) {
         await res.body?.cancel();
         return { done: true, value: null };
       }
@@ -105,7 +113,7 @@ export class UrlSource implements WeightSource {
           headers: { ...this.headers, Range: `bytes=${from}-${end - 1}` },
           signal: opts.signal,
         });
-        if (res.status === 404 || res.status === 410) {
+        if (res.status === 404 || res.status === 410 || isHtmlFallback(res, path)) {
           await res.body?.cancel();
           throw new MissingFileError(path, this.label);
         }
