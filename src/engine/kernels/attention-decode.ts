@@ -1,0 +1,152 @@
+// Split-K decode attention over the KV cache (shaders/attention_decode.wgsl + attention_combine.wgsl).
+// One query row; (KV head × chunk of DECODE_CHUNK keys) workgroups, then one combine workgroup per query head, so
+// an 11.5k-token context spreads over hundreds of workgroups. With `tap: true` the same dispatches also export
+// the raw scores and the softmax normalisation for attention-tap.ts (the final layer only; plain layers pay nothing).
+import type { GpuContext } from '../gpu/device';
+import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { createTensor, type GpuTensor } from '../gpu/tensor';
+import { shaderSource } from './shader-source';
+import { expectElements, expectInt } from './checks';
+import { expectKvCache, type KvCacheLayer } from './kv-cache';
+import { expectRows, type RowView } from './row-view';
+import { attentionScale, checkTiledHeadDim } from './attention-tiled';
+
+/** Keys per decode workgroup: 64 gives 4 KV heads × 188 chunks = 752 workgroups at 12k context for the 7B. */
+export const DECODE_CHUNK = 64;
+const MAX_GROUP = 8;
+
+export interface AttentionDecodeConfig {
+  readonly heads: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  /** Export raw scores and (max, sum) per head for the attention tap. */
+  readonly tap?: boolean;
+}
+
+/** Per-chunk partial results; one scratch can serve every layer (layers run one after another). */
+export interface DecodeScratch {
+  readonly heads: number;
+  readonly headDim: number;
+  readonly maxChunks: number;
+  /** f32 [heads, maxChunks, headDim] */
+  readonly partO: GpuTensor;
+  /** f32 [heads, maxChunks, 2] = (chunk max, chunk sum) */
+  readonly partMl: GpuTensor;
+}
+
+export function createDecodeScratch(ctx: GpuContext, label: string, heads: number, headDim: number, maxLen: number): DecodeScratch {
+  const maxChunks = Math.ceil(maxLen / DECODE_CHUNK);
+  return {
+    heads,
+    headDim,
+    maxChunks,
+    partO: createTensor(ctx, `${label}.part_o`, 'f32', [heads, maxChunks, headDim]),
+    partMl: createTensor(ctx, `${label}.part_ml`, 'f32', [heads, maxChunks, 2]),
+  };
+}
+
+export interface AttentionDecodeBindings {
+  /** Rotated q rows (f32, heads·headDim per row; offset and stride multiples of 4); `set({ row })` picks one. */
+  readonly q: RowView;
+  readonly cache: KvCacheLayer;
+  /** f32 output rows, heads·headDim per row; the same `row` is written. */
+  readonly out: RowView;
+  /** Shared partials (createDecodeScratch with maxLen ≥ the cache's); allocated privately when omitted. */
+  readonly scratch?: DecodeScratch;
+}
+
+export interface AttentionDecode {
+  /** [split pass, combine pass], to be encoded in this order. */
+  readonly dispatches: readonly Dispatch[];
+  /** TAP only: f32 [heads, maxLen] scaled scores of the last step (keys < len valid). */
+  readonly tapScores: GpuTensor | null;
+  /** TAP only: f32 [heads, 2] = (max, Σ exp(s − max)) over all len keys of the last step. */
+  readonly tapStats: GpuTensor | null;
+  /** Context length `len` (keys [0, len), including the token just appended) and the q/out row (default 0). */
+  set(step: { len: number; row?: number }): void;
+  destroy(): void;
+}
+
+export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDecodeConfig, io: AttentionDecodeBindings): AttentionDecode {
+  const { heads, kvHeads, headDim: D } = cfg;
+  const tap = cfg.tap ?? false;
+  checkTiledHeadDim(label, D);
+  expectKvCache(label, io.cache);
+  if (io.cache.kvHeads !== kvHeads || io.cache.headDim !== D) {
+    throw new Error(`${label}: cache ${io.cache.k.label} is ${io.cache.kvHeads} heads × ${io.cache.headDim}, config says ${kvHeads} × ${D}`);
+  }
+  if (!Number.isInteger(heads) || heads < 1 || heads % kvHeads !== 0) throw new Error(`${label}: heads ${heads} is not a positive multiple of kvHeads ${kvHeads}`);
+  const group = heads / kvHeads;
+  if (group > MAX_GROUP) throw new Error(`${label}: ${group} query heads per KV head; the decode kernel supports up to ${MAX_GROUP}`);
+  for (const [name, v] of [['q', io.q], ['out', io.out]] as const) {
+    expectRows(label, name, v, 1, heads * D);
+    if (v.offset % 4 || v.stride % 4) throw new Error(`${label}: ${name} view offset ${v.offset} and stride ${v.stride} must be multiples of 4 (vec4 access)`);
+  }
+  const maxLen = io.cache.maxLen;
+  const owned = !io.scratch;
+  const scratch = io.scratch ?? createDecodeScratch(ctx, `${label}.scratch`, heads, D, maxLen);
+  if (scratch.heads !== heads || scratch.headDim !== D || scratch.maxChunks * DECODE_CHUNK < maxLen) {
+    throw new Error(`${label}: scratch is for ${scratch.heads} heads × ${scratch.headDim}, ${scratch.maxChunks * DECODE_CHUNK} keys; need ${heads} × ${D}, ${maxLen}`);
+  }
+  const f16 = io.cache.dtype === 'f16';
+  const defines = { KV_F16: f16, TAP: tap };
+  const split = ctx.pipelines.get({
+    family: 'attention_decode',
+    code: shaderSource('attention_decode.wgsl', defines),
+    defines,
+    constants: { HKV: kvHeads, G: group, D, CHUNK: DECODE_CHUNK },
+  });
+  const combine = ctx.pipelines.get({ family: 'attention_combine', code: shaderSource('attention_combine.wgsl', { TAP: tap }), defines: { TAP: tap }, constants: { D } });
+  const tapScores = tap ? createTensor(ctx, `${label}.tap_scores`, 'f32', [heads, maxLen]) : null;
+  const tapStats = tap ? createTensor(ctx, `${label}.tap_stats`, 'f32', [heads, 2]) : null;
+
+  const splitParams = new Uniforms(ctx, `${label}.split.params`, ['len', 'q_off4', 'max_len', 'max_chunks', 'scale']);
+  splitParams.setU32('max_len', maxLen).setU32('max_chunks', scratch.maxChunks).setF32('scale', attentionScale(D));
+  const combineParams = new Uniforms(ctx, `${label}.combine.params`, ['len', 'o_off', 'max_chunks', 'chunk']);
+  combineParams.setU32('max_chunks', scratch.maxChunks).setU32('chunk', DECODE_CHUNK);
+
+  const splitBindings = [io.q.tensor.buffer, io.cache.k.buffer, io.cache.v.buffer, scratch.partO.buffer, scratch.partMl.buffer, splitParams.buffer];
+  const combineBindings = [scratch.partO.buffer, scratch.partMl.buffer, io.out.tensor.buffer, combineParams.buffer];
+  if (tapScores && tapStats) {
+    splitBindings.push(tapScores.buffer);
+    combineBindings.push(tapStats.buffer);
+  }
+  const dispatches: Dispatch[] = [
+    {
+      label: `${label}.split`,
+      pipeline: split,
+      bindGroup: bindGroup(ctx, split, `${label}.split`, splitBindings),
+      workgroups: linearGrid(kvHeads * Math.ceil(maxLen / DECODE_CHUNK), ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+    { label: `${label}.combine`, pipeline: combine, bindGroup: bindGroup(ctx, combine, `${label}.combine`, combineBindings), workgroups: [heads, 1, 1] },
+  ];
+  const qRows = Math.floor((numelOf(io.q.tensor) - io.q.offset - heads * D) / io.q.stride) + 1;
+  const outRows = Math.floor((numelOf(io.out.tensor) - io.out.offset - heads * D) / io.out.stride) + 1;
+  return {
+    dispatches,
+    tapScores,
+    tapStats,
+    set(step) {
+      const row = step.row ?? 0;
+      expectInt(label, 'len', step.len, 1, maxLen);
+      expectInt(label, 'row', row, 0, Math.min(qRows, outRows) - 1);
+      expectElements(label, 'q', io.q.tensor, io.q.offset + row * io.q.stride + heads * D);
+      splitParams.setU32('len', step.len).setU32('q_off4', (io.q.offset + row * io.q.stride) / 4).write();
+      combineParams.setU32('len', step.len).setU32('o_off', io.out.offset + row * io.out.stride).write();
+    },
+    destroy() {
+      splitParams.destroy();
+      combineParams.destroy();
+      tapScores?.buffer.destroy();
+      tapStats?.buffer.destroy();
+      if (owned) {
+        scratch.partO.buffer.destroy();
+        scratch.partMl.buffer.destroy();
+      }
+    },
+  };
+}
+
+function numelOf(t: GpuTensor): number {
+  return t.shape.reduce((a, b) => a * b, 1);
+}
