@@ -182,3 +182,25 @@ describe('parseModelSpec: validation errors', () => {
     expect(() => parseModelSpec({ config: config7b as Record<string, unknown>, preprocessorConfig: { image_mean: [0.5, 0.5] } })).toThrow(/image_mean \[0\.5,0\.5\] must have 3 entries/);
   });
 });
+
+describe('parseModelSpec: configs written by transformers itself', () => {
+  it('reads the 4.51.1 (flat) and 4.55.4 (nested text_config) files of the same tiny model to the same spec', async () => {
+    const flat = parseModelSpec({
+      config: (await import('./fixtures/tiny-transformers-4.51.1/config.json')).default as Record<string, unknown>,
+      generationConfig: (await import('./fixtures/tiny-transformers-4.51.1/generation_config.json')).default as Record<string, unknown>,
+    });
+    const nested = parseModelSpec({
+      config: (await import('./fixtures/tiny-transformers-4.55.4/config.json')).default as Record<string, unknown>,
+      generationConfig: (await import('./fixtures/tiny-transformers-4.55.4/generation_config.json')).default as Record<string, unknown>,
+    });
+    const direct = parseModelSpec({ config: tinyConfig() });
+    expect(flat.configLayout).toBe('flat');
+    expect(nested.configLayout).toBe('nested');
+    for (const s of [flat, nested]) {
+      expect(s.text).toEqual(direct.text);
+      expect(s.vision).toEqual(direct.vision);
+      expect(s.tokens).toEqual({ ...direct.tokens, eos: [101], bos: 100 });
+    }
+    expect(nested.warnings).toEqual([]);
+  });
+});

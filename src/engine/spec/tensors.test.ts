@@ -44,3 +44,15 @@ describe('checkpointTensors', () => {
     expect(outputProjectionName(tied)).toBe('model.embed_tokens.weight');
   });
 });
+
+describe('checkpointTensors against transformers 4.51.1', () => {
+  it('lists exactly the state_dict names and shapes of Qwen2_5_VLForConditionalGeneration (untied and tied)', async () => {
+    for (const [tie, file] of [
+      [false, (await import('./fixtures/tiny-transformers-4.51.1/state_dict_shapes.json')).default],
+      [true, (await import('./fixtures/tiny-transformers-4.51.1/state_dict_shapes_tied.json')).default],
+    ] as const) {
+      const ours = Object.fromEntries(checkpointTensors(parseModelSpec({ config: tinyConfig({ tie }) })).map((t) => [t.name, t.shape]));
+      expect(ours).toEqual(file);
+    }
+  });
+});
