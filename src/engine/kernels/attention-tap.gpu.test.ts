@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { testGpu } from '../../test-utils/gpu';
+import { randomF32, tapRef, worstRatio, type AttentionRefInput } from '../../test-utils/cpu/attention';
+import { fillKvCache } from '../../test-utils/attention-gpu';
+import { runDispatches } from '../gpu/dispatch';
+import { createTensor, readBuffer, readTensorF32, uploadTensor } from '../gpu/tensor';
+import { attentionDecode } from './attention-decode';
+import { attentionPrefill } from './attention-prefill';
+import { attentionTap, createTapBuffer, TapReadback, tapLayout } from './attention-tap';
+import { createKvCacheLayer } from './kv-cache';
+import { denseRows } from './row-view';
+
+const H = 28;
+const K = 4;
+const D = 128;
+
+async function setup(len: number, maxLen: number, rows: number, seed: number) {
+  const ctx = await testGpu();
+  const q = randomF32(seed, rows * H * D, 2);
+  const cache = createKvCacheLayer(ctx, 'layer27', { kvHeads: K, headDim: D, maxLen, dtype: 'f32' });
+  const held = fillKvCache(ctx, cache, randomF32(seed + 1, K * maxLen * D), randomF32(seed + 2, K * maxLen * D), maxLen);
+  const tq = uploadTensor(ctx, 'q', 'f32', [rows, H * D], q);
+  const ref: AttentionRefInput = { q: q.subarray((rows - 1) * H * D), rows: 1, heads: H, kvHeads: K, dim: D, k: held.k, v: held.v, len: maxLen, keyRange: () => [0, len] };
+  return { ctx, q, cache, tq, ref };
+}
+
+describe('attentionTap', () => {
+  it('matches the reference softmax (f32 row), sums to 1 over all keys, and leaves the decode output unchanged', async () => {
+    const len = 1403;
+    const [v0, pairs, per] = [15, 5, 252];
+    const v1 = v0 + pairs * per;
+    const { ctx, cache, tq, ref } = await setup(len, 1500, 1, 7);
+    const plainOut = createTensor(ctx, 'out.plain', 'f32', [1, H * D]);
+    const tapOut = createTensor(ctx, 'out.tap', 'f32', [1, H * D]);
+    const plain = attentionDecode(ctx, 'dec', { heads: H, kvHeads: K, headDim: D }, { q: denseRows(tq), cache, out: denseRows(plainOut) });
+    const tapped = attentionDecode(ctx, 'dec.tap', { heads: H, kvHeads: K, headDim: D, tap: true }, { q: denseRows(tq), cache, out: denseRows(tapOut) });
+    const video = createTapBuffer(ctx, 'tap.video', tapLayout(H, pairs, v1 - v0, 'f32'), 3);
+    const all = createTapBuffer(ctx, 'tap.all', tapLayout(H, 1, len, 'f32'), 1);
+    const tapVideo = attentionTap(ctx, 'tap', { heads: H, videoStart: v0, videoEnd: v1 }, { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: video });
+    const tapAll = attentionTap(ctx, 'tap.all', { heads: H, videoStart: 0, videoEnd: len }, { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: all });
+    plain.set({ len });
+    tapped.set({ len });
+    tapVideo.setSlot(2);
+    runDispatches(ctx, [...plain.dispatches, ...tapped.dispatches, tapVideo.dispatch, tapAll.dispatch]);
+
+    const reader = new TapReadback(ctx, 'tap.read', video);
+    const rec = await reader.read(2);
+    const whole = await new TapReadback(ctx, 'tap.read.all', all).read(0);
+    const want = tapRef(ref, 0, len, v0, v1, pairs);
+    expect(ctx.errors).toEqual([]);
+
+    // Probabilities carry the logits' f32 error (~1e-6 relative) plus exp/division: rtol 1e-5; tiny row entries
+    // get an absolute floor far below any value the inspector could show.
+    expect(worstRatio(rec.headMass, want.headMass, 1e-9, 1e-5).ratio).toBeLessThanOrEqual(1);
+    expect(worstRatio(rec.pairMass, want.pairMass, 1e-9, 1e-5).ratio).toBeLessThanOrEqual(1);
+    expect(worstRatio(rec.row, want.row, 1e-12, 1e-5).ratio).toBeLessThanOrEqual(1);
+    expect(whole.headMass.every((m) => Math.abs(m - 1) < 1e-5)).toBe(true);
+    expect(Math.abs(whole.pairMass[0]! - 1)).toBeLessThan(1e-5);
+    // Pairs partition the span: Σ_g M(g) = mean_h m_h.
+    const meanHead = rec.headMass.reduce((a, b) => a + b, 0) / H;
+    expect(Math.abs(rec.pairMass.reduce((a, b) => a + b, 0) - meanHead)).toBeLessThan(1e-6);
+    // The tap variant computes the same attention bit for bit.
+    expect(await readTensorF32(ctx, tapOut)).toEqual(await readTensorF32(ctx, plainOut));
+    // Other slots untouched.
+    const raw = new Uint32Array(await readBuffer(ctx, video.tensor.buffer, 0, 2 * video.layout.slotBytes));
+    expect(raw.every((x) => x === 0)).toBe(true);
+    reader.destroy();
+  });
+
+  it('f16 row within half an f16 ulp; tap on the last prefill row agrees with the prefill kernel', async () => {
+    const p0 = 40;
+    const rows = 25;
+    const len = p0 + rows;
+    const [v0, pairs, per] = [3, 3, 16];
+    const v1 = v0 + pairs * per;
+    const { ctx, cache, tq, ref } = await setup(len, 80, rows, 9);
+    const prefillOut = createTensor(ctx, 'prefill.out', 'f32', [rows, H * D]);
+    const tapOut = createTensor(ctx, 'tap.out', 'f32', [rows, H * D]);
+    const prefill = attentionPrefill(ctx, 'prefill', { heads: H, kvHeads: K, headDim: D, maxRows: rows }, { q: denseRows(tq), cache, out: denseRows(prefillOut) });
+    const last = attentionDecode(ctx, 'last', { heads: H, kvHeads: K, headDim: D, tap: true }, { q: denseRows(tq), cache, out: denseRows(tapOut) });
+    const buf = createTapBuffer(ctx, 'tap16', tapLayout(H, pairs, v1 - v0, 'f16'), 1);
+    const tap = attentionTap(ctx, 'tap16', { heads: H, videoStart: v0, videoEnd: v1 }, { scores: last.tapScores!, stats: last.tapStats!, buffer: buf });
+    prefill.set({ rows, cacheStart: p0 });
+    last.set({ len, row: rows - 1 });
+    runDispatches(ctx, [prefill.dispatch, ...last.dispatches, tap.dispatch]);
+    const rec = await new TapReadback(ctx, 'tap16.read', buf).read(0);
+    const want = tapRef(ref, 0, len, v0, v1, pairs);
+    expect(ctx.errors).toEqual([]);
+    expect(worstRatio(rec.row, want.row, 2 ** -25, 2 ** -11 + 1e-5).ratio).toBeLessThanOrEqual(1);
+    expect(worstRatio(rec.headMass, want.headMass, 1e-9, 1e-5).ratio).toBeLessThanOrEqual(1);
+    const a = (await readTensorF32(ctx, prefillOut)).subarray((rows - 1) * H * D);
+    const b = (await readTensorF32(ctx, tapOut)).subarray((rows - 1) * H * D);
+    expect(worstRatio(b, a, 1e-6, 1e-6).ratio).toBeLessThanOrEqual(1);
+  });
+
+  it('rejects spans that do not split into equal pairs and mismatched buffers', async () => {
+    expect(() => tapLayout(28, 5, 1001, 'f16')).toThrow(/5 equal frame pairs/);
+    const ctx = await testGpu();
+    const scores = createTensor(ctx, 's', 'f32', [2, 10]);
+    const stats = createTensor(ctx, 'st', 'f32', [2, 2]);
+    const buffer = createTapBuffer(ctx, 'b', tapLayout(2, 2, 4, 'f32'), 1);
+    expect(() => attentionTap(ctx, 't', { heads: 2, videoStart: 0, videoEnd: 6 }, { scores, stats, buffer })).toThrow(/laid out for 2 heads × 4/);
+    expect(() => attentionTap(ctx, 't', { heads: 2, videoStart: 8, videoEnd: 12 }, { scores, stats, buffer })).toThrow(/videoEnd = 12/);
+  });
+});

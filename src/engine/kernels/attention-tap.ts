@@ -1,0 +1,169 @@
+// Attention tap of the final layer's decode step (shaders/attention_tap.wgsl; definitions in spec/attention.md).
+// Reads the raw scores and (max, sum) that a `tap: true` attentionDecode exported in the same step, and writes
+// one slot of a tap buffer: per-head video mass, per-frame-pair mass and the head-mean row over the video span.
+// Decode never waits for it: TapReadback copies a slot out and maps it asynchronously.
+import type { GpuContext } from '../gpu/device';
+import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { createTensor, f16BitsToF32, type GpuTensor } from '../gpu/tensor';
+import { shaderSource } from './shader-source';
+import { expectDtype, expectInt, expectShape } from './checks';
+
+const WG = 128;
+const SLOT_ALIGN_WORDS = 64; // 256-byte slots: any slot can be copied or bound on its own
+
+export type TapRowDtype = 'f32' | 'f16';
+
+/** Where things live in one slot, in u32 words (4 bytes) from the slot start. */
+export interface TapLayout {
+  readonly heads: number;
+  readonly pairs: number;
+  /** |V| = v1 − v0, a multiple of pairs. */
+  readonly videoLen: number;
+  readonly rowDtype: TapRowDtype;
+  /** head mass f32 [heads] at word 0; pair mass f32 [pairs] at `pairMassWord`; row at `rowWord`. */
+  readonly pairMassWord: number;
+  readonly rowWord: number;
+  readonly rowWords: number;
+  readonly slotWords: number;
+  readonly slotBytes: number;
+}
+
+export function tapLayout(heads: number, pairs: number, videoLen: number, rowDtype: TapRowDtype): TapLayout {
+  expectInt('tapLayout', 'heads', heads, 1);
+  expectInt('tapLayout', 'pairs', pairs, 1);
+  expectInt('tapLayout', 'videoLen', videoLen, 1);
+  if (videoLen % pairs !== 0) throw new Error(`tapLayout: the video span (${videoLen} tokens) does not split into ${pairs} equal frame pairs`);
+  const rowWords = rowDtype === 'f16' ? Math.ceil(videoLen / 2) : videoLen;
+  const used = heads + pairs + rowWords;
+  const slotWords = Math.ceil(used / SLOT_ALIGN_WORDS) * SLOT_ALIGN_WORDS;
+  return { heads, pairs, videoLen, rowDtype, pairMassWord: heads, rowWord: heads + pairs, rowWords, slotWords, slotBytes: slotWords * 4 };
+}
+
+/** One token's tap, decoded on the host. */
+export interface TapRecord {
+  /** m_h: attention mass of each head on the video span. */
+  readonly headMass: Float32Array;
+  /** M(g): head-mean mass on each frame pair. */
+  readonly pairMass: Float32Array;
+  /** head-mean probability of each video position (f16 rows widened). */
+  readonly row: Float32Array;
+}
+
+export function decodeTapSlot(layout: TapLayout, bytes: ArrayBuffer, byteOffset = 0): TapRecord {
+  const words = new Uint32Array(bytes, byteOffset, layout.slotWords);
+  const f32 = new Float32Array(words.buffer, words.byteOffset, layout.slotWords);
+  const headMass = f32.slice(0, layout.heads);
+  const pairMass = f32.slice(layout.pairMassWord, layout.pairMassWord + layout.pairs);
+  let row: Float32Array;
+  if (layout.rowDtype === 'f32') {
+    row = f32.slice(layout.rowWord, layout.rowWord + layout.videoLen);
+  } else {
+    const half = new Uint16Array(words.buffer, words.byteOffset + layout.rowWord * 4, layout.videoLen);
+    row = Float32Array.from(half, f16BitsToF32);
+  }
+  return { headMass, pairMass, row };
+}
+
+/** A ring of `slots` tap slots, u32 [slots · slotWords]. */
+export interface TapBuffer {
+  readonly layout: TapLayout;
+  readonly slots: number;
+  readonly tensor: GpuTensor;
+}
+
+export function createTapBuffer(ctx: GpuContext, label: string, layout: TapLayout, slots: number): TapBuffer {
+  expectInt(label, 'slots', slots, 1);
+  return { layout, slots, tensor: createTensor(ctx, label, 'u32', [slots, layout.slotWords]) };
+}
+
+export interface AttentionTapConfig {
+  readonly heads: number;
+  /** The video span [videoStart, videoEnd) in cache rows (key positions). */
+  readonly videoStart: number;
+  readonly videoEnd: number;
+}
+
+export interface AttentionTapBindings {
+  /** From the same step's attentionDecode({ tap: true }): tapScores f32 [heads, maxLen] and tapStats f32 [heads, 2]. */
+  readonly scores: GpuTensor;
+  readonly stats: GpuTensor;
+  readonly buffer: TapBuffer;
+}
+
+export interface AttentionTap {
+  readonly dispatch: Dispatch;
+  /** Slot the next submits write (queued). */
+  setSlot(slot: number): void;
+  destroy(): void;
+}
+
+export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapConfig, io: AttentionTapBindings): AttentionTap {
+  const { heads: H, videoStart: v0, videoEnd: v1 } = cfg;
+  const layout = io.buffer.layout;
+  if (layout.heads !== H || layout.videoLen !== v1 - v0) {
+    throw new Error(`${label}: tap buffer is laid out for ${layout.heads} heads × ${layout.videoLen} video tokens, config has ${H} × ${v1 - v0}`);
+  }
+  expectDtype(label, { scores: io.scores, stats: io.stats }, 'f32');
+  const maxLen = io.scores.shape[1] ?? 0;
+  expectShape(label, 'scores', io.scores, [H, maxLen]);
+  expectShape(label, 'stats', io.stats, [H, 2]);
+  expectInt(label, 'videoStart', v0, 0);
+  expectInt(label, 'videoEnd', v1, v0 + 1, maxLen);
+  const rowF16 = layout.rowDtype === 'f16';
+  const pipeline = ctx.pipelines.get({ family: 'attention_tap', code: shaderSource('attention_tap.wgsl', { ROW_F16: rowF16 }), defines: { ROW_F16: rowF16 }, constants: { H } });
+  const params = new Uniforms(ctx, `${label}.params`, ['max_len', 'v0', 'v1', 'per', 'pairs', 'slot_base']);
+  params.setU32('max_len', maxLen).setU32('v0', v0).setU32('v1', v1).setU32('per', layout.videoLen / layout.pairs).setU32('pairs', layout.pairs).setU32('slot_base', 0).write();
+  return {
+    dispatch: {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params.buffer]),
+      workgroups: [H + layout.pairs + Math.ceil(layout.rowWords / WG), 1, 1],
+    },
+    setSlot(slot) {
+      expectInt(label, 'slot', slot, 0, io.buffer.slots - 1);
+      params.setU32('slot_base', slot * layout.slotWords).write();
+    },
+    destroy: () => params.destroy(),
+  };
+}
+
+/**
+ * Asynchronous readback of tap slots: `read(slot)` queues a copy of the slot into a staging buffer (ordered after
+ * everything already submitted) and resolves once it maps; decode keeps submitting meanwhile.
+ */
+export class TapReadback {
+  private readonly free: GPUBuffer[] = [];
+  private readonly all = new Set<GPUBuffer>();
+
+  constructor(
+    private readonly ctx: GpuContext,
+    private readonly label: string,
+    private readonly buffer: TapBuffer,
+  ) {}
+
+  async read(slot: number): Promise<TapRecord> {
+    expectInt(this.label, 'slot', slot, 0, this.buffer.slots - 1);
+    const { slotBytes } = this.buffer.layout;
+    let staging = this.free.pop();
+    if (!staging) {
+      staging = this.ctx.device.createBuffer({ label: `${this.label}.staging`, size: slotBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.all.add(staging);
+    }
+    const enc = this.ctx.device.createCommandEncoder({ label: `${this.label}.copy` });
+    enc.copyBufferToBuffer(this.buffer.tensor.buffer, slot * slotBytes, staging, 0, slotBytes);
+    this.ctx.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const record = decodeTapSlot(this.buffer.layout, staging.getMappedRange().slice(0));
+    staging.unmap();
+    this.free.push(staging);
+    return record;
+  }
+
+  /** Frees every staging buffer (reads still in flight then reject). */
+  destroy(): void {
+    for (const b of this.all) b.destroy();
+    this.all.clear();
+    this.free.length = 0;
+  }
+}
