@@ -1,0 +1,108 @@
+// The memory plan (DESIGN.md §4 "Limits"): every GPU allocation a run needs, computed from the ModelSpec and
+// the video setting before anything is downloaded, so the user can choose fewer frames or pixels instead of
+// losing the device. Activations are planned at maximum shape for the chunk sizes the forward pass uses.
+import type { ModelSpec } from '../../spec/model-spec';
+import { weightStorageBytes } from '../../weights/storage-size';
+
+/** Patch rows the vision tower processes at once (whole temporal slices; attention never crosses them). */
+export const VISION_CHUNK_ROWS = 8192;
+/** Prompt rows per prefill pass (the attention kernel reads the earlier rows from the KV cache). */
+export const PREFILL_CHUNK_ROWS = 1024;
+/** Text tokens around the video in the demo prompt (system, question, Video-R2 suffix), with headroom. */
+export const PROMPT_TEXT_TOKENS = 320;
+
+export interface PlanInput {
+  spec: ModelSpec;
+  quantize: boolean;
+  kvCache: 'f16' | 'f32';
+  video: { frames: number; height: number; width: number } | null;
+  maxNewTokens: number;
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+}
+
+export interface PlanLine {
+  label: string;
+  bytes: number;
+}
+
+export interface Plan {
+  lines: PlanLine[];
+  totalBytes: number;
+  largestBufferBytes: number;
+  largestBufferLabel: string;
+  /** Context length the KV cache is sized for. */
+  contextTokens: number;
+  videoTokens: number;
+  fits: boolean;
+  advice: string | null;
+}
+
+const F32 = 4;
+
+/** Vision grid of a video setting: temporal patches, patch rows and merged tokens. */
+export function videoShape(spec: ModelSpec, video: { frames: number; height: number; width: number }) {
+  const v = spec.vision;
+  const t = Math.ceil(video.frames / v.temporalPatchSize);
+  const h = video.height / v.patchSize;
+  const w = video.width / v.patchSize;
+  if (!Number.isInteger(h) || !Number.isInteger(w)) throw new Error(`Frame size ${video.width}×${video.height} is not a multiple of the patch size ${v.patchSize}`);
+  return { t, h, w, rows: t * h * w, sliceRows: h * w, tokens: (t * h * w) / v.mergeUnit };
+}
+
+/** How many whole temporal slices the vision tower runs per chunk. */
+export function visionChunkSlices(sliceRows: number): number {
+  return Math.max(1, Math.floor(VISION_CHUNK_ROWS / sliceRows));
+}
+
+export function memoryPlan(input: PlanInput): Plan {
+  const { spec, video } = input;
+  const tx = spec.text;
+  const vs = spec.vision;
+  const weights = weightStorageBytes(spec, { quantize: input.quantize });
+  const shape = video ? videoShape(spec, video) : null;
+  const videoTokens = shape?.tokens ?? 0;
+  const contextTokens = videoTokens + PROMPT_TEXT_TOKENS + input.maxNewTokens;
+  const kvBytes = input.kvCache === 'f16' ? 2 : 4;
+
+  const buffers: PlanLine[] = [];
+  const lines: PlanLine[] = [
+    { label: `Language model weights (${input.quantize ? '4-bit' : '16-bit'})`, bytes: weights.text },
+    { label: 'Vision encoder weights (16-bit)', bytes: weights.vision },
+  ];
+  const kvPerLayer = contextTokens * tx.kvDim * kvBytes;
+  lines.push({ label: `KV cache (${contextTokens.toLocaleString('en-US')} tokens, ${input.kvCache})`, bytes: 2 * tx.numLayers * kvPerLayer });
+  buffers.push({ label: 'one layer’s K cache', bytes: kvPerLayer });
+
+  if (shape) {
+    const pixel = shape.rows * vs.patchDim * F32;
+    const features = shape.tokens * vs.outHiddenSize * F32;
+    lines.push({ label: `Video input (${shape.rows.toLocaleString('en-US')} patches) and vision features`, bytes: pixel + features });
+    buffers.push({ label: 'pixel values', bytes: pixel }, { label: 'vision features', bytes: features });
+    const rows = Math.min(shape.rows, visionChunkSlices(shape.sliceRows) * shape.sliceRows);
+    // x, normed, attention out, projection out + qkv + gate/up, then the merger's concat and hidden.
+    const visionAct = rows * (4 * vs.hiddenSize + 3 * vs.hiddenSize + 2 * vs.intermediateSize) * F32 + (rows / vs.mergeUnit) * 2 * vs.mergerHidden * F32;
+    lines.push({ label: `Vision activations (${rows.toLocaleString('en-US')}-row chunks)`, bytes: visionAct });
+    buffers.push({ label: 'vision MLP activations', bytes: rows * vs.intermediateSize * F32 });
+  }
+
+  const promptRows = Math.min(PREFILL_CHUNK_ROWS, videoTokens + PROMPT_TEXT_TOKENS);
+  const textAct = promptRows * (3 * tx.hiddenSize + tx.qDim + 2 * tx.kvDim + 2 * tx.intermediateSize) * F32 + tx.vocabSize * F32 * 2;
+  lines.push({ label: `Text activations (${promptRows.toLocaleString('en-US')}-row prefill chunks) and logits`, bytes: textAct });
+  buffers.push({ label: 'text MLP activations', bytes: promptRows * tx.intermediateSize * F32 });
+
+  const totalBytes = lines.reduce((a, l) => a + l.bytes, 0);
+  // Weights are split by rows to fit bindings; activations and caches must each fit one buffer.
+  const largest = [...buffers, { label: weights.largest.name, bytes: weights.largest.bytes }].reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const tooBig = buffers.filter((b) => b.bytes > Math.min(input.limits.maxBufferSize, input.limits.maxStorageBufferBindingSize));
+  const fits = tooBig.length === 0;
+  return {
+    lines,
+    totalBytes,
+    largestBufferBytes: largest.bytes,
+    largestBufferLabel: largest.label,
+    contextTokens,
+    videoTokens,
+    fits,
+    advice: fits ? null : `The ${tooBig.map((b) => b.label).join(' and ')} would not fit in one GPU buffer on this device. Use fewer frames or a lower max_pixels.`,
+  };
+}
