@@ -97,14 +97,15 @@ export function quantizeQ4Ref(w: Float32Array, rows: number, cols: number): Q4Ho
 
 /** Dequantizes rows [row0, row0 + count) of a q4 weight to f32 (exact: q·d). */
 export function dequantQ4Ref(q: Pick<Q4Host, 'qweight' | 'scales'>, cols: number, row0: number, count: number): Float32Array {
-  const groups = cols / 32;
   const out = new Float32Array(count * cols);
   for (let r = 0; r < count; r++) {
-    for (let k = 0; k < cols; k++) {
-      const e = (row0 + r) * cols + k;
-      const nib = (q.qweight[e >> 3]! >>> (4 * (e & 7))) & 15;
-      const d = f16BitsToF32(q.scales[(row0 + r) * groups + (k >> 5)]!);
-      out[r * cols + k] = (nib - 8) * d;
+    for (let g = 0; g < cols / 32; g++) {
+      const flat = (row0 + r) * (cols / 32) + g;
+      const d = f16BitsToF32(q.scales[flat]!);
+      for (let j = 0; j < 32; j++) {
+        const e = flat * 32 + j;
+        out[r * cols + g * 32 + j] = (((q.qweight[e >> 3]! >>> (4 * (e & 7))) & 15) - 8) * d;
+      }
     }
   }
   return out;
@@ -199,4 +200,49 @@ export function geluRef(x: number): number {
   const z = -x / Math.SQRT2;
   const erfc = z >= 2.5 ? erfcContinuedFraction(z) : 1 - erfRef(z);
   return 0.5 * x * erfc;
+}
+
+/** Fast seeded u32 stream (xorshift32) for bulk test data, where mulberry32 per value would be slow. */
+export function xorshift32(seed: number): () => number {
+  let s = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+}
+
+/**
+ * Random but valid q4 data [rows, cols]: uniform nibbles; scales of random sign with magnitudes 2^-9..2^-2, about
+ * 1 % of them f16 subnormals (exercising the exact scale decoding).
+ */
+export function randomQ4Host(rows: number, cols: number, seed: number): Pick<Q4Host, 'qweight' | 'scales'> {
+  const next = xorshift32(seed);
+  const qweight = new Uint32Array((rows * cols) / 8);
+  for (let i = 0; i < qweight.length; i++) qweight[i] = next();
+  const scales = new Uint16Array((rows * cols) / 32);
+  for (let i = 0; i < scales.length; i++) {
+    const r = next();
+    const exponent = r % 100 === 0 ? 0 : 6 + ((r >>> 8) % 8);
+    scales[i] = ((r >>> 16) & 0x8000) | (exponent << 10) | ((r >>> 4) & 0x3ff);
+  }
+  return { qweight, scales };
+}
+
+/** Seeded f32 values, normal-distributed via the sum of uniforms (fast, test inputs only). */
+export function randomF32(n: number, seed: number, scale = 1): Float32Array {
+  const next = xorshift32(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = ((next() + next() + next() + next()) / 2 ** 32 - 2) * scale;
+  return out;
+}
+
+/** Stacks the dequantized rows `rows` of a q4 weight (for references over a sample of output columns). */
+export function dequantQ4Rows(q: Pick<Q4Host, 'qweight' | 'scales'>, cols: number, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * cols);
+  rows.forEach((r, i) => out.set(dequantQ4Ref(q, cols, r, 1), i * cols));
+  return out;
 }

@@ -1,0 +1,118 @@
+// Dispatch builders for shaders/preprocess/resize_h.wgsl and resize_v.wgsl: shape checks, pipeline keys, grids.
+// Per-frame values (the source band, the temporal slot) live in the returned Uniforms.
+import type { GpuContext } from '../../gpu/device';
+import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../../gpu/dispatch';
+import type { GpuTensor } from '../../gpu/tensor';
+import { expectDtype, expectShape } from '../checks';
+import { shaderSource } from '../shader-source';
+
+/** Workgroup tiles (pipeline constants). resize_h stages ROWS·H_CHUNK u32 = 12 KiB of workgroup memory. */
+const TILE_X = 64;
+const ROWS = 4;
+const H_CHUNK = 768;
+
+export interface HorizontalPass {
+  readonly dispatch: Dispatch;
+  /** Fields band_row0 / band_rows: which rows of the frame `src` holds for the next submit. */
+  readonly params: Uniforms;
+}
+
+/**
+ * Width pass: `src` u32 [bandRows, srcW] RGBA8 rows → `inter` f32 [3, srcH, outW] (rows band_row0.. written).
+ * `taps` u32 [outW, 2] and `weights` f32 [outW, stride] come from resizeTaps(srcW, outW).
+ */
+export function resizeHorizontal(
+  ctx: GpuContext,
+  label: string,
+  t: { src: GpuTensor; taps: GpuTensor; weights: GpuTensor; inter: GpuTensor },
+): HorizontalPass {
+  const kernel = `${label} (resize_h)`;
+  expectDtype(kernel, { src: t.src, taps: t.taps }, 'u32');
+  expectDtype(kernel, { weights: t.weights, inter: t.inter }, 'f32');
+  const [bandRows, srcW] = t.src.shape as [number, number];
+  const [, srcH, outW] = t.inter.shape as [number, number, number];
+  const stride = t.weights.shape[1]!;
+  expectShape(kernel, 'taps', t.taps, [outW, 2]);
+  expectShape(kernel, 'weights', t.weights, [outW, stride]);
+  expectShape(kernel, 'inter', t.inter, [3, srcH, outW]);
+  if (t.src.shape.length !== 2 || bandRows < 1 || bandRows > srcH) {
+    throw new Error(`${kernel}: src (${t.src.label}) has shape [${t.src.shape.join(', ')}], expected [1..${srcH}, srcW]`);
+  }
+  const pipeline = ctx.pipelines.get({ family: 'preprocess/resize_h', code: shaderSource('preprocess/resize_h.wgsl'), constants: { TILE_X, ROWS, CHUNK: H_CHUNK } });
+  const tilesX = Math.ceil(outW / TILE_X);
+  const params = new Uniforms(ctx, `${label}.params`, ['src_w', 'src_h', 'out_w', 'stride', 'band_row0', 'band_rows', 'tiles_x']);
+  params.setU32('src_w', srcW).setU32('src_h', srcH).setU32('out_w', outW).setU32('stride', stride);
+  params.setU32('band_row0', 0).setU32('band_rows', bandRows).setU32('tiles_x', tilesX).write();
+  return {
+    dispatch: {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [t.src.buffer, t.taps.buffer, t.weights.buffer, t.inter.buffer, params.buffer]),
+      workgroups: linearGrid(tilesX * Math.ceil(bandRows / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+    params,
+  };
+}
+
+export interface PatchLayout {
+  readonly patchSize: number;
+  readonly mergeSize: number;
+  readonly temporalPatchSize: number;
+}
+
+export interface VerticalPass {
+  readonly dispatch: Dispatch;
+  /** Fields row_base (first pixel row of the frame's temporal patch inside `pixels`) and tt_mask. */
+  readonly params: Uniforms;
+}
+
+/**
+ * Height pass + uint8 + normalise + patchify: `inter` f32 [3, srcH, outW] → `resized` u32 [outH, outW] and the
+ * frame's columns of `pixels` f32 [rows, 3·temporal·patch²]. `taps`/`weights` come from resizeTaps(srcH, outH);
+ * `lut` f32 [256, 4] from normalizeLut.
+ */
+export function resizeVerticalPatchify(
+  ctx: GpuContext,
+  label: string,
+  t: { inter: GpuTensor; taps: GpuTensor; weights: GpuTensor; lut: GpuTensor; resized: GpuTensor; pixels: GpuTensor },
+  layout: PatchLayout,
+): VerticalPass {
+  const kernel = `${label} (resize_v)`;
+  expectDtype(kernel, { taps: t.taps, resized: t.resized }, 'u32');
+  expectDtype(kernel, { inter: t.inter, weights: t.weights, lut: t.lut, pixels: t.pixels }, 'f32');
+  const [outH, outW] = t.resized.shape as [number, number];
+  const [, srcH] = t.inter.shape as [number, number, number];
+  const stride = t.weights.shape[1]!;
+  const { patchSize: p, mergeSize: m, temporalPatchSize: tp } = layout;
+  const unit = p * m;
+  if (outH % unit !== 0 || outW % unit !== 0) {
+    throw new Error(`${kernel}: resized ${outH}×${outW} is not a multiple of patch·merge = ${unit} on both sides`);
+  }
+  expectShape(kernel, 'inter', t.inter, [3, srcH, outW]);
+  expectShape(kernel, 'taps', t.taps, [outH, 2]);
+  expectShape(kernel, 'weights', t.weights, [outH, stride]);
+  expectShape(kernel, 'lut', t.lut, [256, 4]);
+  const rowLen = 3 * tp * p * p;
+  const rowsPerFrame = (outH / p) * (outW / p);
+  if (t.pixels.shape.length !== 2 || t.pixels.shape[1] !== rowLen || t.pixels.shape[0]! < rowsPerFrame) {
+    throw new Error(`${kernel}: pixels (${t.pixels.label}) has shape [${t.pixels.shape.join(', ')}], expected [≥ ${rowsPerFrame}, ${rowLen}]`);
+  }
+  const pipeline = ctx.pipelines.get({
+    family: 'preprocess/resize_v',
+    code: shaderSource('preprocess/resize_v.wgsl'),
+    constants: { TILE_X, ROWS, PATCH: p, MERGE: m, TEMPORAL: tp },
+  });
+  const tilesX = Math.ceil(outW / TILE_X);
+  const params = new Uniforms(ctx, `${label}.params`, ['out_w', 'out_h', 'src_h', 'stride', 'tiles_x', 'row_base', 'tt_mask']);
+  params.setU32('out_w', outW).setU32('out_h', outH).setU32('src_h', srcH).setU32('stride', stride).setU32('tiles_x', tilesX);
+  params.setU32('row_base', 0).setU32('tt_mask', 1).write();
+  return {
+    dispatch: {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [t.inter.buffer, t.taps.buffer, t.weights.buffer, t.lut.buffer, t.resized.buffer, t.pixels.buffer, params.buffer]),
+      workgroups: linearGrid(tilesX * Math.ceil(outH / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+    params,
+  };
+}
