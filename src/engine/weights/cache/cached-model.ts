@@ -2,6 +2,8 @@
 // tensors uploaded to the GPU from their blobs in bounded slices.
 import type { GpuContext } from '../../gpu/device';
 import { byteSize, numel, storageUsage, type GpuTensor } from '../../gpu/tensor';
+import { parseModelSpec } from '../../spec/parse-config';
+import type { ModelSpec } from '../../spec/model-spec';
 import { CacheError, MissingFileError } from '../errors';
 import { LoadProgress } from '../progress';
 import { BlobSource } from '../source';
@@ -67,6 +69,15 @@ export class CachedModel {
     const t = await this.files.readTextOptional(path);
     if (t === null) throw new MissingFileError(path, this.files.label);
     return t;
+  }
+
+  /** The ModelSpec from the cached config files (cache them with putFile at write time). */
+  async spec(): Promise<ModelSpec> {
+    return parseModelSpec({
+      config: await this.readFileText('config.json'),
+      generationConfig: await this.files.readTextOptional('generation_config.json'),
+      preprocessorConfig: await this.files.readTextOptional('preprocessor_config.json'),
+    });
   }
 
   private blob(name: string): Promise<File> {
