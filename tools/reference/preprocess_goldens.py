@@ -87,9 +87,14 @@ def interpolate_f32(frame_hwc: np.ndarray, h: int, w: int) -> np.ndarray:
 
 
 def torchvision_resize(frames_thwc: np.ndarray, h: int, w: int) -> torch.Tensor:
-    """qwen_vl_utils.fetch_video: resize a uint8 TCHW video, then .float()."""
-    video = torch.from_numpy(frames_thwc).permute(0, 3, 1, 2).contiguous()
-    return TF.resize(video, [h, w], interpolation=InterpolationMode.BICUBIC, antialias=True).float()
+    """qwen_vl_utils.fetch_video: resize a uint8 TCHW video, then .float(). The decord reader hands over
+    `torch.tensor(frames).permute(0, 3, 1, 2)` (channels-last strides), torchcodec a contiguous TCHW tensor;
+    both must give the same frames."""
+    channels_last = torch.tensor(frames_thwc).permute(0, 3, 1, 2)
+    out = TF.resize(channels_last, [h, w], interpolation=InterpolationMode.BICUBIC, antialias=True).float()
+    contiguous = TF.resize(channels_last.contiguous(), [h, w], interpolation=InterpolationMode.BICUBIC, antialias=True).float()
+    assert torch.equal(out, contiguous), "memory layout changed the resize result"
+    return out
 
 
 def processor_pixel_values(video: torch.Tensor, h: int, w: int) -> tuple[np.ndarray, list[int]]:
