@@ -6,7 +6,7 @@ import { tinyConfig } from '../spec/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { BytesSource } from './source';
 import { buildCheckpoint } from './test-checkpoint';
-import { streamIntoRows, uploadDense, uploadDenseParts } from './upload';
+import { streamIntoRows, streamThroughStaging, uploadDense, uploadDenseParts } from './upload';
 
 const withLimits = (ctx: GpuContext, binding: number): GpuContext => ({ ...ctx, limits: { ...ctx.limits, maxStorageBufferBindingSize: binding } });
 
@@ -67,6 +67,31 @@ describe('dense GPU upload', () => {
     const want = built.data.get(name)!.bytes;
     for (const p of targets) expect(await bytesOf(ctx, p.buffer, 16 * 94)).toEqual(want.subarray(p.row0 * 94, (p.row0 + 16) * 94));
     await expect(streamIntoRows(ctx, ckpt, name, targets.slice(0, 1))).rejects.toThrow(/do not cover rows 0\.\.32 exactly once/);
+    expect(ctx.errors).toEqual([]);
+  });
+
+  it('feeds a tensor through one reused staging buffer to a consumer that submits GPU work per chunk', async () => {
+    const ctx = await testGpu();
+    const built = buildCheckpoint(tinyConfig());
+    const ckpt = await openCheckpoint(new BytesSource(built.files));
+    const name = 'model.embed_tokens.weight'; // [160, 64] bf16, 128-byte rows
+    const dst = ctx.device.createBuffer({ label: 'dst', size: 160 * 128, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    const calls: [number, number, string][] = [];
+    await streamThroughStaging(
+      ctx,
+      ckpt,
+      name,
+      (staging, rowStart, rows) => {
+        calls.push([rowStart, rows, `${staging.dtype} ${staging.shape.join('x')}`]);
+        // Stand-in for the quantizer: copy the staged rows to their place, submitted before returning.
+        const enc = ctx.device.createCommandEncoder();
+        enc.copyBufferToBuffer(staging.buffer, 0, dst, rowStart * 128, rows * 128);
+        ctx.device.queue.submit([enc.finish()]);
+      },
+      { maxChunkBytes: 128 * 48 },
+    );
+    expect(calls).toEqual([[0, 48, 'bf16 48x64'], [48, 48, 'bf16 48x64'], [96, 48, 'bf16 48x64'], [144, 16, 'bf16 48x64']]);
+    expect(await bytesOf(ctx, dst, 160 * 128)).toEqual(built.data.get(name)!.bytes);
     expect(ctx.errors).toEqual([]);
   });
 });

@@ -128,6 +128,41 @@ export async function uploadDenseParts(ctx: GpuContext, checkpoint: Checkpoint, 
   return { name, dtype, shape: t.shape, parts };
 }
 
+/**
+ * Feeds a tensor through one reusable GPU staging tensor, chunk by chunk: each chunk's rows are written to the
+ * start of `staging` (dtype = the checkpoint's, shape [rows that fit, rowElements]) and `consume(staging, rowStart,
+ * rows)` is called, e.g. the q4 quantizer, which must submit its work before returning: the queue then orders the
+ * next staging write after that work, so one buffer serves the whole tensor.
+ */
+export async function streamThroughStaging(
+  ctx: GpuContext,
+  checkpoint: Checkpoint,
+  name: string,
+  consume: (staging: GpuTensor, rowStart: number, rows: number) => void | Promise<void>,
+  opts: StreamOptions = {},
+): Promise<void> {
+  const t = checkpoint.tensor(name);
+  const { rows, rowBytes } = rowLayout(t.shape, DTYPE_BYTES[t.dtype]);
+  const maxChunk = opts.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
+  const plan = planRowChunks({ rows, rowBytes }, maxChunk, name);
+  if (plan.length === 0) return;
+  const stagingRows = Math.max(...plan.map((c) => c.rows));
+  const elems = rowBytes / DTYPE_BYTES[t.dtype];
+  const staging = createTensor(ctx, `${name}.staging`, gpuDtype(t.dtype), [stagingRows, elems]);
+  const target = [{ row0: 0, rows: stagingRows, buffer: staging.buffer }];
+  const pacer = new UploadPacer(ctx.device.queue, maxChunk);
+  try {
+    for await (const chunk of checkpoint.stream(name, { ...opts, maxChunkBytes: maxChunk })) {
+      writeRows(ctx.device.queue, target, rowBytes, 0, chunk.bytes);
+      await consume(staging, chunk.rowStart, chunk.rows);
+      await pacer.wrote(chunk.bytes.byteLength);
+    }
+    await ctx.device.queue.onSubmittedWorkDone();
+  } finally {
+    staging.buffer.destroy();
+  }
+}
+
 /** Uploads a tensor that must fit one storage binding (the vision tower, norms and biases always do). */
 export async function uploadDense(ctx: GpuContext, checkpoint: Checkpoint, name: string, opts: Omit<UploadOptions, 'maxPartBytes'> = {}): Promise<GpuTensor> {
   const t = checkpoint.tensor(name);

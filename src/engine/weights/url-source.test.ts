@@ -3,7 +3,7 @@ import { tinyConfig } from '../spec/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { HttpError, MissingFileError, RangeNotSupportedError } from './errors';
 import { buildCheckpoint, seededBytes } from './test-checkpoint';
-import { UrlSource, parseContentRange } from './url-source';
+import { UrlSource, huggingFaceBase, parseContentRange } from './url-source';
 
 interface Behaviour {
   /** Answer Range requests with 200 and the whole body. */
@@ -169,6 +169,14 @@ describe('UrlSource', () => {
     const chunks = [];
     for await (const c of ckpt.stream(name, { maxChunkBytes: 4096 })) chunks.push(c.bytes);
     expect(new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer())).toEqual(built.data.get(name)!.bytes);
+  });
+
+  it('builds Hugging Face resolve URLs', () => {
+    expect(huggingFaceBase('MBZUAI/Video-R2')).toBe('https://huggingface.co/MBZUAI/Video-R2/resolve/main/');
+    expect(new UrlSource(huggingFaceBase('Qwen/Qwen2.5-VL-7B-Instruct', 'cc594898')).url('model-00001-of-00005.safetensors')).toBe(
+      'https://huggingface.co/Qwen/Qwen2.5-VL-7B-Instruct/resolve/cc594898/model-00001-of-00005.safetensors',
+    );
+    expect(() => huggingFaceBase('not a repo')).toThrow(/not a Hugging Face model id/);
   });
 
   it('parses Content-Range', () => {

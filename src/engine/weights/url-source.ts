@@ -47,6 +47,12 @@ export function parseContentRange(v: string | null): { start: number; end: numbe
   return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) };
 }
 
+/** The `resolve` base of a Hugging Face model repository ("MBZUAI/Video-R2", revision "main" or a commit). */
+export function huggingFaceBase(repo: string, revision = 'main'): string {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new Error(`"${repo}" is not a Hugging Face model id of the form owner/name`);
+  return `https://huggingface.co/${repo}/resolve/${encodeURIComponent(revision)}/`;
+}
+
 export class UrlSource implements WeightSource {
   readonly label: string;
   private readonly base: string;
