@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test-utils/gpu';
 import { pixelValuesReference, QWEN_VIDEO_PROCESSOR, resizeFrameReference } from '../../../test-utils/cpu/preprocess';
 import { firstDiff, randomFrames, runPreprocessor, type PreprocessRun } from '../../../test-utils/cpu/preprocess-gpu-run';
+import { readBuffer } from '../../gpu/tensor';
 import { createPreprocessor } from './preprocessor';
 
 async function expectMatchesReference(frames: Uint8Array[], w: number, h: number, th: number, tw: number, run?: PreprocessRun): Promise<PreprocessRun> {
@@ -22,8 +23,8 @@ describe('createPreprocessor (GPU) against the CPU reference', () => {
     ['odd sizes, downscale, odd frame count', 3, 131, 77, 56, 84],
     ['16×16 upscaled to min_pixels (smart_resize → 336×336)', 2, 16, 16, 336, 336],
     ['extreme aspect 50:1', 2, 1000, 20, 28, 840],
-    ['1920×270 → 588×84 (the 1080p → 588×336 factors), one frame repeated', 1, 1920, 270, 84, 588],
-    ['a 7680-wide strip → 588 (×13, the 8K factor: 53-tap rows, spans wider than one staged chunk)', 2, 7680, 64, 28, 588],
+    ['1920×90 → 588×28 (the 1080p → 588×336 factors), one frame repeated', 1, 1920, 90, 28, 588],
+    ['a 7680-wide strip → 588 (×13, the 8K factor: 53-tap rows, spans wider than one staged chunk)', 1, 7680, 64, 28, 588],
     ['identity size', 2, 84, 56, 56, 84],
     ['width unchanged', 2, 84, 150, 56, 84],
     ['height unchanged', 2, 150, 56, 56, 84],
@@ -37,6 +38,24 @@ describe('createPreprocessor (GPU) against the CPU reference', () => {
     const frames = randomFrames(5, 2, w, h);
     const run = await runPreprocessor(ctx, frames, w, h, { height: 56, width: 56 }, { maxBandBytes: 3 * w * 4 });
     await expectMatchesReference(frames, w, h, 56, 56, run);
+  });
+
+  it('rebuilds its per-size scratch when the source size changes between frames', async () => {
+    const ctx = await testGpu();
+    const a = randomFrames(21, 1, 45, 33)[0]!;
+    const b = randomFrames(22, 1, 70, 29)[0]!;
+    const pre = createPreprocessor(ctx, { targetHeight: 28, targetWidth: 56, frames: 2, processor: QWEN_VIDEO_PROCESSOR });
+    try {
+      const [ra, rb] = await Promise.all([pre.pushFrame(a, 45, 33), pre.pushFrame(b, 70, 29)]);
+      const want = [resizeFrameReference(a, 45, 33, 28, 56), resizeFrameReference(b, 70, 29, 28, 56)];
+      expect(firstDiff(ra.rgba, want[0]!)).toBeNull();
+      expect(firstDiff(rb.rgba, want[1]!)).toBeNull();
+      const pv = new Float32Array(await readBuffer(ctx, pre.chunks[0]!.tensor.buffer));
+      expect(firstDiff(pv, pixelValuesReference(want, 28, 56))).toBeNull();
+    } finally {
+      pre.destroy();
+    }
+    expect(ctx.errors).toEqual([]);
   });
 
   it('splits pixel_values into chunks of whole temporal patches', async () => {
