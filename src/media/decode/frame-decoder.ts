@@ -136,7 +136,16 @@ export async function* decodeFrames(video: DemuxedVideo, createDecoder: DecoderF
         await waitUntil(() => decoder.decodeQueueSize < maxQueued && queue.length < maxReady);
         const frameIndex = video.table.frameIndexOf[sample.decodeIndex] as number;
         lastFedDecode = sample.decodeIndex;
-        decoder.decode({ type: sample.isKey ? 'key' : 'delta', timestamp: frameIndex >= 0 ? frameIndex : -1 - sample.decodeIndex, data: sample.data });
+        try {
+          decoder.decode({ type: sample.isKey ? 'key' : 'delta', timestamp: frameIndex >= 0 ? frameIndex : -1 - sample.decodeIndex, data: sample.data });
+        } catch (e) {
+          // Chromium parses each chunk up front: a keyframe whose data is not a keyframe is rejected here.
+          throw new MediaError(
+            'DECODE_FAILED',
+            `The ${video.codec} data of ${sample.isKey ? 'keyframe' : 'frame'} ${frameIndex >= 0 ? frameIndex : `(sample ${sample.decodeIndex})`} is invalid: the file is probably corrupted.`,
+            e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+          );
+        }
         stats.samplesFed++;
         pulse();
       }

@@ -3,7 +3,9 @@
 
 import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input, type EncodedPacket } from 'mediabunny';
 import { MediaError } from '../errors';
-import { throwIfAborted } from './blob-reader';
+import { reducedRatio } from './av-rational';
+import { readBytes, throwIfAborted } from './blob-reader';
+import { firstVideoDefaultDuration } from './matroska-tracks';
 import { buildSampleTable, summariseTiming } from './sample-table';
 import type { DemuxedVideo, EncodedSample, ProgressFn, Rotation } from './types';
 
@@ -49,7 +51,7 @@ export async function demuxMatroska(file: Blob, fileName: string, onProgress: Pr
       rotation,
       colorSpace: config.colorSpace,
       table,
-      timing: summariseTiming(table),
+      timing: summariseTiming(table, await matroskaAverageFps(file)),
       warnings,
       readSamples: (from, to, sig) => readPackets(sink, packets, from, to, sig),
       dispose: () => input.dispose(),
@@ -58,6 +60,12 @@ export async function demuxMatroska(file: Blob, fileName: string, onProgress: Pr
     input.dispose();
     throw e;
   }
+}
+
+/** libavformat: avg_frame_rate = av_reduce(1e9, DefaultDuration, 30000) when the track has a DefaultDuration. */
+async function matroskaAverageFps(file: Blob): Promise<number | undefined> {
+  const ns = firstVideoDefaultDuration(await readBytes(file, 0, 1 << 20));
+  return ns ? reducedRatio(1e9, ns, 30000) : undefined;
 }
 
 function toBytes(source: AllowSharedBufferSource | undefined): Uint8Array | undefined {

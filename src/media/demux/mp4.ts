@@ -5,6 +5,7 @@
 import { createFile, DataStream, Endianness, MP4BoxBuffer, type ISOFile, type Sample, type Track } from 'mp4box';
 import { MediaError } from '../errors';
 import { fourcc, isPrintableFourcc, readBytes, throwIfAborted } from './blob-reader';
+import { INT_MAX, reducedRatio } from './av-rational';
 import { interpretEditList, presentSample, type EditEntry } from './edit-list';
 import { buildSampleTable, summariseTiming, type RawSample } from './sample-table';
 import type { DemuxedVideo, EncodedSample, ProgressFn, Rotation } from './types';
@@ -83,15 +84,39 @@ function editEntries(mp4: ISOFile, track: Track): EditEntry[] | undefined {
   return elst?.entries.map((e) => ({ segmentDuration: e.segment_duration, mediaTime: e.media_time, mediaRateInteger: e.media_rate_integer }));
 }
 
-/** Drops every sample from the first one whose bytes lie past the end of the file (decode order). */
+/**
+ * libavformat's mov avg_frame_rate: av_reduce(timescale · frames, Σ stts durations, INT_MAX) over every sample
+ * in stts (edit lists and truncation do not change it), plus the durations of samples from movie fragments.
+ */
+function ffmpegAverageFps(mp4: ISOFile, track: Track, allSamples: Sample[]): number {
+  const stts = mp4.getTrackById(track.id).mdia.minf.stbl.stts;
+  let frames = 0;
+  let ticks = 0;
+  stts?.sample_counts.forEach((count, i) => {
+    frames += count;
+    ticks += count * (stts.sample_deltas[i] ?? 0);
+  });
+  for (const s of allSamples.slice(frames)) {
+    frames++;
+    ticks += s.duration;
+  }
+  return ticks > 0 ? reducedRatio(track.timescale * frames, ticks, INT_MAX) : 0;
+}
+
+/**
+ * Truncated files: keeps samples up to and including the first one that runs past the end of the file (cut to
+ * the bytes present — ffmpeg, and so decord, still returns that packet and counts its frame) and drops the rest.
+ */
 function availableSamples(samples: Sample[], fileSize: number, warnings: string[]): Sample[] {
   const firstMissing = samples.findIndex((s) => s.offset + s.size > fileSize);
   if (firstMissing < 0) return samples;
-  if (firstMissing === 0) {
-    throw new MediaError('CORRUPT_FILE', `The file is truncated: it ends at byte ${fileSize}, before the data of its first frame.`);
-  }
-  warnings.push(`The file is truncated: only ${firstMissing} of ${samples.length} frames are present; sampling uses those.`);
-  return samples.slice(0, firstMissing);
+  const partial = samples[firstMissing] as Sample;
+  const keep = partial.offset < fileSize ? firstMissing + 1 : firstMissing;
+  if (keep === 0) throw new MediaError('CORRUPT_FILE', `The file is truncated: it ends at byte ${fileSize}, before the data of its first frame.`);
+  warnings.push(`The file is truncated: only ${keep} of ${samples.length} frames are present (the last one partly); sampling uses those.`);
+  const kept = samples.slice(0, keep);
+  if (keep > firstMissing) kept[firstMissing] = { ...partial, size: fileSize - partial.offset };
+  return kept;
 }
 
 export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean, onProgress: ProgressFn, signal: AbortSignal): Promise<DemuxedVideo> {
@@ -117,7 +142,8 @@ export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean,
     throw new MediaError('NO_VIDEO_TRACK', `"${fileName}" has no video track${audio ? ` (only ${audio} audio track${audio > 1 ? 's' : ''})` : ''}.`);
   }
   const warnings = [...walk.warnings];
-  const samples = availableSamples(mp4.getTrackSamplesInfo(track.id), file.size, warnings);
+  const allSamples = mp4.getTrackSamplesInfo(track.id);
+  const samples = availableSamples(allSamples, file.size, warnings);
   if (samples.length === 0) throw new MediaError('CORRUPT_FILE', `The video track of "${fileName}" has no frames.`);
 
   const mapping = interpretEditList(editEntries(mp4, track), info.timescale, track.timescale);
@@ -129,7 +155,7 @@ export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean,
   const table = buildSampleTable(raw);
   if (table.decodeIndexOfFrame.length === 0) throw new MediaError('CORRUPT_FILE', `The edit list of "${fileName}" hides every frame.`);
   if (!table.isKey[0]) throw new MediaError('CORRUPT_FILE', `The first frame of "${fileName}" is not a keyframe, so nothing can be decoded.`);
-  const timing = summariseTiming(table, { timescale: track.timescale, durationTicks: Float64Array.from(samples, (s) => s.duration) });
+  const timing = summariseTiming(table, ffmpegAverageFps(mp4, track, allSamples), 1 / track.timescale);
 
   const offsets = Float64Array.from(samples, (s) => s.offset);
   const sizes = Uint32Array.from(samples, (s) => s.size);

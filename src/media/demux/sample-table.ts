@@ -50,23 +50,22 @@ export interface TimingSummary {
   frameCount: number;
   /** End of the last frame: max(pts + duration) over visible samples, in seconds. */
   durationSeconds: number;
-  /** Frames per second as ffmpeg's avg_frame_rate would give it (frames / summed frame durations). */
+  /** video_fps as the reference reads it; containers supply ffmpeg's avg_frame_rate rule, else frames / span. */
   averageFps: number;
-  /** True when frame durations differ by more than 1 % of the median (or ±1 container tick for CFR). */
+  /** True when frame durations differ by more than 1 % of the median (allowing one tick of jitter). */
   variableFrameRate: boolean;
   keyframeCount: number;
 }
 
 /**
- * Summarises timing. `averageFps` follows ffmpeg's mov rule `frames · timescale / Σ durations` (exact rational
- * division when `timescale` and integer `durationTicks` are given), and otherwise frames / (last end − first start).
+ * Summarises timing. `averageFps` is what the container's rule gives (see mp4.ts / matroska.ts); without one,
+ * frames / (end of last frame − start of first).
  */
-export function summariseTiming(table: SampleTable, ticks?: { timescale: number; durationTicks: Float64Array }): TimingSummary {
+export function summariseTiming(table: SampleTable, averageFps?: number, tickSeconds = 0.0011): TimingSummary {
   const frames = table.decodeIndexOfFrame;
   const n = frames.length;
   let end = 0;
   let first = Number.POSITIVE_INFINITY;
-  let sumTicks = 0;
   let keyframeCount = 0;
   const durations: number[] = [];
   for (let f = 0; f < n; f++) {
@@ -76,20 +75,15 @@ export function summariseTiming(table: SampleTable, ticks?: { timescale: number;
     end = Math.max(end, p + dur);
     first = Math.min(first, p);
     durations.push(dur);
-    if (ticks) sumTicks += ticks.durationTicks[d] as number;
     if (table.isKey[d]) keyframeCount++;
   }
-  let averageFps = 0;
-  if (n > 0) {
-    if (ticks && sumTicks > 0) averageFps = (n * ticks.timescale) / sumTicks;
-    else if (end > first) averageFps = n / (end - first);
-  }
+  const fallbackFps = n > 0 && end > first ? n / (end - first) : 0;
   const sorted = [...durations].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   // A millisecond-timescale container (WebM) stores 30 fps as 33/34 ms: allow one tick of jitter.
-  const tolerance = Math.max(0.01 * median, ticks ? 1 / ticks.timescale : 0.0011);
+  const tolerance = Math.max(0.01 * median, tickSeconds);
   // The last frame's duration is often a guess by the muxer; ignore it.
   const body = durations.slice(0, Math.max(1, durations.length - 1));
   const variableFrameRate = body.some((d) => Math.abs(d - median) > tolerance);
-  return { frameCount: n, durationSeconds: n > 0 ? end : 0, averageFps, variableFrameRate, keyframeCount };
+  return { frameCount: n, durationSeconds: n > 0 ? end : 0, averageFps: averageFps ?? fallbackFps, variableFrameRate, keyframeCount };
 }

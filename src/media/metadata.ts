@@ -1,0 +1,73 @@
+// VideoMetadata from a demuxed track, plus the decoder support check with a message that names the codec.
+
+import { MediaError } from './errors';
+import { rotatedSize } from './demux/rotation';
+import type { DemuxedVideo } from './demux/types';
+import type { VideoMetadata } from './types';
+
+const CODEC_NAMES: [RegExp, string][] = [
+  [/^(avc1|avc3)/, 'H.264'],
+  [/^(hvc1|hev1)/, 'HEVC (H.265)'],
+  [/^(vp09|vp9)/, 'VP9'],
+  [/^(vp08|vp8)/, 'VP8'],
+  [/^av01/, 'AV1'],
+  [/^mp4v/, 'MPEG-4 Part 2'],
+  [/^(dvh1|dvhe|dav1)/, 'Dolby Vision'],
+  [/^(apch|apcn|apcs|apco|ap4h)/, 'Apple ProRes'],
+];
+
+export function codecName(codec: string): string {
+  return CODEC_NAMES.find(([re]) => re.test(codec))?.[1] ?? codec.split('.')[0] ?? codec;
+}
+
+export function describeVideo(video: DemuxedVideo, fileName: string, fileSize: number): VideoMetadata {
+  const first = video.table.decodeIndexOfFrame[0];
+  const display = rotatedSize(video.codedWidth, video.codedHeight, video.rotation);
+  return {
+    fileName,
+    fileSize,
+    container: video.container,
+    containerLabel: video.containerLabel,
+    codec: video.codec,
+    codecName: codecName(video.codec),
+    codedWidth: video.codedWidth,
+    codedHeight: video.codedHeight,
+    rotation: video.rotation,
+    width: display.width,
+    height: display.height,
+    durationSeconds: video.timing.durationSeconds,
+    frameCount: video.timing.frameCount,
+    averageFps: video.timing.averageFps,
+    variableFrameRate: video.timing.variableFrameRate,
+    keyframeCount: video.timing.keyframeCount,
+    firstFrameTime: first === undefined ? 0 : (video.table.pts[first] as number),
+    warnings: [...video.warnings],
+  };
+}
+
+export function decoderConfig(video: DemuxedVideo): VideoDecoderConfig {
+  const config: VideoDecoderConfig = { codec: video.codec, codedWidth: video.codedWidth, codedHeight: video.codedHeight, optimizeForLatency: true };
+  if (video.description) config.description = video.description;
+  if (video.colorSpace) config.colorSpace = video.colorSpace;
+  return config;
+}
+
+/** Throws UNSUPPORTED_CODEC (naming the codec) unless this browser's VideoDecoder accepts the track. */
+export async function assertDecodable(video: DemuxedVideo, fileName: string): Promise<VideoDecoderConfig> {
+  if (typeof VideoDecoder === 'undefined' || typeof EncodedVideoChunk === 'undefined') {
+    throw new MediaError('WEBCODECS_UNAVAILABLE', 'This browser has no WebCodecs VideoDecoder. Use a current Chrome, Edge or another Chromium-based browser.');
+  }
+  const config = decoderConfig(video);
+  const name = codecName(video.codec);
+  const advice = 'Re-encode it to H.264, VP9 or AV1, for example: ffmpeg -i input -c:v libx264 -crf 18 -pix_fmt yuv420p output.mp4';
+  let supported: boolean;
+  try {
+    supported = (await VideoDecoder.isConfigSupported(config)).supported === true;
+  } catch (e) {
+    throw new MediaError('UNSUPPORTED_CODEC', `"${fileName}" uses ${name} (${video.codec}), which this browser cannot decode. ${advice}`, String(e));
+  }
+  if (!supported) {
+    throw new MediaError('UNSUPPORTED_CODEC', `"${fileName}" uses ${name} (${video.codec}), which this browser cannot decode. ${advice}`, `${video.codedWidth}×${video.codedHeight}`);
+  }
+  return config;
+}
