@@ -1,0 +1,69 @@
+// Tiled matrix-matrix core shared by q4_matmul, matmul16 and matmul_f32:
+//   y[m, n0 + n] = sum_k x[x_row0 + m, k] · W[n, k] + bias[n0 + n]   for m < params.m, n < params.rows (one W chunk)
+// A workgroup of 256 computes a 64 (m) × 64 (n) tile; invocation (tm, tn) = (lid / 16, lid % 16) owns the 4×4 block
+// rows 4·tm.., columns 4·tn... K advances 32 at a time (one q4 group): x and Wᵀ tiles are staged in workgroup memory
+// transposed to [k][64] so each k step is one vec4 read of x (4 rows) and one of W (4 columns) for 16 FMAs.
+// Workgroup memory: 2 × 32 × 64 × 4 B = 16 KiB (the portable cap). Accumulation: f32, k in increasing order.
+// The including file declares x: array<vec4<f32>>, y: array<f32>, params: MatmulParams, bias (HAS_BIAS), includes
+// common/bias.wgsl, and defines load_w_tile(n_base, k0, lid) filling ws[k][n] with W[n_base + n, k0 + k] (zero
+// past the chunk's rows or K).
+struct MatmulParams { m: u32, k: u32, n: u32, n0: u32, rows: u32, x_row0: u32 }
+
+const MT: u32 = 64u;   // tile rows (m) and columns (n)
+const MK: u32 = 32u;   // tile depth
+
+var<workgroup> xs: array<vec4<f32>, 512>;  // [MK][MT / 4]: xs[k * 16 + i][c] = x[m_base + 4i + c, k0 + k]
+var<workgroup> ws: array<vec4<f32>, 512>;  // [MK][MT / 4]: ws[k * 16 + j][c] = W[n_base + 4j + c, k0 + k]
+
+fn ws_store(k: u32, n: u32, v: f32) {
+  ws[k * 16u + (n >> 2u)][n & 3u] = v;
+}
+
+// Each invocation loads two vec4 of x (row u / 8, k quad u % 8): 8 consecutive invocations read 128 B of one row.
+fn load_x_tile(m_base: u32, k0: u32, lid: u32) {
+  let k4 = params.k / 4u;
+  for (var i = 0u; i < 2u; i++) {
+    let u = lid + i * 256u;
+    let r = u >> 3u;
+    let c4 = u & 7u;
+    let m = m_base + r;
+    var v = vec4<f32>(0.0);
+    if (m < params.m && k0 + c4 * 4u < params.k) { v = x[(params.x_row0 + m) * k4 + k0 / 4u + c4]; }
+    for (var e = 0u; e < 4u; e++) { xs[(c4 * 4u + e) * 16u + (r >> 2u)][r & 3u] = v[e]; }
+  }
+}
+
+fn matmul_tile(wid: vec3<u32>, lid: u32) {
+  let n_base = wid.x * MT;
+  let m_base = wid.y * MT;
+  let tm = lid >> 4u;
+  let tn = lid & 15u;
+  // Four named accumulators rather than an array: SwiftShader keeps them in registers (35% faster there).
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  for (var k0 = 0u; k0 < params.k; k0 += MK) {
+    load_x_tile(m_base, k0, lid);
+    load_w_tile(n_base, k0, lid);
+    workgroupBarrier();
+    for (var k = 0u; k < MK; k++) {
+      let a = xs[k * 16u + tm];
+      let b = ws[k * 16u + tn];
+      acc0 += a.x * b;
+      acc1 += a.y * b;
+      acc2 += a.z * b;
+      acc3 += a.w * b;
+    }
+    workgroupBarrier();
+  }
+  let acc = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
+  for (var i = 0u; i < 4u; i++) {
+    let m = m_base + tm * 4u + i;
+    if (m >= params.m) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = n_base + tn * 4u + j;
+      if (n < params.rows) { y[m * params.n + params.n0 + n] = acc[i][j] + bias_value(params.n0 + n); }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+// Workgroup layout and reduction shared by the matrix-vector kernels (q4_matvec, matvec16).
+// 256 invocations = (256 / TPR) teams of TPR lanes; team t owns MV_ROWS consecutive output rows. Each lane walks
+// the row's K in strides of TPR units and keeps MV_ROWS partial sums, reusing the x it loaded for every row.
+// The partials then meet in workgroup memory and one invocation per row adds its team's TPR partials in lane order
+// (deterministic). Workgroup memory: MV_ROWS * 256 * 4 = 4 KiB.
+const MV_WG: u32 = 256u;
+const MV_ROWS: u32 = 4u;
+override TPR: u32 = 32;  // lanes per team: a power of two in [1, 256]; the wrapper picks it
+
+var<workgroup> mv_partial: array<f32, 1024>;  // [MV_ROWS][MV_WG]
+
+// Stores this lane's partials; invocation lid < rows per workgroup gets the sum of row slot lid
+// (slot team * MV_ROWS + r, i.e. the workgroup's row lid). Must be called in uniform control flow.
+fn mv_reduce(lid: u32, acc: array<f32, 4>) -> f32 {
+  for (var r = 0u; r < MV_ROWS; r++) { mv_partial[r * MV_WG + lid] = acc[r]; }
+  workgroupBarrier();
+  let teams = MV_WG / TPR;
+  var s = 0.0;
+  if (lid < teams * MV_ROWS) {
+    let team = lid / MV_ROWS;
+    let r = lid % MV_ROWS;
+    for (var l = 0u; l < TPR; l++) { s += mv_partial[r * MV_WG + team * TPR + l]; }
+  }
+  return s;
+}

@@ -1,0 +1,60 @@
+// q4 matrix-vector product for one row chunk of W (decode, M = 1):
+//   y[n0 + n] = sum_k x[k] · (q[n, k] · d[n, k / 32]) + bias[n0 + n]    for n in [0, params.rows)
+// Bindings:
+//   x       array<vec4<f32>>: the activation row starts at vec4 index params.x_vec4_0; K = 32 · groups
+//   qweight array<vec4<u32>> [rows][groups]: one vec4 (32 nibbles) per group     (ARCHITECTURE.md §4)
+//   scales  array<u32> f16 bits, two per word, flat index n * groups + g
+//   y       array<f32>: written at params.n0 + n
+//   bias    array<u32> (HAS_BIAS): f32 bits or 16-bit packed, element params.n0 + n (common/bias.wgsl)
+// Invocations: common/matvec_reduce.wgsl — a team of TPR lanes owns 4 rows; lane l handles groups l, l + TPR, …
+// reading one vec4<u32> of nibbles per row (coalesced across lanes) and the group's 32 x values once for all 4 rows.
+// Accumulation: f32; per group sum_j q_j·x_j in f32, scaled by d, summed over the lane's groups, then lane partials
+// summed in lane order. Grid: linear over ceil(rows / rows-per-workgroup) (common/grid.wgsl).
+#include "common/grid.wgsl"
+#include "common/q4.wgsl"
+#include "common/bias.wgsl"
+#include "common/matvec_reduce.wgsl"
+
+struct Params { rows: u32, groups: u32, x_vec4_0: u32, n0: u32 }
+
+@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> qweight: array<vec4<u32>>;
+@group(0) @binding(2) var<storage, read> scales: array<u32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+@group(0) @binding(4) var<uniform> params: Params;
+#if HAS_BIAS
+@group(0) @binding(5) var<storage, read> bias: array<u32>;
+#endif
+
+fn group_dot(w: vec4<u32>, xv: array<vec4<f32>, 8>) -> f32 {
+  return dot(q4_lo(w.x), xv[0]) + dot(q4_hi(w.x), xv[1]) + dot(q4_lo(w.y), xv[2]) + dot(q4_hi(w.y), xv[3])
+       + dot(q4_lo(w.z), xv[4]) + dot(q4_hi(w.z), xv[5]) + dot(q4_lo(w.w), xv[6]) + dot(q4_hi(w.w), xv[7]);
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let rows_per_wg = (MV_WG / TPR) * MV_ROWS;
+  let row0 = linear_workgroup(wid, nwg) * rows_per_wg;  // uniform: past-the-end workgroups fall through to no-ops
+  let team_row = row0 + (lid / TPR) * MV_ROWS;
+  let lane = lid % TPR;
+  let groups = params.groups;
+
+  var acc = array<f32, 4>(0.0, 0.0, 0.0, 0.0);
+  for (var g = lane; g < groups; g += TPR) {
+    var xv: array<vec4<f32>, 8>;
+    for (var j = 0u; j < 8u; j++) { xv[j] = x[params.x_vec4_0 + g * 8u + j]; }
+    for (var r = 0u; r < MV_ROWS; r++) {
+      let n = team_row + r;
+      if (n < params.rows) {
+        let flat = n * groups + g;
+        acc[r] += q4_scale(scales[flat >> 1u], flat) * group_dot(qweight[flat], xv);
+      }
+    }
+  }
+
+  let sum = mv_reduce(lid, acc);
+  let n = row0 + lid;
+  if (lid < rows_per_wg && n < params.rows) {
+    y[params.n0 + n] = sum + bias_value(params.n0 + n);
+  }
+}

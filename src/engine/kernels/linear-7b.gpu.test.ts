@@ -1,0 +1,74 @@
+// The q4 linears at the real Qwen2.5-VL-7B shapes: the decoder layer's projections (both paths) and the
+// 152064-row lm_head on a device with WebGPU's default 128 MiB binding limit (so it must be split in chunks).
+import { describe, expect, it } from 'vitest';
+import { testGpu } from '../../test-utils/gpu';
+import { runDispatches } from '../gpu/dispatch';
+import { createTensor, uploadTensor } from '../gpu/tensor';
+import { randomF32, randomQ4Host } from '../../test-utils/cpu/linalg';
+import { linear } from './linear';
+import { destroyWeight } from './weight-chunks';
+import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4 } from './linear-test-helpers';
+
+const HIDDEN = 3584;
+const KV = 512;
+const INTERMEDIATE = 18944;
+const VOCAB = 152064;
+
+/** Times `reps` submissions of the same dispatches (orientation only: SwiftShader runs on the CPU; never asserted). */
+async function timeMs(device: GPUDevice, run: () => void, reps = 3): Promise<number> {
+  run();
+  await device.queue.onSubmittedWorkDone();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) run();
+  await device.queue.onSubmittedWorkDone();
+  return (performance.now() - t0) / reps;
+}
+
+describe('q4 linears at the 7B decoder-layer shapes', () => {
+  const shapes: [string, number, number, boolean][] = [
+    ['q_proj', HIDDEN, HIDDEN, true],
+    ['k_proj', KV, HIDDEN, true],
+    ['gate_proj', INTERMEDIATE, HIDDEN, false],
+    ['down_proj', HIDDEN, INTERMEDIATE, false],
+  ];
+  for (const [name, n, k, hasBias] of shapes) {
+    it(`${name} ${n}×${k}: matvec (M = 1) and matmul (M = 3) match the reference on every output`, async () => {
+      const ctx = await testGpu();
+      const host = randomQ4Host(n, k, n + k);
+      const w = uploadQ4(ctx, name, host, n, k);
+      const xHost = randomF32(3 * k, 1);
+      const x = uploadTensor(ctx, `${name}.x`, 'f32', [3, k], xHost);
+      const bias = hasBias ? makeBias(ctx, `${name}.b`, 'bf16', randomF32(n, 2)) : undefined;
+      const cols = spread(n);
+      const mvErr = await runAndCheckLinear(ctx, `${name}.mv`, { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor }, q4Case(host, k, xHost, 1, cols, bias?.values));
+      const mmErr = await runAndCheckLinear(ctx, `${name}.mm`, { x, weight: w, m: 3, bias: bias?.tensor }, q4Case(host, k, xHost, 3, cols, bias?.values));
+      const y = createTensor(ctx, `${name}.ybench`, 'f32', [n]);
+      const dispatches = linear(ctx, `${name}.bench`, { x, weight: w, y, m: 1, bias: bias?.tensor });
+      const ms = await timeMs(ctx.device, () => runDispatches(ctx, dispatches));
+      console.log(`[swiftshader] q4 matvec ${name} ${n}×${k}: ${ms.toFixed(1)} ms; worst rel. error matvec ${mvErr.toExponential(1)}, matmul ${mmErr.toExponential(1)}`);
+      destroyWeight(w);
+    });
+  }
+});
+
+describe('q4 lm_head, 152064 × 3584, default binding limits', () => {
+  it('splits in chunks under 128 MiB and matches the reference on rows spread over every chunk', async () => {
+    const ctx = await testGpu({ bufferLimits: 'default' });
+    expect(ctx.limits.maxStorageBufferBindingSize).toBe(128 * 1024 * 1024);
+    const host = randomQ4Host(VOCAB, HIDDEN, 99);
+    const w = uploadQ4(ctx, 'lm_head', host, VOCAB, HIDDEN);
+    expect(w.chunks.length).toBe(3);
+    for (const c of w.chunks) expect(c.qweight.size).toBeLessThanOrEqual(ctx.limits.maxStorageBufferBindingSize);
+    // Rows sampled evenly plus every chunk's first and last row.
+    const cols = [...new Set([...spread(VOCAB, 1500), ...w.chunks.flatMap((c) => [c.row0, c.row0 + c.rows - 1])])].sort((a, b) => a - b);
+    const xHost = randomF32(5 * HIDDEN, 3);
+    const x = uploadTensor(ctx, 'lm_head.x', 'f32', [5, HIDDEN], xHost);
+    // The last row of a 5-row prefill, as after the final norm.
+    await runAndCheckLinear(ctx, 'lm_head', { x, weight: w, m: 1, xRowOffset: 4 }, q4Case(host, HIDDEN, xHost, 1, cols));
+    const y = createTensor(ctx, 'lm_head.ybench', 'f32', [VOCAB]);
+    const dispatches = linear(ctx, 'lm_head.bench', { x, weight: w, y, m: 1, xRowOffset: 4 });
+    const ms = await timeMs(ctx.device, () => runDispatches(ctx, dispatches), 1);
+    console.log(`[swiftshader] q4 matvec lm_head ${VOCAB}×${HIDDEN} (${w.chunks.length} chunks): ${ms.toFixed(1)} ms`);
+    destroyWeight(w);
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { testGpu } from '../../test-utils/gpu';
+import { createTensor, uploadTensor } from '../gpu/tensor';
+import { f32To16Bits, randomF32, randomQ4Host, widen16 } from '../../test-utils/cpu/linalg';
+import { linear } from './linear';
+import { createQ4Weight } from './weight-chunks';
+import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4, uploadW16 } from './linear-test-helpers';
+
+describe('q4 linear, matrix-vector path (M = 1)', () => {
+  it('matches the reference for every team width, over 3 chunks, with an x row offset and f32 bias', async () => {
+    const ctx = await testGpu();
+    const [n, k] = [300, 160];
+    const host = randomQ4Host(n, k, 1);
+    const w = uploadQ4(ctx, 'mv.w', host, n, k, { maxChunkBytes: 128 * (k / 2) });
+    expect(w.chunks.map((c) => c.rows)).toEqual([128, 128, 44]);
+    const xHost = randomF32(4 * k, 2);
+    const x = uploadTensor(ctx, 'mv.x', 'f32', [4, k], xHost);
+    const bias = makeBias(ctx, 'mv.b', 'f32', randomF32(n, 3));
+    for (const tpr of [1, 8, 32, 256]) {
+      await runAndCheckLinear(ctx, `mv.tpr${tpr}`, { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecThreadsPerRow: tpr }, q4Case(host, k, xHost, 1, spread(n), bias.values));
+    }
+  });
+
+  it('reads bf16, f16 and no bias', async () => {
+    const ctx = await testGpu();
+    const [n, k] = [97, 64];
+    const host = randomQ4Host(n, k, 4);
+    const w = uploadQ4(ctx, 'mvb.w', host, n, k);
+    const xHost = randomF32(k, 5, 3);
+    const x = uploadTensor(ctx, 'mvb.x', 'f32', [1, k], xHost);
+    for (const dtype of ['bf16', 'f16'] as const) {
+      const bias = makeBias(ctx, `mvb.b.${dtype}`, dtype, randomF32(n, 6));
+      await runAndCheckLinear(ctx, `mvb.${dtype}`, { x, weight: w, m: 1, bias: bias.tensor }, q4Case(host, k, xHost, 1, spread(n), bias.values));
+    }
+    await runAndCheckLinear(ctx, 'mvb.none', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
+  });
+
+  it('tiles past 65535 workgroups with linearGrid (270000 rows at 4 rows per workgroup)', async () => {
+    const ctx = await testGpu();
+    const [n, k] = [270000, 32];
+    const host = randomQ4Host(n, k, 7);
+    const w = uploadQ4(ctx, 'fold.w', host, n, k);
+    const xHost = randomF32(k, 8);
+    const x = uploadTensor(ctx, 'fold.x', 'f32', [1, k], xHost);
+    const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256 };
+    expect(linear(ctx, 'fold.probe', { ...args, y: createTensor(ctx, 'fold.probe.y', 'f32', [n]) })[0]!.workgroups[1]).toBeGreaterThan(1);
+    await runAndCheckLinear(ctx, 'fold', args, q4Case(host, k, xHost, 1, spread(n)));
+  });
+});
+
+describe('q4 linear, matrix-matrix path', () => {
+  it('matches the reference for M not a tile multiple, chunked weights, x offset and bf16 bias', async () => {
+    const ctx = await testGpu();
+    const [n, k] = [200, 96];
+    const host = randomQ4Host(n, k, 9);
+    const w = uploadQ4(ctx, 'mm.w', host, n, k, { maxChunkBytes: 64 * (k / 2) });
+    expect(w.chunks.length).toBe(4);
+    const xHost = randomF32(72 * k, 10);
+    const x = uploadTensor(ctx, 'mm.x', 'f32', [72, k], xHost);
+    const bias = makeBias(ctx, 'mm.b', 'bf16', randomF32(n, 11));
+    for (const m of [1, 5, 70]) {
+      await runAndCheckLinear(ctx, `mm.m${m}`, { x, weight: w, m, xRowOffset: 1, bias: bias.tensor, path: 'matmul' }, q4Case(host, k, xHost, m, spread(n), bias.values));
+    }
+  });
+});
+
+describe('16-bit linear', () => {
+  for (const dtype of ['bf16', 'f16'] as const) {
+    it(`${dtype}: both paths, K not a multiple of 32, chunked, f16 bias`, async () => {
+      const ctx = await testGpu();
+      const [n, k, m] = [150, 100, 67];
+      const bits = Uint16Array.from(randomF32(n * k, 12, 0.2), (v) => f32To16Bits(dtype, v));
+      const wValues = widen16(dtype, bits);
+      const w = uploadW16(ctx, `w16.${dtype}`, dtype, bits, n, k, { maxChunkBytes: 64 * k * 2 });
+      expect(w.chunks.length).toBe(3);
+      const xHost = randomF32((m + 1) * k, 13);
+      const x = uploadTensor(ctx, `w16.${dtype}.x`, 'f32', [m + 1, k], xHost);
+      const bias = makeBias(ctx, `w16.${dtype}.b`, 'f16', randomF32(n, 14));
+      const c = (rows: number) => ({ xHost, m: rows, wRows: wValues, cols: spread(n), biasValues: bias.values });
+      await runAndCheckLinear(ctx, `w16.${dtype}.mv`, { x, weight: w, m: 1, xRowOffset: 1, bias: bias.tensor }, c(1));
+      await runAndCheckLinear(ctx, `w16.${dtype}.mm`, { x, weight: w, m, xRowOffset: 1, bias: bias.tensor }, c(m));
+      // A plain tensor works as a one-chunk weight.
+      const t = uploadTensor(ctx, `w16.${dtype}.tensor`, dtype, [n, k], bits);
+      await runAndCheckLinear(ctx, `w16.${dtype}.tensor`, { x, weight: t, m }, { ...c(m), biasValues: undefined });
+    });
+  }
+
+  it('folds the grid into y on a device whose per-dimension limit is lower (bf16 matvec)', async () => {
+    // Same fold as past 65535, but at a fake limit of 16 (250 workgroups → 16 × 16, 6 past the end) so the test stays cheap on SwiftShader.
+    const real = await testGpu();
+    const ctx = { ...real, limits: { ...real.limits, maxComputeWorkgroupsPerDimension: 16 } };
+    const [n, k] = [1000, 8];
+    const bits = Uint16Array.from(randomF32(n * k, 15), (v) => f32To16Bits('bf16', v));
+    const w = uploadW16(ctx, 'fold16.w', 'bf16', bits, n, k);
+    const xHost = randomF32(k, 16);
+    const x = uploadTensor(ctx, 'fold16.x', 'f32', [1, k], xHost);
+    const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256 };
+    expect(linear(ctx, 'fold16.probe', { ...args, y: createTensor(ctx, 'fold16.probe.y', 'f32', [n]) })[0]!.workgroups).toEqual([16, 16, 1]);
+    await runAndCheckLinear(ctx, 'fold16', args, { xHost, m: 1, wRows: widen16('bf16', bits), cols: spread(n) });
+  });
+});
+
+describe('linear argument checks', () => {
+  it('names the kernel, the tensor and the numbers', async () => {
+    const ctx = await testGpu();
+    const w = createQ4Weight(ctx, 'chk.w', 64, 64);
+    const x = createTensor(ctx, 'chk.x', 'f32', [2, 64]);
+    const y = createTensor(ctx, 'chk.y', 'f32', [2, 64]);
+    expect(() => linear(ctx, 'chk', { x: createTensor(ctx, 'x48', 'f32', [2, 48]), weight: w, y, m: 1 })).toThrow(/chk: x \(x48\) has shape \[2, 48\], expected rows of 64/);
+    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 2, xRowOffset: 1 })).toThrow(/x \(chk\.x\) has 128 elements, need 3 rows of 64/);
+    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 2, path: 'matvec' })).toThrow(/matvec path computes one row, got m = 2/);
+    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 1, bias: createTensor(ctx, 'b', 'f32', [63]) })).toThrow(/bias \(b\) has 63 elements, expected N = 64/);
+    expect(() => linear(ctx, 'chk', { x, weight: w, y: x, m: 1 })).toThrow(/must be different buffers/);
+    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 1, bias: createTensor(ctx, 'bu', 'u32', [64]) })).toThrow(/bias \(bu\) is u32/);
+  });
+});

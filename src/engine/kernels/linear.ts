@@ -1,0 +1,128 @@
+// Linear layers y[M, N] = x[M, K] · Wᵀ + b over q4 or 16-bit weights (shaders/q4_matvec, matvec16, q4_matmul,
+// matmul16). M = 1 (decode) takes the matrix-vector kernels, which are memory-bound and read each weight byte once;
+// larger M takes the 64×64-tiled matrix kernels. Every weight is a list of row chunks (weight-chunks.ts): one
+// dispatch per chunk, each writing its own output columns.
+import type { GpuContext } from '../gpu/device';
+import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { numel, type GpuTensor } from '../gpu/tensor';
+import { shaderSource } from './shader-source';
+import { expectDtype } from './checks';
+import { Q4_GROUP, w16FromTensor, type Q4Weight, type W16Weight } from './weight-chunks';
+
+/** A q4 weight, a chunked 16-bit weight, or one bf16/f16 tensor [N, K]. */
+export type LinearWeight = Q4Weight | W16Weight | GpuTensor;
+
+export interface LinearArgs {
+  /** f32 activations; rows [xRowOffset, xRowOffset + m) of K values are read. */
+  x: GpuTensor;
+  weight: LinearWeight;
+  /** f32 output, m rows of N (row-major, starting at element 0). Must not be x. */
+  y: GpuTensor;
+  /** Rows to compute (1 for decode). */
+  m: number;
+  /** Optional bias [N]: f32, bf16 or f16. */
+  bias?: GpuTensor;
+  /** First row of x to read (e.g. the prompt's last row for lm_head after prefill). */
+  xRowOffset?: number;
+  /** 'auto' (default): matvec when m == 1, else matmul. */
+  path?: 'auto' | 'matvec' | 'matmul';
+  /** Matvec lanes per 4-row team, a power of two in [1, 256] (default 32: 32 rows per workgroup). */
+  matvecThreadsPerRow?: number;
+}
+
+const MATVEC_WG = 256;
+const MATVEC_ROWS_PER_TEAM = 4;
+const TILE = 64;
+
+function asWeight(w: LinearWeight): Q4Weight | W16Weight {
+  return 'kind' in w ? w : w16FromTensor(w);
+}
+
+/** Last dimension must be `d` when the tensor is 2-D or more; flat buffers are checked by size only. */
+function checkRows(label: string, name: string, t: GpuTensor, d: number, rows: number): void {
+  if (t.shape.length >= 2 && t.shape[t.shape.length - 1] !== d) {
+    throw new Error(`${label}: ${name} (${t.label}) has shape [${t.shape.join(', ')}], expected rows of ${d}`);
+  }
+  if (numel(t.shape) < rows * d) throw new Error(`${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${rows} rows of ${d} = ${rows * d}`);
+}
+
+function biasDefines(label: string, bias: GpuTensor | undefined, n: number): Record<string, boolean> {
+  if (!bias) return { HAS_BIAS: false, BIAS_F32: false, BIAS_BF16: false };
+  expectDtype(label, { bias }, 'f32', 'bf16', 'f16');
+  if (numel(bias.shape) !== n) throw new Error(`${label}: bias (${bias.label}) has ${numel(bias.shape)} elements, expected N = ${n}`);
+  return { HAS_BIAS: true, BIAS_F32: bias.dtype === 'f32', BIAS_BF16: bias.dtype === 'bf16' };
+}
+
+/**
+ * Builds the dispatches of y = x · Wᵀ + b. Shapes: x f32 [≥ xRowOffset + m, K], W [N, K], y f32 [≥ m, N],
+ * bias [N]. q4 needs K % 32 == 0, 16-bit K % 4 == 0. Returns one dispatch per weight chunk, to encode in order.
+ */
+export function linear(ctx: GpuContext, label: string, args: LinearArgs): Dispatch[] {
+  const w = asWeight(args.weight);
+  const { x, y, m, bias } = args;
+  const xRowOffset = args.xRowOffset ?? 0;
+  const k = w.cols;
+  const n = w.rows;
+  expectDtype(label, { x, y }, 'f32');
+  if (!Number.isInteger(m) || m < 1) throw new Error(`${label}: m ${m} must be a positive integer`);
+  if (!Number.isInteger(xRowOffset) || xRowOffset < 0) throw new Error(`${label}: xRowOffset ${xRowOffset} must be a non-negative integer`);
+  if (w.kind === 'q4' ? k % Q4_GROUP !== 0 : k % 4 !== 0) throw new Error(`${label}: K = ${k} is not a multiple of ${w.kind === 'q4' ? Q4_GROUP : 4}`);
+  if (x.buffer === y.buffer) throw new Error(`${label}: x and y (${y.label}) must be different buffers`);
+  checkRows(label, 'x', x, k, xRowOffset + m);
+  checkRows(label, 'y', y, n, m);
+  const defines = { ...biasDefines(label, bias, n), W_BF16: w.kind === 'w16' && w.dtype === 'bf16' };
+  const path = args.path ?? 'auto';
+  const matvec = path === 'matvec' || (path === 'auto' && m === 1);
+  if (matvec && m !== 1) throw new Error(`${label}: the matvec path computes one row, got m = ${m}`);
+  return matvec ? buildMatvec(ctx, label, args, w, defines) : buildMatmul(ctx, label, args, w, defines);
+}
+
+function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
+  const tpr = args.matvecThreadsPerRow ?? 32;
+  if (!Number.isInteger(Math.log2(tpr)) || tpr < 1 || tpr > MATVEC_WG) throw new Error(`${label}: matvecThreadsPerRow ${tpr} must be a power of two in [1, 256]`);
+  const rowsPerWg = (MATVEC_WG / tpr) * MATVEC_ROWS_PER_TEAM;
+  const file = w.kind === 'q4' ? 'q4_matvec.wgsl' : 'matvec16.wgsl';
+  const pipeline = ctx.pipelines.get({ family: file.replace('.wgsl', ''), code: shaderSource(file, defines), defines, constants: { TPR: tpr } });
+  const xVec4 = ((args.xRowOffset ?? 0) * w.cols) / 4;
+  return w.chunks.map((chunk, i) => {
+    const name = `${label}.chunk${i}`;
+    const params = new Uniforms(ctx, `${name}.params`, ['rows', 'units', 'x_vec4_0', 'n0'])
+      .setU32('rows', chunk.rows)
+      .setU32('units', w.kind === 'q4' ? w.cols / Q4_GROUP : w.cols / 4)
+      .setU32('x_vec4_0', xVec4)
+      .setU32('n0', chunk.row0)
+      .write();
+    const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
+    const resources = [args.x.buffer, ...weightBuffers, args.y.buffer, params.buffer, ...(args.bias ? [args.bias.buffer] : [])];
+    return {
+      label: name,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, name, resources),
+      workgroups: linearGrid(Math.ceil(chunk.rows / rowsPerWg), ctx.limits.maxComputeWorkgroupsPerDimension),
+    };
+  });
+}
+
+function buildMatmul(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
+  const file = w.kind === 'q4' ? 'q4_matmul.wgsl' : 'matmul16.wgsl';
+  const pipeline = ctx.pipelines.get({ family: file.replace('.wgsl', ''), code: shaderSource(file, defines), defines });
+  const mTiles = Math.ceil(args.m / TILE);
+  const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
+  if (mTiles > maxDim) throw new Error(`${label}: m = ${args.m} needs ${mTiles} row tiles, over the ${maxDim} workgroups per dimension`);
+  return w.chunks.map((chunk, i) => {
+    const name = `${label}.chunk${i}`;
+    const nTiles = Math.ceil(chunk.rows / TILE);
+    if (nTiles > maxDim) throw new Error(`${name}: ${chunk.rows} rows need ${nTiles} column tiles, over the ${maxDim} workgroups per dimension`);
+    const params = new Uniforms(ctx, `${name}.params`, ['m', 'k', 'n', 'n0', 'rows', 'x_row0'])
+      .setU32('m', args.m)
+      .setU32('k', w.cols)
+      .setU32('n', w.rows)
+      .setU32('n0', chunk.row0)
+      .setU32('rows', chunk.rows)
+      .setU32('x_row0', args.xRowOffset ?? 0)
+      .write();
+    const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
+    const resources = [args.x.buffer, ...weightBuffers, args.y.buffer, params.buffer, ...(args.bias ? [args.bias.buffer] : [])];
+    return { label: name, pipeline, bindGroup: bindGroup(ctx, pipeline, name, resources), workgroups: [nTiles, mTiles, 1] as const };
+  });
+}
