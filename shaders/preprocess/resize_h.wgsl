@@ -5,9 +5,10 @@
 // Bindings:
 //   src     array<u32>        [bandRows × srcW]   RGBA8 pixels (R in the low byte) of rows bandRow0.. of the frame
 //   taps    array<vec2<u32>>  [outW]              (first input column, tap count) per output column
-//   weights array<u32>        [outW × stride]     f32 bits of the normalised tap weights (resize-weights.ts)
+//   weights array<u32>        [stride × outW]     f32 bits of the normalised tap weights, tap-major so the
+//                                                 invocations of a row read consecutive words (resize-weights.ts)
 //   inter   array<u32>        [3 × srcH × outW]   f32 bits, channel-planar: (c·srcH + y)·outW + x
-//   params  { srcW, srcH, outW, stride, bandRow0, bandRows, tilesX }
+//   params  { srcW, srcH, outW, bandRow0, bandRows, tilesX }
 // Invocations: a workgroup owns TILE_X output columns × ROWS source rows (one output pixel, all 3 channels, per
 // invocation). It stages the source span its columns read in workgroup memory with coalesced loads, CHUNK pixels
 // per row at a time (a ×13 downscale of a 64-column tile reads ~890 pixels per row). Linear grid over
@@ -19,7 +20,6 @@ struct Params {
   src_w: u32,
   src_h: u32,
   out_w: u32,
-  stride: u32,
   band_row0: u32,
   band_rows: u32,
   tiles_x: u32,
@@ -71,7 +71,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     loop {
       if (j >= count || first + j >= ce) { break; }
       let p = tile[lid.y * CHUNK + first + j - cs];
-      let w = weights[x * params.stride + j];
+      let w = weights[j * params.out_w + x];
       acc = vec3<u32>(exact_fma_u8(p & 0xffu, w, acc.x), exact_fma_u8((p >> 8u) & 0xffu, w, acc.y), exact_fma_u8((p >> 16u) & 0xffu, w, acc.z));
       j += 1u;
     }

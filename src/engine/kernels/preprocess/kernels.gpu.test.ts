@@ -7,15 +7,13 @@ import { firstDiff, randomFrames } from '../../../test-utils/cpu/preprocess-gpu-
 import type { GpuContext } from '../../gpu/device';
 import { runDispatches } from '../../gpu/dispatch';
 import { createTensor, readBuffer, uploadTensor, type GpuTensor } from '../../gpu/tensor';
-import { resizeHorizontal, resizeVerticalPatchify } from './kernels';
+import { resizeHorizontal, resizeVerticalPatchify, tapTableData } from './kernels';
 import { normalizeLut } from './normalize-lut';
 import { resizeTaps } from './resize-weights';
 
-function tapTensors(ctx: GpuContext, inSize: number, outSize: number): [GpuTensor, GpuTensor] {
-  const t = resizeTaps(inSize, outSize);
-  const pairs = new Uint32Array(outSize * 2);
-  for (let i = 0; i < outSize; i++) pairs.set([t.start[i]!, t.count[i]!], 2 * i);
-  return [uploadTensor(ctx, 'taps', 'u32', [outSize, 2], pairs), uploadTensor(ctx, 'weights', 'f32', [outSize, t.stride], t.weights)];
+function tapTensors(ctx: GpuContext, inSize: number, outSize: number, pass: 'width' | 'height'): [GpuTensor, GpuTensor] {
+  const d = tapTableData(resizeTaps(inSize, outSize), pass);
+  return [uploadTensor(ctx, 'taps', 'u32', [outSize, 2], d.pairs), uploadTensor(ctx, 'weights', 'f32', d.weightShape, d.weights)];
 }
 
 describe('resizeHorizontal', () => {
@@ -29,7 +27,7 @@ describe('resizeHorizontal', () => {
     const ctx = await testGpu();
     const frame = randomFrames(w + ow, 1, w, h)[0]!;
     const src = uploadTensor(ctx, 'src', 'u32', [h, w], new Uint32Array(frame.buffer));
-    const [taps, weights] = tapTensors(ctx, w, ow);
+    const [taps, weights] = tapTensors(ctx, w, ow, 'width');
     const inter = createTensor(ctx, 'inter', 'f32', [3, h, ow]);
     const pass = resizeHorizontal(ctx, 'h', { src, taps, weights, inter });
     runDispatches(ctx, [pass.dispatch]);
@@ -50,7 +48,7 @@ describe('resizeVerticalPatchify', () => {
     const ties = [-3, -0.5, 0.5, 1.5, 2.5, 2.5000002, 126.49999, 254.5, 255.49998, 255.5, 300, 77];
     const inter = new Float32Array(3 * oh * ow).map((_, i) => ties[(i * 7 + (i >> 5)) % ties.length]!);
     const interT = uploadTensor(ctx, 'inter', 'f32', [3, oh, ow], inter);
-    const [taps, weights] = tapTensors(ctx, oh, oh);
+    const [taps, weights] = tapTensors(ctx, oh, oh, 'height');
     const lut = uploadTensor(ctx, 'lut', 'f32', [256, 4], normalizeLut(QWEN_VIDEO_PROCESSOR));
     const resized = createTensor(ctx, 'resized', 'u32', [oh, ow]);
     const rowsPerT = (oh / 14) * (ow / 14);

@@ -3,6 +3,7 @@
 import type { GpuContext } from '../../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../../gpu/dispatch';
 import type { GpuTensor } from '../../gpu/tensor';
+import type { ResizeTaps } from './resize-weights';
 import { expectDtype, expectShape } from '../checks';
 import { shaderSource } from '../shader-source';
 
@@ -17,9 +18,25 @@ export interface HorizontalPass {
   readonly params: Uniforms;
 }
 
+/** Tap tables as the passes read them: (first, count) pairs, and the weights tap-major for the width pass
+ * (consecutive invocations read consecutive words) or output-major for the height pass (one row's weights are a
+ * broadcast). */
+export function tapTableData(taps: ResizeTaps, pass: 'width' | 'height'): { pairs: Uint32Array; weights: Float32Array; weightShape: [number, number] } {
+  const n = taps.outSize;
+  const pairs = new Uint32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    pairs[2 * i] = taps.start[i]!;
+    pairs[2 * i + 1] = taps.count[i]!;
+  }
+  if (pass === 'height') return { pairs, weights: taps.weights, weightShape: [n, taps.stride] };
+  const weights = new Float32Array(n * taps.stride);
+  for (let i = 0; i < n; i++) for (let j = 0; j < taps.stride; j++) weights[j * n + i] = taps.weights[i * taps.stride + j]!;
+  return { pairs, weights, weightShape: [taps.stride, n] };
+}
+
 /**
  * Width pass: `src` u32 [bandRows, srcW] RGBA8 rows → `inter` f32 [3, srcH, outW] (rows band_row0.. written).
- * `taps` u32 [outW, 2] and `weights` f32 [outW, stride] come from resizeTaps(srcW, outW).
+ * `taps` u32 [outW, 2] and `weights` f32 [stride, outW] come from tapTableData(resizeTaps(srcW, outW), 'width').
  */
 export function resizeHorizontal(
   ctx: GpuContext,
@@ -31,17 +48,17 @@ export function resizeHorizontal(
   expectDtype(kernel, { weights: t.weights, inter: t.inter }, 'f32');
   const [bandRows, srcW] = t.src.shape as [number, number];
   const [, srcH, outW] = t.inter.shape as [number, number, number];
-  const stride = t.weights.shape[1]!;
+  const stride = t.weights.shape[0]!;
   expectShape(kernel, 'taps', t.taps, [outW, 2]);
-  expectShape(kernel, 'weights', t.weights, [outW, stride]);
+  expectShape(kernel, 'weights', t.weights, [stride, outW]);
   expectShape(kernel, 'inter', t.inter, [3, srcH, outW]);
   if (t.src.shape.length !== 2 || bandRows < 1 || bandRows > srcH) {
     throw new Error(`${kernel}: src (${t.src.label}) has shape [${t.src.shape.join(', ')}], expected [1..${srcH}, srcW]`);
   }
   const pipeline = ctx.pipelines.get({ family: 'preprocess/resize_h', code: shaderSource('preprocess/resize_h.wgsl'), constants: { TILE_X, ROWS, CHUNK: H_CHUNK } });
   const tilesX = Math.ceil(outW / TILE_X);
-  const params = new Uniforms(ctx, `${label}.params`, ['src_w', 'src_h', 'out_w', 'stride', 'band_row0', 'band_rows', 'tiles_x']);
-  params.setU32('src_w', srcW).setU32('src_h', srcH).setU32('out_w', outW).setU32('stride', stride);
+  const params = new Uniforms(ctx, `${label}.params`, ['src_w', 'src_h', 'out_w', 'band_row0', 'band_rows', 'tiles_x']);
+  params.setU32('src_w', srcW).setU32('src_h', srcH).setU32('out_w', outW);
   params.setU32('band_row0', 0).setU32('band_rows', bandRows).setU32('tiles_x', tilesX).write();
   return {
     dispatch: {
@@ -68,7 +85,8 @@ export interface VerticalPass {
 
 /**
  * Height pass + uint8 + normalise + patchify: `inter` f32 [3, srcH, outW] → `resized` u32 [outH, outW] and the
- * frame's columns of `pixels` f32 [rows, 3·temporal·patch²]. `taps`/`weights` come from resizeTaps(srcH, outH);
+ * frame's columns of `pixels` f32 [rows, 3·temporal·patch²]. `taps`/`weights` come from
+ * tapTableData(resizeTaps(srcH, outH), 'height');
  * `lut` f32 [256, 4] from normalizeLut.
  */
 export function resizeVerticalPatchify(

@@ -13,7 +13,7 @@
 import type { GpuContext } from '../../gpu/device';
 import { runDispatches, encodeDispatches } from '../../gpu/dispatch';
 import { createTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
-import { resizeHorizontal, resizeVerticalPatchify, type HorizontalPass, type VerticalPass } from './kernels';
+import { resizeHorizontal, resizeVerticalPatchify, tapTableData, type HorizontalPass, type VerticalPass } from './kernels';
 import { normalizeLut, type VideoProcessorValues } from './normalize-lut';
 import { resizeTaps, type ResizeTaps } from './resize-weights';
 
@@ -79,16 +79,9 @@ function positiveInt(what: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new Error(`createPreprocessor: ${what} ${v} must be a positive integer`);
 }
 
-function tapTensors(ctx: GpuContext, label: string, taps: ResizeTaps): [GpuTensor, GpuTensor] {
-  const pairs = new Uint32Array(taps.outSize * 2);
-  for (let i = 0; i < taps.outSize; i++) {
-    pairs[2 * i] = taps.start[i]!;
-    pairs[2 * i + 1] = taps.count[i]!;
-  }
-  return [
-    uploadTensor(ctx, `${label}.taps`, 'u32', [taps.outSize, 2], pairs),
-    uploadTensor(ctx, `${label}.weights`, 'f32', [taps.outSize, taps.stride], taps.weights),
-  ];
+function tapTensors(ctx: GpuContext, label: string, taps: ResizeTaps, pass: 'width' | 'height'): [GpuTensor, GpuTensor] {
+  const d = tapTableData(taps, pass);
+  return [uploadTensor(ctx, `${label}.taps`, 'u32', [taps.outSize, 2], d.pairs), uploadTensor(ctx, `${label}.weights`, 'f32', d.weightShape, d.weights)];
 }
 
 class GpuPreprocessor implements Preprocessor {
@@ -211,8 +204,8 @@ class GpuPreprocessor implements Preprocessor {
     const keep = (t: GpuTensor): GpuTensor => (tensors.push(t), t);
     try {
       const band = keep(createTensor(ctx, `${label}.source_band`, 'u32', [bandRows, width]));
-      const [hTaps, hWeights] = tapTensors(ctx, `${label}.resize_h`, resizeTaps(width, ow)).map(keep) as [GpuTensor, GpuTensor];
-      const [vTaps, vWeights] = tapTensors(ctx, `${label}.resize_v`, resizeTaps(height, oh)).map(keep) as [GpuTensor, GpuTensor];
+      const [hTaps, hWeights] = tapTensors(ctx, `${label}.resize_h`, resizeTaps(width, ow), 'width').map(keep) as [GpuTensor, GpuTensor];
+      const [vTaps, vWeights] = tapTensors(ctx, `${label}.resize_v`, resizeTaps(height, oh), 'height').map(keep) as [GpuTensor, GpuTensor];
       const inter = keep(createTensor(ctx, `${label}.resize_h.out`, 'f32', [3, height, ow]));
       const horizontal = resizeHorizontal(ctx, `${label}.resize_h`, { src: band, taps: hTaps, weights: hWeights, inter });
       const vertical = this.chunks.map((ch, i) =>
