@@ -1,7 +1,14 @@
+import { CapabilityGate } from './CapabilityGate';
+import { ErrorBoundary } from './ErrorBoundary';
+import { Shell } from './Shell';
+import './app.css';
+
 export function App() {
   return (
-    <main className="app">
-      <h1>Video-R2 Web</h1>
-    </main>
+    <ErrorBoundary>
+      <CapabilityGate>
+        <Shell />
+      </CapabilityGate>
+    </ErrorBoundary>
   );
 }

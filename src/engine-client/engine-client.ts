@@ -12,6 +12,7 @@ import {
   type ModelSource,
   type ModelSummary,
   type PhaseName,
+  type PlanVideo,
   type PromptParts,
   type RunStats,
   type VideoGrid,
@@ -90,8 +91,8 @@ export class EngineClient {
     return { model: ev.model, fromCache: ev.fromCache };
   }
 
-  async plan(args: { videoTokens: number; frames: number; height: number; width: number; maxNewTokens: number }): Promise<MemoryPlan> {
-    const ev = (await this.request({ type: 'plan', ...args }, 'plan')) as Extract<EngineEvent, { type: 'plan' }>;
+  async plan(source: ModelSource, options: LoadOptions, video: PlanVideo | null, maxNewTokens: number): Promise<MemoryPlan> {
+    const ev = (await this.request({ type: 'plan', source, options, video, maxNewTokens }, 'plan')) as Extract<EngineEvent, { type: 'plan' }>;
     return ev.plan;
   }
 

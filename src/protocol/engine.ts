@@ -69,6 +69,13 @@ export interface MemoryPlan {
   advice: string | null;
 }
 
+export interface PlanVideo {
+  frames: number;
+  height: number;
+  width: number;
+  videoTokens: number;
+}
+
 export interface VideoGrid {
   t: number;
   h: number;
@@ -97,7 +104,8 @@ export type PhaseName = 'config' | 'weights' | 'quantize' | 'cache' | 'compile' 
 export type EngineRequest =
   | { type: 'init'; rid: number }
   | { type: 'load'; rid: number; source: ModelSource; options: LoadOptions }
-  | { type: 'plan'; rid: number; videoTokens: number; frames: number; height: number; width: number; maxNewTokens: number }
+  /** The memory plan for a checkpoint (only its config.json is read) and a video setting, before any download. */
+  | { type: 'plan'; rid: number; source: ModelSource; options: LoadOptions; video: PlanVideo | null; maxNewTokens: number }
   | { type: 'video-begin'; rid: number; videoId: string; frames: number; height: number; width: number; secondPerGridTs: number }
   | { type: 'video-frame'; rid: number; videoId: string; index: number; width: number; height: number; rgba: ArrayBuffer }
   | { type: 'video-end'; rid: number; videoId: string }

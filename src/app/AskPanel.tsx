@@ -1,0 +1,126 @@
+// The question, the Video-R2 reasoning instruction, decoding settings, and Run / Stop.
+import { useApp } from '../state/store';
+import { Collapsible } from '../ui/Collapsible';
+import { ProgressBar } from '../ui/ProgressBar';
+import { VIDEO_R2_REASONING_SUFFIX, DEFAULT_SYSTEM_PROMPT } from '../state/prompts';
+import { phaseLabel } from './labels';
+import { MemoryPlanView } from './MemoryPlanView';
+
+export function AskPanel() {
+  const prompt = useApp((s) => s.prompt);
+  const params = useApp((s) => s.params);
+  const attention = useApp((s) => s.attention);
+  const run = useApp((s) => s.run);
+  const canRun = useApp((s) => s.video.status === 'ready');
+  const setPrompt = useApp((s) => s.setPrompt);
+  const setParams = useApp((s) => s.setParams);
+  const setAttention = useApp((s) => s.setAttention);
+  const startRun = useApp((s) => s.startRun);
+  const stopRun = useApp((s) => s.stopRun);
+  const active = run.status === 'preparing' || run.status === 'running';
+
+  return (
+    <section className="panel ask-panel" aria-label="Ask">
+      <h2>Ask</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void startRun();
+        }}
+      >
+        <label className="field">
+          <span>Question</span>
+          <textarea
+            rows={3}
+            value={prompt.question}
+            onChange={(e) => setPrompt({ question: e.target.value })}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+                e.preventDefault();
+                void startRun();
+              }
+            }}
+          />
+        </label>
+        <Collapsible title="Reasoning instruction" summary={prompt.suffix === VIDEO_R2_REASONING_SUFFIX ? 'Video-R2 default' : prompt.suffix ? 'edited' : 'none'}>
+          <textarea rows={6} aria-label="Reasoning instruction" value={prompt.suffix} onChange={(e) => setPrompt({ suffix: e.target.value })} />
+          <div className="row">
+            <button type="button" onClick={() => setPrompt({ suffix: VIDEO_R2_REASONING_SUFFIX })}>Video-R2 default</button>
+            <button type="button" onClick={() => setPrompt({ suffix: '' })}>None</button>
+          </div>
+        </Collapsible>
+        <Collapsible title="System prompt" summary={prompt.system === DEFAULT_SYSTEM_PROMPT ? 'default' : 'edited'}>
+          <textarea rows={2} aria-label="System prompt" value={prompt.system} onChange={(e) => setPrompt({ system: e.target.value })} />
+        </Collapsible>
+        <Collapsible title="Decoding" summary={params.doSample ? `sampling T=${params.temperature} top-k ${params.topK} top-p ${params.topP}` : `greedy · repetition ${params.repetitionPenalty} · ≤ ${params.maxNewTokens} tokens`}>
+          <div className="grid-fields">
+            <label className="field">
+              <span>Max new tokens</span>
+              <input type="number" min={1} max={32768} value={params.maxNewTokens} onChange={(e) => setParams({ maxNewTokens: clampInt(e.target.value, 1, 32768, params.maxNewTokens) })} />
+            </label>
+            <label className="field">
+              <span>Repetition penalty</span>
+              <input type="number" step={0.01} min={1} max={2} value={params.repetitionPenalty} onChange={(e) => setParams({ repetitionPenalty: clampNum(e.target.value, 1, 2, params.repetitionPenalty) })} />
+            </label>
+            <label className="field check">
+              <input type="checkbox" checked={params.doSample} onChange={(e) => setParams({ doSample: e.target.checked })} />
+              <span>Sample (otherwise greedy, as top_k = 1 makes the demo)</span>
+            </label>
+            {params.doSample ? (
+              <>
+                <label className="field">
+                  <span>Temperature</span>
+                  <input type="number" step={0.05} min={0.01} max={5} value={params.temperature} onChange={(e) => setParams({ temperature: clampNum(e.target.value, 0.01, 5, params.temperature) })} />
+                </label>
+                <label className="field">
+                  <span>Top-k</span>
+                  <input type="number" min={1} max={1024} value={params.topK} onChange={(e) => setParams({ topK: clampInt(e.target.value, 1, 1024, params.topK) })} />
+                </label>
+                <label className="field">
+                  <span>Top-p</span>
+                  <input type="number" step={0.01} min={0.001} max={1} value={params.topP} onChange={(e) => setParams({ topP: clampNum(e.target.value, 0.001, 1, params.topP) })} />
+                </label>
+                <label className="field">
+                  <span>Seed</span>
+                  <input type="number" min={0} value={params.seed} onChange={(e) => setParams({ seed: clampInt(e.target.value, 0, 2 ** 31 - 1, params.seed) })} />
+                </label>
+              </>
+            ) : null}
+          </div>
+          <label className="field check">
+            <input type="checkbox" checked={attention} onChange={(e) => setAttention(e.target.checked)} />
+            <span>Record attention to the video for every token</span>
+          </label>
+        </Collapsible>
+        <MemoryPlanView />
+        <div className="row run-row">
+          {active ? (
+            <button type="button" className="danger" onClick={stopRun}>
+              ■ Stop
+            </button>
+          ) : (
+            <button type="submit" className="primary" disabled={!canRun} title={canRun ? 'Ctrl/⌘ + Enter' : 'Choose a video first'}>
+              ▶ Run
+            </button>
+          )}
+          {run.status === 'preparing' || run.progress ? <ProgressBar label={phaseLabel(run.progress?.phase)} done={run.progress?.done ?? 0} total={run.progress?.total ?? 0} detail={run.progress?.detail} /> : null}
+        </div>
+        {run.status === 'error' && run.error ? (
+          <div className="error-box" role="alert">
+            {run.error}
+          </div>
+        ) : null}
+      </form>
+    </section>
+  );
+}
+
+function clampInt(v: string, lo: number, hi: number, fallback: number): number {
+  const n = Math.round(Number(v));
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
+}
+
+function clampNum(v: string, lo: number, hi: number, fallback: number): number {
+  const n = Number(v);
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
+}

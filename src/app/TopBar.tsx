@@ -1,0 +1,113 @@
+// Brand, model choice and loading, and what GPU we run on.
+import { useRef, useState } from 'react';
+import { useApp } from '../state/store';
+import { CATALOG, customHubModel } from '../state/model-catalog';
+import { ProgressBar } from '../ui/ProgressBar';
+import { formatBytes } from '../lib/format';
+import { phaseLabel } from './labels';
+
+const CUSTOM = '__custom__';
+const LOCAL = '__local__';
+
+export function TopBar() {
+  const model = useApp((s) => s.model);
+  const gpu = useApp((s) => s.env.gpu);
+  const selectModel = useApp((s) => s.selectModel);
+  const selectLocalFolder = useApp((s) => s.selectLocalFolder);
+  const setLoadOptions = useApp((s) => s.setLoadOptions);
+  const loadModel = useApp((s) => s.loadModel);
+  const [custom, setCustom] = useState('');
+  const [customMode, setCustomMode] = useState(false);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  const catalogEntry = CATALOG.find((c) => c.id === model.selectedId);
+  const selectValue = model.selectedId.startsWith('local:') ? LOCAL : customMode || !catalogEntry ? CUSTOM : model.selectedId;
+  const busy = model.status === 'loading';
+
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden>▣</span>
+        <h1>Video-R2 Web</h1>
+      </div>
+      <div className="model-picker">
+        <label>
+          <span className="sr-only">Model</span>
+          <select
+            aria-label="Model"
+            value={selectValue}
+            disabled={busy}
+            onChange={(e) => {
+              const v = e.target.value;
+              if (v === CUSTOM) setCustomMode(true);
+              else if (v === LOCAL) folderInput.current?.click();
+              else {
+                setCustomMode(false);
+                selectModel(v);
+              }
+            }}
+          >
+            {CATALOG.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+            <option value={CUSTOM}>Other Hugging Face repo…</option>
+            <option value={LOCAL}>{model.selectedId.startsWith('local:') ? `Local folder: ${model.selectedId.slice(6)}` : 'Local folder…'}</option>
+          </select>
+        </label>
+        {selectValue === CUSTOM ? (
+          <form
+            className="custom-repo"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const m = customHubModel(custom);
+              if (m) selectModel(m.id);
+            }}
+          >
+            <input type="text" aria-label="Hugging Face repository" placeholder="owner/name" value={custom} onChange={(e) => setCustom(e.target.value)} />
+            <button type="submit" disabled={!customHubModel(custom)}>
+              Use
+            </button>
+          </form>
+        ) : null}
+        <input
+          ref={folderInput}
+          type="file"
+          hidden
+          multiple
+          // @ts-expect-error: non-standard but universally supported folder picking
+          webkitdirectory=""
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []).map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+            if (files.length) selectLocalFolder(files);
+            e.target.value = '';
+          }}
+        />
+        <select aria-label="Weights" value={model.options.quantization} disabled={busy} onChange={(e) => setLoadOptions({ quantization: e.target.value as 'q4' | 'none' })} title="q4: 4-bit weights for the language model (≈5.6 GB for 7B). 16-bit: exact reference numbers, ≈16.6 GB.">
+          <option value="q4">4-bit</option>
+          <option value="none">16-bit</option>
+        </select>
+        {model.status === 'ready' && model.summary ? (
+          <span className="model-ready" title={`${model.summary.textLayers} layers, hidden ${model.summary.hidden}, vision depth ${model.summary.visionDepth}`}>
+            ✓ {formatBytes(model.summary.weightBytes)} on GPU{model.fromCache ? ' (from cache)' : ''}
+          </span>
+        ) : (
+          <button className="primary" disabled={busy || model.selectedId === ''} onClick={() => void loadModel()}>
+            {busy ? 'Loading…' : 'Load model'}
+          </button>
+        )}
+        {busy ? <ProgressBar label={phaseLabel(model.progress?.phase)} done={model.progress?.done ?? 0} total={model.progress?.total ?? 0} detail={model.progress?.detail} /> : null}
+      </div>
+      <div className="gpu-badge muted" title={gpu ? `maxBufferSize ${formatBytes(gpu.maxBufferSize)}, binding ${formatBytes(gpu.maxStorageBufferBindingSize)}` : undefined}>
+        {gpu ? `GPU: ${gpu.adapter}${gpu.shaderF16 ? ' · f16' : ''}${gpu.subgroups ? ' · subgroups' : ''}` : ''}
+      </div>
+      {model.status === 'error' && model.error ? (
+        <div className="error-box topbar-error" role="alert">
+          Could not load the model: {model.error}
+        </div>
+      ) : null}
+      {catalogEntry && model.status === 'idle' ? <p className="model-note muted">{catalogEntry.note}{catalogEntry.downloadBytes > 1e9 ? ` Downloads ≈${formatBytes(catalogEntry.downloadBytes)} once; 4-bit weights are then cached in this browser.` : ''}</p> : null}
+    </header>
+  );
+}

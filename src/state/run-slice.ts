@@ -1,0 +1,89 @@
+// Asking a question: prompt and decoding settings, the streaming run, and its outcome.
+import type { StateCreator } from 'zustand';
+import type { GenerationParams, ModelSummary, PromptParts, RunStats } from '../protocol/engine';
+import type { Progress } from '../engine-client/engine-client';
+import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_QUESTION, DEFAULT_SYSTEM_PROMPT, VIDEO_R2_REASONING_SUFFIX } from './prompts';
+import { services } from './services';
+import { TokenLog } from './token-log';
+import type { AppState } from './store';
+
+export type RunStatus = 'idle' | 'preparing' | 'running' | 'done' | 'cancelled' | 'error';
+
+export interface RunSlice {
+  prompt: Required<Pick<PromptParts, 'system' | 'question' | 'suffix'>>;
+  params: GenerationParams;
+  attention: boolean;
+  run: {
+    status: RunStatus;
+    progress: Progress | null;
+    promptTokens: number;
+    videoSpan: [number, number] | null;
+    stats: RunStats | null;
+    stopReason: 'eos' | 'max-tokens' | 'cancelled' | null;
+    error: string | null;
+  };
+  /** The streamed tokens; subscribe to it instead of selecting it. */
+  tokenLog: TokenLog;
+  setPrompt: (p: Partial<RunSlice['prompt']>) => void;
+  setParams: (p: Partial<GenerationParams>) => void;
+  setAttention: (on: boolean) => void;
+  adoptGenerationDefaults: (m: ModelSummary) => void;
+  startRun: () => Promise<void>;
+  stopRun: () => void;
+}
+
+// Qwen2.5-VL-7B-Instruct's generation_config (spec §5.3) until a checkpoint says otherwise.
+const DEFAULT_PARAMS: GenerationParams = { maxNewTokens: DEFAULT_MAX_NEW_TOKENS, doSample: false, temperature: 0.1, topK: 1, topP: 0.001, repetitionPenalty: 1.05, seed: 0 };
+
+let cancelCurrent: (() => void) | null = null;
+
+export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, get) => ({
+  prompt: { system: DEFAULT_SYSTEM_PROMPT, question: DEFAULT_QUESTION, suffix: VIDEO_R2_REASONING_SUFFIX },
+  params: DEFAULT_PARAMS,
+  attention: true,
+  run: { status: 'idle', progress: null, promptTokens: 0, videoSpan: null, stats: null, stopReason: null, error: null },
+  tokenLog: new TokenLog(),
+
+  setPrompt: (p) => set((s) => ({ prompt: { ...s.prompt, ...p } })),
+  setParams: (p) => set((s) => ({ params: { ...s.params, ...p } })),
+  setAttention: (on) => set({ attention: on }),
+  adoptGenerationDefaults: (m) => set((s) => ({ params: { ...m.generation, maxNewTokens: s.params.maxNewTokens } })),
+
+  startRun: async () => {
+    const s = get();
+    if (s.run.status === 'preparing' || s.run.status === 'running') return;
+    if (!s.prompt.question.trim()) {
+      set({ run: { ...s.run, status: 'error', error: 'Type a question first.' } });
+      return;
+    }
+    set({ run: { status: 'preparing', progress: null, promptTokens: 0, videoSpan: null, stats: null, stopReason: null, error: null } });
+    s.tokenLog.clear();
+    let cancelled = false;
+    cancelCurrent = () => (cancelled = true);
+    try {
+      if (get().model.status !== 'ready') await get().loadModel();
+      if (get().model.status !== 'ready') throw new Error(get().model.error ?? 'The model did not load.');
+      const videoId = await get().prepareVideoForModel();
+      if (cancelled) throw new RunCancelled();
+      set((st) => ({ run: { ...st.run, status: 'running' } }));
+      const { prompt, params, attention } = get();
+      const handle = services.engine().generate(videoId, prompt, params, attention, {
+        onProgress: (progress) => set((st) => ({ run: { ...st.run, progress } })),
+        onPrompt: (p) => set((st) => ({ run: { ...st.run, promptTokens: p.promptTokens, videoSpan: p.videoSpan, progress: null } })),
+        onToken: (t) => get().tokenLog.append(t),
+      });
+      cancelCurrent = handle.cancel;
+      const result = await handle.done;
+      set((st) => ({ run: { ...st.run, status: result.reason === 'cancelled' ? 'cancelled' : 'done', stats: result.stats, stopReason: result.reason, progress: null } }));
+    } catch (e) {
+      if (e instanceof RunCancelled) set((st) => ({ run: { ...st.run, status: 'cancelled', stopReason: 'cancelled', progress: null } }));
+      else set((st) => ({ run: { ...st.run, status: 'error', error: e instanceof Error ? e.message : String(e), progress: null } }));
+    } finally {
+      cancelCurrent = null;
+    }
+  },
+
+  stopRun: () => cancelCurrent?.(),
+});
+
+class RunCancelled extends Error {}

@@ -1,0 +1,80 @@
+// Engine worker entry: the message loop. Requests run one at a time in arrival order (the GPU queue is
+// serial anyway), except `cancel`, which is handled immediately so a running generation stops between steps.
+import { Engine, EngineFailure } from '../engine/engine';
+import { transferablesOf, type EngineEvent, type EngineRequest } from '../protocol/engine';
+
+const scope = self as unknown as { postMessage(msg: unknown, transfer: Transferable[]): void; addEventListener(type: 'message', fn: (e: MessageEvent<EngineRequest>) => void): void };
+
+const post = (ev: EngineEvent) => scope.postMessage(ev, transferablesOf(ev));
+const cancelled = new Set<number>();
+let engine: Engine | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+function requireEngine(): Engine {
+  if (!engine) throw new EngineFailure('no-webgpu', 'The engine has not been initialised.');
+  return engine;
+}
+
+async function handle(req: EngineRequest): Promise<void> {
+  const rid = req.rid;
+  switch (req.type) {
+    case 'init': {
+      engine ??= await Engine.create(navigator.gpu, (message) => post({ type: 'error', rid: 0, code: 'gpu-lost', message }));
+      post({ type: 'ready', rid, gpu: engine.gpuSummary() });
+      return;
+    }
+    case 'load': {
+      const result = await requireEngine().load(req.source, req.options, (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }));
+      post({ type: 'loaded', rid, model: result.model, fromCache: result.fromCache });
+      return;
+    }
+    case 'plan':
+      post({ type: 'plan', rid, plan: await requireEngine().plan(req.source, req.options, req.video, req.maxNewTokens) });
+      return;
+    case 'video-begin':
+      requireEngine().beginVideo(req.videoId, req.frames, req.height, req.width, req.secondPerGridTs);
+      post({ type: 'ok', rid });
+      return;
+    case 'video-frame': {
+      const preview = await requireEngine().pushFrame(req.videoId, req.index, req.width, req.height, new Uint8Array(req.rgba));
+      post({ type: 'frame-preview', rid, videoId: req.videoId, index: req.index, width: preview.width, height: preview.height, rgba: preview.rgba });
+      return;
+    }
+    case 'video-end': {
+      const v = await requireEngine().endVideo(req.videoId);
+      post({ type: 'video-ready', rid, videoId: req.videoId, grid: v.grid, videoTokens: v.videoTokens });
+      return;
+    }
+    case 'generate': {
+      const stats = await requireEngine().generate(req.videoId, req.prompt, req.params, req.attention, {
+        isCancelled: () => cancelled.has(rid),
+        onProgress: (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }),
+        onPrompt: (p) => post({ type: 'prompt', rid, ...p }),
+        onToken: (t) => post({ type: 'token', rid, ...t }),
+      });
+      cancelled.delete(rid);
+      post({ type: 'done', rid, reason: stats.reason, stats: stats.stats });
+      return;
+    }
+    case 'unload':
+      requireEngine().unload();
+      post({ type: 'ok', rid });
+      return;
+    case 'cancel':
+      return; // handled on arrival
+  }
+}
+
+scope.addEventListener('message', (e) => {
+  const req = e.data;
+  if (req.type === 'cancel') {
+    cancelled.add(req.target);
+    return;
+  }
+  queue = queue.then(() =>
+    handle(req).catch((err: unknown) => {
+      const f = EngineFailure.from(err);
+      post({ type: 'error', rid: req.rid, code: f.code, message: f.message });
+    }),
+  );
+});
