@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { runDispatches } from '../gpu/dispatch';
-import { createTensor, uploadTensor } from '../gpu/tensor';
-import { randomF32, randomQ4Host } from '../../test-utils/cpu/linalg';
+import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
+import { dequantQ4Rows, randomF32, randomQ4Host } from '../../test-utils/cpu/linalg';
+import { embedGather } from './embed';
 import { linear } from './linear';
 import { destroyWeight } from './weight-chunks';
 import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4 } from './linear-test-helpers';
@@ -51,8 +52,8 @@ describe('q4 linears at the 7B decoder-layer shapes', () => {
   }
 });
 
-describe('q4 lm_head, 152064 × 3584, default binding limits', () => {
-  it('splits in chunks under 128 MiB and matches the reference on rows spread over every chunk', async () => {
+describe('q4 lm_head / embed_tokens, 152064 × 3584, default binding limits', () => {
+  it('splits in chunks under 128 MiB; matvec and embedding gather match the reference across every chunk', async () => {
     const ctx = await testGpu({ bufferLimits: 'default' });
     expect(ctx.limits.maxStorageBufferBindingSize).toBe(128 * 1024 * 1024);
     const host = randomQ4Host(VOCAB, HIDDEN, 99);
@@ -69,6 +70,14 @@ describe('q4 lm_head, 152064 × 3584, default binding limits', () => {
     const dispatches = linear(ctx, 'lm_head.bench', { x, weight: w, y, m: 1, xRowOffset: 4 });
     const ms = await timeMs(ctx.device, () => runDispatches(ctx, dispatches), 1);
     console.log(`[swiftshader] q4 matvec lm_head ${VOCAB}×${HIDDEN} (${w.chunks.length} chunks): ${ms.toFixed(1)} ms`);
+
+    // The same table as a q4 embed_tokens: gather ids on both sides of every chunk boundary.
+    const idList = [...w.chunks.flatMap((c) => [c.row0, c.row0 + c.rows - 1]), 151656, 12345];
+    const ids = uploadTensor(ctx, 'embed.ids', 'u32', [idList.length], Uint32Array.from(idList));
+    const out = createTensor(ctx, 'embed.out', 'f32', [idList.length, HIDDEN]);
+    runDispatches(ctx, embedGather(ctx, 'embed', { ids, table: w, out, m: idList.length }));
+    expect(Array.from(await readTensorF32(ctx, out))).toEqual(Array.from(dequantQ4Rows(host, HIDDEN, idList)));
+    expect(ctx.errors).toEqual([]);
     destroyWeight(w);
   });
 });

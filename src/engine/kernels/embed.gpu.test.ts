@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { testGpu } from '../../test-utils/gpu';
+import { runDispatches } from '../gpu/dispatch';
+import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
+import { dequantQ4Rows, f32To16Bits, randomF32, randomQ4Host, widen16 } from '../../test-utils/cpu/linalg';
+import { embedGather, injectRows, NO_ROW, videoRowOrdinals } from './embed';
+import { uploadQ4, uploadW16 } from './linear-test-helpers';
+
+/** Expected gathered rows: the table row for each id, NaN for ids past the table. */
+function expectRows(got: Float32Array, ids: readonly number[], k: number, rowOf: (id: number) => Float32Array, vocab: number): void {
+  ids.forEach((id, i) => {
+    const row = Array.from(got.subarray(i * k, (i + 1) * k));
+    if (id >= vocab) expect(row.every(Number.isNaN), `row ${i} (id ${id})`).toBe(true);
+    else expect(row, `row ${i} (id ${id})`).toEqual(Array.from(rowOf(id)));
+  });
+}
+
+describe('embedding gather', () => {
+  const [vocab, k] = [300, 96];
+  // First and last rows of each 128-row chunk, repeats, and one id past the table.
+  const idList = [0, 127, 128, 255, 256, 299, 5, 5, 300, 77, 299, 0, 150];
+
+  it('dequantizes q4 rows exactly across table chunks; a bad id gives a NaN row', async () => {
+    const ctx = await testGpu();
+    const host = randomQ4Host(vocab, k, 21);
+    const table = uploadQ4(ctx, 'embed.q4', host, vocab, k, { maxChunkBytes: 128 * (k / 2) });
+    expect(table.chunks.length).toBe(3);
+    const ids = uploadTensor(ctx, 'ids', 'u32', [idList.length], Uint32Array.from(idList));
+    const out = createTensor(ctx, 'out', 'f32', [idList.length, k]);
+    runDispatches(ctx, embedGather(ctx, 'embed', { ids, table, out, m: idList.length }));
+    expectRows(await readTensorF32(ctx, out), idList, k, (id) => dequantQ4Rows(host, k, [id]), vocab);
+    expect(ctx.errors).toEqual([]);
+  });
+
+  for (const dtype of ['bf16', 'f16'] as const) {
+    it(`widens ${dtype} rows exactly across table chunks`, async () => {
+      const ctx = await testGpu();
+      const bits = Uint16Array.from(randomF32(vocab * k, 22), (v) => f32To16Bits(dtype, v));
+      const values = widen16(dtype, bits);
+      const table = uploadW16(ctx, `embed.${dtype}`, dtype, bits, vocab, k, { maxChunkBytes: 128 * k * 2 });
+      const ids = uploadTensor(ctx, 'ids', 'u32', [idList.length], Uint32Array.from(idList));
+      const out = createTensor(ctx, 'out', 'f32', [idList.length, k]);
+      runDispatches(ctx, embedGather(ctx, 'embed', { ids, table, out, m: idList.length }));
+      expectRows(await readTensorF32(ctx, out), idList, k, (id) => values.subarray(id * k, (id + 1) * k), vocab);
+      expect(ctx.errors).toEqual([]);
+    });
+  }
+});
+
+describe('video-row injection', () => {
+  const VIDEO = 151656;
+
+  it('numbers the video positions in order, from a starting feature row', () => {
+    const ids = [1, VIDEO, VIDEO, 7, VIDEO, 2];
+    expect(videoRowOrdinals(ids, VIDEO)).toEqual({ ordinals: Uint32Array.from([NO_ROW, 0, 1, NO_ROW, 2, NO_ROW]), count: 3 });
+    expect(Array.from(videoRowOrdinals(ids, VIDEO, 10).ordinals)).toEqual([NO_ROW, 10, 11, NO_ROW, 12, NO_ROW]);
+  });
+
+  it('replaces exactly the video rows with consecutive feature rows and leaves the others alone', async () => {
+    const ctx = await testGpu();
+    const k = 3584;
+    const ids = [5, VIDEO, VIDEO, 9, 9, VIDEO, VIDEO, VIDEO, 3];
+    const m = ids.length;
+    const { ordinals, count } = videoRowOrdinals(ids, VIDEO, 1); // a second prefill piece: features from row 1
+    ordinals[7] = 6; // past the 6 feature rows: must come out NaN
+    const featHost = randomF32(6 * k, 31);
+    const embHost = randomF32(m * k, 32);
+    const out = uploadTensor(ctx, 'emb', 'f32', [m, k], embHost);
+    const features = uploadTensor(ctx, 'features', 'f32', [6, k], featHost);
+    const ord = uploadTensor(ctx, 'ordinals', 'u32', [m], ordinals);
+    runDispatches(ctx, [injectRows(ctx, 'inject', { ordinals: ord, features, out, m })]);
+    const got = await readTensorF32(ctx, out);
+    expect(count).toBe(5);
+    for (let i = 0; i < m; i++) {
+      const row = Array.from(got.subarray(i * k, (i + 1) * k));
+      const o = ordinals[i]!;
+      if (o === NO_ROW) expect(row, `row ${i}`).toEqual(Array.from(embHost.subarray(i * k, (i + 1) * k)));
+      else if (o >= 6) expect(row.every(Number.isNaN)).toBe(true);
+      else expect(row, `row ${i}`).toEqual(Array.from(featHost.subarray(o * k, (o + 1) * k)));
+    }
+    expect(ctx.errors).toEqual([]);
+  });
+});
