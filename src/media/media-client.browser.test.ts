@@ -163,6 +163,27 @@ describe('media pipeline on ffmpeg-generated videos', () => {
     },
   );
 
+  it('burns timestamps into every frame and a subtitle into the frames its cue covers (in the worker)', async () => {
+    await client.open(await load('h264-bframes.mp4'));
+    const plain = (await sampleAll(request(8))).frames;
+    const cue = { start: 1, end: 2, lines: ['Hi there'] };
+    const burned = (await sampleAll(request(8, { burnTimestamps: true, subtitles: [cue] }))).frames;
+    const changedRows = (a: Uint8Array, b: Uint8Array, y0: number, y1: number) => {
+      let n = 0;
+      for (let i = y0 * 160 * 4; i < y1 * 160 * 4; i++) if (a[i] !== b[i]) n++;
+      return n;
+    };
+    for (const [k, f] of burned.entries()) {
+      const base = plain[k]?.data ?? new Uint8Array();
+      expect(changedRows(f.data, base, 0, 24)).toBeGreaterThan(200); // "00:00:0x" at 16 px
+      const inCue = f.referenceTime >= cue.start - 0.05 && f.referenceTime < cue.end + 0.05;
+      const bottom = changedRows(f.data, base, 60, 96);
+      if (inCue) expect(bottom).toBeGreaterThan(1000);
+      else expect(bottom).toBe(0);
+    }
+    expect(burned.some((f) => f.referenceTime >= 1 && f.referenceTime < 2)).toBe(true);
+  });
+
   it('a new file replaces a running job at any time, and the next file still works', async () => {
     await client.open(await load('long-1h.mp4'));
     const first = client.sample(request(64), { onFrame: () => new Promise((r) => setTimeout(r, 20)) });

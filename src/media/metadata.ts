@@ -2,6 +2,7 @@
 
 import { MediaError } from './errors';
 import { rotatedSize } from './demux/rotation';
+import { firstSpsOfAvcC, parseSpsColor } from './demux/h264-sps';
 import type { DemuxedVideo } from './demux/types';
 import type { VideoMetadata } from './types';
 
@@ -45,10 +46,33 @@ export function describeVideo(video: DemuxedVideo, fileName: string, fileSize: n
   };
 }
 
+/** What swscale (ffmpeg, decord) assumes for video that does not say: BT.601, limited range. */
+const FFMPEG_UNTAGGED: VideoColorSpaceInit = { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false };
+
+/**
+ * The colour space to force on the decoder, if any. WebCodecs lets `config.colorSpace` override the bitstream,
+ * so we only set it when the stream is silent: Chromium then treats untagged H.264 as BT.709 (up to 23 levels
+ * off on saturated colours) while ffmpeg uses BT.601. Untagged VP9/AV1 already decode as BT.601 in Chromium.
+ */
+export function colorSpaceOverride(video: DemuxedVideo): VideoColorSpaceInit | undefined {
+  if (video.colorSpace?.matrix) return video.colorSpace;
+  if (!/^avc[13]\./.test(video.codec) || !video.description) return video.colorSpace;
+  const sps = firstSpsOfAvcC(video.description);
+  if (!sps) return video.colorSpace;
+  try {
+    const info = parseSpsColor(sps);
+    if (info.matrixCoefficients !== null && info.matrixCoefficients !== 2) return video.colorSpace;
+    return { ...FFMPEG_UNTAGGED, fullRange: info.fullRange };
+  } catch {
+    return video.colorSpace;
+  }
+}
+
 export function decoderConfig(video: DemuxedVideo): VideoDecoderConfig {
   const config: VideoDecoderConfig = { codec: video.codec, codedWidth: video.codedWidth, codedHeight: video.codedHeight, optimizeForLatency: true };
   if (video.description) config.description = video.description;
-  if (video.colorSpace) config.colorSpace = video.colorSpace;
+  const colorSpace = colorSpaceOverride(video);
+  if (colorSpace) config.colorSpace = colorSpace;
   return config;
 }
 

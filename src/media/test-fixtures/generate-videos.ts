@@ -27,6 +27,14 @@ function idSource(width: number, height: number, rate: number | string, seconds:
   return ['-f', 'lavfi', '-i', `color=black:size=${width}x${height}:rate=${rate}:duration=${seconds},format=gray,geq=lum='${lum}':cb=128:cr=128`];
 }
 
+const PATCH_COLORS = ['808080', 'C02020', '20C020', '2020C0', 'E0E040', '40E0E0', 'E040E0', '181818'];
+const COLOR_PATCHES = [
+  '-f',
+  'lavfi',
+  '-i',
+  PATCH_COLORS.map((c, i) => `color=0x${c}:size=64x64:d=0.2${i === 0 ? ',format=rgb24' : ''}[p${i}];`).join('') + '[p0][p1][p2][p3]hstack=4[top];[p4][p5][p6][p7]hstack=4[bot];[top][bot]vstack=2',
+];
+
 const X264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '16', '-pix_fmt', 'yuv420p'];
 
 interface Probe {
@@ -111,19 +119,15 @@ const SPECS: Spec[] = [
       ffmpeg('-stream_loop', '59', '-i', join(d, 'long-src.mp4'), '-c', 'copy', o);
     },
   },
+  // Flat 64×64 patches (grey, red, green, blue, yellow, cyan, magenta, dark) for the YUV→RGB comparison.
+  { name: 'colors.mp4', kind: 'video', make: (o) => ffmpeg(...COLOR_PATCHES, '-c:v', 'libx264', '-qp', '2', '-pix_fmt', 'yuv420p', o) },
   {
-    name: 'colors.mp4',
+    name: 'colors-bt709.mp4',
     kind: 'video',
-    // Flat 64×64 patches: grey, red, green, blue, yellow, cyan, magenta, dark; high quality 4:2:0.
-    make: (o) =>
-      ffmpeg(
-        '-f', 'lavfi', '-i',
-        'color=0x808080:size=64x64:d=0.2,format=rgb24[a];color=0xC02020:size=64x64:d=0.2[b];color=0x20C020:size=64x64:d=0.2[c];color=0x2020C0:size=64x64:d=0.2[e];' +
-          'color=0xE0E040:size=64x64:d=0.2[f];color=0x40E0E0:size=64x64:d=0.2[g];color=0xE040E0:size=64x64:d=0.2[h];color=0x181818:size=64x64:d=0.2[i];' +
-          '[a][b][c][e]hstack=4[top];[f][g][h][i]hstack=4[bot];[top][bot]vstack=2',
-        '-c:v', 'libx264', '-qp', '2', '-pix_fmt', 'yuv420p', o,
-      ),
+    make: (o) => ffmpeg(...COLOR_PATCHES, '-c:v', 'libx264', '-qp', '2', '-pix_fmt', 'yuv420p', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', o),
   },
+  { name: 'colors-vp9.webm', kind: 'video', make: (o) => ffmpeg(...COLOR_PATCHES, '-c:v', 'libvpx-vp9', '-crf', '4', '-b:v', '0', '-pix_fmt', 'yuv420p', o) },
+  { name: 'colors-av1.mkv', kind: 'video', make: (o) => ffmpeg(...COLOR_PATCHES, '-c:v', 'libsvtav1', '-crf', '5', '-preset', '12', '-pix_fmt', 'yuv420p', o) },
   { name: 'wide-2012x10.mp4', kind: 'video', make: (o) => ffmpeg('-f', 'lavfi', '-i', 'color=gray:size=2012x10:rate=10:duration=1', ...X264, o) },
   { name: 'hevc.mp4', kind: 'error', code: 'UNSUPPORTED_CODEC', make: (o) => ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=160x96:rate=30:duration=1', '-c:v', 'libx265', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', o) },
   { name: 'audio-only.m4a', kind: 'error', code: 'NO_VIDEO_TRACK', make: (o) => ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', o) },
@@ -161,7 +165,15 @@ function specVersion(): string {
   return createHash('sha256').update(readFileSync(new URL(import.meta.url))).digest('hex').slice(0, 16);
 }
 
-const REFERENCE_FRAMES: Record<string, number[]> = { 'rotated-90.mp4': [0], 'colors.mp4': [0], 'h264-bframes.mp4': [17], 'odd-101x77.webm': [7] };
+const REFERENCE_FRAMES: Record<string, number[]> = {
+  'rotated-90.mp4': [0],
+  'colors.mp4': [0],
+  'colors-bt709.mp4': [0],
+  'colors-vp9.webm': [0],
+  'colors-av1.mkv': [0],
+  'h264-bframes.mp4': [17],
+  'odd-101x77.webm': [7],
+};
 
 export function generateVideoFixtures(dir: string): FixtureManifest {
   mkdirSync(dir, { recursive: true });
