@@ -15,14 +15,12 @@ from .hash_prng import bf16_bits_to_f32, f32_to_bf16_bits, hash_tensor
 
 TINY_SEED = 8
 
-# gain / sqrt(fan_in) for matrices; explicit std for the rest. Larger than HF's 0.02 on purpose (see module doc).
-GAINS = {
-    "embed_tokens": 1.0,      # std of the embedding rows (absolute, not per fan-in)
-    "lm_head": 1.5,           # absolute std of the noise part of lm_head (logit std ~ 1.5 * sqrt(32))
-    "q_proj": 1.5, "k_proj": 1.5, "v_proj": 1.0, "o_proj": 1.0,
-    "gate_proj": 1.0, "up_proj": 1.0, "down_proj": 1.0,
-    "qkv": 1.5, "proj": 1.0, "patch_embed": 2.0, "mlp.0": 1.0, "mlp.2": 1.0,
-}
+# Matrices: gain / sqrt(fan_in), gain 1 except the attention query/key projections (sharper, less uniform
+# attention). Embedding and lm_head noise use absolute stds. Larger than HF's 0.02 on purpose (see module doc).
+QK_GAIN = 1.5
+QK_MODULES = ("q_proj", "k_proj", "qkv")
+EMBED_STD = 1.0
+LM_HEAD_STD = 1.5     # the noise part of lm_head (logit std ~ 9 after the final RMSNorm, with the embedding part)
 BIAS_STD = 0.1
 NORM_STD = 0.1
 # lm_head = LM_HEAD_FROM_EMBED * embed_tokens + noise: like a trained LM, the untied head mildly favours tokens whose
@@ -35,20 +33,20 @@ FIRST_PADDING_ID = 151665
 
 def init_rule(name: str, shape: tuple[int, ...]) -> tuple[float, float]:
     """(std, mean) for a tensor of the tiny model, by its checkpoint name."""
-    leaf = name.rsplit(".", 1)[-1]
-    if "norm" in name or "ln_q" in name:
+    parts = name.split(".")
+    leaf, module = parts[-1], parts[-2]
+    if "norm" in module or module == "ln_q":
         return NORM_STD, 1.0
     if leaf == "bias":
         return BIAS_STD, 0.0
-    if "embed_tokens" in name:
-        return GAINS["embed_tokens"], 0.0
-    if name.startswith("lm_head"):
-        return GAINS["lm_head"], 0.0
+    if module == "embed_tokens":
+        return EMBED_STD, 0.0
+    if module == "lm_head":
+        return LM_HEAD_STD, 0.0
+    if leaf != "weight" or len(shape) < 2:
+        raise KeyError(f"no init rule for {name} {shape}")
     fan_in = int(np.prod(shape[1:]))
-    for key, gain in GAINS.items():
-        if f".{key}." in f".{name}":
-            return gain / math.sqrt(fan_in), 0.0
-    raise KeyError(f"no init rule for {name} {shape}")
+    return (QK_GAIN if module in QK_MODULES else 1.0) / math.sqrt(fan_in), 0.0
 
 
 def tiny_state(names_and_shapes: list[tuple[str, tuple[int, ...]]], seed: int = TINY_SEED) -> dict[str, np.ndarray]:
