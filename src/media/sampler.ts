@@ -95,6 +95,6 @@ export async function runSampleJob(job: SampleJob): Promise<SampleSummary> {
   }
   return {
     plan,
-    stats: { samplesFed: stats.samplesFed, framesDecoded: stats.framesDecoded, runs: runs.length, conversion, elapsedMs: performance.now() - t0 },
+    stats: { samplesFed: stats.samplesFed, samplesSkipped: stats.samplesSkipped ?? 0, framesDecoded: stats.framesDecoded, runs: runs.length, conversion, elapsedMs: performance.now() - t0 },
   };
 }

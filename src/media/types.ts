@@ -68,6 +68,8 @@ export interface SampledFrame {
 export interface SampleStats {
   /** Encoded samples fed to the decoder (the decode cost). */
   samplesFed: number;
+  /** Unwanted H.264 non-reference samples that were not decoded at all. */
+  samplesSkipped: number;
   /** Frames the decoder produced (wanted or not). */
   framesDecoded: number;
   /** Decoder runs (seek + decode forward + flush). */

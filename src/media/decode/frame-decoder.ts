@@ -11,6 +11,7 @@ import { MediaError, cancelled } from '../errors';
 import type { DemuxedVideo } from '../demux/types';
 import { AsyncQueue } from './async-queue';
 import type { DecodeRun } from './decode-plan';
+import { disposableSampleTest } from './disposable';
 import type { FrameLedger } from './frame-ledger';
 
 /** The part of VideoDecoder we use, so tests can substitute a fake. */
@@ -54,6 +55,8 @@ export interface DecodeStreamOptions {
   watchdogMs: number;
   maxQueuedChunks?: number;
   maxReadyFrames?: number;
+  /** Skip unwanted H.264 non-reference pictures (default true). */
+  skipDisposable?: boolean;
   /** Called after every decoder output (wanted or not). */
   onDecoded?: (decodedSoFar: number) => void;
 }
@@ -65,6 +68,8 @@ export interface DecodedFrame {
 
 export interface DecodeStats {
   samplesFed: number;
+  /** Unwanted non-reference samples not fed at all. */
+  samplesSkipped?: number;
   framesDecoded: number;
 }
 
@@ -129,12 +134,17 @@ export async function* decodeFrames(video: DemuxedVideo, createDecoder: DecoderF
     if (stop.signal.aborted) throw stop.signal.reason;
   };
 
+  const disposable = opts.skipDisposable === false ? null : disposableSampleTest(video);
   const produce = async () => {
     for (const run of runs) {
       wanted = new Set(run.frames);
       for await (const sample of video.readSamples(run.fromDecode, run.toDecode, stop.signal)) {
-        await waitUntil(() => decoder.decodeQueueSize < maxQueued && queue.length < maxReady);
         const frameIndex = video.table.frameIndexOf[sample.decodeIndex] as number;
+        if (disposable && !wanted.has(frameIndex) && disposable(sample.data)) {
+          stats.samplesSkipped = (stats.samplesSkipped ?? 0) + 1;
+          continue;
+        }
+        await waitUntil(() => decoder.decodeQueueSize < maxQueued && queue.length < maxReady);
         lastFedDecode = sample.decodeIndex;
         try {
           decoder.decode({ type: sample.isKey ? 'key' : 'delta', timestamp: frameIndex >= 0 ? frameIndex : -1 - sample.decodeIndex, data: sample.data });
