@@ -89,7 +89,9 @@ class Q4Test(unittest.TestCase):
 
     def test_scale_overflow_is_an_error(self):
         with self.assertRaises(ValueError):
-            quantize(row([65504.0 * 16]))
+            quantize(row([65520.0 * 8]))  # m / 8 = 65520 rounds (tie to even) to f16 infinity
+        t = quantize(row([65519.0 * 8]))  # rounds down to 65504, the largest f16
+        self.assertEqual(float(t.scales[0, 0]), -65504.0)
 
     def test_shape_errors(self):
         with self.assertRaises(ValueError):

@@ -2,7 +2,7 @@
 
 For W[out, in] (in % 32 == 0), per group of 32 consecutive inputs of a row:
   m = the element with the largest |w| (first in index order on ties), as f32
-  d = f16(m / -8), round-to-nearest-even (m / -8 is exact: a power-of-two division); |d| > 65504 is an error
+  d = f16(m / -8), round-to-nearest-even (m / -8 is exact: a power-of-two division); d = ±inf is an error
   q = clamp(roundHalfEven(w / d), -8, 7), q = 0 when d == 0
   dequantized w' = q * d (exact in f32)
 Storage: qweight u32 [out][in/8], element 8k+j of a row in bits 4j..4j+3 of word k as the nibble q + 8;
@@ -53,9 +53,10 @@ def quantize(w: np.ndarray) -> Q4Tensor:
     first_max = np.argmax(np.abs(g), axis=2)  # argmax returns the first maximum: the tie rule
     m = np.take_along_axis(g, first_max[..., None], axis=2)[..., 0]
     m_div = m / np.float32(-8.0)  # exact in f32 (power of two; f32 subnormals are not reached by bf16 weights)
-    if np.abs(m_div).max(initial=0.0) > 65504.0:
-        raise ValueError("q4 quantize: a group's scale exceeds the f16 range (|m| / 8 > 65504)")
-    d16 = m_div.astype(np.float16)  # numpy rounds f32 -> f16 to nearest even, keeping f16 subnormals
+    with np.errstate(over="ignore"):
+        d16 = m_div.astype(np.float16)  # numpy rounds f32 -> f16 to nearest even, keeping f16 subnormals
+    if np.isinf(d16).any():  # |m / 8| >= 65520 rounds past 65504 (the GPU quantizer's overflow flag)
+        raise ValueError("q4 quantize: a group's scale exceeds the f16 range (|d| > 65504)")
     d = d16.astype(np.float32).astype(np.float64)[..., None]
     wd = g.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
