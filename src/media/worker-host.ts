@@ -7,7 +7,7 @@ import type { DemuxedVideo } from './demux/types';
 import { openVideoFile } from './demux/open';
 import { cancelled, MediaError, toMediaError } from './errors';
 import { assertDecodable, describeVideo } from './metadata';
-import type { MediaEvent, MediaRequest } from './protocol';
+import type { MediaEvent, MediaRequest, ProgressPhase } from './protocol';
 import { runSampleJob } from './sampler';
 import type { SampledFrame, VideoMetadata } from './types';
 
@@ -83,7 +83,7 @@ export class MediaWorkerHost {
     this.closeFile();
     const job = (this.openJob = this.newJob(id));
     const opening = (async (): Promise<OpenVideo> => {
-      const video = await openVideoFile(file, fileName, (f) => this.post({ type: 'progress', id, phase: 'index', fraction: f }), job.abort.signal);
+      const video = await openVideoFile(file, fileName, (f) => this.progress(id, 'index', f), job.abort.signal);
       try {
         if (job.abort.signal.aborted) throw job.abort.signal.reason;
         const config = await assertDecodable(video, fileName);
@@ -127,7 +127,7 @@ export class MediaWorkerHost {
           wanted = plan.nframes;
           this.post({ type: 'plan', id: msg.id, plan });
         },
-        onProgress: (delivered, decoded) => this.progress(msg.id, delivered / wanted, delivered, decoded),
+        onProgress: (delivered, decoded) => this.progress(msg.id, 'decode', delivered / wanted, delivered, decoded),
         onFrame: (frame, transfer) => this.send(job, frame, transfer),
       });
       if (job.abort.signal.aborted) throw job.abort.signal.reason;
@@ -153,13 +153,13 @@ export class MediaWorkerHost {
     if (job.abort.signal.aborted) throw job.abort.signal.reason;
   }
 
-  /** Decode progress, at most every 100 ms (decoder outputs can arrive thousands of times a second). */
+  /** Progress, at most every 100 ms (decoder outputs and fragments can arrive thousands of times a second). */
   private lastProgress = 0;
-  private progress(id: number, fraction: number, framesDelivered: number, framesDecoded: number): void {
+  private progress(id: number, phase: ProgressPhase, fraction: number, framesDelivered?: number, framesDecoded?: number): void {
     const now = performance.now();
     if (now - this.lastProgress < 100 && fraction < 1) return;
     this.lastProgress = now;
-    this.post({ type: 'progress', id, phase: 'decode', fraction, framesDelivered, framesDecoded });
+    this.post(phase === 'index' ? { type: 'progress', id, phase, fraction } : { type: 'progress', id, phase, fraction, framesDelivered, framesDecoded });
   }
 
   private ack(id: number, _ordinal: number): void {
