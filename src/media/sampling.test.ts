@@ -81,6 +81,16 @@ describe('sampleIndices (torch.linspace(...).round().long())', () => {
   });
 });
 
+describe('sampleIndices at the top of the demo range (768 frames)', () => {
+  it('matches torch on 176097 frames, including index 585 where double rounding differs', () => {
+    const idx = sampleIndices(0, 176096, 768);
+    expect(idx.slice(0, 5)).toEqual([0, 230, 459, 689, 918]);
+    expect(idx.slice(380, 390)).toEqual([87244, 87474, 87704, 87933, 88163, 88392, 88622, 88852, 89081, 89311]);
+    expect(idx.slice(-3)).toEqual([175637, 175866, 176096]);
+    expect(idx.reduce((a, b) => a + b, 0)).toBe(67620863); // sum of torch's 768 indices
+  });
+});
+
 describe('sampleFps and secondPerGridT', () => {
   it('gives 2 / sample_fps as a float32 (values printed by torch.tensor([2 / sf]))', () => {
     const cases: [number, number, number, number][] = [
