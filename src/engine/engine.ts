@@ -8,6 +8,9 @@ import { memoryPlan } from './model/qwen2_5_vl/memory-plan';
 import { openSource } from './sources';
 import type { GenerationParams, GpuSummary, LoadOptions, MemoryPlan, ModelSource, ModelSummary, PhaseName, PlanVideo, PromptParts, RunStats, AttentionTap, EngineErrorCode } from '../protocol/engine';
 import { WeightsError } from './weights/errors';
+import { openCheckpoint } from './weights/checkpoint';
+import { Qwen25VL } from './model/qwen2_5_vl/model';
+import type { GpuTensor } from './gpu/tensor';
 import { ModelSpecError } from './spec/config-reader';
 
 export class EngineFailure extends Error {
@@ -58,10 +61,29 @@ interface VideoEntry {
   secondPerGridTs: number;
   preprocessor: Preprocessor;
   ready: boolean;
+  /** Vision-tower output for the loaded model (dropped when the model changes). */
+  features: { model: Qwen25VL; tensor: GpuTensor } | null;
+}
+
+interface LoadedModel {
+  id: string;
+  model: Qwen25VL;
+  options: LoadOptions;
+}
+
+/** Pixel values were made with QWEN_PROCESSOR; a checkpoint asking for other values cannot use them. */
+function checkProcessor(spec: ModelSpec): void {
+  const p = spec.preprocessor;
+  const same = (a: readonly number[], b: readonly number[]) => a.every((x, i) => Math.fround(x) === Math.fround(b[i]!));
+  const q = QWEN_PROCESSOR;
+  if (!same(p.imageMean, q.imageMean) || !same(p.imageStd, q.imageStd) || Math.fround(p.rescaleFactor) !== Math.fround(q.rescaleFactor) || p.patchSize !== q.patchSize || p.temporalPatchSize !== q.temporalPatchSize || p.mergeSize !== q.mergeSize) {
+    throw new EngineFailure('bad-model', 'This checkpoint’s preprocessor_config.json differs from Qwen2.5-VL’s (mean, std, rescale or patch sizes); it is not supported.');
+  }
 }
 
 export class Engine {
   private video: VideoEntry | null = null;
+  private loaded: LoadedModel | null = null;
   private readonly specCache = new Map<string, Promise<ModelSpec>>();
 
   private constructor(readonly ctx: GpuContext) {}
@@ -112,15 +134,42 @@ export class Engine {
     return { lines: p.lines, totalBytes: p.totalBytes, largestBufferBytes: p.largestBufferBytes, fits: p.fits, advice: p.advice };
   }
 
-  async load(_source: ModelSource, _options: LoadOptions, _progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {
-    throw new EngineFailure('internal', 'Model loading is being wired up.');
+  async load(source: ModelSource, options: LoadOptions, progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {
+    this.unload();
+    progress('config', 0, 1);
+    const checkpoint = await openCheckpoint(openSource(source));
+    progress('config', 1, 1);
+    const model = await Qwen25VL.load(this.ctx, checkpoint, { quantize: options.quantization === 'q4', onProgress: (phase, done, total, detail) => progress(phase, done, total, detail) });
+    this.loaded = { id: source.id, model, options };
+    const { spec } = model;
+    const g = spec.generation;
+    return {
+      fromCache: false,
+      model: {
+        id: source.id,
+        architecture: spec.architecture,
+        textLayers: spec.text.numLayers,
+        hidden: spec.text.hiddenSize,
+        heads: spec.text.numHeads,
+        kvHeads: spec.text.numKvHeads,
+        vocab: spec.text.vocabSize,
+        visionDepth: spec.vision.depth,
+        visionHidden: spec.vision.hiddenSize,
+        quantization: options.quantization,
+        weightBytes: model.weightBytes,
+        // top_k = 1 (the published configs) makes sampling an argmax: say so plainly.
+        generation: { maxNewTokens: 2048, doSample: g.doSample && g.topK !== 1, temperature: g.temperature, topK: g.topK, topP: g.topP, repetitionPenalty: g.repetitionPenalty, seed: 0 },
+        eosIds: spec.tokens.eos,
+      },
+    };
   }
 
   beginVideo(id: string, frames: number, height: number, width: number, secondPerGridTs: number): void {
     this.video?.preprocessor.destroy();
+    this.video?.features?.tensor.buffer.destroy();
     this.video = null;
     const preprocessor = createPreprocessor(this.ctx, { targetHeight: height, targetWidth: width, frames, processor: QWEN_PROCESSOR, label: `video.${id}` });
-    this.video = { id, frames, height, width, secondPerGridTs, preprocessor, ready: false };
+    this.video = { id, frames, height, width, secondPerGridTs, preprocessor, ready: false, features: null };
   }
 
   async pushFrame(id: string, index: number, width: number, height: number, rgba: Uint8Array): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
@@ -139,11 +188,75 @@ export class Engine {
     return { grid: g, videoTokens: (g.t * g.h * g.w) / (QWEN_PROCESSOR.mergeSize * QWEN_PROCESSOR.mergeSize) };
   }
 
-  async generate(_videoId: string, _prompt: PromptParts, _params: GenerationParams, _attention: boolean, _cb: GenerateCallbacks): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
-    throw new EngineFailure('not-loaded', 'Load a model first.');
+  async generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineFailure('not-loaded', 'Load a model first.');
+    const { model } = loaded;
+    const v = this.currentVideo(videoId);
+    if (!v.ready) throw new EngineFailure('bad-video', 'The video is still being prepared.');
+    checkProcessor(model.spec);
+
+    let visionMs = 0;
+    if (v.features?.model !== model) {
+      v.features?.tensor.buffer.destroy();
+      v.features = null;
+      const t0 = performance.now();
+      const tensor = await model.encodeVideo(v.preprocessor.grid, v.preprocessor.chunks, (done, total) => cb.onProgress('vision', done, total, `frame pair ${done} of ${total}`));
+      v.features = { model, tensor };
+      visionMs = performance.now() - t0;
+    }
+    const grid = v.preprocessor.grid;
+    const videoTokens = (grid.t * grid.h * grid.w) / model.spec.vision.mergeUnit;
+    const built = model.tokenizer.buildVideoPrompt(prompt, videoTokens);
+    cb.onPrompt({ promptTokens: built.ids.length, videoSpan: [built.videoSpan[0], built.videoSpan[1]], text: built.text });
+
+    const text = model.tokenizer.streamingDecoder();
+    const outcome = await model.generate(
+      {
+        ids: built.ids,
+        video: { span: built.videoSpan, grid, secondPerGridT: v.secondPerGridTs, features: v.features.tensor },
+        sampler: {
+          mode: params.doSample ? 'sample' : 'greedy',
+          repetitionPenalty: params.repetitionPenalty,
+          temperature: params.temperature,
+          topK: params.topK,
+          topP: params.topP,
+          seed: params.seed >>> 0,
+          stopIds: model.spec.tokens.eos,
+        },
+        maxNewTokens: params.maxNewTokens,
+        kvDtype: loaded.options.kvCache,
+        tap: attention,
+      },
+      {
+        isCancelled: cb.isCancelled,
+        onPrefill: (done, total) => cb.onProgress('prefill', done, total, `${done} of ${total} prompt tokens`),
+        onStep: (s) => {
+          const delta = text.push(s.id) + (s.stop ? text.flush() : '');
+          cb.onToken({
+            step: s.step,
+            id: s.id,
+            text: delta,
+            ms: s.ms,
+            ...(s.tap ? { attention: { headMass: s.tap.headMass, pairMass: s.tap.pairMass, videoRow: s.tap.row } } : {}),
+          });
+        },
+      },
+    );
+    return {
+      reason: outcome.reason,
+      stats: { promptTokens: built.ids.length, generatedTokens: outcome.tokens.length, visionMs, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs },
+    };
   }
 
-  unload(): void {}
+  unload(): void {
+    if (this.video?.features) {
+      this.video.features.tensor.buffer.destroy();
+      this.video.features = null;
+    }
+    this.loaded?.model.destroy();
+    this.loaded = null;
+  }
 
   private currentVideo(id: string): VideoEntry {
     if (!this.video || this.video.id !== id) throw new EngineFailure('bad-video', `Video ${id} is not the current video (it was replaced).`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import config7b from '../../spec/fixtures/qwen2_5_vl_7b/config.json';
 import { parseModelSpec } from '../../spec/parse-config';
-import { memoryPlan, videoShape, visionChunkSlices } from './memory-plan';
+import { memoryPlan, prefillChunkRows, videoShape, visionChunkSlices } from './memory-plan';
 
 const spec = parseModelSpec({ config: config7b as Record<string, unknown> });
 const big = { maxBufferSize: 4 * 2 ** 30, maxStorageBufferBindingSize: 2 * 2 ** 30 };
@@ -35,8 +35,17 @@ describe('memoryPlan (7B)', () => {
     expect(p.advice).toMatch(/fewer frames or a lower max_pixels/);
   });
 
-  it('runs the vision tower on whole temporal slices', () => {
-    expect(visionChunkSlices(1008)).toBe(8);
-    expect(visionChunkSlices(20000)).toBe(1);
+  it('runs the vision tower on whole temporal slices that fit one binding', () => {
+    expect(visionChunkSlices(spec, 1008, 2 ** 31)).toBe(8);
+    // 128 MiB: 2·3420·4 B per row → 4905 rows → 4 slices of 1008.
+    expect(visionChunkSlices(spec, 1008, 128 * 2 ** 20)).toBe(4);
+    expect(() => visionChunkSlices(spec, 8000, 128 * 2 ** 20)).toThrow(/Lower max_pixels/);
+  });
+
+  it('splits the prompt into equal prefill chunks that fit one binding', () => {
+    expect(prefillChunkRows(spec, 300, 2 ** 31)).toBe(300);
+    expect(prefillChunkRows(spec, 4352, 2 ** 31)).toBe(871); // 5 chunks
+    // 128 MiB: 2·18944·4 B per row → ≤ 885 rows per chunk.
+    expect(prefillChunkRows(spec, 4352, 128 * 2 ** 20)).toBeLessThanOrEqual(885);
   });
 });

@@ -49,13 +49,26 @@ export function videoShape(spec: ModelSpec, video: { frames: number; height: num
   return { t, h, w, rows: t * h * w, sliceRows: h * w, tokens: (t * h * w) / v.mergeUnit };
 }
 
-/** How many whole temporal slices the vision tower runs per chunk. */
-export function visionChunkSlices(sliceRows: number): number {
-  return Math.max(1, Math.floor(VISION_CHUNK_ROWS / sliceRows));
+/** Bytes of the widest activation row of each tower: the fused gate|up output. */
+export const visionRowBytes = (spec: ModelSpec) => 2 * spec.vision.intermediateSize * F32;
+export const textRowBytes = (spec: ModelSpec) => 2 * spec.text.intermediateSize * F32;
+
+/** How many whole temporal slices the vision tower runs per chunk: ≤ VISION_CHUNK_ROWS rows, every buffer within one binding. */
+export function visionChunkSlices(spec: ModelSpec, sliceRows: number, bindingLimit: number): number {
+  const byBinding = Math.floor(bindingLimit / (visionRowBytes(spec) * sliceRows));
+  if (byBinding < 1) throw new Error(`One frame pair (${sliceRows} patches) needs ${visionRowBytes(spec) * sliceRows} bytes of MLP activations, over this GPU's ${bindingLimit}-byte binding limit. Lower max_pixels.`);
+  return Math.max(1, Math.min(Math.floor(VISION_CHUNK_ROWS / sliceRows), byBinding));
+}
+
+/** Rows per prefill pass: equal chunks of at most PREFILL_CHUNK_ROWS, every buffer within one binding. */
+export function prefillChunkRows(spec: ModelSpec, promptTokens: number, bindingLimit: number): number {
+  const cap = Math.max(1, Math.min(PREFILL_CHUNK_ROWS, Math.floor(bindingLimit / textRowBytes(spec))));
+  return Math.ceil(promptTokens / Math.ceil(promptTokens / cap));
 }
 
 export function memoryPlan(input: PlanInput): Plan {
   const { spec, video } = input;
+  const binding = Math.min(input.limits.maxBufferSize, input.limits.maxStorageBufferBindingSize);
   const tx = spec.text;
   const vs = spec.vision;
   const weights = weightStorageBytes(spec, { quantize: input.quantize });
@@ -78,17 +91,17 @@ export function memoryPlan(input: PlanInput): Plan {
     const features = shape.tokens * vs.outHiddenSize * F32;
     lines.push({ label: `Video input (${shape.rows.toLocaleString('en-US')} patches) and vision features`, bytes: pixel + features });
     buffers.push({ label: 'pixel values', bytes: pixel }, { label: 'vision features', bytes: features });
-    const rows = Math.min(shape.rows, visionChunkSlices(shape.sliceRows) * shape.sliceRows);
+    const rows = Math.min(shape.rows, visionChunkSlices(spec, shape.sliceRows, binding) * shape.sliceRows);
     // x, normed, attention out, projection out + qkv + gate/up, then the merger's concat and hidden.
     const visionAct = rows * (4 * vs.hiddenSize + 3 * vs.hiddenSize + 2 * vs.intermediateSize) * F32 + (rows / vs.mergeUnit) * 2 * vs.mergerHidden * F32;
     lines.push({ label: `Vision activations (${rows.toLocaleString('en-US')}-row chunks)`, bytes: visionAct });
-    buffers.push({ label: 'vision MLP activations', bytes: rows * vs.intermediateSize * F32 });
+    buffers.push({ label: 'vision MLP activations', bytes: rows * visionRowBytes(spec) });
   }
 
-  const promptRows = Math.min(PREFILL_CHUNK_ROWS, videoTokens + PROMPT_TEXT_TOKENS);
+  const promptRows = prefillChunkRows(spec, videoTokens + PROMPT_TEXT_TOKENS, binding);
   const textAct = promptRows * (3 * tx.hiddenSize + tx.qDim + 2 * tx.kvDim + 2 * tx.intermediateSize) * F32 + tx.vocabSize * F32 * 2;
   lines.push({ label: `Text activations (${promptRows.toLocaleString('en-US')}-row prefill chunks) and logits`, bytes: textAct });
-  buffers.push({ label: 'text MLP activations', bytes: promptRows * tx.intermediateSize * F32 });
+  buffers.push({ label: 'text MLP activations', bytes: promptRows * textRowBytes(spec) });
 
   const totalBytes = lines.reduce((a, l) => a + l.bytes, 0);
   // Weights are split by rows to fit bindings; activations and caches must each fit one buffer.

@@ -1,0 +1,63 @@
+// A loaded Qwen2.5-VL checkpoint: weights on the GPU, the vision tower, the tokenizer, and generation.
+import type { GpuContext } from '../../gpu/device';
+import type { GpuTensor } from '../../gpu/tensor';
+import type { KvDtype } from '../../kernels/kv-cache';
+import type { PixelValuesChunk } from '../../kernels/preprocess/preprocessor';
+import type { ModelSpec } from '../../spec/model-spec';
+import { QwenTokenizer } from '../../tokenizer/tokenizer';
+import type { Checkpoint } from '../../weights/checkpoint';
+import { generate, type GenerationHooks, type GenerationOutcome, type GenerationRequest } from './generate';
+import { loadModelWeights, type ModelWeights } from './load-weights';
+import type { VideoGridThw } from './rope-index';
+import { VisionModel } from './vision-model';
+
+export interface LoadProgressFn {
+  (phase: 'weights' | 'quantize', done: number, total: number, detail?: string): void;
+}
+
+export class Qwen25VL {
+  private constructor(
+    private readonly ctx: GpuContext,
+    readonly spec: ModelSpec,
+    readonly tokenizer: QwenTokenizer,
+    private readonly weights: ModelWeights,
+    private readonly vision: VisionModel,
+    readonly quantized: boolean,
+    readonly weightBytes: number,
+  ) {}
+
+  static async load(ctx: GpuContext, ckpt: Checkpoint, opts: { quantize: boolean; signal?: AbortSignal; onProgress?: LoadProgressFn }): Promise<Qwen25VL> {
+    const src = ckpt.source;
+    const [tokenizerJson, tokenizerConfig, chatTemplate] = await Promise.all([
+      src.readText('tokenizer.json').then((t) => JSON.parse(t) as unknown),
+      src.readText('tokenizer_config.json').then((t) => JSON.parse(t) as Record<string, unknown>),
+      src.readTextOptional('chat_template.json').then((t) => (t === null ? undefined : ((JSON.parse(t) as { chat_template?: string }).chat_template ?? undefined))),
+    ]);
+    const tokenizer = QwenTokenizer.fromFiles({ tokenizerJson, tokenizerConfig, ...(chatTemplate !== undefined ? { chatTemplate } : {}) });
+    if (tokenizer.videoPadId !== ckpt.spec.tokens.videoPad) {
+      throw new Error(`The tokenizer's <|video_pad|> is ${tokenizer.videoPadId} but config.json says video_token_id ${ckpt.spec.tokens.videoPad}.`);
+    }
+    const progress = ckpt.progress;
+    const unsubscribe = progress.subscribe((e) => opts.onProgress?.(opts.quantize ? 'quantize' : 'weights', e.bytesDone, e.bytesTotal, e.tensor));
+    let weights: ModelWeights;
+    try {
+      weights = await loadModelWeights(ctx, ckpt, { quantize: opts.quantize, ...(opts.signal ? { signal: opts.signal } : {}) });
+    } finally {
+      unsubscribe();
+    }
+    return new Qwen25VL(ctx, ckpt.spec, tokenizer, weights, new VisionModel(ctx, ckpt.spec, weights.vision), opts.quantize, weights.bytes);
+  }
+
+  encodeVideo(grid: VideoGridThw, pixels: readonly PixelValuesChunk[], onSlices?: (done: number, total: number) => void): Promise<GpuTensor> {
+    return this.vision.encode(grid, pixels, onSlices);
+  }
+
+  generate(req: Omit<GenerationRequest, 'kvDtype'> & { kvDtype: KvDtype }, hooks: GenerationHooks): Promise<GenerationOutcome> {
+    return generate(this.ctx, this.spec, this.weights.text, req, hooks);
+  }
+
+  destroy(): void {
+    this.vision.destroy();
+    this.weights.destroy();
+  }
+}

@@ -1,0 +1,259 @@
+// The Qwen2.5 language model on the GPU (spec §4): embeddings (+ video rows), 28 decoder layers with M-RoPE and
+// a KV cache, the final norm and lm_head. Reads like the model card: `layerOps` is one decoder layer as a flat list
+// of named kernels. Activations are planned once for the largest chunk and reused (DESIGN.md §8.4).
+import type { GpuContext } from '../../gpu/device';
+import { type Dispatch } from '../../gpu/dispatch';
+import { createTensor, type GpuTensor } from '../../gpu/tensor';
+import { swigluFused } from '../../kernels/activations';
+import { attentionDecode, createDecodeScratch, type AttentionDecode } from '../../kernels/attention-decode';
+import { attentionPrefill, type AttentionPrefill } from '../../kernels/attention-prefill';
+import { embedGather, injectRows } from '../../kernels/embed';
+import { createKvCacheLayer, type KvCacheLayer, type KvDtype } from '../../kernels/kv-cache';
+import { linear } from '../../kernels/linear';
+import { rmsnorm, rmsnormResidual } from '../../kernels/rmsnorm';
+import { ropeInvFreqTensor } from '../../kernels/rope-freq';
+import { ropeTextKvAppend, type RopeTextKvAppend } from '../../kernels/rope-text';
+import { denseRows, fusedQkvRows } from '../../kernels/row-view';
+import type { TextSpec } from '../../spec/model-spec';
+import type { TextWeights } from './load-weights';
+
+/** Activation buffers for chunks of up to `rows` tokens. */
+class Activations {
+  readonly x: GpuTensor;
+  readonly normed: GpuTensor;
+  readonly tmp: GpuTensor;
+  readonly qkv: GpuTensor;
+  readonly q: GpuTensor;
+  readonly attn: GpuTensor;
+  readonly gateUp: GpuTensor;
+  readonly act: GpuTensor;
+
+  constructor(ctx: GpuContext, label: string, t: TextSpec, readonly rows: number) {
+    const make = (name: string, cols: number) => createTensor(ctx, `${label}.${name}`, 'f32', [rows, cols]);
+    this.x = make('residual', t.hiddenSize);
+    this.normed = make('normed', t.hiddenSize);
+    this.tmp = make('branch_out', t.hiddenSize);
+    this.qkv = make('qkv', t.qDim + 2 * t.kvDim);
+    this.q = make('q_rotated', t.qDim);
+    this.attn = make('attn_out', t.qDim);
+    this.gateUp = make('gate_up', 2 * t.intermediateSize);
+    this.act = make('mlp_act', t.intermediateSize);
+  }
+
+  destroy(): void {
+    for (const b of [this.x, this.normed, this.tmp, this.qkv, this.q, this.attn, this.gateUp, this.act]) b.buffer.destroy();
+  }
+}
+
+/** The per-layer kernels that take step values (rows, cache position): set before each submit. */
+interface LayerSteps {
+  rope: RopeTextKvAppend;
+  attention: AttentionPrefill | AttentionDecode;
+}
+
+export interface TextModelOptions {
+  /** KV cache length (prompt + new tokens). */
+  maxContext: number;
+  kvDtype: KvDtype;
+  /** Largest prefill chunk. */
+  maxPrefillRows: number;
+}
+
+export class TextModel {
+  readonly kv: KvCacheLayer[];
+  /** i32 [3, maxContext]: M-RoPE positions of every token (prompt from get_rope_index, then n + rope_delta). */
+  readonly positions: GpuTensor;
+  /** u32 token ids of the current prefill chunk, and the video-feature ordinal of each (NO_ROW for text). */
+  readonly ids: GpuTensor;
+  readonly ordinals: GpuTensor;
+  /** f32 [1, hidden]: final-normed hidden state of the token whose logits come next. */
+  readonly lastHidden: GpuTensor;
+  readonly logits: GpuTensor;
+  private readonly invFreq: GpuTensor;
+  private readonly prefillAct: Activations;
+  private readonly decodeAct: Activations;
+  private readonly owned: GPUBuffer[] = [];
+
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly spec: TextSpec,
+    private readonly w: TextWeights,
+    readonly options: TextModelOptions,
+  ) {
+    const t = spec;
+    this.kv = w.layers.map((_, i) => createKvCacheLayer(ctx, `layer${i}.attn`, { kvHeads: t.numKvHeads, headDim: t.headDim, maxLen: options.maxContext, dtype: options.kvDtype }));
+    this.positions = this.own(createTensor(ctx, 'text.positions', 'i32', [3, options.maxContext]));
+    this.ids = this.own(createTensor(ctx, 'text.ids', 'u32', [options.maxPrefillRows]));
+    this.ordinals = this.own(createTensor(ctx, 'text.video_ordinals', 'u32', [options.maxPrefillRows]));
+    this.lastHidden = this.own(createTensor(ctx, 'text.last_hidden', 'f32', [1, t.hiddenSize]));
+    this.logits = this.own(createTensor(ctx, 'text.logits', 'f32', [t.vocabSize]));
+    this.invFreq = this.own(ropeInvFreqTensor(ctx, 'text.rope_inv_freq', t.ropeTheta, t.headDim));
+    this.prefillAct = new Activations(ctx, 'prefill', t, options.maxPrefillRows);
+    this.decodeAct = new Activations(ctx, 'decode', t, 1);
+  }
+
+  private own(t: GpuTensor): GpuTensor {
+    this.owned.push(t.buffer);
+    return t;
+  }
+
+  /**
+   * One decoder layer for `m` rows in `a` (Qwen2 decoder layer, spec §4.2). The input RMSNorm is fused with the
+   * previous layer's residual add; the caller passes which norm reads what.
+   */
+  private layerOps(i: number, a: Activations, m: number, attention: (q: GpuTensor, out: GpuTensor) => AttentionPrefill | AttentionDecode, steps: LayerSteps[]): Dispatch[] {
+    const { ctx, spec: t } = this;
+    const L = this.w.layers[i]!;
+    const p = `layer${i}`;
+    const inputNorm =
+      i === 0
+        ? rmsnorm(ctx, `${p}.input_layernorm`, { x: a.x, weight: L.inputNorm, y: a.normed, m, eps: t.rmsNormEps })
+        : rmsnormResidual(ctx, `${p}.input_layernorm`, { h: a.x, delta: a.tmp, weight: L.inputNorm, y: a.normed, m, eps: t.rmsNormEps });
+    const views = fusedQkvRows(a.qkv, t.numHeads, t.numKvHeads, t.headDim);
+    const rope = ropeTextKvAppend(ctx, `${p}.rope_kv_append`, { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, mropeSection: t.mropeSection, maxRows: m }, { ...views, positions: this.positions, invFreq: this.invFreq, qOut: a.q, cache: this.kv[i]! });
+    const attn = attention(a.q, a.attn);
+    steps.push({ rope, attention: attn });
+    return [
+      inputNorm,
+      ...linear(ctx, `${p}.qkv_proj`, { x: a.normed, weight: L.qkv, bias: L.qkvBias, y: a.qkv, m }),
+      rope.dispatch,
+      ...('dispatches' in attn ? attn.dispatches : [attn.dispatch]),
+      ...linear(ctx, `${p}.o_proj`, { x: a.attn, weight: L.o, y: a.tmp, m }),
+      rmsnormResidual(ctx, `${p}.post_attention_layernorm`, { h: a.x, delta: a.tmp, weight: L.postNorm, y: a.normed, m, eps: t.rmsNormEps }),
+      ...linear(ctx, `${p}.mlp.gate_up_proj`, { x: a.normed, weight: L.gateUp, y: a.gateUp, m }),
+      swigluFused(ctx, `${p}.mlp.act`, { gateUp: a.gateUp, out: a.act, m, cols: t.intermediateSize }),
+      ...linear(ctx, `${p}.mlp.down_proj`, { x: a.act, weight: L.down, y: a.tmp, m }),
+    ];
+  }
+
+  /** After the last layer: h += mlp out; normed = norm(h). */
+  private finalNorm(a: Activations, m: number): Dispatch {
+    return rmsnormResidual(this.ctx, 'model.norm', { h: a.x, delta: a.tmp, weight: this.w.norm, y: a.normed, m, eps: this.spec.rmsNormEps });
+  }
+
+  /** lm_head over `lastHidden` into `logits`. */
+  lmHeadOps(): Dispatch[] {
+    return linear(this.ctx, 'lm_head', { x: this.lastHidden, weight: this.w.lmHead, y: this.logits, m: 1 });
+  }
+
+  /**
+   * A prefill pass over chunks of exactly `rows` ids (the last chunk may use fewer): embed, inject video rows,
+   * all layers, final norm. Video features: f32 [videoTokens, hidden] in raster order.
+   */
+  buildPrefill(rows: number, features: GpuTensor | null): PrefillPass {
+    const { ctx } = this;
+    if (rows > this.options.maxPrefillRows) throw new Error(`prefill: ${rows} rows exceed the planned ${this.options.maxPrefillRows}`);
+    const a = this.prefillAct;
+    const steps: LayerSteps[] = [];
+    const ops: Dispatch[] = [...embedGather(ctx, 'model.embed_tokens', { ids: this.ids, table: this.w.embed, out: a.x, m: rows })];
+    if (features) ops.push(injectRows(ctx, 'model.video_rows', { ordinals: this.ordinals, features, out: a.x, m: rows }));
+    for (let i = 0; i < this.w.layers.length; i++) {
+      ops.push(...this.layerOps(i, a, rows, (q, out) => attentionPrefill(ctx, `layer${i}.attn`, { heads: this.spec.numHeads, kvHeads: this.spec.numKvHeads, headDim: this.spec.headDim, maxRows: rows }, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out) }), steps));
+    }
+    ops.push(this.finalNorm(a, rows));
+    return new PrefillPass(ops, steps, a.normed, this.lastHidden, this.spec.hiddenSize);
+  }
+
+  /**
+   * One decode step: embed the id the sampler left in `idSource` (u32, first element), all layers, final norm,
+   * into `lastHidden`. `tapLayer` gets the attention-tap exports.
+   */
+  buildDecode(idSource: GpuTensor, tap: boolean): DecodePass {
+    const { ctx, spec: t } = this;
+    const a = this.decodeAct;
+    const scratch = createDecodeScratch(ctx, 'decode.attn_scratch', t.numHeads, t.headDim, this.options.maxContext);
+    const steps: LayerSteps[] = [];
+    const last = this.w.layers.length - 1;
+    let tapOut: AttentionDecode | null = null;
+    const ops: Dispatch[] = [...embedGather(ctx, 'model.embed_tokens', { ids: idSource, table: this.w.embed, out: a.x, m: 1 })];
+    for (let i = 0; i <= last; i++) {
+      ops.push(
+        ...this.layerOps(i, a, 1, (q, out) => {
+          const d = attentionDecode(ctx, `layer${i}.attn`, { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, tap: tap && i === last }, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out), scratch });
+          if (i === last) tapOut = d;
+          return d;
+        }, steps),
+      );
+    }
+    ops.push(this.finalNorm(a, 1));
+    return new DecodePass(ops, steps, a.normed, this.lastHidden, tapOut!, [scratch.partO.buffer, scratch.partMl.buffer]);
+  }
+
+  /** Writes position columns [col, col + positions[0].length). */
+  writePositions(col: number, rows: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>]): void {
+    const P = this.options.maxContext;
+    rows.forEach((r, axis) => this.ctx.device.queue.writeBuffer(this.positions.buffer, (axis * P + col) * 4, Int32Array.from(r)));
+  }
+
+  destroy(): void {
+    for (const kv of this.kv) {
+      kv.k.buffer.destroy();
+      kv.v.buffer.destroy();
+    }
+    for (const b of this.owned) b.destroy();
+    this.prefillAct.destroy();
+    this.decodeAct.destroy();
+  }
+}
+
+export class PrefillPass {
+  constructor(
+    readonly ops: Dispatch[],
+    private readonly steps: LayerSteps[],
+    private readonly normed: GpuTensor,
+    private readonly lastHidden: GpuTensor,
+    private readonly hidden: number,
+  ) {}
+
+  /** Queues the step values of a chunk of `rows` tokens starting at cache row `start`. */
+  set(rows: number, start: number): void {
+    for (const s of this.steps) {
+      s.rope.set({ rows, cacheStart: start, posColumn: start });
+      (s.attention as AttentionPrefill).set({ rows, cacheStart: start });
+    }
+  }
+
+  /** Copies the normed hidden state of chunk row `row` into lastHidden (for the first token's logits). */
+  copyLastRow(encoder: GPUCommandEncoder, row: number): void {
+    encoder.copyBufferToBuffer(this.normed.buffer, row * this.hidden * 4, this.lastHidden.buffer, 0, this.hidden * 4);
+  }
+
+  destroy(): void {
+    for (const s of this.steps) {
+      s.rope.destroy();
+      s.attention.destroy();
+    }
+  }
+}
+
+export class DecodePass {
+  constructor(
+    readonly ops: Dispatch[],
+    private readonly steps: LayerSteps[],
+    private readonly normed: GpuTensor,
+    private readonly lastHidden: GpuTensor,
+    /** The final layer's attention (tap exports when built with a tap). */
+    readonly lastAttention: AttentionDecode,
+    private readonly owned: GPUBuffer[],
+  ) {}
+
+  /** Queues the values of the step that appends cache row `pos` (context length pos + 1). */
+  set(pos: number): void {
+    for (const s of this.steps) {
+      s.rope.set({ rows: 1, cacheStart: pos, posColumn: pos });
+      (s.attention as AttentionDecode).set({ len: pos + 1 });
+    }
+  }
+
+  copyHidden(encoder: GPUCommandEncoder): void {
+    encoder.copyBufferToBuffer(this.normed.buffer, 0, this.lastHidden.buffer, 0, this.lastHidden.buffer.size);
+  }
+
+  destroy(): void {
+    for (const s of this.steps) {
+      s.rope.destroy();
+      s.attention.destroy();
+    }
+    for (const b of this.owned) b.destroy();
+  }
+}
