@@ -6,14 +6,27 @@
 //   scales  array<u32> f16 bits, two per word, flat index n * groups + g
 //   y       array<f32>: written at params.n0 + n
 //   bias    array<u32> (HAS_BIAS): f32 bits or 16-bit packed, element params.n0 + n (common/bias.wgsl)
-// Invocations: common/matvec_reduce.wgsl — a team of TPR lanes owns 4 rows; lane l handles groups l, l + TPR, …
-// reading one vec4<u32> of nibbles per row (coalesced across lanes) and the group's 32 x values once for all 4 rows.
-// Accumulation: f32; per group sum_j q_j·x_j in f32, scaled by d, summed over the lane's groups, then lane partials
-// summed in lane order. Grid: linear over ceil(rows / rows-per-workgroup) (common/grid.wgsl).
+// Invocations: a team of lanes owns 4 rows; lane l handles groups l, l + lanes, … reading one vec4<u32> of nibbles
+// per row (coalesced across lanes) and the group's 32 x values once for all 4 rows.
+//   default:    teams of TPR invocations, partials reduced in workgroup memory (common/matvec_reduce.wgsl)
+//   SUBGROUPS:  a team is one subgroup of whatever size the device runs (never assumed): subgroup s takes the
+//               workgroup's four-row slots s, s + num_subgroups, … < SLOTS and reduces with subgroupAdd (no
+//               barriers, no workgroup memory). Needs the `subgroup_id` builtin.
+// Accumulation: f32; per group sum_j q_j·x_j in f32, scaled by d, summed over the lane's groups, then across lanes
+// (in lane order, or by subgroupAdd). Grid: linear over ceil(rows / rows-per-workgroup) (common/grid.wgsl).
+#if SUBGROUPS
+enable subgroups;
+requires subgroup_id;
+// Subgroup ops below run under a subgroup-uniform condition (the slot loop over subgroup_id), which the
+// workgroup-scope uniformity analysis cannot see.
+diagnostic(off, subgroup_uniformity);
+#endif
 #include "common/grid.wgsl"
 #include "common/q4.wgsl"
 #include "common/bias.wgsl"
+#if !SUBGROUPS
 #include "common/matvec_reduce.wgsl"
+#endif
 
 struct Params { rows: u32, groups: u32, x_vec4_0: u32, n0: u32 }
 
@@ -31,19 +44,14 @@ fn group_dot(w: vec4<u32>, xv: array<vec4<f32>, 8>) -> f32 {
        + dot(q4_lo(w.z), xv[4]) + dot(q4_hi(w.z), xv[5]) + dot(q4_lo(w.w), xv[6]) + dot(q4_hi(w.w), xv[7]);
 }
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let rows_per_wg = (MV_WG / TPR) * MV_ROWS;
-  let row0 = linear_workgroup(wid, nwg) * rows_per_wg;  // uniform: past-the-end workgroups fall through to no-ops
-  let team_row = row0 + (lid / TPR) * MV_ROWS;
-  let lane = lid % TPR;
+// Adds this lane's share of groups lane, lane + lanes, … for the 4 rows from team_row.
+fn accumulate(team_row: u32, lane: u32, lanes: u32) -> array<f32, 4> {
   let groups = params.groups;
-
   var acc = array<f32, 4>(0.0, 0.0, 0.0, 0.0);
-  for (var g = lane; g < groups; g += TPR) {
+  for (var g = lane; g < groups; g += lanes) {
     var xv: array<vec4<f32>, 8>;
     for (var j = 0u; j < 8u; j++) { xv[j] = x[params.x_vec4_0 + g * 8u + j]; }
-    for (var r = 0u; r < MV_ROWS; r++) {
+    for (var r = 0u; r < 4u; r++) {
       let n = team_row + r;
       if (n < params.rows) {
         let flat = n * groups + g;
@@ -51,10 +59,37 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       }
     }
   }
+  return acc;
+}
 
+#if SUBGROUPS
+override SLOTS: u32 = 8;  // four-row slots per workgroup
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) lanes: u32,
+        @builtin(subgroup_id) sid: u32, @builtin(num_subgroups) nsg: u32) {
+  let row0 = linear_workgroup(wid, nwg) * SLOTS * 4u;
+  for (var slot = sid; slot < SLOTS; slot += nsg) {
+    let team_row = row0 + slot * 4u;
+    let acc = accumulate(team_row, lane, lanes);
+    for (var r = 0u; r < 4u; r++) {
+      let sum = subgroupAdd(acc[r]);
+      let n = team_row + r;
+      if (lane == 0u && n < params.rows) { y[params.n0 + n] = sum + bias_value(params.n0 + n); }
+    }
+  }
+}
+#else
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let rows_per_wg = (MV_WG / TPR) * MV_ROWS;
+  let row0 = linear_workgroup(wid, nwg) * rows_per_wg;  // uniform: past-the-end workgroups fall through to no-ops
+  let acc = accumulate(row0 + (lid / TPR) * MV_ROWS, lid % TPR, TPR);
   let sum = mv_reduce(lid, acc);
   let n = row0 + lid;
   if (lid < rows_per_wg && n < params.rows) {
     y[params.n0 + n] = sum + bias_value(params.n0 + n);
   }
 }
+#endif

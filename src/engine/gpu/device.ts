@@ -38,6 +38,8 @@ export const PORTABLE_INVOCATIONS = 256;
 export interface GpuFeatures {
   shaderF16: boolean;
   subgroups: boolean;
+  /** The `subgroup_id` / `num_subgroups` builtins (subgroups plus the WGSL language feature `subgroup_id`). */
+  subgroupId: boolean;
   timestampQuery: boolean;
 }
 
@@ -121,6 +123,7 @@ export async function acquireGpu(gpu: GPU | undefined, options: AcquireOptions =
     features: {
       shaderF16: device.features.has('shader-f16'),
       subgroups: device.features.has('subgroups'),
+      subgroupId: device.features.has('subgroups') && Boolean(gpu.wgslLanguageFeatures?.has('subgroup_id')),
       timestampQuery: device.features.has('timestamp-query'),
     },
     subgroupSize: device.features.has('subgroups') && subMin && subMax ? { min: subMin, max: subMax } : null,

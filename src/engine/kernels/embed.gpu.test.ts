@@ -81,3 +81,24 @@ describe('video-row injection', () => {
     expect(ctx.errors).toEqual([]);
   });
 });
+
+describe('embedding gather past 65535 workgroups', () => {
+  it('gathers 70000 rows (one workgroup each, folded into y by linearGrid)', async () => {
+    const ctx = await testGpu();
+    const [vocab, k, m] = [1000, 4, 70000];
+    const bits = Uint16Array.from(randomF32(vocab * k, 23), (v) => f32To16Bits('bf16', v));
+    const values = widen16('bf16', bits);
+    const table = uploadW16(ctx, 'embed.big', 'bf16', bits, vocab, k);
+    const idList = Array.from({ length: m }, (_, i) => (i * 7919) % vocab);
+    const ids = uploadTensor(ctx, 'ids', 'u32', [m], Uint32Array.from(idList));
+    const out = createTensor(ctx, 'out', 'f32', [m, k]);
+    const dispatches = embedGather(ctx, 'embed.big', { ids, table, out, m });
+    expect(dispatches[0]!.workgroups[1]).toBeGreaterThan(1);
+    runDispatches(ctx, dispatches);
+    const got = await readTensorF32(ctx, out);
+    const want = new Float32Array(m * k);
+    idList.forEach((id, i) => want.set(values.subarray(id * k, (id + 1) * k), i * k));
+    expect(got).toEqual(want);
+    expect(ctx.errors).toEqual([]);
+  });
+});

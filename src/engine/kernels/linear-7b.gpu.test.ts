@@ -42,11 +42,17 @@ describe('q4 linears at the 7B decoder-layer shapes', () => {
       const bias = hasBias ? makeBias(ctx, `${name}.b`, 'bf16', randomF32(n, 2)) : undefined;
       const cols = spread(n);
       const mvErr = await runAndCheckLinear(ctx, `${name}.mv`, { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor }, q4Case(host, k, xHost, 1, cols, bias?.values));
+      const mvPlainErr = await runAndCheckLinear(ctx, `${name}.mv.plain`, { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor, matvecSubgroups: false }, q4Case(host, k, xHost, 1, cols, bias?.values));
       const mmErr = await runAndCheckLinear(ctx, `${name}.mm`, { x, weight: w, m: 3, bias: bias?.tensor }, q4Case(host, k, xHost, 3, cols, bias?.values));
       const y = createTensor(ctx, `${name}.ybench`, 'f32', [n]);
-      const dispatches = linear(ctx, `${name}.bench`, { x, weight: w, y, m: 1, bias: bias?.tensor });
-      const ms = await timeMs(ctx.device, () => runDispatches(ctx, dispatches));
-      console.log(`[swiftshader] q4 matvec ${name} ${n}×${k}: ${ms.toFixed(1)} ms; worst rel. error matvec ${mvErr.toExponential(1)}, matmul ${mmErr.toExponential(1)}`);
+      const ms = async (matvecSubgroups: boolean) => {
+        const dispatches = linear(ctx, `${name}.bench`, { x, weight: w, y, m: 1, bias: bias?.tensor, matvecSubgroups });
+        return (await timeMs(ctx.device, () => runDispatches(ctx, dispatches))).toFixed(1);
+      };
+      console.log(
+        `[swiftshader] q4 matvec ${name} ${n}×${k}: subgroups ${await ms(true)} ms, workgroup reduction ${await ms(false)} ms; ` +
+          `worst rel. error matvec ${mvErr.toExponential(1)} / ${mvPlainErr.toExponential(1)}, matmul ${mmErr.toExponential(1)}`,
+      );
       destroyWeight(w);
     });
   }
@@ -66,6 +72,7 @@ describe('q4 lm_head / embed_tokens, 152064 × 3584, default binding limits', ()
     const x = uploadTensor(ctx, 'lm_head.x', 'f32', [5, HIDDEN], xHost);
     // The last row of a 5-row prefill, as after the final norm.
     await runAndCheckLinear(ctx, 'lm_head', { x, weight: w, m: 1, xRowOffset: 4 }, q4Case(host, HIDDEN, xHost, 1, cols));
+    await runAndCheckLinear(ctx, 'lm_head.plain', { x, weight: w, m: 1, xRowOffset: 4, matvecSubgroups: false }, q4Case(host, HIDDEN, xHost, 1, cols));
     const y = createTensor(ctx, 'lm_head.ybench', 'f32', [VOCAB]);
     const dispatches = linear(ctx, 'lm_head.bench', { x, weight: w, y, m: 1, xRowOffset: 4 });
     const ms = await timeMs(ctx.device, () => runDispatches(ctx, dispatches), 1);

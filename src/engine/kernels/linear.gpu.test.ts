@@ -17,8 +17,11 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const x = uploadTensor(ctx, 'mv.x', 'f32', [4, k], xHost);
     const bias = makeBias(ctx, 'mv.b', 'f32', randomF32(n, 3));
     for (const tpr of [1, 8, 32, 256]) {
-      await runAndCheckLinear(ctx, `mv.tpr${tpr}`, { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecThreadsPerRow: tpr }, q4Case(host, k, xHost, 1, spread(n), bias.values));
+      const args = { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecThreadsPerRow: tpr, matvecSubgroups: false };
+      await runAndCheckLinear(ctx, `mv.tpr${tpr}`, args, q4Case(host, k, xHost, 1, spread(n), bias.values));
     }
+    expect(ctx.features.subgroupId).toBe(true); // SwiftShader has them (size 4); the variant must not assume 4
+    await runAndCheckLinear(ctx, 'mv.subgroups', { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n), bias.values));
   });
 
   it('reads bf16, f16 and no bias', async () => {
@@ -28,22 +31,67 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const w = uploadQ4(ctx, 'mvb.w', host, n, k);
     const xHost = randomF32(k, 5, 3);
     const x = uploadTensor(ctx, 'mvb.x', 'f32', [1, k], xHost);
-    for (const dtype of ['bf16', 'f16'] as const) {
-      const bias = makeBias(ctx, `mvb.b.${dtype}`, dtype, randomF32(n, 6));
-      await runAndCheckLinear(ctx, `mvb.${dtype}`, { x, weight: w, m: 1, bias: bias.tensor }, q4Case(host, k, xHost, 1, spread(n), bias.values));
+    for (const matvecSubgroups of [false, true]) {
+      for (const dtype of ['bf16', 'f16'] as const) {
+        const bias = makeBias(ctx, `mvb.b.${dtype}`, dtype, randomF32(n, 6));
+        await runAndCheckLinear(ctx, `mvb.${dtype}`, { x, weight: w, m: 1, bias: bias.tensor, matvecSubgroups }, q4Case(host, k, xHost, 1, spread(n), bias.values));
+      }
+      await runAndCheckLinear(ctx, 'mvb.none', { x, weight: w, m: 1, matvecSubgroups }, q4Case(host, k, xHost, 1, spread(n)));
     }
-    await runAndCheckLinear(ctx, 'mvb.none', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
   });
 
-  it('tiles past 65535 workgroups with linearGrid (270000 rows at 4 rows per workgroup)', async () => {
-    const ctx = await testGpu();
-    const [n, k] = [270000, 32];
+  it('falls back to workgroup reduction without the subgroups feature, and says so if asked for them', async () => {
+    const ctx = await testGpu({ disableFeatures: ['subgroups'] });
+    const [n, k] = [40, 64];
+    const host = randomQ4Host(n, k, 17);
+    const w = uploadQ4(ctx, 'nosg.w', host, n, k);
+    const xHost = randomF32(k, 18);
+    const x = uploadTensor(ctx, 'nosg.x', 'f32', [1, k], xHost);
+    await runAndCheckLinear(ctx, 'nosg', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
+    const y = createTensor(ctx, 'nosg.y', 'f32', [n]);
+    expect(() => linear(ctx, 'nosg', { x, weight: w, y, m: 1, matvecSubgroups: true })).toThrow(/lacks subgroups or the WGSL subgroup_id builtin/);
+  });
+
+  it('subgroup variant: a subgroup size range wider than the actual size still covers every row', async () => {
+    // Pretend the adapter could run subgroups of 4..64: the wrapper plans 64 slots per workgroup for size 4, and
+    // with the real size 4 each subgroup takes one; the same plan on a size-64 device would loop 16 slots each.
+    const real = await testGpu();
+    const ctx = { ...real, subgroupSize: { min: 4, max: 64 } };
+    const [n, k] = [700, 96];
+    const host = randomQ4Host(n, k, 24);
+    const w = uploadQ4(ctx, 'sgrange.w', host, n, k);
+    const xHost = randomF32(k, 25);
+    const x = uploadTensor(ctx, 'sgrange.x', 'f32', [1, k], xHost);
+    await runAndCheckLinear(ctx, 'sgrange', { x, weight: w, m: 1, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n)));
+    // Planned for size 32 (8 slots of 4 rows) while running at 4: 64 subgroups share 8 slots, most idle.
+    const ctx32 = { ...real, subgroupSize: { min: 32, max: 32 } };
+    await runAndCheckLinear(ctx32, 'sgrange32', { x, weight: w, m: 1, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n)));
+  });
+
+  it('subgroup variant: folds the grid into y (fake per-dimension limit of 2)', async () => {
+    const real = await testGpu();
+    const ctx = { ...real, limits: { ...real.limits, maxComputeWorkgroupsPerDimension: 2 } };
+    const [n, k] = [1000, 64]; // 256 rows per workgroup at subgroup size 4 → 4 workgroups → 2 × 2
+    const host = randomQ4Host(n, k, 19);
+    const w = uploadQ4(ctx, 'sgfold.w', host, n, k);
+    const xHost = randomF32(k, 20);
+    const x = uploadTensor(ctx, 'sgfold.x', 'f32', [1, k], xHost);
+    expect(linear(ctx, 'sgfold.probe', { x, weight: w, m: 1, y: createTensor(ctx, 'sgfold.probe.y', 'f32', [n]) })[0]!.workgroups).toEqual([2, 2, 1]);
+    await runAndCheckLinear(ctx, 'sgfold', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
+  });
+
+  it('folds the grid into y past the per-dimension limit (fake limit of 16; a real >65535 dispatch is in embed.gpu.test)', async () => {
+    // The 7B lm_head never needs it here (32 rows per workgroup, 3 chunks), but a device with a lower limit or a
+    // larger vocabulary would. 1000 rows at 4 per workgroup = 250 workgroups → 16 × 16 with 6 past the end.
+    const real = await testGpu();
+    const ctx = { ...real, limits: { ...real.limits, maxComputeWorkgroupsPerDimension: 16 } };
+    const [n, k] = [1000, 64];
     const host = randomQ4Host(n, k, 7);
     const w = uploadQ4(ctx, 'fold.w', host, n, k);
     const xHost = randomF32(k, 8);
     const x = uploadTensor(ctx, 'fold.x', 'f32', [1, k], xHost);
-    const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256 };
-    expect(linear(ctx, 'fold.probe', { ...args, y: createTensor(ctx, 'fold.probe.y', 'f32', [n]) })[0]!.workgroups[1]).toBeGreaterThan(1);
+    const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256, matvecSubgroups: false };
+    expect(linear(ctx, 'fold.probe', { ...args, y: createTensor(ctx, 'fold.probe.y', 'f32', [n]) })[0]!.workgroups).toEqual([16, 16, 1]);
     await runAndCheckLinear(ctx, 'fold', args, q4Case(host, k, xHost, 1, spread(n)));
   });
 });

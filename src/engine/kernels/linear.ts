@@ -28,6 +28,12 @@ export interface LinearArgs {
   path?: 'auto' | 'matvec' | 'matmul';
   /** Matvec lanes per 4-row team, a power of two in [1, 256] (default 32: 32 rows per workgroup). */
   matvecThreadsPerRow?: number;
+  /**
+   * q4 matvec on subgroups (teams are subgroups, reduced with subgroupAdd). Default: on when the device has the
+   * `subgroups` feature, the WGSL `subgroup_id` builtin and reports its subgroup sizes. The 16-bit matvec has no
+   * subgroup variant.
+   */
+  matvecSubgroups?: boolean;
 }
 
 const MATVEC_WG = 256;
@@ -80,9 +86,21 @@ export function linear(ctx: GpuContext, label: string, args: LinearArgs): Dispat
 function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
   const tpr = args.matvecThreadsPerRow ?? 32;
   if (!Number.isInteger(Math.log2(tpr)) || tpr < 1 || tpr > MATVEC_WG) throw new Error(`${label}: matvecThreadsPerRow ${tpr} must be a power of two in [1, 256]`);
-  const rowsPerWg = (MATVEC_WG / tpr) * MATVEC_ROWS_PER_TEAM;
+  const canSubgroups = ctx.features.subgroupId && ctx.subgroupSize !== null;
+  if (args.matvecSubgroups && !canSubgroups) throw new Error(`${label}: matvecSubgroups requested, but the device lacks subgroups or the WGSL subgroup_id builtin`);
+  const subgroups = w.kind === 'q4' && (args.matvecSubgroups ?? canSubgroups);
+  // With subgroups, one four-row slot per subgroup at the smallest size the adapter may run; at larger sizes
+  // each subgroup takes several slots (the shader loops), so the grid never depends on the actual size.
+  const slots = subgroups ? Math.max(1, Math.floor(MATVEC_WG / ctx.subgroupSize!.min)) : 0;
+  const rowsPerWg = subgroups ? slots * MATVEC_ROWS_PER_TEAM : (MATVEC_WG / tpr) * MATVEC_ROWS_PER_TEAM;
   const file = w.kind === 'q4' ? 'q4_matvec.wgsl' : 'matvec16.wgsl';
-  const pipeline = ctx.pipelines.get({ family: file.replace('.wgsl', ''), code: shaderSource(file, defines), defines, constants: { TPR: tpr } });
+  const allDefines = { ...defines, SUBGROUPS: subgroups };
+  const pipeline = ctx.pipelines.get({
+    family: file.replace('.wgsl', ''),
+    code: shaderSource(file, allDefines),
+    defines: allDefines,
+    constants: subgroups ? { SLOTS: slots } : { TPR: tpr },
+  });
   const xVec4 = ((args.xRowOffset ?? 0) * w.cols) / 4;
   return w.chunks.map((chunk, i) => {
     const name = `${label}.chunk${i}`;
