@@ -52,20 +52,20 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     expect(() => linear(ctx, 'nosg', { x, weight: w, y, m: 1, matvecSubgroups: true })).toThrow(/lacks subgroups or the WGSL subgroup_id builtin/);
   });
 
-  it('subgroup variant: a subgroup size range wider than the actual size still covers every row', async () => {
-    // Pretend the adapter could run subgroups of 4..64: the wrapper plans 64 slots per workgroup for size 4, and
-    // with the real size 4 each subgroup takes one; the same plan on a size-64 device would loop 16 slots each.
+  it('subgroup variant: covers every row whatever the actual subgroup size is relative to the plan', async () => {
+    // The wrapper plans 256 / min-size slots per workgroup. Faking the reported sizes reproduces both mismatches
+    // on this size-4 device: planned for size 1 → 256 slots for 64 subgroups (each loops over 4 slots, as subgroups
+    // larger than the minimum do); planned for size 32 → 8 slots for 64 subgroups (most find none).
     const real = await testGpu();
-    const ctx = { ...real, subgroupSize: { min: 4, max: 64 } };
     const [n, k] = [700, 96];
     const host = randomQ4Host(n, k, 24);
-    const w = uploadQ4(ctx, 'sgrange.w', host, n, k);
     const xHost = randomF32(k, 25);
-    const x = uploadTensor(ctx, 'sgrange.x', 'f32', [1, k], xHost);
-    await runAndCheckLinear(ctx, 'sgrange', { x, weight: w, m: 1, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n)));
-    // Planned for size 32 (8 slots of 4 rows) while running at 4: 64 subgroups share 8 slots, most idle.
-    const ctx32 = { ...real, subgroupSize: { min: 32, max: 32 } };
-    await runAndCheckLinear(ctx32, 'sgrange32', { x, weight: w, m: 1, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n)));
+    for (const min of [1, 32]) {
+      const ctx = { ...real, subgroupSize: { min, max: 64 } };
+      const w = uploadQ4(ctx, `sgplan${min}.w`, host, n, k);
+      const x = uploadTensor(ctx, `sgplan${min}.x`, 'f32', [1, k], xHost);
+      await runAndCheckLinear(ctx, `sgplan${min}`, { x, weight: w, m: 1, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n)));
+    }
   });
 
   it('subgroup variant: folds the grid into y (fake per-dimension limit of 2)', async () => {
