@@ -72,6 +72,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let row0 = linear_workgroup(wid, nwg) * SLOTS * 4u;
   for (var slot = sid; slot < SLOTS; slot += nsg) {
     let team_row = row0 + slot * 4u;
+    if (team_row >= params.rows) { break; }  // later slots are further past the end
     let acc = accumulate(team_row, lane, lanes);
     for (var r = 0u; r < 4u; r++) {
       let sum = subgroupAdd(acc[r]);
