@@ -102,6 +102,7 @@ export function TopBar() {
       <div className="gpu-badge muted" title={gpu ? `maxBufferSize ${formatBytes(gpu.maxBufferSize)}, binding ${formatBytes(gpu.maxStorageBufferBindingSize)}` : undefined}>
         {gpu ? `GPU: ${gpu.adapter}${gpu.shaderF16 ? ' · f16' : ''}${gpu.subgroups ? ' · subgroups' : ''}` : ''}
       </div>
+      {model.status === 'ready' && model.summary?.warnings.length ? <div className="warn-box topbar-error">{model.summary.warnings.join(' ')}</div> : null}
       {model.status === 'error' && model.error ? (
         <div className="error-box topbar-error" role="alert">
           Could not load the model: {model.error}

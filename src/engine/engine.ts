@@ -9,6 +9,9 @@ import { openSource } from './sources';
 import type { GenerationParams, GpuSummary, LoadOptions, MemoryPlan, ModelSource, ModelSummary, PhaseName, PlanVideo, PromptParts, RunStats, AttentionTap, EngineErrorCode } from '../protocol/engine';
 import { WeightsError } from './weights/errors';
 import { openCheckpoint } from './weights/checkpoint';
+import { WeightCache } from './weights/cache/weight-cache';
+import { Q4_SCHEME } from './weights/q4-scheme';
+import { CACHED_FILES, writeModelCache } from './model/qwen2_5_vl/weight-cache';
 import { Qwen25VL } from './model/qwen2_5_vl/model';
 import type { GpuTensor } from './gpu/tensor';
 import { ModelSpecError } from './spec/config-reader';
@@ -136,15 +139,44 @@ export class Engine {
 
   async load(source: ModelSource, options: LoadOptions, progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {
     this.unload();
-    progress('config', 0, 1);
-    const checkpoint = await openCheckpoint(openSource(source));
-    progress('config', 1, 1);
-    const model = await Qwen25VL.load(this.ctx, checkpoint, { quantize: options.quantization === 'q4', onProgress: (phase, done, total, detail) => progress(phase, done, total, detail) });
+    const quantize = options.quantization === 'q4';
+    // Only quantized downloads are cached: a local folder is already on disk, and 16-bit weights would double it.
+    const cacheable = options.useCache && quantize && source.kind === 'url';
+    const cache = cacheable ? await WeightCache.open().catch(() => null) : null;
+    const identity = { modelId: source.id, revision: 'main' };
+    const cached = cache ? await cache.openModel(identity).catch(() => null) : null;
+    let model: Qwen25VL;
+    let fromCache = false;
+    const warnings: string[] = [];
+    if (cached) {
+      model = await Qwen25VL.fromCache(this.ctx, cached, (done, total) => progress('cache', done, total, 'from this browser’s cache'));
+      fromCache = true;
+    } else {
+      progress('config', 0, 1);
+      const checkpoint = await openCheckpoint(openSource(source));
+      progress('config', 1, 1);
+      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, onProgress: (phase, done, total, detail) => progress(phase, done, total, detail) });
+      model = loaded.model;
+      if (cache) {
+        // A full disk or a failed write never costs the user the model they just loaded.
+        try {
+          const files: Record<string, string> = {};
+          for (const f of CACHED_FILES) {
+            const text = await checkpoint.source.readTextOptional(f);
+            if (text !== null) files[f] = text;
+          }
+          const writer = await cache.beginWrite({ ...identity, quantization: Q4_SCHEME }, model.weightBytes, { ctx: this.ctx, source: { label: checkpoint.source.label, validators: {} } });
+          await writeModelCache(writer, loaded.made, files, (done, total) => progress('cache', done, total, 'saving to this browser’s cache'));
+        } catch (e) {
+          warnings.push(`The weights were not saved for next time: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    }
     this.loaded = { id: source.id, model, options };
     const { spec } = model;
     const g = spec.generation;
     return {
-      fromCache: false,
+      fromCache,
       model: {
         id: source.id,
         architecture: spec.architecture,
@@ -160,6 +192,7 @@ export class Engine {
         // top_k = 1 (the published configs) makes sampling an argmax: say so plainly.
         generation: { maxNewTokens: 2048, doSample: g.doSample && g.topK !== 1, temperature: g.temperature, topK: g.topK, topP: g.topP, repetitionPenalty: g.repetitionPenalty, seed: 0 },
         eosIds: spec.tokens.eos,
+        warnings,
       },
     };
   }

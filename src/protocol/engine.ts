@@ -41,6 +41,8 @@ export interface ModelSummary {
   weightBytes: number;
   generation: GenerationParams;
   eosIds: number[];
+  /** Things the user should know that did not stop the load (e.g. the cache could not be written). */
+  warnings: string[];
 }
 
 export interface GenerationParams {

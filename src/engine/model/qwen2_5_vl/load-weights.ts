@@ -76,7 +76,8 @@ export interface LoadWeightOptions {
   onTensor?: (name: string) => void;
 }
 
-class Owner {
+/** One owner for every weight buffer (DESIGN.md §8.4). */
+export class Owner {
   readonly buffers: GPUBuffer[] = [];
   readonly matrices: Matrix[] = [];
   tensor(t: GpuTensor): GpuTensor {
@@ -198,75 +199,123 @@ async function fusedQ4(ctx: GpuContext, own: Owner, ckpt: Checkpoint, label: str
   return w;
 }
 
-async function dense(ctx: GpuContext, own: Owner, ckpt: Checkpoint, name: string, opts: LoadWeightOptions): Promise<GpuTensor> {
-  const t = own.tensor(await uploadDense(ctx, ckpt, name, { signal: opts.signal }));
-  opts.onTensor?.(name);
-  return t;
+/**
+ * Where the forward pass's weights come from: a checkpoint (streamed, fused, maybe quantized) or the browser
+ * cache of an earlier load. `label` names a (possibly fused) weight and is its key in the cache.
+ */
+export interface WeightProvider {
+  /** A language-model linear: q4 or 16-bit. */
+  textMatrix(label: string, names: string[]): Promise<Matrix>;
+  /** A vision linear: always 16-bit. */
+  visionMatrix(label: string, names: string[]): Promise<W16Weight>;
+  dense(name: string): Promise<GpuTensor>;
+  bias(label: string, names: string[]): Promise<GpuTensor>;
 }
 
-async function loadText(ctx: GpuContext, own: Owner, ckpt: Checkpoint, spec: ModelSpec, opts: LoadWeightOptions): Promise<TextWeights> {
-  const matrix = (label: string, names: string[]) => (opts.quantize ? fusedQ4 : fused16)(ctx, own, ckpt, label, names, opts);
-  const embed = await matrix('model.embed_tokens', ['model.embed_tokens.weight']);
+/** Everything a provider made, by label, in creation order (what the cache writer stores). */
+export type MadeWeights = Map<string, Matrix | GpuTensor>;
+
+export class CheckpointProvider implements WeightProvider {
+  readonly made: MadeWeights = new Map();
+
+  constructor(
+    private readonly ctx: GpuContext,
+    private readonly own: Owner,
+    private readonly ckpt: Checkpoint,
+    private readonly opts: LoadWeightOptions,
+  ) {}
+
+  private keep<T extends Matrix | GpuTensor>(label: string, w: T): T {
+    this.made.set(label, w);
+    return w;
+  }
+
+  async textMatrix(label: string, names: string[]): Promise<Matrix> {
+    return this.keep(label, await (this.opts.quantize ? fusedQ4 : fused16)(this.ctx, this.own, this.ckpt, label, names, this.opts));
+  }
+
+  async visionMatrix(label: string, names: string[]): Promise<W16Weight> {
+    return this.keep(label, await fused16(this.ctx, this.own, this.ckpt, label, names, this.opts));
+  }
+
+  async dense(name: string): Promise<GpuTensor> {
+    const t = this.own.tensor(await uploadDense(this.ctx, this.ckpt, name, this.opts.signal ? { signal: this.opts.signal } : {}));
+    this.opts.onTensor?.(name);
+    return this.keep(name, t);
+  }
+
+  async bias(label: string, names: string[]): Promise<GpuTensor> {
+    return this.keep(label, await biasF32(this.ctx, this.own, this.ckpt, label, names));
+  }
+}
+
+async function loadText(p: WeightProvider, spec: ModelSpec): Promise<TextWeights> {
+  const embed = await p.textMatrix('model.embed_tokens', ['model.embed_tokens.weight']);
   const layers: TextLayerWeights[] = [];
   for (let i = 0; i < spec.text.numLayers; i++) {
-    const p = `model.layers.${i}`;
-    const a = `${p}.self_attn`;
+    const l = `model.layers.${i}`;
+    const a = `${l}.self_attn`;
     layers.push({
-      inputNorm: await dense(ctx, own, ckpt, `${p}.input_layernorm.weight`, opts),
-      postNorm: await dense(ctx, own, ckpt, `${p}.post_attention_layernorm.weight`, opts),
-      qkv: await matrix(`${a}.qkv`, [`${a}.q_proj.weight`, `${a}.k_proj.weight`, `${a}.v_proj.weight`]),
-      qkvBias: await biasF32(ctx, own, ckpt, `${a}.qkv.bias`, [`${a}.q_proj.bias`, `${a}.k_proj.bias`, `${a}.v_proj.bias`]),
-      o: await matrix(`${a}.o_proj`, [`${a}.o_proj.weight`]),
-      gateUp: await matrix(`${p}.mlp.gate_up`, [`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`]),
-      down: await matrix(`${p}.mlp.down_proj`, [`${p}.mlp.down_proj.weight`]),
+      inputNorm: await p.dense(`${l}.input_layernorm.weight`),
+      postNorm: await p.dense(`${l}.post_attention_layernorm.weight`),
+      qkv: await p.textMatrix(`${a}.qkv`, [`${a}.q_proj.weight`, `${a}.k_proj.weight`, `${a}.v_proj.weight`]),
+      qkvBias: await p.bias(`${a}.qkv.bias`, [`${a}.q_proj.bias`, `${a}.k_proj.bias`, `${a}.v_proj.bias`]),
+      o: await p.textMatrix(`${a}.o_proj`, [`${a}.o_proj.weight`]),
+      gateUp: await p.textMatrix(`${l}.mlp.gate_up`, [`${l}.mlp.gate_proj.weight`, `${l}.mlp.up_proj.weight`]),
+      down: await p.textMatrix(`${l}.mlp.down_proj`, [`${l}.mlp.down_proj.weight`]),
     });
   }
-  const norm = await dense(ctx, own, ckpt, 'model.norm.weight', opts);
+  const norm = await p.dense('model.norm.weight');
   const out = outputProjectionName(spec);
-  const lmHead = out === 'model.embed_tokens.weight' ? embed : await matrix('lm_head', [out]);
+  const lmHead = out === 'model.embed_tokens.weight' ? embed : await p.textMatrix('lm_head', [out]);
   return { embed, layers, norm, lmHead };
 }
 
-async function loadVision(ctx: GpuContext, own: Owner, ckpt: Checkpoint, spec: ModelSpec, opts: LoadWeightOptions): Promise<VisionWeights> {
-  const m = (label: string, names: string[]) => fused16(ctx, own, ckpt, label, names, opts);
-  const bias = (label: string, names: string[]) => biasF32(ctx, own, ckpt, label, names);
-  const patchEmbed = await m('visual.patch_embed', ['visual.patch_embed.proj.weight']);
+async function loadVision(p: WeightProvider, spec: ModelSpec): Promise<VisionWeights> {
   const blocks: VisionBlockWeights[] = [];
+  const patchEmbed = await p.visionMatrix('visual.patch_embed', ['visual.patch_embed.proj.weight']);
   for (let i = 0; i < spec.vision.depth; i++) {
-    const p = `visual.blocks.${i}`;
+    const b = `visual.blocks.${i}`;
     blocks.push({
-      norm1: await dense(ctx, own, ckpt, `${p}.norm1.weight`, opts),
-      norm2: await dense(ctx, own, ckpt, `${p}.norm2.weight`, opts),
-      qkv: await m(`${p}.attn.qkv`, [`${p}.attn.qkv.weight`]),
-      qkvBias: await bias(`${p}.attn.qkv.bias`, [`${p}.attn.qkv.bias`]),
-      proj: await m(`${p}.attn.proj`, [`${p}.attn.proj.weight`]),
-      projBias: await bias(`${p}.attn.proj.bias`, [`${p}.attn.proj.bias`]),
-      gateUp: await m(`${p}.mlp.gate_up`, [`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`]),
-      gateUpBias: await bias(`${p}.mlp.gate_up.bias`, [`${p}.mlp.gate_proj.bias`, `${p}.mlp.up_proj.bias`]),
-      down: await m(`${p}.mlp.down_proj`, [`${p}.mlp.down_proj.weight`]),
-      downBias: await bias(`${p}.mlp.down_proj.bias`, [`${p}.mlp.down_proj.bias`]),
+      norm1: await p.dense(`${b}.norm1.weight`),
+      norm2: await p.dense(`${b}.norm2.weight`),
+      qkv: await p.visionMatrix(`${b}.attn.qkv`, [`${b}.attn.qkv.weight`]),
+      qkvBias: await p.bias(`${b}.attn.qkv.bias`, [`${b}.attn.qkv.bias`]),
+      proj: await p.visionMatrix(`${b}.attn.proj`, [`${b}.attn.proj.weight`]),
+      projBias: await p.bias(`${b}.attn.proj.bias`, [`${b}.attn.proj.bias`]),
+      gateUp: await p.visionMatrix(`${b}.mlp.gate_up`, [`${b}.mlp.gate_proj.weight`, `${b}.mlp.up_proj.weight`]),
+      gateUpBias: await p.bias(`${b}.mlp.gate_up.bias`, [`${b}.mlp.gate_proj.bias`, `${b}.mlp.up_proj.bias`]),
+      down: await p.visionMatrix(`${b}.mlp.down_proj`, [`${b}.mlp.down_proj.weight`]),
+      downBias: await p.bias(`${b}.mlp.down_proj.bias`, [`${b}.mlp.down_proj.bias`]),
     });
   }
   return {
     patchEmbed,
     blocks,
-    lnQ: await dense(ctx, own, ckpt, 'visual.merger.ln_q.weight', opts),
-    mlp0: await m('visual.merger.mlp.0', ['visual.merger.mlp.0.weight']),
-    mlp0Bias: await bias('visual.merger.mlp.0.bias', ['visual.merger.mlp.0.bias']),
-    mlp2: await m('visual.merger.mlp.2', ['visual.merger.mlp.2.weight']),
-    mlp2Bias: await bias('visual.merger.mlp.2.bias', ['visual.merger.mlp.2.bias']),
+    lnQ: await p.dense('visual.merger.ln_q.weight'),
+    mlp0: await p.visionMatrix('visual.merger.mlp.0', ['visual.merger.mlp.0.weight']),
+    mlp0Bias: await p.bias('visual.merger.mlp.0.bias', ['visual.merger.mlp.0.bias']),
+    mlp2: await p.visionMatrix('visual.merger.mlp.2', ['visual.merger.mlp.2.weight']),
+    mlp2Bias: await p.bias('visual.merger.mlp.2.bias', ['visual.merger.mlp.2.bias']),
   };
 }
 
-export async function loadModelWeights(ctx: GpuContext, ckpt: Checkpoint, opts: LoadWeightOptions): Promise<ModelWeights> {
-  const own = new Owner();
+/** Builds the forward pass's weights from any provider; `own` frees everything on failure or dispose. */
+export async function assembleWeights(ctx: GpuContext, own: Owner, provider: WeightProvider, spec: ModelSpec): Promise<ModelWeights> {
   try {
-    const vision = await loadVision(ctx, own, ckpt, ckpt.spec, opts);
-    const text = await loadText(ctx, own, ckpt, ckpt.spec, opts);
+    const vision = await loadVision(provider, spec);
+    const text = await loadText(provider, spec);
     await ctx.device.queue.onSubmittedWorkDone();
     return { text, vision, bytes: own.bytes, destroy: () => own.destroy() };
   } catch (e) {
     own.destroy();
     throw e;
   }
+}
+
+/** Loads a checkpoint's weights; `made` (by label) is what a cache writer stores. */
+export async function loadModelWeights(ctx: GpuContext, ckpt: Checkpoint, opts: LoadWeightOptions): Promise<ModelWeights & { made: MadeWeights }> {
+  const own = new Owner();
+  const provider = new CheckpointProvider(ctx, own, ckpt, opts);
+  return { ...(await assembleWeights(ctx, own, provider, ckpt.spec)), made: provider.made };
 }

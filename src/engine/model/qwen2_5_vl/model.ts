@@ -7,12 +7,29 @@ import type { ModelSpec } from '../../spec/model-spec';
 import { QwenTokenizer } from '../../tokenizer/tokenizer';
 import type { Checkpoint } from '../../weights/checkpoint';
 import { generate, type GenerationHooks, type GenerationOutcome, type GenerationRequest } from './generate';
-import { loadModelWeights, type ModelWeights } from './load-weights';
+import { loadModelWeights, type MadeWeights, type ModelWeights } from './load-weights';
+import { loadWeightsFromCache } from './weight-cache';
+import type { CachedModel } from '../../weights/cache/cached-model';
+import type { WeightSource } from '../../weights/source';
 import type { VideoGridThw } from './rope-index';
 import { VisionModel } from './vision-model';
 
 export interface LoadProgressFn {
   (phase: 'weights' | 'quantize', done: number, total: number, detail?: string): void;
+}
+
+/** The tokenizer from the checkpoint's own files, checked against config.json's token ids. */
+async function loadTokenizer(src: WeightSource, spec: ModelSpec): Promise<QwenTokenizer> {
+  const [tokenizerJson, tokenizerConfig, chatTemplate] = await Promise.all([
+    src.readText('tokenizer.json').then((t) => JSON.parse(t) as unknown),
+    src.readText('tokenizer_config.json').then((t) => JSON.parse(t) as Record<string, unknown>),
+    src.readTextOptional('chat_template.json').then((t) => (t === null ? undefined : (JSON.parse(t) as { chat_template?: string }).chat_template)),
+  ]);
+  const tokenizer = QwenTokenizer.fromFiles({ tokenizerJson, tokenizerConfig, ...(chatTemplate !== undefined ? { chatTemplate } : {}) });
+  if (tokenizer.videoPadId !== spec.tokens.videoPad) {
+    throw new Error(`The tokenizer's <|video_pad|> is ${tokenizer.videoPadId} but config.json says video_token_id ${spec.tokens.videoPad}.`);
+  }
+  return tokenizer;
 }
 
 export class Qwen25VL {
@@ -26,26 +43,29 @@ export class Qwen25VL {
     readonly weightBytes: number,
   ) {}
 
-  static async load(ctx: GpuContext, ckpt: Checkpoint, opts: { quantize: boolean; signal?: AbortSignal; onProgress?: LoadProgressFn }): Promise<Qwen25VL> {
-    const src = ckpt.source;
-    const [tokenizerJson, tokenizerConfig, chatTemplate] = await Promise.all([
-      src.readText('tokenizer.json').then((t) => JSON.parse(t) as unknown),
-      src.readText('tokenizer_config.json').then((t) => JSON.parse(t) as Record<string, unknown>),
-      src.readTextOptional('chat_template.json').then((t) => (t === null ? undefined : ((JSON.parse(t) as { chat_template?: string }).chat_template ?? undefined))),
-    ]);
-    const tokenizer = QwenTokenizer.fromFiles({ tokenizerJson, tokenizerConfig, ...(chatTemplate !== undefined ? { chatTemplate } : {}) });
-    if (tokenizer.videoPadId !== ckpt.spec.tokens.videoPad) {
-      throw new Error(`The tokenizer's <|video_pad|> is ${tokenizer.videoPadId} but config.json says video_token_id ${ckpt.spec.tokens.videoPad}.`);
-    }
-    const progress = ckpt.progress;
-    const unsubscribe = progress.subscribe((e) => opts.onProgress?.(opts.quantize ? 'quantize' : 'weights', e.bytesDone, e.bytesTotal, e.tensor));
-    let weights: ModelWeights;
+  /** Loads (and quantizes, when asked) from a checkpoint; `made` is what a cache writer stores. */
+  static async load(ctx: GpuContext, ckpt: Checkpoint, opts: { quantize: boolean; signal?: AbortSignal; onProgress?: LoadProgressFn }): Promise<{ model: Qwen25VL; made: MadeWeights }> {
+    const tokenizer = await loadTokenizer(ckpt.source, ckpt.spec);
+    const unsubscribe = ckpt.progress.subscribe((e) => opts.onProgress?.(opts.quantize ? 'quantize' : 'weights', e.bytesDone, e.bytesTotal, e.tensor));
     try {
-      weights = await loadModelWeights(ctx, ckpt, { quantize: opts.quantize, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const weights = await loadModelWeights(ctx, ckpt, { quantize: opts.quantize, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return { model: new Qwen25VL(ctx, ckpt.spec, tokenizer, weights, new VisionModel(ctx, ckpt.spec, weights.vision), opts.quantize, weights.bytes), made: weights.made };
     } finally {
       unsubscribe();
     }
-    return new Qwen25VL(ctx, ckpt.spec, tokenizer, weights, new VisionModel(ctx, ckpt.spec, weights.vision), opts.quantize, weights.bytes);
+  }
+
+  /** Loads a model written to the browser cache by an earlier load (no network). */
+  static async fromCache(ctx: GpuContext, cached: CachedModel, onProgress?: (done: number, total: number) => void): Promise<Qwen25VL> {
+    const spec = await cached.spec();
+    const tokenizer = await loadTokenizer(cached.files, spec);
+    const unsubscribe = cached.progress.subscribe((e) => onProgress?.(e.bytesDone, e.bytesTotal));
+    try {
+      const weights = await loadWeightsFromCache(ctx, cached, spec);
+      return new Qwen25VL(ctx, spec, tokenizer, weights, new VisionModel(ctx, spec, weights.vision), cached.manifest.quantization !== null, weights.bytes);
+    } finally {
+      unsubscribe();
+    }
   }
 
   encodeVideo(grid: VideoGridThw, pixels: readonly PixelValuesChunk[], onSlices?: (done: number, total: number) => void): Promise<GpuTensor> {

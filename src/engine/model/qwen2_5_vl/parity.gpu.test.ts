@@ -45,7 +45,7 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
     const ctx = await testGpu();
     const golden = loadGolden(name);
     const meta = golden.meta<GenerationMeta>();
-    const model = await Qwen25VL.load(ctx, await openCheckpoint(tinySource()), { quantize: false });
+    const { model } = await Qwen25VL.load(ctx, await openCheckpoint(tinySource()), { quantize: false });
     try {
       const [t, h, w] = meta.video_grid_thw;
       const px = golden.f32('inputs.safetensors', 'pixel_values_videos');
