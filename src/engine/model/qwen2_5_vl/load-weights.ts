@@ -249,46 +249,52 @@ export class CheckpointProvider implements WeightProvider {
   }
 }
 
+/** Decoder layer i (exported for the 7B-shaped single-layer test, which serves hash-PRNG weights). */
+export async function loadTextLayer(p: WeightProvider, i: number): Promise<TextLayerWeights> {
+  const l = `model.layers.${i}`;
+  const a = `${l}.self_attn`;
+  return {
+    inputNorm: await p.dense(`${l}.input_layernorm.weight`),
+    postNorm: await p.dense(`${l}.post_attention_layernorm.weight`),
+    qkv: await p.textMatrix(`${a}.qkv`, [`${a}.q_proj.weight`, `${a}.k_proj.weight`, `${a}.v_proj.weight`]),
+    qkvBias: await p.bias(`${a}.qkv.bias`, [`${a}.q_proj.bias`, `${a}.k_proj.bias`, `${a}.v_proj.bias`]),
+    o: await p.textMatrix(`${a}.o_proj`, [`${a}.o_proj.weight`]),
+    gateUp: await p.textMatrix(`${l}.mlp.gate_up`, [`${l}.mlp.gate_proj.weight`, `${l}.mlp.up_proj.weight`]),
+    down: await p.textMatrix(`${l}.mlp.down_proj`, [`${l}.mlp.down_proj.weight`]),
+  };
+}
+
 async function loadText(p: WeightProvider, spec: ModelSpec): Promise<TextWeights> {
   const embed = await p.textMatrix('model.embed_tokens', ['model.embed_tokens.weight']);
   const layers: TextLayerWeights[] = [];
-  for (let i = 0; i < spec.text.numLayers; i++) {
-    const l = `model.layers.${i}`;
-    const a = `${l}.self_attn`;
-    layers.push({
-      inputNorm: await p.dense(`${l}.input_layernorm.weight`),
-      postNorm: await p.dense(`${l}.post_attention_layernorm.weight`),
-      qkv: await p.textMatrix(`${a}.qkv`, [`${a}.q_proj.weight`, `${a}.k_proj.weight`, `${a}.v_proj.weight`]),
-      qkvBias: await p.bias(`${a}.qkv.bias`, [`${a}.q_proj.bias`, `${a}.k_proj.bias`, `${a}.v_proj.bias`]),
-      o: await p.textMatrix(`${a}.o_proj`, [`${a}.o_proj.weight`]),
-      gateUp: await p.textMatrix(`${l}.mlp.gate_up`, [`${l}.mlp.gate_proj.weight`, `${l}.mlp.up_proj.weight`]),
-      down: await p.textMatrix(`${l}.mlp.down_proj`, [`${l}.mlp.down_proj.weight`]),
-    });
-  }
+  for (let i = 0; i < spec.text.numLayers; i++) layers.push(await loadTextLayer(p, i));
   const norm = await p.dense('model.norm.weight');
   const out = outputProjectionName(spec);
   const lmHead = out === 'model.embed_tokens.weight' ? embed : await p.textMatrix('lm_head', [out]);
   return { embed, layers, norm, lmHead };
 }
 
+/** Vision block i (exported for the 7B-shaped single-block test, which serves hash-PRNG weights). */
+export async function loadVisionBlock(p: WeightProvider, i: number): Promise<VisionBlockWeights> {
+  const b = `visual.blocks.${i}`;
+  return {
+    norm1: await p.dense(`${b}.norm1.weight`),
+    norm2: await p.dense(`${b}.norm2.weight`),
+    qkv: await p.visionMatrix(`${b}.attn.qkv`, [`${b}.attn.qkv.weight`]),
+    qkvBias: await p.bias(`${b}.attn.qkv.bias`, [`${b}.attn.qkv.bias`]),
+    proj: await p.visionMatrix(`${b}.attn.proj`, [`${b}.attn.proj.weight`]),
+    projBias: await p.bias(`${b}.attn.proj.bias`, [`${b}.attn.proj.bias`]),
+    gateUp: await p.visionMatrix(`${b}.mlp.gate_up`, [`${b}.mlp.gate_proj.weight`, `${b}.mlp.up_proj.weight`]),
+    gateUpBias: await p.bias(`${b}.mlp.gate_up.bias`, [`${b}.mlp.gate_proj.bias`, `${b}.mlp.up_proj.bias`]),
+    down: await p.visionMatrix(`${b}.mlp.down_proj`, [`${b}.mlp.down_proj.weight`]),
+    downBias: await p.bias(`${b}.mlp.down_proj.bias`, [`${b}.mlp.down_proj.bias`]),
+  };
+}
+
 async function loadVision(p: WeightProvider, spec: ModelSpec): Promise<VisionWeights> {
   const blocks: VisionBlockWeights[] = [];
   const patchEmbed = await p.visionMatrix('visual.patch_embed', ['visual.patch_embed.proj.weight']);
-  for (let i = 0; i < spec.vision.depth; i++) {
-    const b = `visual.blocks.${i}`;
-    blocks.push({
-      norm1: await p.dense(`${b}.norm1.weight`),
-      norm2: await p.dense(`${b}.norm2.weight`),
-      qkv: await p.visionMatrix(`${b}.attn.qkv`, [`${b}.attn.qkv.weight`]),
-      qkvBias: await p.bias(`${b}.attn.qkv.bias`, [`${b}.attn.qkv.bias`]),
-      proj: await p.visionMatrix(`${b}.attn.proj`, [`${b}.attn.proj.weight`]),
-      projBias: await p.bias(`${b}.attn.proj.bias`, [`${b}.attn.proj.bias`]),
-      gateUp: await p.visionMatrix(`${b}.mlp.gate_up`, [`${b}.mlp.gate_proj.weight`, `${b}.mlp.up_proj.weight`]),
-      gateUpBias: await p.bias(`${b}.mlp.gate_up.bias`, [`${b}.mlp.gate_proj.bias`, `${b}.mlp.up_proj.bias`]),
-      down: await p.visionMatrix(`${b}.mlp.down_proj`, [`${b}.mlp.down_proj.weight`]),
-      downBias: await p.bias(`${b}.mlp.down_proj.bias`, [`${b}.mlp.down_proj.bias`]),
-    });
-  }
+  for (let i = 0; i < spec.vision.depth; i++) blocks.push(await loadVisionBlock(p, i));
   return {
     patchEmbed,
     blocks,

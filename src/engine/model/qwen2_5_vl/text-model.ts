@@ -92,6 +92,14 @@ export class TextModel {
     this.decodeAct = new Activations(ctx, 'decode', t, 1);
   }
 
+  /**
+   * f32 [maxPrefillRows, hidden]: the prefill chunk's residual stream. After a whole prefill pass it holds the last
+   * layer's output (the final norm adds the MLP branch in place); the single-layer 7B test reads it.
+   */
+  get prefillResidual(): GpuTensor {
+    return this.prefillAct.x;
+  }
+
   private own(t: GpuTensor): GpuTensor {
     this.owned.push(t.buffer);
     return t;

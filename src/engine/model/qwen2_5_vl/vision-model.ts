@@ -13,14 +13,14 @@ import { rmsnorm, rmsnormResidual } from '../../kernels/rmsnorm';
 import { ropeInvFreqTensor } from '../../kernels/rope-freq';
 import { ropeVision, type RopeVision } from '../../kernels/rope-vision';
 import type { PixelValuesChunk } from '../../kernels/preprocess/preprocessor';
-import type { ModelSpec } from '../../spec/model-spec';
-import type { VisionWeights } from './load-weights';
+import type { ModelSpec, VisionSpec } from '../../spec/model-spec';
+import type { VisionBlockWeights, VisionWeights } from './load-weights';
 import { visionChunkSlices } from './memory-plan';
 import type { VideoGridThw } from './rope-index';
 import { visionLayout, type VisionLayout } from './vision-layout';
 
 /** Buffers and index tables for chunks of `slices` temporal slices. */
-class ChunkResources {
+export class ChunkResources {
   readonly rows: number;
   readonly x: GpuTensor;
   readonly normed: GpuTensor;
@@ -78,7 +78,40 @@ class ChunkResources {
   }
 }
 
-/** Per-chunk-size dispatches from the window-ordered residual to the raster merger output. */
+/**
+ * The window reordering of `r.patch` into `r.x` and every block over the chunk. After these dispatches `r.x` holds
+ * the residual before the last block's MLP branch and `r.tmp` that branch (the merger's ln_q adds them), both in
+ * window order. Exported for the 7B-shaped single-block test.
+ */
+export function visionBlockOps(ctx: GpuContext, v: VisionSpec, blocks: readonly VisionBlockWeights[], r: ChunkResources, invFreq: GpuTensor): { ops: Dispatch[]; owned: (AttentionVision | RopeVision)[] } {
+  const R = r.rows;
+  const eps = v.rmsNormEps;
+  const full = new Set(v.fullAttentionBlocks);
+  const ops: Dispatch[] = [injectRows(ctx, 'visual.window_order', { ordinals: r.rowPerm, features: r.patch, out: r.x, m: R })];
+  const owned: (AttentionVision | RopeVision)[] = [];
+  blocks.forEach((B, i) => {
+    const p = `visual.blocks.${i}`;
+    const rope = ropeVision(ctx, `${p}.rope`, { heads: v.numHeads, headDim: v.headDim, maxRows: R }, { qkv: r.qkv, coords: r.coords, invFreq });
+    const attn = attentionVision(ctx, `${p}.attn`, { heads: v.numHeads, headDim: v.headDim }, { qkv: r.qkv, cuSeqlens: full.has(i) ? r.cuFull : r.cuWindow, out: r.attn });
+    owned.push(rope, attn);
+    ops.push(
+      i === 0
+        ? rmsnorm(ctx, `${p}.norm1`, { x: r.x, weight: B.norm1, y: r.normed, m: R, eps })
+        : rmsnormResidual(ctx, `${p}.norm1`, { h: r.x, delta: r.tmp, weight: B.norm1, y: r.normed, m: R, eps }),
+      ...linear(ctx, `${p}.attn.qkv`, { x: r.normed, weight: B.qkv, bias: B.qkvBias, y: r.qkv, m: R }),
+      rope.dispatch,
+      attn.dispatch,
+      ...linear(ctx, `${p}.attn.proj`, { x: r.attn, weight: B.proj, bias: B.projBias, y: r.tmp, m: R }),
+      rmsnormResidual(ctx, `${p}.norm2`, { h: r.x, delta: r.tmp, weight: B.norm2, y: r.normed, m: R, eps }),
+      ...linear(ctx, `${p}.mlp.gate_up_proj`, { x: r.normed, weight: B.gateUp, bias: B.gateUpBias, y: r.gateUp, m: R }),
+      swigluFused(ctx, `${p}.mlp.act`, { gateUp: r.gateUp, out: r.act, m: R, cols: v.intermediateSize }),
+      ...linear(ctx, `${p}.mlp.down_proj`, { x: r.act, weight: B.down, bias: B.downBias, y: r.tmp, m: R }),
+    );
+  });
+  return { ops, owned };
+}
+
+/** Per-chunk-size dispatches from the patch embeddings to the raster merger output. */
 class ChunkPass {
   readonly ops: Dispatch[] = [];
   private readonly owned: (AttentionVision | RopeVision)[] = [];
@@ -88,27 +121,9 @@ class ChunkPass {
     const R = r.rows;
     const M = R / v.mergeUnit;
     const eps = v.rmsNormEps;
-    const full = new Set(v.fullAttentionBlocks);
-    this.ops.push(injectRows(ctx, 'visual.window_order', { ordinals: r.rowPerm, features: r.patch, out: r.x, m: R }));
-    w.blocks.forEach((B, i) => {
-      const p = `visual.blocks.${i}`;
-      const rope = ropeVision(ctx, `${p}.rope`, { heads: v.numHeads, headDim: v.headDim, maxRows: R }, { qkv: r.qkv, coords: r.coords, invFreq });
-      const attn = attentionVision(ctx, `${p}.attn`, { heads: v.numHeads, headDim: v.headDim }, { qkv: r.qkv, cuSeqlens: full.has(i) ? r.cuFull : r.cuWindow, out: r.attn });
-      this.owned.push(rope, attn);
-      this.ops.push(
-        i === 0
-          ? rmsnorm(ctx, `${p}.norm1`, { x: r.x, weight: B.norm1, y: r.normed, m: R, eps })
-          : rmsnormResidual(ctx, `${p}.norm1`, { h: r.x, delta: r.tmp, weight: B.norm1, y: r.normed, m: R, eps }),
-        ...linear(ctx, `${p}.attn.qkv`, { x: r.normed, weight: B.qkv, bias: B.qkvBias, y: r.qkv, m: R }),
-        rope.dispatch,
-        attn.dispatch,
-        ...linear(ctx, `${p}.attn.proj`, { x: r.attn, weight: B.proj, bias: B.projBias, y: r.tmp, m: R }),
-        rmsnormResidual(ctx, `${p}.norm2`, { h: r.x, delta: r.tmp, weight: B.norm2, y: r.normed, m: R, eps }),
-        ...linear(ctx, `${p}.mlp.gate_up_proj`, { x: r.normed, weight: B.gateUp, bias: B.gateUpBias, y: r.gateUp, m: R }),
-        swigluFused(ctx, `${p}.mlp.act`, { gateUp: r.gateUp, out: r.act, m: R, cols: v.intermediateSize }),
-        ...linear(ctx, `${p}.mlp.down_proj`, { x: r.act, weight: B.down, bias: B.downBias, y: r.tmp, m: R }),
-      );
-    });
+    const blocks = visionBlockOps(ctx, v, w.blocks, r, invFreq);
+    this.ops.push(...blocks.ops);
+    this.owned.push(...blocks.owned);
     // Merger: ln_q (fused with the last residual add), 2×2 concat = a free reshape of consecutive rows, MLP.
     const concat: GpuTensor = { ...r.normed, shape: [M, v.mergerHidden] };
     this.ops.push(
