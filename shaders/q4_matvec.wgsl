@@ -87,10 +87,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let rows_per_wg = (MV_WG / TPR) * MV_ROWS;
   let row0 = linear_workgroup(wid, nwg) * rows_per_wg;  // uniform: past-the-end workgroups fall through to no-ops
   let acc = accumulate(row0 + (lid / TPR) * MV_ROWS, lid % TPR, TPR);
-  let sum = mv_reduce(lid, acc);
-  let n = row0 + lid;
-  if (lid < rows_per_wg && n < params.rows) {
-    y[params.n0 + n] = sum + bias_value(params.n0 + n);
+  mv_store(lid, acc);
+  for (var slot = lid; slot < rows_per_wg; slot += MV_WG) {
+    let n = row0 + slot;
+    if (n < params.rows) { y[params.n0 + n] = mv_row_sum(slot) + bias_value(params.n0 + n); }
   }
 }
 #endif

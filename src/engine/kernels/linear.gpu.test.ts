@@ -24,6 +24,25 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     await runAndCheckLinear(ctx, 'mv.subgroups', { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n), bias.values));
   });
 
+  it('narrow teams (1–2 lanes) own more rows than a workgroup has invocations: every row is written', async () => {
+    // TPR 1 → 1024 rows per workgroup from 256 invocations (the default for short rows such as the tiny model's).
+    const ctx = await testGpu();
+    const [n, k] = [1100, 64];
+    const host = randomQ4Host(n, k, 21);
+    const w = uploadQ4(ctx, 'mv.narrow.w', host, n, k);
+    const xHost = randomF32(k, 22);
+    const x = uploadTensor(ctx, 'mv.narrow.x', 'f32', [1, k], xHost);
+    const every = Array.from({ length: n }, (_, i) => i);
+    for (const tpr of [1, 2]) {
+      await runAndCheckLinear(ctx, `mv.narrow.tpr${tpr}`, { x, weight: w, m: 1, matvecThreadsPerRow: tpr, matvecSubgroups: false }, q4Case(host, k, xHost, 1, every));
+    }
+    const bits = Uint16Array.from(randomF32(n * k, 23, 0.2), (v) => f32To16Bits('bf16', v));
+    const w16 = uploadW16(ctx, 'mv.narrow.w16', 'bf16', bits, n, k);
+    for (const tpr of [1, 2]) {
+      await runAndCheckLinear(ctx, `mv.narrow.w16.tpr${tpr}`, { x, weight: w16, m: 1, matvecThreadsPerRow: tpr }, { xHost, m: 1, wRows: widen16('bf16', bits), cols: every });
+    }
+  });
+
   it('reads bf16, f16 and no bias', async () => {
     const ctx = await testGpu();
     const [n, k] = [97, 64];

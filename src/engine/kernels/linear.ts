@@ -26,7 +26,7 @@ export interface LinearArgs {
   xRowOffset?: number;
   /** 'auto' (default): matvec when m == 1, else matmul. */
   path?: 'auto' | 'matvec' | 'matmul';
-  /** Matvec lanes per 4-row team, a power of two in [1, 256] (default 32: 32 rows per workgroup). */
+  /** Matvec lanes per 4-row team, a power of two in [1, 256] (default: defaultThreadsPerRow of the row length). */
   matvecThreadsPerRow?: number;
   /**
    * q4 matvec on subgroups (teams are subgroups, reduced with subgroupAdd). Default: on when the device has the
@@ -37,6 +37,15 @@ export interface LinearArgs {
 }
 
 const MATVEC_WG = 256;
+
+/**
+ * Lanes per row team: enough that each lane still reads ~8 units (q4 groups or vec4s) of a row. Short rows
+ * (tiny models, K = 32) with 32 lanes leave most lanes idle and multiply the invocations — 25× slower on
+ * SwiftShader for the 151936-row lm_head — while 7B rows (≥ 112 units) keep 8–32 lanes.
+ */
+export function defaultThreadsPerRow(units: number): number {
+  return Math.min(32, 2 ** Math.floor(Math.log2(Math.max(1, units / 8))));
+}
 const MATVEC_ROWS_PER_TEAM = 4;
 const TILE = 64;
 
@@ -84,7 +93,7 @@ export function linear(ctx: GpuContext, label: string, args: LinearArgs): Dispat
 }
 
 function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
-  const tpr = args.matvecThreadsPerRow ?? 32;
+  const tpr = args.matvecThreadsPerRow ?? defaultThreadsPerRow(w.kind === 'q4' ? w.cols / Q4_GROUP : w.cols / 4);
   if (!Number.isInteger(Math.log2(tpr)) || tpr < 1 || tpr > MATVEC_WG) throw new Error(`${label}: matvecThreadsPerRow ${tpr} must be a power of two in [1, 256]`);
   const canSubgroups = ctx.features.subgroupId && ctx.subgroupSize !== null;
   if (args.matvecSubgroups && !canSubgroups) throw new Error(`${label}: matvecSubgroups requested, but the device lacks subgroups or the WGSL subgroup_id builtin`);
