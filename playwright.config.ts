@@ -7,6 +7,8 @@ const PORT = 4199;
 export default defineConfig({
   testDir: 'e2e',
   testMatch: /.*\.spec\.ts/,
+  // The media owner's ffmpeg generator (cached): test videos in e2e/.artifacts/videos/.
+  globalSetup: './e2e/global-setup.ts',
   outputDir: 'e2e/.artifacts/results',
   timeout: 600_000,
   expect: { timeout: 60_000 },
