@@ -3,6 +3,7 @@
 // workgroup memory and invocations at the portable defaults so a kernel that would break on Apple
 // (16 KiB of workgroup memory) breaks here too.
 import { PipelineCache } from './pipelines';
+import { UniformArena } from './uniform-arena';
 
 export type GpuUnavailableReason = 'no-webgpu' | 'no-adapter' | 'device-failed' | 'limits';
 
@@ -60,6 +61,8 @@ export interface GpuContext {
     minUniformBufferOffsetAlignment: number;
   };
   readonly pipelines: PipelineCache;
+  /** Parameter blocks of every kernel (see uniform-arena.ts). */
+  readonly uniforms: UniformArena;
   /** Validation and out-of-memory errors seen by the device (uncaptured); tests assert this stays empty. */
   readonly errors: string[];
   readonly lost: Promise<GPUDeviceLostInfo>;
@@ -138,6 +141,7 @@ export async function acquireGpu(gpu: GPU | undefined, options: AcquireOptions =
       minUniformBufferOffsetAlignment: d.minUniformBufferOffsetAlignment,
     },
     pipelines: new PipelineCache(device),
+    uniforms: new UniformArena(device, d.minUniformBufferOffsetAlignment),
     errors,
     lost: device.lost,
   };

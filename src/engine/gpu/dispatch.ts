@@ -1,12 +1,20 @@
 // Recorded kernel launches. Kernel wrappers build Dispatches once (pipeline, bind group, grid), and the
 // model encodes them in order; per-step values live in uniform buffers the dispatches already reference.
 import type { GpuContext } from './device';
+import type { UniformSlot } from './uniform-arena';
 
 export interface Dispatch {
   readonly label: string;
   readonly pipeline: GPUComputePipeline;
   readonly bindGroup: GPUBindGroup;
   readonly workgroups: readonly [number, number, number];
+  /** Parameter blocks only this dispatch uses; `releaseDispatches` returns them to the arena. */
+  readonly uniforms?: readonly Uniforms[];
+}
+
+/** Frees what the dispatches own (their uniform slots), once they will never be encoded again. */
+export function releaseDispatches(dispatches: readonly Dispatch[]): void {
+  for (const d of dispatches) for (const u of d.uniforms ?? []) u.destroy();
 }
 
 /** Encodes dispatches into one compute pass. */
@@ -47,31 +55,32 @@ export interface BufferBinding {
 }
 
 /** Bind group for group 0 with bindings numbered in array order; labels follow the dispatch. */
-export function bindGroup(ctx: GpuContext, pipeline: GPUComputePipeline, label: string, resources: readonly (GPUBuffer | BufferBinding)[]): GPUBindGroup {
+export function bindGroup(ctx: GpuContext, pipeline: GPUComputePipeline, label: string, resources: readonly (GPUBuffer | BufferBinding | Uniforms)[]): GPUBindGroup {
   return ctx.device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),
-    entries: resources.map((r, binding) => ({
-      binding,
-      resource: "buffer" in r ? { buffer: r.buffer, offset: r.offset ?? 0, size: r.size } : { buffer: r },
-    })),
+    entries: resources.map((r, binding) => {
+      if (r instanceof Uniforms) return { binding, resource: { buffer: r.slot.buffer, offset: r.slot.offset, size: r.slot.size } };
+      return { binding, resource: 'buffer' in r ? { buffer: r.buffer, offset: r.offset ?? 0, size: r.size } : { buffer: r } };
+    }),
   });
 }
 
 /**
- * A small uniform buffer of u32/f32 fields, written once at build time or per step via `write`.
- * Layout is a flat array of 4-byte scalars matching a WGSL struct of u32/i32/f32 members.
+ * A kernel's parameter block of u32/i32/f32 fields (a WGSL struct of 4-byte scalars), in a slot of the
+ * context's uniform arena; written at build time or per step with `write`, freed with `destroy`.
  */
 export class Uniforms {
-  readonly buffer: GPUBuffer;
+  readonly slot: UniformSlot;
   private readonly data: ArrayBuffer;
   private readonly u32: Uint32Array;
   private readonly f32: Float32Array;
   private readonly i32: Int32Array;
+  private released = false;
 
   constructor(
     private readonly ctx: GpuContext,
-    label: string,
+    readonly label: string,
     readonly fields: readonly string[],
   ) {
     const bytes = Math.max(16, Math.ceil((fields.length * 4) / 16) * 16);
@@ -79,17 +88,17 @@ export class Uniforms {
     this.u32 = new Uint32Array(this.data);
     this.f32 = new Float32Array(this.data);
     this.i32 = new Int32Array(this.data);
-    this.buffer = ctx.device.createBuffer({ label, size: bytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.slot = ctx.uniforms.alloc(bytes);
   }
 
   private index(name: string): number {
     const i = this.fields.indexOf(name);
-    if (i < 0) throw new Error(`${this.buffer.label}: no uniform field "${name}"`);
+    if (i < 0) throw new Error(`${this.label}: no uniform field "${name}"`);
     return i;
   }
 
   setU32(name: string, v: number): this {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${this.buffer.label}.${name}: ${v} is not a u32`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${this.label}.${name}: ${v} is not a u32`);
     this.u32[this.index(name)] = v;
     return this;
   }
@@ -106,11 +115,15 @@ export class Uniforms {
 
   /** Queues the current values (ordered before any later submit on the same queue). */
   write(): this {
-    this.ctx.device.queue.writeBuffer(this.buffer, 0, this.data);
+    if (this.released) throw new Error(`${this.label}: written after destroy()`);
+    this.ctx.device.queue.writeBuffer(this.slot.buffer, this.slot.offset, this.data);
     return this;
   }
 
+  /** Returns the slot to the arena (idempotent). The dispatches that bound it must not be encoded again. */
   destroy(): void {
-    this.buffer.destroy();
+    if (this.released) return;
+    this.released = true;
+    this.ctx.uniforms.release(this.slot);
   }
 }

@@ -52,7 +52,8 @@ export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): Dispat
   return {
     label,
     pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [gate.tensor.buffer, up.tensor.buffer, out.buffer, params.buffer]),
+    bindGroup: bindGroup(ctx, pipeline, label, [gate.tensor.buffer, up.tensor.buffer, out.buffer, params]),
+    uniforms: [params],
     workgroups: linearGrid(Math.ceil((m * cols) / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
   };
 }
@@ -84,7 +85,8 @@ export function gelu(ctx: GpuContext, label: string, args: { x: GpuTensor; out?:
   return {
     label,
     pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [x.buffer, params.buffer, ...(out ? [out.buffer] : [])]),
+    bindGroup: bindGroup(ctx, pipeline, label, [x.buffer, params, ...(out ? [out.buffer] : [])]),
+    uniforms: [params],
     workgroups: linearGrid(Math.ceil(n / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
   };
 }

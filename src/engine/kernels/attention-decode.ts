@@ -105,8 +105,8 @@ export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDe
   const combineParams = new Uniforms(ctx, `${label}.combine.params`, ['len', 'o_off', 'max_chunks', 'chunk']);
   combineParams.setU32('max_chunks', scratch.maxChunks).setU32('chunk', DECODE_CHUNK);
 
-  const splitBindings = [io.q.tensor.buffer, io.cache.k.buffer, io.cache.v.buffer, scratch.partO.buffer, scratch.partMl.buffer, splitParams.buffer];
-  const combineBindings = [scratch.partO.buffer, scratch.partMl.buffer, io.out.tensor.buffer, combineParams.buffer];
+  const splitBindings = [io.q.tensor.buffer, io.cache.k.buffer, io.cache.v.buffer, scratch.partO.buffer, scratch.partMl.buffer, splitParams];
+  const combineBindings = [scratch.partO.buffer, scratch.partMl.buffer, io.out.tensor.buffer, combineParams];
   if (tapScores && tapStats) {
     splitBindings.push(tapScores.buffer);
     combineBindings.push(tapStats.buffer);

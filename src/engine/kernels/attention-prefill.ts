@@ -59,7 +59,7 @@ export function attentionPrefill(ctx: GpuContext, label: string, cfg: AttentionP
     dispatch: {
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.q.tensor.buffer, io.cache.k.buffer, io.out.tensor.buffer, params.buffer, io.cache.v.buffer]),
+      bindGroup: bindGroup(ctx, pipeline, label, [io.q.tensor.buffer, io.cache.k.buffer, io.out.tensor.buffer, params, io.cache.v.buffer]),
       workgroups: tiledGrid(ctx, maxRows, kvHeads, group),
     },
     set(step) {

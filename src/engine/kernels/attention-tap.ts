@@ -117,7 +117,7 @@ export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapCo
     dispatch: {
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params.buffer]),
+      bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params]),
       workgroups: [H + layout.pairs + Math.ceil(layout.rowWords / WG), 1, 1],
     },
     setSlot(slot) {

@@ -55,7 +55,7 @@ export function attentionVision(ctx: GpuContext, label: string, cfg: AttentionVi
     dispatch: {
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params.buffer]),
+      bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params]),
       workgroups: tiledGrid(ctx, rows, H, 1),
     },
     destroy() {

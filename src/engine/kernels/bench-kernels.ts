@@ -26,7 +26,8 @@ export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: 
   return {
     label,
     pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params.buffer]),
+    bindGroup: bindGroup(ctx, pipeline, label, [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params]),
+    uniforms: [params],
     workgroups: linearGrid(Math.ceil(bytes / 16 / COPY_WG), ctx.limits.maxComputeWorkgroupsPerDimension),
   };
 }
@@ -55,5 +56,5 @@ export function matmulF32(ctx: GpuContext, label: string, args: { a: GpuTensor; 
     .setU32('rows', n)
     .setU32('x_row0', 0)
     .write();
-  return { label, pipeline, bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, c.buffer, params.buffer]), workgroups: grid };
+  return { label, pipeline, bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, c.buffer, params]), workgroups: grid, uniforms: [params] };
 }

@@ -51,7 +51,8 @@ export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): Di
     return {
       label: name,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, name, [ids.buffer, out.buffer, params.buffer, ...tableBuffers]),
+      bindGroup: bindGroup(ctx, pipeline, name, [ids.buffer, out.buffer, params, ...tableBuffers]),
+      uniforms: [params],
       workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
     };
   });
@@ -101,7 +102,8 @@ export function injectRows(ctx: GpuContext, label: string, args: InjectArgs): Di
   return {
     label,
     pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [ordinals.buffer, features.buffer, out.buffer, params.buffer]),
+    bindGroup: bindGroup(ctx, pipeline, label, [ordinals.buffer, features.buffer, out.buffer, params]),
+    uniforms: [params],
     workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
   };
 }

@@ -120,11 +120,12 @@ function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
       .setU32('n0', chunk.row0)
       .write();
     const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
-    const resources = [args.x.buffer, ...weightBuffers, args.y.buffer, params.buffer, ...(args.bias ? [args.bias.buffer] : [])];
+    const resources = [args.x.buffer, ...weightBuffers, args.y.buffer, params, ...(args.bias ? [args.bias.buffer] : [])];
     return {
       label: name,
       pipeline,
       bindGroup: bindGroup(ctx, pipeline, name, resources),
+      uniforms: [params],
       workgroups: linearGrid(Math.ceil(chunk.rows / rowsPerWg), ctx.limits.maxComputeWorkgroupsPerDimension),
     };
   });
@@ -149,7 +150,7 @@ function buildMatmul(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
       .setU32('x_row0', args.xRowOffset ?? 0)
       .write();
     const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
-    const resources = [args.x.buffer, ...weightBuffers, args.y.buffer, params.buffer, ...(args.bias ? [args.bias.buffer] : [])];
-    return { label: name, pipeline, bindGroup: bindGroup(ctx, pipeline, name, resources), workgroups: [nTiles, mTiles, 1] as const };
+    const resources = [args.x.buffer, ...weightBuffers, args.y.buffer, params, ...(args.bias ? [args.bias.buffer] : [])];
+    return { label: name, pipeline, bindGroup: bindGroup(ctx, pipeline, name, resources), workgroups: [nTiles, mTiles, 1] as const, uniforms: [params] };
   });
 }

@@ -61,7 +61,7 @@ export class Q4Quantizer {
       return {
         label,
         pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [src.buffer, chunk.qweight, chunk.scales, this.status, params.buffer]),
+        bindGroup: bindGroup(ctx, pipeline, label, [src.buffer, chunk.qweight, chunk.scales, this.status, params]),
         workgroups: linearGrid(Math.ceil((count * groupsPerRow) / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
       };
     });

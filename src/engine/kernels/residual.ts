@@ -17,7 +17,8 @@ export function residualAdd(ctx: GpuContext, label: string, a: GpuTensor, b: Gpu
   return {
     label,
     pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, out.buffer, params.buffer]),
+    bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, out.buffer, params]),
+    uniforms: [params],
     workgroups: linearGrid(Math.ceil(n / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
   };
 }

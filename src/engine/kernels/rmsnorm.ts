@@ -49,11 +49,12 @@ function build(ctx: GpuContext, label: string, x: GpuTensor, delta: GpuTensor | 
   const defines = { RESIDUAL: Boolean(delta), W_F32: weight.dtype === 'f32', W_BF16: weight.dtype === 'bf16' };
   const pipeline = ctx.pipelines.get({ family: 'rmsnorm', code: shaderSource('rmsnorm.wgsl', defines), defines });
   const params = new Uniforms(ctx, `${label}.params`, ['k4', 'eps', 'rows']).setU32('k4', k / 4).setF32('eps', eps).setU32('rows', m).write();
-  const resources = [x.buffer, weight.buffer, y.buffer, params.buffer, ...(delta ? [delta.buffer] : [])];
+  const resources = [x.buffer, weight.buffer, y.buffer, params, ...(delta ? [delta.buffer] : [])];
   return {
     label,
     pipeline,
     bindGroup: bindGroup(ctx, pipeline, label, resources),
+    uniforms: [params],
     workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
   };
 }

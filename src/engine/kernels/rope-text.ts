@@ -97,7 +97,7 @@ export function ropeTextKvAppend(ctx: GpuContext, label: string, cfg: RopeTextCo
     pipeline,
     bindGroup: bindGroup(ctx, pipeline, label, [
       io.q.tensor.buffer, io.k.tensor.buffer, io.v.tensor.buffer, io.positions.buffer, io.invFreq.buffer,
-      io.qOut.buffer, io.cache.k.buffer, io.cache.v.buffer, params.buffer,
+      io.qOut.buffer, io.cache.k.buffer, io.cache.v.buffer, params,
     ]),
     workgroups: linearGrid(Math.ceil(threads / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
   };

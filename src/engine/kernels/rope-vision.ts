@@ -46,7 +46,7 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
     dispatch: {
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params.buffer]),
+      bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params]),
       workgroups: linearGrid(Math.ceil((maxRows * 2 * H * (D / 4)) / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
     },
     setRows(rows) {

@@ -69,7 +69,7 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
   const useTopK = sample && cfg.topK > 0 && cfg.topK < V;
   const useTopP = sample && cfg.topP < 1;
 
-  const owned: GPUBuffer[] = [];
+  const owned: (GPUBuffer | Uniforms)[] = [];
   const tensor = (name: string, dtype: 'u32' | 'f32', n: number) => {
     const t = createTensor(ctx, `${label}.${name}`, dtype, [n]);
     owned.push(t.buffer);
@@ -94,7 +94,7 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
   const blockGrid = linearGrid(blocks, ctx.limits.maxComputeWorkgroupsPerDimension);
   const pipe = (family: string, file: string, defines: Record<string, boolean>) =>
     ctx.pipelines.get({ family, code: shaderSource(file, defines), defines });
-  const dispatch = (name: string, pipeline: GPUComputePipeline, resources: GPUBuffer[], workgroups: readonly [number, number, number]): Dispatch => ({
+  const dispatch = (name: string, pipeline: GPUComputePipeline, resources: (GPUBuffer | Uniforms)[], workgroups: readonly [number, number, number]): Dispatch => ({
     label: `${label}.${name}`,
     pipeline,
     bindGroup: bindGroup(ctx, pipeline, `${label}.${name}`, resources),
@@ -103,25 +103,25 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
 
   const dispatches: Dispatch[] = [];
   const prepare = pipe('sampling_block', 'sampling_block.wgsl', { DRAW: false, SAMPLE: sample });
-  dispatches.push(dispatch('prepare', prepare, [logits.buffer, seen.buffer, partials.buffer, params.buffer, ...(work ? [work.buffer] : [])], blockGrid));
+  dispatches.push(dispatch('prepare', prepare, [logits.buffer, seen.buffer, partials.buffer, params, ...(work ? [work.buffer] : [])], blockGrid));
   if (sample && work && state && hist) {
     const stats = pipe('sampling_reduce', 'sampling_reduce.wgsl', { FINAL: false });
-    dispatches.push(dispatch('stats', stats, [partials.buffer, params.buffer, state.buffer, hist.buffer], [1, 1, 1]));
+    dispatches.push(dispatch('stats', stats, [partials.buffer, params, state.buffer, hist.buffer], [1, 1, 1]));
     for (const [on, mass] of [[useTopK, false], [useTopP, true]] as const) {
       if (!on) continue;
       const histPipe = pipe('sampling_hist', 'sampling_hist.wgsl', { MASS: mass });
       const selectPipe = pipe('sampling_select', 'sampling_select.wgsl', { MASS: mass });
       const what = mass ? 'top_p' : 'top_k';
       levels.forEach((lv, l) => {
-        dispatches.push(dispatch(`${what}.hist${l}`, histPipe, [work.buffer, state.buffer, hist.buffer, params.buffer, lv.buffer], blockGrid));
-        dispatches.push(dispatch(`${what}.select${l}`, selectPipe, [state.buffer, hist.buffer, lv.buffer, ...(mass ? [params.buffer] : [])], [1, 1, 1]));
+        dispatches.push(dispatch(`${what}.hist${l}`, histPipe, [work.buffer, state.buffer, hist.buffer, params, lv], blockGrid));
+        dispatches.push(dispatch(`${what}.select${l}`, selectPipe, [state.buffer, hist.buffer, lv, ...(mass ? [params] : [])], [1, 1, 1]));
       });
     }
     const draw = pipe('sampling_block', 'sampling_block.wgsl', { DRAW: true, SAMPLE: true });
-    dispatches.push(dispatch('draw', draw, [work.buffer, state.buffer, partials.buffer, params.buffer], blockGrid));
+    dispatches.push(dispatch('draw', draw, [work.buffer, state.buffer, partials.buffer, params], blockGrid));
   }
   const final = pipe('sampling_reduce', 'sampling_reduce.wgsl', { FINAL: true });
-  dispatches.push(dispatch('final', final, [partials.buffer, params.buffer, result.buffer, seen.buffer, stopIds.buffer], [1, 1, 1]));
+  dispatches.push(dispatch('final', final, [partials.buffer, params, result.buffer, seen.buffer, stopIds.buffer], [1, 1, 1]));
 
   return {
     dispatches,

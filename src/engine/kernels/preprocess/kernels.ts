@@ -64,7 +64,7 @@ export function resizeHorizontal(
     dispatch: {
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [t.src.buffer, t.taps.buffer, t.weights.buffer, t.inter.buffer, params.buffer]),
+      bindGroup: bindGroup(ctx, pipeline, label, [t.src.buffer, t.taps.buffer, t.weights.buffer, t.inter.buffer, params]),
       workgroups: linearGrid(tilesX * Math.ceil(bandRows / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
     },
     params,
@@ -128,7 +128,7 @@ export function resizeVerticalPatchify(
     dispatch: {
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [t.inter.buffer, t.taps.buffer, t.weights.buffer, t.lut.buffer, t.resized.buffer, t.pixels.buffer, params.buffer]),
+      bindGroup: bindGroup(ctx, pipeline, label, [t.inter.buffer, t.taps.buffer, t.weights.buffer, t.lut.buffer, t.resized.buffer, t.pixels.buffer, params]),
       workgroups: linearGrid(tilesX * Math.ceil(outH / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
     },
     params,

@@ -5,7 +5,7 @@
 // The last prompt token goes through the decode pass rather than the prefill: its attention row is the one that
 // produced the first generated token (spec/attention.md), and the decode pass is where the tap lives.
 import type { GpuContext } from '../../gpu/device';
-import { encodeDispatches } from '../../gpu/dispatch';
+import { encodeDispatches, releaseDispatches } from '../../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../../gpu/tensor';
 import { attentionTap, createTapBuffer, decodeTapSlot, tapLayout, type TapRecord } from '../../kernels/attention-tap';
 import { videoRowOrdinals } from '../../kernels/embed';
@@ -113,6 +113,7 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
     owned.push(sampler);
     sampler.resetSeen(req.ids);
     const lmHead = model.lmHeadOps();
+    owned.push({ destroy: () => releaseDispatches(lmHead) });
 
     let tap: { dispatch: ReturnType<typeof attentionTap>; layout: ReturnType<typeof tapLayout>; buffer: GpuTensor } | null = null;
     if (tapOn && req.video) {

@@ -50,6 +50,7 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
       const [t, h, w] = meta.video_grid_thw;
       const px = golden.f32('inputs.safetensors', 'pixel_values_videos');
       const pixels = uploadTensor(ctx, 'golden.pixel_values', 'f32', px.shape, px.data);
+      const liveSlots = ctx.uniforms.liveSlots;
       const features = await model.encodeVideo({ t, h, w }, [{ tensor: pixels, firstRow: 0, firstTemporal: 0, temporalCount: t }]);
       const wantFeatures = golden.f32('vision.safetensors', 'output');
       expect(relError(await readTensorF32(ctx, features), wantFeatures.data)).toBeLessThan(1e-4);
@@ -73,6 +74,8 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
       );
       features.buffer.destroy();
       pixels.buffer.destroy();
+      // Every kernel parameter block the vision pass and the generation took went back to the arena.
+      expect(ctx.uniforms.liveSlots).toBe(liveSlots);
 
       expect(relError(out.firstLogits!, golden.f32('text.safetensors', 'logits_last').data)).toBeLessThan(1e-4);
       expect(out.tokens).toEqual(want);

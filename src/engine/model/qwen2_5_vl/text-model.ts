@@ -2,7 +2,7 @@
 // a KV cache, the final norm and lm_head. Reads like the model card: `layerOps` is one decoder layer as a flat list
 // of named kernels. Activations are planned once for the largest chunk and reused (DESIGN.md §8.4).
 import type { GpuContext } from '../../gpu/device';
-import { type Dispatch } from '../../gpu/dispatch';
+import { releaseDispatches, type Dispatch } from '../../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../../gpu/tensor';
 import { swigluFused } from '../../kernels/activations';
 import { attentionDecode, createDecodeScratch, type AttentionDecode } from '../../kernels/attention-decode';
@@ -98,6 +98,11 @@ export class TextModel {
    */
   get prefillResidual(): GpuTensor {
     return this.prefillAct.x;
+  }
+
+  /** f32 [1, hidden]: the decode step's residual stream (after a whole step, the last layer's output). */
+  get decodeResidual(): GpuTensor {
+    return this.decodeAct.x;
   }
 
   private own(t: GpuTensor): GpuTensor {
@@ -231,6 +236,7 @@ export class PrefillPass {
       s.rope.destroy();
       s.attention.destroy();
     }
+    releaseDispatches(this.ops);
   }
 }
 
@@ -262,6 +268,7 @@ export class DecodePass {
       s.rope.destroy();
       s.attention.destroy();
     }
+    releaseDispatches(this.ops);
     for (const b of this.owned) b.destroy();
   }
 }

@@ -3,7 +3,7 @@
 // (windows and full-attention segments are both per slice), so the tower runs on chunks of whole slices, which
 // bounds activations whatever the video length.
 import type { GpuContext } from '../../gpu/device';
-import { type Dispatch, encodeDispatches } from '../../gpu/dispatch';
+import { type Dispatch, encodeDispatches, releaseDispatches } from '../../gpu/dispatch';
 import { createTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { gelu, swigluFused } from '../../kernels/activations';
 import { attentionVision, type AttentionVision } from '../../kernels/attention-vision';
@@ -137,6 +137,7 @@ class ChunkPass {
 
   destroy(): void {
     for (const o of this.owned) o.destroy();
+    releaseDispatches(this.ops);
   }
 }
 
@@ -182,12 +183,14 @@ export class VisionModel {
         const slices = Math.min(perChunk, src.firstTemporal + src.temporalCount - t0);
         const { res, pass } = get(slices);
         const enc = ctx.device.createCommandEncoder({ label: `vision.chunk[t ${t0}..${t0 + slices})` });
-        encodeDispatches(enc, linear(ctx, 'visual.patch_embed', { x: src.tensor, weight: this.w.patchEmbed, y: res.patch, m: res.rows, xRowOffset: (t0 - src.firstTemporal) * sliceRows }), 'visual.patch_embed');
+        const embed = linear(ctx, 'visual.patch_embed', { x: src.tensor, weight: this.w.patchEmbed, y: res.patch, m: res.rows, xRowOffset: (t0 - src.firstTemporal) * sliceRows });
+        encodeDispatches(enc, embed, 'visual.patch_embed');
         encodeDispatches(enc, pass.ops, 'visual.blocks');
         enc.copyBufferToBuffer(res.raster.buffer, 0, features.buffer, t0 * sliceTokens * v.outHiddenSize * 4, slices * sliceTokens * v.outHiddenSize * 4);
         ctx.device.queue.submit([enc.finish()]);
         t0 += slices;
         await ctx.device.queue.onSubmittedWorkDone();
+        releaseDispatches(embed);
         onSlices?.(t0, grid.t);
       }
       return features;
