@@ -1,12 +1,14 @@
 // End-to-end parity of the engine with Hugging Face transformers 4.51.1 (tools/reference goldens) on the tiny
-// checkpoint, unquantized and f32 KV: vision features, first-token logits, the greedy continuation, and the
-// final-layer attention to the video for every generated token.
+// checkpoint, unquantized and f32 KV, from the reference decoder's RGB frames to the last token: GPU
+// preprocessing, vision features, first-token logits, the greedy continuation, and the final-layer attention to the
+// video for every generated token.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test-utils/gpu';
 import { loadGolden, REPO_ROOT } from '../../../test-utils/goldens';
-import { readTensorF32, uploadTensor } from '../../gpu/tensor';
+import { readTensorF32 } from '../../gpu/tensor';
+import { createPreprocessor } from '../../kernels/preprocess/preprocessor';
 import { openCheckpoint } from '../../weights/checkpoint';
 import { BytesSource } from '../../weights/source';
 import { Qwen25VL } from './model';
@@ -17,6 +19,17 @@ function tinySource(): BytesSource {
   const files: Record<string, Uint8Array> = {};
   for (const f of readdirSync(TINY)) files[f] = new Uint8Array(readFileSync(join(TINY, f)));
   return new BytesSource(files, 'public/models/video-r2-tiny');
+}
+
+function rgbToRgba(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array((rgb.length / 3) * 4);
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+    out[j] = rgb[i]!;
+    out[j + 1] = rgb[i + 1]!;
+    out[j + 2] = rgb[i + 2]!;
+    out[j + 3] = 255;
+  }
+  return out;
 }
 
 /**
@@ -48,10 +61,13 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
     const { model } = await Qwen25VL.load(ctx, await openCheckpoint(tinySource()), { quantize: false });
     try {
       const [t, h, w] = meta.video_grid_thw;
-      const px = golden.f32('inputs.safetensors', 'pixel_values_videos');
-      const pixels = uploadTensor(ctx, 'golden.pixel_values', 'f32', px.shape, px.data);
+      // From the reference decoder's RGB frames: GPU resize + normalise + patchify, then the vision tower.
+      const rgb = golden.u8('inputs.safetensors', 'frames_sampled_rgb');
+      const [n, fh, fw] = rgb.shape as [number, number, number, number];
+      const pre = createPreprocessor(ctx, { targetHeight: h * 14, targetWidth: w * 14, frames: n, processor: model.spec.preprocessor });
+      for (let i = 0; i < n; i++) await pre.pushFrame(rgbToRgba(rgb.data.subarray(i * fh * fw * 3, (i + 1) * fh * fw * 3)), fw, fh);
       const liveSlots = ctx.uniforms.liveSlots;
-      const features = await model.encodeVideo({ t, h, w }, [{ tensor: pixels, firstRow: 0, firstTemporal: 0, temporalCount: t }]);
+      const features = await model.encodeVideo({ t, h, w }, pre.chunks);
       const wantFeatures = golden.f32('vision.safetensors', 'output');
       expect(relError(await readTensorF32(ctx, features), wantFeatures.data)).toBeLessThan(1e-4);
 
@@ -73,7 +89,7 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
         { isCancelled: () => false, onStep: (s) => taps.push(s.tap!) },
       );
       features.buffer.destroy();
-      pixels.buffer.destroy();
+      pre.destroy();
       // Every kernel parameter block the vision pass and the generation took went back to the arena.
       expect(ctx.uniforms.liveSlots).toBe(liveSlots);
 
