@@ -289,6 +289,7 @@ export class Engine {
     }
     this.loaded?.model.destroy();
     this.loaded = null;
+    this.ctx.pool.trim();
   }
 
   private currentVideo(id: string): VideoEntry {

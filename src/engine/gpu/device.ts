@@ -4,6 +4,7 @@
 // (16 KiB of workgroup memory) breaks here too.
 import { PipelineCache } from './pipelines';
 import { UniformArena } from './uniform-arena';
+import { BufferPool } from './buffer-pool';
 
 export type GpuUnavailableReason = 'no-webgpu' | 'no-adapter' | 'device-failed' | 'limits';
 
@@ -63,6 +64,8 @@ export interface GpuContext {
   readonly pipelines: PipelineCache;
   /** Parameter blocks of every kernel (see uniform-arena.ts). */
   readonly uniforms: UniformArena;
+  /** Per-run buffers (KV cache, activations) reused across runs (see buffer-pool.ts). */
+  readonly pool: BufferPool;
   /** Validation and out-of-memory errors seen by the device (uncaptured); tests assert this stays empty. */
   readonly errors: string[];
   readonly lost: Promise<GPUDeviceLostInfo>;
@@ -142,6 +145,7 @@ export async function acquireGpu(gpu: GPU | undefined, options: AcquireOptions =
     },
     pipelines: new PipelineCache(device),
     uniforms: new UniformArena(device, d.minUniformBufferOffsetAlignment),
+    pool: new BufferPool(device),
     errors,
     lost: device.lost,
   };

@@ -9,6 +9,8 @@ export interface GpuTensor {
   readonly dtype: DType;
   readonly shape: readonly number[];
   readonly label: string;
+  /** The buffer belongs to ctx.pool (free it with freeTensor). */
+  readonly pooled?: boolean;
 }
 
 /** Read lazily: the GPUBufferUsage global exists only once WebGPU is present. */
@@ -24,12 +26,14 @@ export function byteSize(dtype: DType, elements: number): number {
   return Math.max(4, Math.ceil(raw / 4) * 4);
 }
 
+/** Creates a tensor; with `pooled`, its buffer comes from (and goes back to, via freeTensor) ctx.pool. */
 export function createTensor(
   ctx: GpuContext,
   label: string,
   dtype: DType,
   shape: readonly number[],
   extraUsage = 0,
+  pooled = false,
 ): GpuTensor {
   const size = byteSize(dtype, numel(shape));
   if (size > ctx.limits.maxBufferSize) {
@@ -37,8 +41,15 @@ export function createTensor(
       `${label}: ${shape.join('×')} ${dtype} needs ${size} bytes, over this GPU's maxBufferSize ${ctx.limits.maxBufferSize}`,
     );
   }
-  const buffer = ctx.device.createBuffer({ label, size, usage: storageUsage() | extraUsage });
-  return { buffer, dtype, shape: [...shape], label };
+  const usage = storageUsage() | extraUsage;
+  const buffer = pooled ? ctx.pool.acquire(label, size, usage) : ctx.device.createBuffer({ label, size, usage });
+  return { buffer, dtype, shape: [...shape], label, pooled };
+}
+
+/** Gives a pooled tensor's buffer back to the pool, or destroys an unpooled one. */
+export function freeTensor(ctx: GpuContext, t: GpuTensor): void {
+  if (t.pooled) ctx.pool.release(t.buffer);
+  else t.buffer.destroy();
 }
 
 type HostArray = Float32Array | Uint32Array | Int32Array | Uint16Array;

@@ -34,14 +34,14 @@ export interface DecodeScratch {
   readonly partMl: GpuTensor;
 }
 
-export function createDecodeScratch(ctx: GpuContext, label: string, heads: number, headDim: number, maxLen: number): DecodeScratch {
+export function createDecodeScratch(ctx: GpuContext, label: string, heads: number, headDim: number, maxLen: number, pooled = false): DecodeScratch {
   const maxChunks = Math.ceil(maxLen / DECODE_CHUNK);
   return {
     heads,
     headDim,
     maxChunks,
-    partO: createTensor(ctx, `${label}.part_o`, 'f32', [heads, maxChunks, headDim]),
-    partMl: createTensor(ctx, `${label}.part_ml`, 'f32', [heads, maxChunks, 2]),
+    partO: createTensor(ctx, `${label}.part_o`, 'f32', [heads, maxChunks, headDim], 0, pooled),
+    partMl: createTensor(ctx, `${label}.part_ml`, 'f32', [heads, maxChunks, 2], 0, pooled),
   };
 }
 

@@ -20,13 +20,14 @@ export interface KvCacheLayer extends KvCacheShape {
   readonly v: GpuTensor;
 }
 
-export function createKvCacheLayer(ctx: GpuContext, label: string, shape: KvCacheShape): KvCacheLayer {
+/** `pooled`: the buffers come from ctx.pool (free them with freeTensor). */
+export function createKvCacheLayer(ctx: GpuContext, label: string, shape: KvCacheShape, pooled = false): KvCacheLayer {
   checkKvShape(label, shape);
   const dims = [shape.kvHeads, shape.maxLen, shape.headDim];
   return {
     ...shape,
-    k: createTensor(ctx, `${label}.k_cache`, shape.dtype, dims),
-    v: createTensor(ctx, `${label}.v_cache`, shape.dtype, dims),
+    k: createTensor(ctx, `${label}.k_cache`, shape.dtype, dims, 0, pooled),
+    v: createTensor(ctx, `${label}.v_cache`, shape.dtype, dims, 0, pooled),
   };
 }
 

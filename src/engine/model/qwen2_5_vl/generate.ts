@@ -183,6 +183,7 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
   } finally {
     await ctx.device.queue.onSubmittedWorkDone();
     for (const o of owned.reverse()) o.destroy();
+    ctx.pool.sweep(); // keep what this run used for the next one, drop the rest
   }
 }
 

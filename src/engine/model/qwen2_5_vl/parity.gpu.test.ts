@@ -92,6 +92,9 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
       pre.destroy();
       // Every kernel parameter block the vision pass and the generation took went back to the arena.
       expect(ctx.uniforms.liveSlots).toBe(liveSlots);
+      // …and every per-run buffer went back to the pool (kept for the next run, not leaked).
+      expect(ctx.pool.liveBuffers).toBe(0);
+      expect(ctx.pool.freeBytes).toBeGreaterThan(0);
 
       expect(relError(out.firstLogits!, golden.f32('text.safetensors', 'logits_last').data)).toBeLessThan(1e-4);
       expect(out.tokens).toEqual(want);

@@ -3,7 +3,7 @@
 // of named kernels. Activations are planned once for the largest chunk and reused (DESIGN.md §8.4).
 import type { GpuContext } from '../../gpu/device';
 import { releaseDispatches, type Dispatch } from '../../gpu/dispatch';
-import { createTensor, type GpuTensor } from '../../gpu/tensor';
+import { createTensor, freeTensor, type GpuTensor } from '../../gpu/tensor';
 import { swigluFused } from '../../kernels/activations';
 import { attentionDecode, createDecodeScratch, type AttentionDecode } from '../../kernels/attention-decode';
 import { attentionPrefill, type AttentionPrefill } from '../../kernels/attention-prefill';
@@ -28,8 +28,8 @@ class Activations {
   readonly gateUp: GpuTensor;
   readonly act: GpuTensor;
 
-  constructor(ctx: GpuContext, label: string, t: TextSpec, readonly rows: number) {
-    const make = (name: string, cols: number) => createTensor(ctx, `${label}.${name}`, 'f32', [rows, cols]);
+  constructor(private readonly ctx: GpuContext, label: string, t: TextSpec, readonly rows: number) {
+    const make = (name: string, cols: number) => createTensor(ctx, `${label}.${name}`, 'f32', [rows, cols], 0, true);
     this.x = make('residual', t.hiddenSize);
     this.normed = make('normed', t.hiddenSize);
     this.tmp = make('branch_out', t.hiddenSize);
@@ -41,7 +41,7 @@ class Activations {
   }
 
   destroy(): void {
-    for (const b of [this.x, this.normed, this.tmp, this.qkv, this.q, this.attn, this.gateUp, this.act]) b.buffer.destroy();
+    for (const t of [this.x, this.normed, this.tmp, this.qkv, this.q, this.attn, this.gateUp, this.act]) freeTensor(this.ctx, t);
   }
 }
 
@@ -72,7 +72,7 @@ export class TextModel {
   private readonly invFreq: GpuTensor;
   private readonly prefillAct: Activations;
   private readonly decodeAct: Activations;
-  private readonly owned: GPUBuffer[] = [];
+  private readonly owned: GpuTensor[] = [];
 
   constructor(
     private readonly ctx: GpuContext,
@@ -81,12 +81,13 @@ export class TextModel {
     readonly options: TextModelOptions,
   ) {
     const t = spec;
-    this.kv = w.layers.map((_, i) => createKvCacheLayer(ctx, `layer${i}.attn`, { kvHeads: t.numKvHeads, headDim: t.headDim, maxLen: options.maxContext, dtype: options.kvDtype }));
-    this.positions = this.own(createTensor(ctx, 'text.positions', 'i32', [3, options.maxContext]));
-    this.ids = this.own(createTensor(ctx, 'text.ids', 'u32', [options.maxPrefillRows]));
-    this.ordinals = this.own(createTensor(ctx, 'text.video_ordinals', 'u32', [options.maxPrefillRows]));
-    this.lastHidden = this.own(createTensor(ctx, 'text.last_hidden', 'f32', [1, t.hiddenSize]));
-    this.logits = this.own(createTensor(ctx, 'text.logits', 'f32', [t.vocabSize]));
+    this.kv = w.layers.map((_, i) => createKvCacheLayer(ctx, `layer${i}.attn`, { kvHeads: t.numKvHeads, headDim: t.headDim, maxLen: options.maxContext, dtype: options.kvDtype }, true));
+    const pooled = (label: string, dtype: 'f32' | 'u32' | 'i32', shape: number[]) => this.own(createTensor(ctx, label, dtype, shape, 0, true));
+    this.positions = pooled('text.positions', 'i32', [3, options.maxContext]);
+    this.ids = pooled('text.ids', 'u32', [options.maxPrefillRows]);
+    this.ordinals = pooled('text.video_ordinals', 'u32', [options.maxPrefillRows]);
+    this.lastHidden = pooled('text.last_hidden', 'f32', [1, t.hiddenSize]);
+    this.logits = pooled('text.logits', 'f32', [t.vocabSize]);
     this.invFreq = this.own(ropeInvFreqTensor(ctx, 'text.rope_inv_freq', t.ropeTheta, t.headDim));
     this.prefillAct = new Activations(ctx, 'prefill', t, options.maxPrefillRows);
     this.decodeAct = new Activations(ctx, 'decode', t, 1);
@@ -106,7 +107,7 @@ export class TextModel {
   }
 
   private own(t: GpuTensor): GpuTensor {
-    this.owned.push(t.buffer);
+    this.owned.push(t);
     return t;
   }
 
@@ -174,7 +175,7 @@ export class TextModel {
   buildDecode(idSource: GpuTensor, tap: boolean): DecodePass {
     const { ctx, spec: t } = this;
     const a = this.decodeAct;
-    const scratch = createDecodeScratch(ctx, 'decode.attn_scratch', t.numHeads, t.headDim, this.options.maxContext);
+    const scratch = createDecodeScratch(ctx, 'decode.attn_scratch', t.numHeads, t.headDim, this.options.maxContext, true);
     const steps: LayerSteps[] = [];
     const last = this.w.layers.length - 1;
     let tapOut: AttentionDecode | null = null;
@@ -189,7 +190,7 @@ export class TextModel {
       );
     }
     ops.push(this.finalNorm(a, 1));
-    return new DecodePass(ops, steps, a.normed, this.lastHidden, tapOut!, [scratch.partO.buffer, scratch.partMl.buffer]);
+    return new DecodePass(ops, steps, a.normed, this.lastHidden, tapOut!, () => [scratch.partO, scratch.partMl].forEach((x) => freeTensor(ctx, x)));
   }
 
   /** Writes position columns [col, col + positions[0].length). */
@@ -200,10 +201,10 @@ export class TextModel {
 
   destroy(): void {
     for (const kv of this.kv) {
-      kv.k.buffer.destroy();
-      kv.v.buffer.destroy();
+      freeTensor(this.ctx, kv.k);
+      freeTensor(this.ctx, kv.v);
     }
-    for (const b of this.owned) b.destroy();
+    for (const t of this.owned) freeTensor(this.ctx, t);
     this.prefillAct.destroy();
     this.decodeAct.destroy();
   }
@@ -248,7 +249,7 @@ export class DecodePass {
     private readonly lastHidden: GpuTensor,
     /** The final layer's attention (tap exports when built with a tap). */
     readonly lastAttention: AttentionDecode,
-    private readonly owned: GPUBuffer[],
+    private readonly freeScratch: () => void,
   ) {}
 
   /** Queues the values of the step that appends cache row `pos` (context length pos + 1). */
@@ -269,6 +270,6 @@ export class DecodePass {
       s.attention.destroy();
     }
     releaseDispatches(this.ops);
-    for (const b of this.owned) b.destroy();
+    this.freeScratch();
   }
 }

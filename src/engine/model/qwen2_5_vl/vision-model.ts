@@ -4,7 +4,7 @@
 // bounds activations whatever the video length.
 import type { GpuContext } from '../../gpu/device';
 import { type Dispatch, encodeDispatches, releaseDispatches } from '../../gpu/dispatch';
-import { createTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
+import { createTensor, freeTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { gelu, swigluFused } from '../../kernels/activations';
 import { attentionVision, type AttentionVision } from '../../kernels/attention-vision';
 import { injectRows } from '../../kernels/embed';
@@ -42,13 +42,13 @@ export class ChunkResources {
   readonly cuFull: Int32Array;
   private readonly all: GpuTensor[];
 
-  constructor(ctx: GpuContext, spec: ModelSpec, grid: VideoGridThw, readonly slices: number) {
+  constructor(private readonly ctx: GpuContext, spec: ModelSpec, grid: VideoGridThw, readonly slices: number) {
     const v = spec.vision;
     const sliceRows = grid.h * grid.w;
     this.rows = slices * sliceRows;
     const R = this.rows;
     const M = R / v.mergeUnit;
-    const f32 = (name: string, rows: number, cols: number) => createTensor(ctx, `vision.${name}`, 'f32', [rows, cols]);
+    const f32 = (name: string, rows: number, cols: number) => createTensor(ctx, `vision.${name}`, 'f32', [rows, cols], 0, true);
     this.x = f32('residual', R, v.hiddenSize);
     this.normed = f32('normed', R, v.hiddenSize);
     this.tmp = f32('branch_out', R, v.hiddenSize);
@@ -74,7 +74,7 @@ export class ChunkResources {
   }
 
   destroy(): void {
-    for (const t of this.all) t.buffer.destroy();
+    for (const t of this.all) freeTensor(this.ctx, t);
   }
 }
 
