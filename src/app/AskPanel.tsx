@@ -11,7 +11,9 @@ export function AskPanel() {
   const params = useApp((s) => s.params);
   const attention = useApp((s) => s.attention);
   const run = useApp((s) => s.run);
-  const canRun = useApp((s) => s.video.status === 'ready');
+  const videoReady = useApp((s) => s.video.status === 'ready');
+  const planAdvice = useApp((s) => (s.memoryPlan.plan && !s.memoryPlan.plan.fits ? s.memoryPlan.plan.advice : null));
+  const canRun = videoReady && !planAdvice;
   const setPrompt = useApp((s) => s.setPrompt);
   const setParams = useApp((s) => s.setParams);
   const setAttention = useApp((s) => s.setAttention);
@@ -99,7 +101,7 @@ export function AskPanel() {
               ■ Stop
             </button>
           ) : (
-            <button type="submit" className="primary" disabled={!canRun} title={canRun ? 'Ctrl/⌘ + Enter' : 'Choose a video first'}>
+            <button type="submit" className="primary" disabled={!canRun} title={canRun ? 'Ctrl/⌘ + Enter' : (planAdvice ?? 'Choose a video first')}>
               ▶ Run
             </button>
           )}
