@@ -56,6 +56,11 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       set({ run: { ...s.run, status: 'error', error: 'Type a question first.' } });
       return;
     }
+    const plan = s.memoryPlan.plan;
+    if (plan && !plan.fits) {
+      set({ run: { ...s.run, status: 'error', error: plan.advice ?? 'This setting does not fit in this GPU’s memory.' } });
+      return;
+    }
     set({ run: { status: 'preparing', progress: null, promptTokens: 0, videoSpan: null, stats: null, stopReason: null, error: null } });
     s.tokenLog.clear();
     let cancelled = false;
@@ -70,7 +75,11 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       const handle = services.engine().generate(videoId, prompt, params, attention, {
         onProgress: (progress) => set((st) => ({ run: { ...st.run, progress } })),
         onPrompt: (p) => set((st) => ({ run: { ...st.run, promptTokens: p.promptTokens, videoSpan: p.videoSpan, progress: null } })),
-        onToken: (t) => get().tokenLog.append(t),
+        onToken: (t) => {
+          get().tokenLog.append(t);
+          // Prefill progress arrives after onPrompt; the first token ends it (otherwise it lingers while decoding).
+          if (get().run.progress) set((st) => ({ run: { ...st.run, progress: null } }));
+        },
       });
       cancelCurrent = handle.cancel;
       const result = await handle.done;
