@@ -38,6 +38,7 @@ export function MemoryPlanView() {
         </tbody>
       </table>
       <p className="muted plan-note">Largest single buffer {formatBytes(p.largestBufferBytes)}. Browsers do not report total GPU memory; on laptops with shared memory, keep the total well below your RAM.</p>
+      {p.note ? <p className="muted plan-note">{p.note}</p> : null}
       {p.advice ? <div className="warn-box">{p.advice}</div> : null}
     </Collapsible>
   );

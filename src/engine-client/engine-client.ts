@@ -91,8 +91,9 @@ export class EngineClient {
     return { model: ev.model, fromCache: ev.fromCache };
   }
 
-  async plan(source: ModelSource, options: LoadOptions, video: PlanVideo | null, maxNewTokens: number): Promise<MemoryPlan> {
-    const ev = (await this.request({ type: 'plan', source, options, video, maxNewTokens }, 'plan')) as Extract<EngineEvent, { type: 'plan' }>;
+  /** The memory plan; `fallback` names a bundled architecture config to use if the checkpoint's cannot be read. */
+  async plan(source: ModelSource, options: LoadOptions, video: PlanVideo | null, maxNewTokens: number, fallback: 'qwen2.5-vl-7b' | null = null): Promise<MemoryPlan> {
+    const ev = (await this.request({ type: 'plan', source, options, video, maxNewTokens, fallback }, 'plan')) as Extract<EngineEvent, { type: 'plan' }>;
     return ev.plan;
   }
 

@@ -3,6 +3,7 @@ import { acquireGpu, GpuUnavailableError, type GpuContext } from './gpu/device';
 import { createPreprocessor, type Preprocessor } from './kernels/preprocess/preprocessor';
 import type { VideoProcessorValues } from './kernels/preprocess/normalize-lut';
 import { parseModelSpec } from './spec/parse-config';
+import { KNOWN_CONFIGS, type KnownArchitecture } from './spec/known-configs';
 import type { ModelSpec } from './spec/model-spec';
 import { memoryPlan } from './model/qwen2_5_vl/memory-plan';
 import { openSource } from './sources';
@@ -131,10 +132,18 @@ export class Engine {
     return p;
   }
 
-  async plan(source: ModelSource, options: LoadOptions, video: PlanVideo | null, maxNewTokens: number): Promise<MemoryPlan> {
-    const spec = await this.spec(source);
+  async plan(source: ModelSource, options: LoadOptions, video: PlanVideo | null, maxNewTokens: number, fallback: KnownArchitecture | null): Promise<MemoryPlan> {
+    let spec: ModelSpec;
+    let note: string | null = null;
+    try {
+      spec = await this.spec(source);
+    } catch (e) {
+      if (!fallback) throw e;
+      spec = parseModelSpec(KNOWN_CONFIGS[fallback]);
+      note = `Computed from Qwen2.5-VL-7B's dimensions: this checkpoint's config.json could not be read yet (${e instanceof Error ? e.message : String(e)}).`;
+    }
     const p = memoryPlan({ spec, quantize: options.quantization === 'q4', kvCache: options.kvCache, video, maxNewTokens, limits: this.ctx.limits });
-    return { lines: p.lines, totalBytes: p.totalBytes, largestBufferBytes: p.largestBufferBytes, fits: p.fits, advice: p.advice };
+    return { lines: p.lines, totalBytes: p.totalBytes, largestBufferBytes: p.largestBufferBytes, fits: p.fits, advice: p.advice, note };
   }
 
   async load(source: ModelSource, options: LoadOptions, progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {

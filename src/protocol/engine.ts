@@ -69,6 +69,8 @@ export interface MemoryPlan {
   fits: boolean;
   /** What to change when it does not fit, in words. */
   advice: string | null;
+  /** Where the dimensions came from when not the checkpoint's own config.json. */
+  note: string | null;
 }
 
 export interface PlanVideo {
@@ -107,7 +109,7 @@ export type EngineRequest =
   | { type: 'init'; rid: number }
   | { type: 'load'; rid: number; source: ModelSource; options: LoadOptions }
   /** The memory plan for a checkpoint (only its config.json is read) and a video setting, before any download. */
-  | { type: 'plan'; rid: number; source: ModelSource; options: LoadOptions; video: PlanVideo | null; maxNewTokens: number }
+  | { type: 'plan'; rid: number; source: ModelSource; options: LoadOptions; video: PlanVideo | null; maxNewTokens: number; fallback: 'qwen2.5-vl-7b' | null }
   | { type: 'video-begin'; rid: number; videoId: string; frames: number; height: number; width: number; secondPerGridTs: number }
   | { type: 'video-frame'; rid: number; videoId: string; index: number; width: number; height: number; rgba: ArrayBuffer }
   | { type: 'video-end'; rid: number; videoId: string }

@@ -8,6 +8,8 @@ export interface CatalogModel {
   baseUrl: string;
   /** Approximate download in bytes (bf16 safetensors), for the confirmation before loading. */
   downloadBytes: number;
+  /** A bundled config with the same dimensions, for the memory plan before config.json can be read. */
+  architecture: 'qwen2.5-vl-7b' | null;
 }
 
 const hf = (repo: string) => `https://huggingface.co/${repo}/resolve/main/`;
@@ -22,17 +24,18 @@ export const CATALOG: readonly CatalogModel[] = [
     note: 'Random weights in the real architecture: runs instantly anywhere, answers are gibberish.',
     baseUrl: `${import.meta.env.BASE_URL}models/video-r2-tiny/`,
     downloadBytes: 20_000_000,
+    architecture: null,
   },
-  { id: 'MBZUAI/Video-R2', name: 'Video-R2 7B', note: 'The paper’s model (SFT + GRPO).', baseUrl: hf('MBZUAI/Video-R2'), downloadBytes: SEVEN_B_BF16 },
-  { id: 'MBZUAI/Video-R2-SFT', name: 'Video-R2-SFT 7B', note: 'Video-R2 after the SFT stage only (F16 weights).', baseUrl: hf('MBZUAI/Video-R2-SFT'), downloadBytes: SEVEN_B_BF16 },
-  { id: 'Qwen/Qwen2.5-VL-7B-Instruct', name: 'Qwen2.5-VL-7B-Instruct', note: 'The base model all of these start from.', baseUrl: hf('Qwen/Qwen2.5-VL-7B-Instruct'), downloadBytes: SEVEN_B_BF16 },
-  { id: 'Video-R1/Video-R1-7B', name: 'Video-R1 7B', note: 'Another RL-tuned video reasoner.', baseUrl: hf('Video-R1/Video-R1-7B'), downloadBytes: SEVEN_B_BF16 },
-  { id: 'OpenGVLab/VideoChat-R1_5-7B', name: 'VideoChat-R1.5 7B', note: 'RL-tuned for spatio-temporal perception.', baseUrl: hf('OpenGVLab/VideoChat-R1_5-7B'), downloadBytes: SEVEN_B_BF16 },
+  { id: 'MBZUAI/Video-R2', name: 'Video-R2 7B', note: 'The paper’s model (SFT + GRPO).', baseUrl: hf('MBZUAI/Video-R2'), downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
+  { id: 'MBZUAI/Video-R2-SFT', name: 'Video-R2-SFT 7B', note: 'Video-R2 after the SFT stage only (F16 weights).', baseUrl: hf('MBZUAI/Video-R2-SFT'), downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
+  { id: 'Qwen/Qwen2.5-VL-7B-Instruct', name: 'Qwen2.5-VL-7B-Instruct', note: 'The base model all of these start from.', baseUrl: hf('Qwen/Qwen2.5-VL-7B-Instruct'), downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
+  { id: 'Video-R1/Video-R1-7B', name: 'Video-R1 7B', note: 'Another RL-tuned video reasoner.', baseUrl: hf('Video-R1/Video-R1-7B'), downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
+  { id: 'OpenGVLab/VideoChat-R1_5-7B', name: 'VideoChat-R1.5 7B', note: 'RL-tuned for spatio-temporal perception.', baseUrl: hf('OpenGVLab/VideoChat-R1_5-7B'), downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
 ];
 
 /** A Hugging Face repo id ("owner/name") typed by the user → its resolve URL; null if malformed. */
 export function customHubModel(repo: string): CatalogModel | null {
   const r = repo.trim().replace(/^https:\/\/huggingface\.co\//, '').replace(/\/+$/, '');
   if (!/^[\w.-]+\/[\w.-]+$/.test(r)) return null;
-  return { id: r, name: r, note: 'Custom Hugging Face repository (must be a Qwen2.5-VL checkpoint).', baseUrl: hf(r), downloadBytes: SEVEN_B_BF16 };
+  return { id: r, name: r, note: 'Custom Hugging Face repository (must be a Qwen2.5-VL checkpoint).', baseUrl: hf(r), downloadBytes: SEVEN_B_BF16, architecture: null };
 }

@@ -55,7 +55,8 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
     try {
       const source = sourceFor(model.selectedId, model.localFiles);
       const v = video.plan ? { frames: video.plan.nframes, height: video.plan.resized.height, width: video.plan.resized.width, videoTokens: video.plan.grid.tokens } : null;
-      const plan = await services.engine().plan(source, model.options, v, params.maxNewTokens);
+      const fallback = CATALOG.find((c) => c.id === model.selectedId)?.architecture ?? null;
+      const plan = await services.engine().plan(source, model.options, v, params.maxNewTokens, fallback);
       const now = get();
       // Drop answers to questions that are no longer current.
       if (now.model.selectedId === asked.id && now.model.options === asked.options && now.video.plan === asked.plan && now.params.maxNewTokens === asked.maxNewTokens) set({ memoryPlan: { plan, error: null } });

@@ -5,6 +5,8 @@ import type { Progress } from '../engine-client/engine-client';
 import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_QUESTION, DEFAULT_SYSTEM_PROMPT, VIDEO_R2_REASONING_SUFFIX } from './prompts';
 import { services } from './services';
 import { TokenLog } from './token-log';
+import { CATALOG, customHubModel } from './model-catalog';
+import { formatBytes } from '../lib/format';
 import type { AppState } from './store';
 
 export type RunStatus = 'idle' | 'preparing' | 'running' | 'done' | 'cancelled' | 'error';
@@ -66,7 +68,12 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     let cancelled = false;
     cancelCurrent = () => (cancelled = true);
     try {
-      if (get().model.status !== 'ready') await get().loadModel();
+      if (get().model.status !== 'ready') {
+        // Never start a multi-gigabyte download as a side effect of Run: that is what "Load model" is for.
+        const entry = CATALOG.find((c) => c.id === get().model.selectedId) ?? customHubModel(get().model.selectedId);
+        if (entry && entry.downloadBytes > 1e9) throw new Error(`Load ${entry.name} first (Load model): it downloads ≈${formatBytes(entry.downloadBytes)} once.`);
+        await get().loadModel();
+      }
       if (get().model.status !== 'ready') throw new Error(get().model.error ?? 'The model did not load.');
       const videoId = await get().prepareVideoForModel();
       if (cancelled) throw new RunCancelled();

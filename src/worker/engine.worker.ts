@@ -29,7 +29,7 @@ async function handle(req: EngineRequest): Promise<void> {
       return;
     }
     case 'plan':
-      post({ type: 'plan', rid, plan: await requireEngine().plan(req.source, req.options, req.video, req.maxNewTokens) });
+      post({ type: 'plan', rid, plan: await requireEngine().plan(req.source, req.options, req.video, req.maxNewTokens, req.fallback) });
       return;
     case 'video-begin':
       requireEngine().beginVideo(req.videoId, req.frames, req.height, req.width, req.secondPerGridTs);
