@@ -32,6 +32,8 @@ async function expectError(page: Page, c: BadCase): Promise<void> {
   await expect(alert).toBeVisible();
   await expect(alert).toHaveAttribute('data-code', c.code);
   for (const phrase of c.says) await expect(alert).toContainText(phrase);
+  // Named once, not "x.mp4: \"x.mp4\" is …".
+  expect((await alert.innerText()).split(c.file).length - 1, 'mentions of the file name').toBe(1);
 }
 
 async function dismiss(page: Page): Promise<void> {
@@ -83,6 +85,8 @@ test.describe('bad files (issue 2)', () => {
     await settledVideo(page);
     await dropVideo(page, 'corrupt.mp4');
     await expectError(page, { file: 'corrupt.mp4', code: 'DECODE_FAILED', says: [/corrupt/] });
+    // No placeholder slots waiting for frames that will never come.
+    await expect(page.getByTestId('frame-strip')).toHaveCount(0);
     await screenshot(page, 'error-corrupt.mp4');
     await dropVideo(page, 'av1.mkv');
     expect(await settledVideo(page)).toMatchObject({ status: 'ready', error: null, fileName: 'av1.mkv' });
@@ -96,6 +100,8 @@ test.describe('bad files (issue 2)', () => {
     expect(v.error?.code).toBe('ASPECT_RATIO');
     expect(v.metadata).toMatchObject({ width: 2012, height: 10, frameCount: 10 });
     await expect(page.getByTestId('video-error')).toContainText(/200/);
+    // The 201:1 player keeps a usable height (its controls stay visible).
+    expect((await page.locator('video.player').boundingBox())!.height).toBeGreaterThanOrEqual(120);
     await screenshot(page, 'error-wide-2012x10.mp4');
     await dropVideo(page, 'h264-bframes.mp4');
     expect(await settledVideo(page)).toMatchObject({ status: 'ready', error: null, fileName: 'h264-bframes.mp4' });

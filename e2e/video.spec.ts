@@ -64,6 +64,7 @@ async function expectLoaded(page: Page, c: GoodCase, v: VideoView, sampling: { n
   expect(await statValue(page, 'grid-summary', 'video_grid_thw')).toBe(`(${exp.grid.t}, ${exp.grid.h}, ${exp.grid.w})`);
   expect(await statValue(page, 'grid-summary', 'Video tokens')).toBe(exp.grid.tokens.toLocaleString('en-US'));
   expect(await statValue(page, 'grid-summary', 'second_per_grid_ts')).toBe(exp.secondPerGridT.toPrecision(6).replace(/\.?0+$/, ''));
+  expect(await statValue(page, 'grid-summary', 'Sample fps')).toBe(((exp.nframes / fx.frameCount) * fx.avgFps).toPrecision(4).replace(/\.?0+$/, ''));
 
   // The sampled frames: source indices, ffprobe's presentation times, the reference's index / avg_fps times.
   expect(v.frames.map((f) => f.sourceIndex)).toEqual(exp.indices);

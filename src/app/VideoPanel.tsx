@@ -103,9 +103,12 @@ export function VideoPanel() {
                 </Stat>
                 <Stat label="Video tokens">{formatCount(plan.grid.tokens)}</Stat>
                 <Stat label="second_per_grid_ts" title="2 / sample fps, as float32">{plan.secondPerGridT.toPrecision(6).replace(/\.?0+$/, '')}</Stat>
-                <Stat label="Sample fps">{plan.sampleFps.toPrecision(4)}</Stat>
+                <Stat label="Sample fps">{plan.sampleFps.toPrecision(4).replace(/\.?0+$/, '')}</Stat>
               </div>
-              <FrameStrip frames={video.frames} expected={plan.nframes} onSeek={seekVideo} />
+              {/* After a failed decode no more frames will come: show what arrived, not empty slots. */}
+              {video.status === 'error' && video.frames.length === 0 ? null : (
+                <FrameStrip frames={video.frames} expected={video.status === 'error' ? video.frames.length : plan.nframes} onSeek={seekVideo} />
+              )}
             </>
           ) : null}
         </>

@@ -95,6 +95,9 @@ export function sampleRequest(s: VideoSettings, subtitles: SubtitleCue[] | null)
   };
 }
 
+/** Media errors usually quote the file name already; add it only when they do not. */
+const withFileName = (name: string, message: string) => (message.includes(name) ? message : `${name}: ${message}`);
+
 const describe = (e: unknown) => (e instanceof MediaError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
 
 /** The file currently indexed by the media worker (a failed open leaves none). */
@@ -118,7 +121,7 @@ export const createVideoSlice: StateCreator<AppState, [], [], VideoSlice> = (set
     try {
       plan = planFor(metadata, request);
     } catch (e) {
-      patch({ status: 'error', error: describe(e), plan: null, engineVideoId: null, progress: null });
+      patch({ status: 'error', error: { ...describe(e), message: withFileName(file.name, describe(e).message) }, plan: null, engineVideoId: null, progress: null });
       throw e;
     }
     closeFrames(get().video.frames);
@@ -150,7 +153,7 @@ export const createVideoSlice: StateCreator<AppState, [], [], VideoSlice> = (set
       return videoId;
     } catch (e) {
       if (e instanceof MediaError && e.code === 'WORKER_FAILED') openInWorker = null;
-      if (my === generation && !(e instanceof MediaError && e.code === 'CANCELLED')) patch({ status: 'error', error: describe(e), progress: null });
+      if (my === generation && !(e instanceof MediaError && e.code === 'CANCELLED')) patch({ status: 'error', error: { ...describe(e), message: withFileName(file.name, describe(e).message) }, progress: null });
       throw e;
     }
   };
@@ -189,7 +192,7 @@ export const createVideoSlice: StateCreator<AppState, [], [], VideoSlice> = (set
         if (my !== generation || (e instanceof MediaError && e.code === 'CANCELLED')) return;
         // A bad file loses nothing else: the previous video stays (re-sampled if the open interrupted it).
         const fallback: VideoStatus = !previous.file ? 'empty' : previous.status === 'ready' || previous.status === 'error' ? previous.status : 'sampling';
-        patch({ status: fallback, error: { ...describe(e), message: `${file.name}: ${describe(e).message}` }, progress: null });
+        patch({ status: fallback, error: { ...describe(e), message: withFileName(file.name, describe(e).message) }, progress: null });
         if (fallback === 'sampling') scheduleResample();
       }
     },
@@ -214,7 +217,7 @@ export const createVideoSlice: StateCreator<AppState, [], [], VideoSlice> = (set
         set((st) => ({ video: { ...st.video, subtitles: { fileName: file.name, cues }, settings: { ...st.video.settings, burnSubtitles: true } } }));
         if (get().video.file) scheduleResample();
       } catch (e) {
-        patch({ error: { ...describe(e), message: `${file.name}: ${describe(e).message}` } });
+        patch({ error: { ...describe(e), message: withFileName(file.name, describe(e).message) } });
       }
     },
 
