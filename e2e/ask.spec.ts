@@ -156,3 +156,30 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
   await expect(page.getByTestId('run-status')).toContainText('stopped at the token limit');
   await screenshot(page, 'ask-done');
 });
+
+test('the 7B memory plan for the demo setting is shown before anything is downloaded or run', async ({ page }) => {
+  await openApp(page);
+  // The demo's defaults (32 frames, max_pixels 200704) on the bundled 640×360 sample: 588×336, 4,032 video tokens.
+  // The plan exists as soon as the file is opened; the 32 frames keep decoding in the background meanwhile.
+  await page.getByRole('button', { name: 'Use the sample video' }).click();
+  await page.waitForFunction(() => window.__videoR2!.store.getState().video.plan !== null, undefined, { timeout: 60_000 });
+  expect(await statValue(page, 'grid-summary', 'Frames sampled')).toBe('32');
+  expect(await statValue(page, 'grid-summary', 'Model frame size')).toBe('588×336');
+  expect(await statValue(page, 'grid-summary', 'Video tokens')).toBe('4,032');
+
+  await page.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Video-R2 7B' });
+  const ask = page.getByRole('region', { name: 'Ask' });
+  await ask.getByRole('button', { name: 'GPU memory plan' }).click();
+  const plan = page.getByTestId('memory-plan');
+  await expect(plan).toContainText('Language model weights (4-bit)');
+  await expect(plan).toContainText('Video input (16,128 patches)'); // 16 temporal patches × 24 × 42
+  const kv = (await plan.locator('tr', { hasText: 'KV cache' }).innerText()).match(/KV cache \(([\d,]+) tokens, f16\)/);
+  expect(Number(kv?.[1]?.replaceAll(',', ''))).toBeGreaterThanOrEqual(4032 + 2048);
+  const state = await page.evaluate(() => {
+    const s = window.__videoR2!.store.getState();
+    return { model: s.model.status, run: s.run.status, total: s.memoryPlan.plan?.totalBytes ?? 0 };
+  });
+  expect(state).toMatchObject({ model: 'idle', run: 'idle' });
+  expect(state.total).toBeGreaterThan(4e9); // 7B in 4-bit plus the vision tower: gigabytes, not the tiny model's MB
+  await screenshot(page, 'ask-7b-memory-plan');
+});
