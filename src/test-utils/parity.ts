@@ -37,3 +37,15 @@ export function difference(a: ArrayLike<number>, b: ArrayLike<number>): Float64A
   if (a.length !== b.length) throw new Error(`difference: lengths differ (${a.length} vs ${b.length})`);
   return Float64Array.from(a, (v, i) => v - b[i]!);
 }
+
+/** RGB24 frame bytes as RGBA8 (alpha 255), the form the preprocessor takes. */
+export function rgbToRgba(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array((rgb.length / 3) * 4);
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+    out[j] = rgb[i]!;
+    out[j + 1] = rgb[i + 1]!;
+    out[j + 2] = rgb[i + 2]!;
+    out[j + 3] = 255;
+  }
+  return out;
+}
