@@ -34,6 +34,11 @@ describe('sniffContainer', () => {
     expect(codeOf(() => sniffContainer(bytes('hello world, not a video'), 'a.mp4', 100))).toBe('NOT_A_VIDEO');
     expect(() => sniffContainer(bytes('RIFF', [0, 0, 0, 0], 'AVI LIST'), 'clip.avi', 100)).toThrow(/AVI/);
   });
+  it('calls the start a box only when its size field is plausible', () => {
+    // A text file: "This is…" has printable bytes 4–7 (" is ") but a size field of 0x54686973.
+    expect(() => sniffContainer(bytes('This is a text file.'), 'notes.mp4', 20)).toThrow(/^"notes\.mp4" is not a video file we recognise\. /);
+    expect(() => sniffContainer(bytes([0, 0, 0, 16], 'wxyz', [0, 0, 0, 0, 0, 0, 0, 0]), 'odd.mp4', 100)).toThrow(/unknown "wxyz" box/);
+  });
 });
 
 describe('edit lists', () => {

@@ -51,6 +51,9 @@ export function sniffContainer(head: Uint8Array, fileName: string, fileSize: num
   if (known) {
     throw new MediaError(known.audio ? 'NO_VIDEO_TRACK' : 'NOT_A_VIDEO', `"${fileName}" is ${known.what}, not a video we can read. Use MP4, MOV, M4V, WebM or MKV.`);
   }
-  const hint = head.length >= 8 && isPrintableFourcc(fourcc(head, 4)) ? ` (it starts with an unknown "${fourcc(head, 4)}" box)` : '';
+  // Only call it a box when the first 4 bytes are a plausible box size too (text files have printable bytes 4–7).
+  const size = head.length >= 8 ? ((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0 : 0;
+  const boxLike = size === 1 || (size >= 8 && size <= fileSize);
+  const hint = boxLike && isPrintableFourcc(fourcc(head, 4)) ? ` (it starts with an unknown "${fourcc(head, 4)}" box)` : '';
   throw new MediaError('NOT_A_VIDEO', `"${fileName}" is not a video file we recognise${hint}. Use MP4, MOV, M4V, WebM or MKV.`);
 }
