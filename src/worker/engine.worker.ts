@@ -1,5 +1,6 @@
 // Engine worker entry: the message loop. Requests run one at a time in arrival order (the GPU queue is
-// serial anyway), except `cancel`, which is handled immediately so a running generation stops between steps.
+// serial anyway), except `cancel`, handled at once so a running generation stops between steps, and `plan`,
+// which touches no GPU state and must not wait behind a generation.
 import { Engine, EngineFailure } from '../engine/engine';
 import { transferablesOf, type EngineEvent, type EngineRequest } from '../protocol/engine';
 
@@ -69,6 +70,14 @@ scope.addEventListener('message', (e) => {
   const req = e.data;
   if (req.type === 'cancel') {
     cancelled.add(req.target);
+    return;
+  }
+  // Memory plans only read config files: answer them at once, not after a running generation.
+  if (req.type === 'plan' && engine) {
+    void handle(req).catch((err: unknown) => {
+      const f = EngineFailure.from(err);
+      post({ type: 'error', rid: req.rid, code: f.code, message: f.message });
+    });
     return;
   }
   queue = queue.then(() =>
