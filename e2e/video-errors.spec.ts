@@ -78,17 +78,23 @@ test.describe('bad files (issue 2)', () => {
     expect(next.frames.map((f) => f.sourceIndex)).toEqual([0, 30, 59, 89]);
   });
 
-  // Known gap (reported): a file that opens but fails to decode replaces the loaded video (it is committed to the
-  // store before sampling proves it decodable), so this test does not claim the previous video survives.
-  test('a file that opens but cannot be decoded', async ({ page }) => {
+  test('a file that opens but cannot be decoded brings the loaded video back', async ({ page }) => {
     await openApp(page);
     await setSampling(page, SMALL);
     await dropVideo(page, 'h264-bframes.mp4');
-    await settledVideo(page);
+    const loaded = await settledVideo(page);
     await dropVideo(page, 'corrupt.mp4');
     await expectError(page, { file: 'corrupt.mp4', code: 'DECODE_FAILED', says: [/corrupt/] });
-    // No placeholder slots waiting for frames that will never come.
-    await expect(page.getByTestId('frame-strip')).toHaveCount(0);
+    // The previous video is restored and sampled again (the engine's copy was replaced by the failed file's),
+    // while the error stays on screen.
+    await expect.poll(async () => (await videoState(page)).status, { timeout: 120_000 }).toBe('ready');
+    const v = await videoState(page);
+    expect(v.fileName).toBe('h264-bframes.mp4');
+    expect(v.metadata).toEqual(loaded.metadata);
+    expect(v.frames.map((f) => f.sourceIndex)).toEqual(loaded.frames.map((f) => f.sourceIndex));
+    expect(v.error?.code).toBe('DECODE_FAILED');
+    await expect(page.getByTestId('video-error')).toContainText('corrupt.mp4');
+    await expect(page.getByTestId('frame-strip').locator('canvas')).toHaveCount(4);
     await screenshot(page, 'error-corrupt.mp4');
     await dropVideo(page, 'av1.mkv');
     expect(await settledVideo(page)).toMatchObject({ status: 'ready', error: null, fileName: 'av1.mkv' });
@@ -106,6 +112,12 @@ test.describe('bad files (issue 2)', () => {
     expect((await page.locator('video.player').boundingBox())!.height).toBeGreaterThanOrEqual(120);
     await screenshot(page, 'error-wide-2012x10.mp4');
     await dropVideo(page, 'h264-bframes.mp4');
-    expect(await settledVideo(page)).toMatchObject({ status: 'ready', error: null, fileName: 'h264-bframes.mp4' });
+    const good = await settledVideo(page);
+    expect(good).toMatchObject({ status: 'ready', error: null, fileName: 'h264-bframes.mp4' });
+    // With a video loaded, the refused file does not replace it.
+    await dropVideo(page, 'wide-2012x10.mp4');
+    await expect.poll(async () => (await videoState(page)).error?.code, { timeout: 60_000 }).toBe('ASPECT_RATIO');
+    await expect.poll(async () => (await videoState(page)).status, { timeout: 120_000 }).toBe('ready');
+    expect((await videoState(page)).fileName).toBe('h264-bframes.mp4');
   });
 });

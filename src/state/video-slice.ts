@@ -112,7 +112,7 @@ export const createVideoSlice: StateCreator<AppState, [], [], VideoSlice> = (set
   const closeFrames = (frames: FrameThumb[]) => frames.forEach((f) => f.bitmap.close());
 
   /** Plans, samples and preprocesses the current file with the current settings; the newest call wins. */
-  const resample = async (): Promise<string> => {
+  const resample = async (keepError = false): Promise<string> => {
     const my = ++generation;
     const { file, metadata, settings, subtitles } = get().video;
     if (!file || !metadata) throw new Error('Choose a video first.');
@@ -125,7 +125,7 @@ export const createVideoSlice: StateCreator<AppState, [], [], VideoSlice> = (set
       throw e;
     }
     closeFrames(get().video.frames);
-    patch({ status: 'sampling', plan, frames: [], engineVideoId: null, error: null, progress: { label: 'Decoding frames', fraction: 0 } });
+    patch({ status: 'sampling', plan, frames: [], engineVideoId: null, ...(keepError ? {} : { error: null }), progress: { label: 'Decoding frames', fraction: 0 } });
     const engine = services.engine();
     const videoId = `v${my}`;
     try {
@@ -158,11 +158,11 @@ export const createVideoSlice: StateCreator<AppState, [], [], VideoSlice> = (set
     }
   };
 
-  const scheduleResample = () => {
+  const scheduleResample = (keepError = false) => {
     if (resampleTimer) clearTimeout(resampleTimer);
     resampleTimer = setTimeout(() => {
       resampleTimer = null;
-      preparing = resample();
+      preparing = resample(keepError);
       preparing.catch(() => undefined);
     }, 250);
   };
@@ -182,11 +182,27 @@ export const createVideoSlice: StateCreator<AppState, [], [], VideoSlice> = (set
         const metadata = await services.media().open(file, { onProgress: (fraction) => my === generation && patch({ progress: { label: `Reading ${file.name}`, fraction } }) });
         openInWorker = file;
         if (my !== generation) return;
-        if (previous.url) URL.revokeObjectURL(previous.url);
+        // Show the new file while it samples; keep the previous one's URL until the new file has decoded.
         closeFrames(previous.frames);
         patch({ file, metadata, url: URL.createObjectURL(file), frames: [], plan: null, engineVideoId: null });
         preparing = resample();
-        await preparing.catch(() => undefined);
+        const sampling = generation; // resample took the next generation: a newer request supersedes it
+        try {
+          await preparing;
+        } catch (e) {
+          if (sampling === generation && previous.file && !(e instanceof MediaError && e.code === 'CANCELLED')) {
+            // The new file opened but cannot be used (corrupt data, an aspect ratio Video-R2 refuses, …): a bad
+            // file loses nothing else, so the previous video comes back and is sampled again.
+            const failed = get().video;
+            if (failed.url) URL.revokeObjectURL(failed.url);
+            closeFrames(failed.frames);
+            openInWorker = null;
+            patch({ file: previous.file, metadata: previous.metadata, url: previous.url, plan: previous.plan, frames: [], status: 'sampling', error: failed.error });
+            scheduleResample(true);
+            return;
+          }
+        }
+        if (previous.url && previous.url !== get().video.url) URL.revokeObjectURL(previous.url);
       } catch (e) {
         openInWorker = null;
         if (my !== generation || (e instanceof MediaError && e.code === 'CANCELLED')) return;
