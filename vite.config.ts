@@ -31,7 +31,8 @@ export default defineConfig({
           environment: 'node',
           include: ['src/**/*.gpu.test.ts'],
           setupFiles: ['src/test-utils/dawn-setup.ts'],
-          env: { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD },
+          // XDG_RUNTIME_DIR only silences the Vulkan loader's warning when it is unset (headless CI).
+          env: { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
           // SwiftShader runs kernels on the CPU: one test file at a time keeps timings sane on 2 cores.
           fileParallelism: false,
           testTimeout: 600_000,

@@ -9,6 +9,7 @@
 // W tile load: invocation lid widens 8 values (two vec2 = 16 B) of row lid / 4, k slice 8·(lid % 4).
 // Grid: (ceil(rows / 64), ceil(M / 64)).
 #include "common/packed16.wgsl"
+#include "common/widen4.wgsl"
 #include "common/bias.wgsl"
 #include "common/matmul_tile.wgsl"
 
@@ -20,13 +21,6 @@
 @group(0) @binding(4) var<storage, read> bias: array<u32>;
 #endif
 
-fn widen4(p: vec2<u32>) -> vec4<f32> {
-#if W_BF16
-  return vec4<f32>(bf16_pair(p.x), bf16_pair(p.y));
-#else
-  return vec4<f32>(f16_pair(p.x), f16_pair(p.y));
-#endif
-}
 
 fn load_w_tile(n_base: u32, k0: u32, lid: u32) {
   let nn = lid >> 2u;

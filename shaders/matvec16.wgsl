@@ -10,6 +10,7 @@
 // Accumulation: f32, lane partials summed in lane order. Grid: linear over ceil(rows / rows-per-workgroup).
 #include "common/grid.wgsl"
 #include "common/packed16.wgsl"
+#include "common/widen4.wgsl"
 #include "common/bias.wgsl"
 #include "common/matvec_reduce.wgsl"
 
@@ -23,13 +24,6 @@ struct Params { rows: u32, units: u32, x_vec4_0: u32, n0: u32 }
 @group(0) @binding(4) var<storage, read> bias: array<u32>;
 #endif
 
-fn widen4(p: vec2<u32>) -> vec4<f32> {
-#if W_BF16
-  return vec4<f32>(bf16_pair(p.x), bf16_pair(p.y));
-#else
-  return vec4<f32>(f16_pair(p.x), f16_pair(p.y));
-#endif
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -12,17 +12,6 @@
 #include "common/sampling.wgsl"
 #include "common/div_rn.wgsl"
 
-struct Params {
-  n: u32,
-  blocks: u32,
-  penalty: f32,
-  temperature: f32,
-  top_k: u32,
-  top_p: f32,
-  seed: u32,
-  step: u32,
-  n_stop: u32,
-}
 
 const WG: u32 = 256u;
 const PER: u32 = 4u;

@@ -7,17 +7,6 @@
 //   stop_ids array<u32> [≥ n_stop]; default: state SamplerState, hist array<u32> [512].
 #include "common/sampling.wgsl"
 
-struct Params {
-  n: u32,
-  blocks: u32,
-  penalty: f32,
-  temperature: f32,
-  top_k: u32,
-  top_p: f32,
-  seed: u32,
-  step: u32,
-  n_stop: u32,
-}
 
 const WG: u32 = 256u;
 const NONE: u32 = 0xffffffffu;

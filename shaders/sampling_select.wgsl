@@ -9,17 +9,6 @@
 // Bindings: state SamplerState; hist array<u32> [512]; level; params (MASS only).
 #include "common/sampling.wgsl"
 
-struct Params {
-  n: u32,
-  blocks: u32,
-  penalty: f32,
-  temperature: f32,
-  top_k: u32,
-  top_p: f32,
-  seed: u32,
-  step: u32,
-  n_stop: u32,
-}
 struct Level { level: u32 }
 
 const WG: u32 = 256u;

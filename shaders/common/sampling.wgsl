@@ -1,4 +1,17 @@
-// Shared by the sampling kernels: the sampler state, order-preserving keys, the counter-based RNG.
+// Shared by the sampling kernels: their parameters, the sampler state, order-preserving keys, the counter-based RNG.
+
+// The sampler's uniform block (kernels/sampling.ts: n, blocks, penalty, temperature, top_k, top_p, seed, step, n_stop).
+struct Params {
+  n: u32,
+  blocks: u32,
+  penalty: f32,
+  temperature: f32,
+  top_k: u32,
+  top_p: f32,
+  seed: u32,
+  step: u32,
+  n_stop: u32,
+}
 
 // Written by the single-workgroup passes (sampling_reduce / sampling_select), read by the block passes.
 struct SamplerState {

@@ -3,7 +3,7 @@
 // to q4 on the GPU while they stream in (ARCHITECTURE.md §4), or kept 16-bit for the exact parity mode; biases
 // become f32 (exact); norms and the vision tower keep their 16-bit checkpoint dtype.
 import type { GpuContext } from '../../gpu/device';
-import { uploadTensor, type GpuTensor } from '../../gpu/tensor';
+import { f16BitsToF32, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { Q4Quantizer } from '../../kernels/q4-quantize';
 import { createQ4Weight, createW16Weight, destroyWeight, type Q4Weight, type W16Weight } from '../../kernels/weight-chunks';
 import { outputProjectionName } from '../../spec/tensors';
@@ -111,7 +111,7 @@ async function readF32(ckpt: Checkpoint, name: string): Promise<Float32Array> {
         const u32 = new Uint32Array(out.buffer);
         for (let i = 0; i < n; i++) u32[i] = u16[i]! << 16;
       } else {
-        for (let i = 0; i < n; i++) out[i] = f16ToF32(u16[i]!);
+        for (let i = 0; i < n; i++) out[i] = f16BitsToF32(u16[i]!);
       }
     }
     parts.push(out);
@@ -123,15 +123,6 @@ async function readF32(ckpt: Checkpoint, name: string): Promise<Float32Array> {
     at += p.length;
   }
   return total;
-}
-
-function f16ToF32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 /** Concatenated f32 biases, uploaded once. */

@@ -2,50 +2,14 @@
 // checkpoint, unquantized and f32 KV, from the reference decoder's RGB frames to the last token: GPU
 // preprocessing, vision features, first-token logits, the greedy continuation, and the final-layer attention to the
 // video for every generated token.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test-utils/gpu';
-import { loadGolden, REPO_ROOT } from '../../../test-utils/goldens';
+import { loadGolden } from '../../../test-utils/goldens';
+import { checkpointSource, relError, rgbToRgba } from '../../../test-utils/parity';
 import { readTensorF32 } from '../../gpu/tensor';
 import { createPreprocessor } from '../../kernels/preprocess/preprocessor';
 import { openCheckpoint } from '../../weights/checkpoint';
-import { BytesSource } from '../../weights/source';
 import { Qwen25VL } from './model';
-
-const TINY = join(REPO_ROOT, 'public/models/video-r2-tiny');
-
-function tinySource(): BytesSource {
-  const files: Record<string, Uint8Array> = {};
-  for (const f of readdirSync(TINY)) files[f] = new Uint8Array(readFileSync(join(TINY, f)));
-  return new BytesSource(files, 'public/models/video-r2-tiny');
-}
-
-function rgbToRgba(rgb: Uint8Array): Uint8Array {
-  const out = new Uint8Array((rgb.length / 3) * 4);
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    out[j] = rgb[i]!;
-    out[j + 1] = rgb[i + 1]!;
-    out[j + 2] = rgb[i + 2]!;
-    out[j + 3] = 255;
-  }
-  return out;
-}
-
-/**
- * max |a − b| / max |b|: the tensor-level relative error the levels of DESIGN.md §5 are stated in (element-wise
- * relative error of values near zero measures cancellation, not the implementation).
- */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
 
 interface GenerationMeta {
   video_grid_thw: [number, number, number];
@@ -58,7 +22,7 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
     const ctx = await testGpu();
     const golden = loadGolden(name);
     const meta = golden.meta<GenerationMeta>();
-    const { model } = await Qwen25VL.load(ctx, await openCheckpoint(tinySource()), { quantize: false });
+    const { model } = await Qwen25VL.load(ctx, await openCheckpoint(checkpointSource('video-r2-tiny')), { quantize: false });
     try {
       const [t, h, w] = meta.video_grid_thw;
       // From the reference decoder's RGB frames: GPU resize + normalise + patchify, then the vision tower.
