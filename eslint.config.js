@@ -32,7 +32,7 @@ const zones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'tools/reference/.venv', 'public', 'test-results', 'playwright-report', 'e2e/.artifacts', 'bench/results'] },
+  { ignores: ['dist', 'node_modules', 'tools/reference/.venv', 'tools/bench/.venv', 'public', 'test-results', 'playwright-report', 'e2e/.artifacts', 'bench/results', 'bench/models'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// `npm run bench [-- options]`: every benchmark in one command (not a test; nothing is asserted). Prints a
+// markdown table per benchmark and writes the raw results to bench/results/ (gitignored).
+//   media   issue 2: 32 frames from a 10-min 1080p video, ours vs HTMLVideoElement (bench/media/run.mjs)
+//   engine  issues 4 and 5, one Chromium page: copy/matmul references, our text decode/prefill and vision tower,
+//           onnxruntime-web's WebGPU EP on the same text weights
+// Defaults fit a software WebGPU (SwiftShader, minutes); `--full` is the issue's setting for a real GPU.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MissingPythonError, makeModels } from './engine/models.mjs';
+import { runEnginePage, urlPath } from './engine/run-page.mjs';
+import { engineFigures, mediaTable, textTable, visionTable } from './report.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = join(ROOT, 'bench/results');
+const MODELS = join(ROOT, 'bench/models');
+
+const PRESETS = {
+  // SwiftShader on 2 CPU cores: a few minutes in total.
+  small: { layers: 4, prompt: 64, decode: 8, visionDepth: 2, visionGrid: '1x24x42', copyMib: 512, copyReps: 3, matmul: 1024, matmulReps: 2 },
+  // The issues' setting: Qwen2.5-0.5B text shapes (24 layers), a 2k prompt, a 588×336 frame pair (1,008 patches).
+  full: { layers: 24, prompt: 2048, decode: 128, visionDepth: 2, visionGrid: '1x24x42', copyMib: 1024, copyReps: 20, matmul: 2048, matmulReps: 10 },
+};
+
+const HELP = `npm run bench [-- options]
+  --only media,engine       run a subset (default: both)
+  --full                    real-GPU preset: ${JSON.stringify(PRESETS.full)}
+  --layers N --prompt N --decode N --kv f16|f32         text model depth, prompt length, new tokens, KV dtype
+  --vision-depth N --vision-grid TxHxW                  vision blocks (last one full attention), patch grid
+  --copy-mib N --copy-reps N --matmul N --matmul-reps N  reference kernels (matmul N×N×N)
+  --no-ort                  skip onnxruntime-web
+  --ort-accuracy-level 0|4  MatMulNBits accuracy_level of the ONNX twin (0 = f32 activations, the default;
+                            4 = int8 activations, ORT's DP4A path; its logits then differ from ours by ~1e-2)
+  --port N                  Vite port for the engine page (default 5392)
+Defaults (SwiftShader-sized): ${JSON.stringify(PRESETS.small)}`;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean' }, 'no-ort': { type: 'boolean' },
+      layers: { type: 'string' }, prompt: { type: 'string' }, decode: { type: 'string' }, kv: { type: 'string' },
+      'vision-depth': { type: 'string' }, 'vision-grid': { type: 'string' },
+      'copy-mib': { type: 'string' }, 'copy-reps': { type: 'string' }, matmul: { type: 'string' }, 'matmul-reps': { type: 'string' },
+      port: { type: 'string' }, 'ort-accuracy-level': { type: 'string' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const p = { ...(values.full ? PRESETS.full : PRESETS.small) };
+  const int = (name, key) => {
+    if (values[name] === undefined) return;
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} ${values[name]}: expected a positive integer`);
+    p[key] = n;
+  };
+  for (const [name, key] of [['layers', 'layers'], ['prompt', 'prompt'], ['decode', 'decode'], ['vision-depth', 'visionDepth'], ['copy-mib', 'copyMib'], ['copy-reps', 'copyReps'], ['matmul', 'matmul'], ['matmul-reps', 'matmulReps']]) int(name, key);
+  if (values['vision-grid']) p.visionGrid = values['vision-grid'];
+  const grid = p.visionGrid.split('x').map(Number);
+  if (grid.length !== 3 || grid.some((n) => !Number.isInteger(n) || n < 1) || grid[1] % 2 || grid[2] % 2) throw new Error(`--vision-grid ${p.visionGrid}: expected TxHxW with even H and W`);
+  if (p.decode < 2) throw new Error('--decode must be at least 2 (the first new token belongs to the prefill)');
+  if (p.prompt < 2) throw new Error('--prompt must be at least 2');
+  const kv = values.kv ?? 'f16';
+  if (kv !== 'f16' && kv !== 'f32') throw new Error(`--kv ${kv}: expected f16 or f32`);
+  const accuracyLevel = Number(values['ort-accuracy-level'] ?? 0);
+  if (accuracyLevel !== 0 && accuracyLevel !== 4) throw new Error(`--ort-accuracy-level ${values['ort-accuracy-level']}: expected 0 or 4`);
+  const only = new Set((values.only ?? 'media,engine').split(','));
+  for (const o of only) if (o !== 'media' && o !== 'engine') throw new Error(`--only ${o}: expected media and/or engine`);
+  return { ...p, grid: { t: grid[0], h: grid[1], w: grid[2] }, kv, accuracyLevel, only, ort: !values['no-ort'], port: Number(values.port ?? 5392) };
+}
+
+/** bench/media/run.mjs as a child process; its printed summary parsed into numbers. */
+function runMedia() {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bench/media/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(String(d).replace(/^/gm, '  '));
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      const num = (re) => Number(re.exec(out)?.[1]);
+      const result = { oursMs: num(/^ours:\s+(\d+) ms/m), elementMs: num(/^HTMLVideoElement:\s+(\d+) ms/m), ratio: num(/^ratio \(HTMLVideoElement \/ ours\): ([\d.]+)/m), output: out };
+      if (code !== 0 || !Number.isFinite(result.ratio)) resolvePromise({ error: `bench/media/run.mjs exited with ${code}: ${err.trim().split('\n').slice(-3).join(' / ') || 'no ratio printed'}`, output: out });
+      else resolvePromise(result);
+    });
+  });
+}
+
+async function runEngine(o) {
+  console.log('engine: preparing the bench models (tools/bench/make_models.py; generated once, then reused)');
+  const made = await makeModels(ROOT, MODELS, ['--layers', String(o.layers), '--vision-depth', String(o.visionDepth), '--accuracy-level', String(o.accuracyLevel), ...(o.ort ? [] : ['--no-onnx'])]);
+  const config = {
+    vl: urlPath(ROOT, made.vl),
+    onnx: o.ort ? urlPath(ROOT, made.onnx) : null,
+    text: { promptTokens: o.prompt, decodeTokens: o.decode, kvDtype: o.kv, seed: 1 },
+    // int8 activations (accuracy level 4) move ORT's logits by ~1e-2; a broken kernel moves them by O(1).
+    ortLogitsTolerance: o.accuracyLevel === 4 ? 0.1 : 1e-2,
+    ortAccuracyLevel: o.accuracyLevel,
+    vision: o.grid,
+    refs: { copyMiB: o.copyMib, copyReps: o.copyReps, matmul: { m: o.matmul, n: o.matmul, k: o.matmul }, matmulReps: o.matmulReps },
+  };
+  console.log('engine: running bench/engine/index.html in Chromium');
+  const { result, consoleWarnings } = await runEnginePage(ROOT, config, { port: o.port });
+  return { ...result, models: made, consoleWarnings };
+}
+
+async function main() {
+  const o = options();
+  const started = new Date();
+  const out = { started: started.toISOString(), options: { ...o, only: [...o.only] } };
+  const sections = [];
+  let failed = false;
+  if (o.only.has('media')) {
+    console.log('media: node bench/media/run.mjs');
+    out.media = await runMedia();
+    failed ||= Boolean(out.media.error);
+    sections.push(`### Media\n\n${mediaTable(out.media)}`);
+  }
+  if (o.only.has('engine')) {
+    try {
+      out.engine = await runEngine(o);
+      const f = engineFigures(out.engine);
+      out.engine.figures = f;
+      sections.push(`### Text decode and prefill\n\n${textTable(out.engine, f)}`, `### Vision tower and prefill FLOP/s\n\n${visionTable(out.engine, f)}`);
+    } catch (e) {
+      failed = true;
+      out.engineError = e instanceof MissingPythonError ? e.message : String(e?.stack ?? e);
+      sections.push(`### Engine\n\nNot run: ${out.engineError}`);
+    }
+  }
+  const dev = out.engine?.device;
+  const header = `## npm run bench — ${started.toISOString()}${dev ? `\n\nDevice: ${dev.adapter}; ${dev.userAgent}` : ''}`;
+  const markdown = `${header}\n\n${sections.join('\n\n')}\n`;
+  mkdirSync(RESULTS, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(RESULTS, `bench-${stamp}.json`), JSON.stringify(out, null, 2));
+  writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(out, null, 2));
+  writeFileSync(join(RESULTS, 'latest.md'), markdown);
+  console.log(`\n${markdown}`);
+  console.log(`results: bench/results/bench-${stamp}.json (and latest.json / latest.md); ${((Date.now() - started.getTime()) / 60000).toFixed(1)} min`);
+  if (failed) process.exit(1);
+}
+
+main().catch((e) => {
+  console.error(e?.stack ?? e);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+"""ARCHITECTURE.md §4's q4 rule: the reference tooling's implementation (tools/reference/vr2ref/q4.py), reused so
+that the ONNX twin holds bit for bit the weights the engine's GPU quantizer produces."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "reference"))
+
+from vr2ref.q4 import Q4Tensor, quantize  # noqa: E402
+
+__all__ = ["Q4Tensor", "quantize"]
