@@ -10,6 +10,7 @@
 //   state SamplerState (DRAW); partials array<vec2<u32>> [blocks] = (f32 bits, id); params.
 #include "common/grid.wgsl"
 #include "common/sampling.wgsl"
+#include "common/argmax.wgsl"
 #include "common/div_rn.wgsl"
 
 
@@ -30,12 +31,6 @@ const NONE: u32 = 0xffffffffu;
 @group(0) @binding(2) var<storage, read_write> partials: array<vec2<u32>>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-var<workgroup> best_v: array<f32, WG>;
-var<workgroup> best_i: array<u32, WG>;
-
-fn better(v: f32, i: u32, bv: f32, bi: u32) -> bool {
-  return i != NONE && (bi == NONE || v > bv || (v == bv && i < bi));
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -65,14 +60,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       bi = i;
     }
   }
-  best_v[lid] = bv;
-  best_i[lid] = bi;
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    workgroupBarrier();
-    if (lid < s && better(best_v[lid + s], best_i[lid + s], best_v[lid], best_i[lid])) {
-      best_v[lid] = best_v[lid + s];
-      best_i[lid] = best_i[lid + s];
-    }
-  }
+  argmax_workgroup(lid, bv, bi);
   if (lid == 0u) { partials[blk] = vec2<u32>(bitcast<u32>(best_v[0]), best_i[0]); }
 }

@@ -6,6 +6,7 @@
 // Bindings: partials array<vec2<u32>> [blocks]; params; FINAL: result array<u32> [2], seen array<u32>,
 //   stop_ids array<u32> [≥ n_stop]; default: state SamplerState, hist array<u32> [512].
 #include "common/sampling.wgsl"
+#include "common/argmax.wgsl"
 
 
 const WG: u32 = 256u;
@@ -22,12 +23,6 @@ const NONE: u32 = 0xffffffffu;
 @group(0) @binding(3) var<storage, read_write> hist: array<u32>;
 #endif
 
-var<workgroup> best_v: array<f32, WG>;
-var<workgroup> best_i: array<u32, WG>;
-
-fn better(v: f32, i: u32, bv: f32, bi: u32) -> bool {
-  return i != NONE && (bi == NONE || v > bv || (v == bv && i < bi));
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -40,15 +35,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
       bi = p.y;
     }
   }
-  best_v[lid] = bv;
-  best_i[lid] = bi;
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    workgroupBarrier();
-    if (lid < s && better(best_v[lid + s], best_i[lid + s], best_v[lid], best_i[lid])) {
-      best_v[lid] = best_v[lid + s];
-      best_i[lid] = best_i[lid + s];
-    }
-  }
+  argmax_workgroup(lid, bv, bi);
 #if FINAL
   if (lid == 0u) {
     let id = best_i[0];
