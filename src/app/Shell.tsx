@@ -4,12 +4,19 @@ import { VideoPanel } from './VideoPanel';
 import { AskPanel } from './AskPanel';
 import { TranscriptPanel } from './TranscriptPanel';
 import { PageDropZone } from './PageDropZone';
+import { useApp } from '../state/store';
 
 export function Shell() {
+  const fatal = useApp((s) => s.env.fatal);
   return (
     <PageDropZone>
       <div className="shell">
         <TopBar />
+        {fatal ? (
+          <div className="error-box fatal-banner" role="alert">
+            {fatal} <button onClick={() => location.reload()}>Reload</button>
+          </div>
+        ) : null}
         <main className="columns">
           <VideoPanel />
           <div className="right-column">

@@ -69,6 +69,7 @@ export class EngineClient {
   private nextRid = 1;
   private readonly pending = new Map<number, Pending>();
   private dead: EngineError | null = null;
+  private readonly fatalListeners = new Set<(err: EngineError) => void>();
 
   constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (e: MessageEvent<EngineEvent>) => this.onMessage(e.data));
@@ -149,13 +150,23 @@ export class EngineClient {
     this.worker.postMessage(msg, transferablesOf(msg));
   }
 
+  /** Called once if the engine becomes unusable (GPU device lost, worker crashed). */
+  onFatal(fn: (err: EngineError) => void): () => void {
+    this.fatalListeners.add(fn);
+    return () => this.fatalListeners.delete(fn);
+  }
+
   private onMessage(ev: EngineEvent): void {
+    // A lost device is announced outside any request (rid 0): everything pending fails with it.
+    if (ev.type === 'error' && ev.code === 'gpu-lost') {
+      this.fail(new EngineError('gpu-lost', ev.message));
+      return;
+    }
     const p = this.pending.get(ev.rid);
     if (!p) return;
     if (ev.type === 'error') {
       this.pending.delete(ev.rid);
       p.reject(new EngineError(ev.code, ev.message));
-      if (ev.code === 'gpu-lost') this.fail(new EngineError('gpu-lost', ev.message));
     } else if (ev.type === p.final) {
       this.pending.delete(ev.rid);
       p.resolve(ev);
@@ -165,6 +176,7 @@ export class EngineClient {
   }
 
   private fail(err: EngineError): void {
+    if (!this.dead) for (const fn of this.fatalListeners) fn(err);
     this.dead = err;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();

@@ -10,7 +10,7 @@ const OPTIONS = { quantization: 'q4', kvCache: 'f32', useCache: true } as const;
 
 async function runOnce(engine: Engine): Promise<{ ids: number[]; text: string; taps: number }> {
   // 4 frames of 56×56 (no resize) → grid (2, 4, 4) → 8 video tokens.
-  engine.beginVideo('v', 4, 56, 56, 2);
+  await engine.beginVideo('v', 4, 56, 56, 2);
   for (let i = 0; i < 4; i++) {
     const rgba = new Uint8Array(56 * 56 * 4).map((_, j) => (j % 4 === 3 ? 255 : (j * 7 + i * 50) % 256));
     await engine.pushFrame('v', i, 56, 56, rgba);

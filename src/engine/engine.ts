@@ -1,5 +1,5 @@
 // The engine façade the worker drives: one GPU device, the current video's pixel values, and the loaded model.
-import { acquireGpu, GpuUnavailableError, type GpuContext } from './gpu/device';
+import { acquireGpu, guardGpu, GpuOutOfMemoryError, GpuUnavailableError, type GpuContext } from './gpu/device';
 import { createPreprocessor, type Preprocessor } from './kernels/preprocess/preprocessor';
 import type { VideoProcessorValues } from './kernels/preprocess/normalize-lut';
 import { parseModelSpec } from './spec/parse-config';
@@ -30,6 +30,7 @@ export class EngineFailure extends Error {
   static from(e: unknown): EngineFailure {
     if (e instanceof EngineFailure) return e;
     if (e instanceof GpuUnavailableError) return new EngineFailure('no-webgpu', e.message);
+    if (e instanceof GpuOutOfMemoryError) return new EngineFailure('out-of-memory', `${e.message}. Use the 4-bit weights, fewer frames or a lower max_pixels, and close other GPU-heavy tabs.`);
     if (e instanceof ModelSpecError) return new EngineFailure('bad-model', e.message);
     if (e instanceof WeightsError) return new EngineFailure(/fetch|network|HTTP|Range/i.test(e.message) ? 'network' : 'bad-model', e.message);
     const message = e instanceof Error ? e.message : String(e);
@@ -146,8 +147,15 @@ export class Engine {
     return { lines: p.lines, totalBytes: p.totalBytes, largestBufferBytes: p.largestBufferBytes, fits: p.fits, advice: p.advice, note };
   }
 
-  async load(source: ModelSource, options: LoadOptions, progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {
+  load(source: ModelSource, options: LoadOptions, progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {
     this.unload();
+    return guardGpu(this.ctx, 'Loading the model', () => this.loadUnguarded(source, options, progress)).catch((e: unknown) => {
+      this.unload(); // a half-loaded model must not stay on the GPU
+      throw e;
+    });
+  }
+
+  private async loadUnguarded(source: ModelSource, options: LoadOptions, progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {
     const quantize = options.quantization === 'q4';
     // Only quantized downloads are cached: a local folder is already on disk, and 16-bit weights would double it.
     const cacheable = options.useCache && quantize && source.kind === 'url';
@@ -206,7 +214,11 @@ export class Engine {
     };
   }
 
-  beginVideo(id: string, frames: number, height: number, width: number, secondPerGridTs: number): void {
+  beginVideo(id: string, frames: number, height: number, width: number, secondPerGridTs: number): Promise<void> {
+    return guardGpu(this.ctx, 'Preparing the video', async () => this.beginVideoUnguarded(id, frames, height, width, secondPerGridTs));
+  }
+
+  private beginVideoUnguarded(id: string, frames: number, height: number, width: number, secondPerGridTs: number): void {
     this.video?.preprocessor.destroy();
     this.video?.features?.tensor.buffer.destroy();
     this.video = null;
@@ -217,7 +229,7 @@ export class Engine {
   async pushFrame(id: string, index: number, width: number, height: number, rgba: Uint8Array): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
     const v = this.currentVideo(id);
     if (index !== v.preprocessor.framesPushed) throw new EngineFailure('bad-video', `Frame ${index} arrived out of order (expected ${v.preprocessor.framesPushed}).`);
-    const out = await v.preprocessor.pushFrame(rgba, width, height);
+    const out = await guardGpu(this.ctx, `Resizing frame ${index + 1}`, () => v.preprocessor.pushFrame(rgba, width, height));
     return { width: out.width, height: out.height, rgba: out.rgba.buffer as ArrayBuffer };
   }
 
@@ -230,7 +242,11 @@ export class Engine {
     return { grid: g, videoTokens: (g.t * g.h * g.w) / (QWEN_PROCESSOR.mergeSize * QWEN_PROCESSOR.mergeSize) };
   }
 
-  async generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
+  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
+    return guardGpu(this.ctx, 'Answering', () => this.generateUnguarded(videoId, prompt, params, attention, cb));
+  }
+
+  private async generateUnguarded(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
     const loaded = this.loaded;
     if (!loaded) throw new EngineFailure('not-loaded', 'Load a model first.');
     const { model } = loaded;

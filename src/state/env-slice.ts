@@ -10,7 +10,7 @@ export interface Problem {
 }
 
 export interface EnvSlice {
-  env: { status: 'checking' | 'ok' | 'unsupported'; problems: Problem[]; gpu: GpuSummary | null };
+  env: { status: 'checking' | 'ok' | 'unsupported'; problems: Problem[]; gpu: GpuSummary | null; fatal: string | null };
   checkEnv: () => Promise<void>;
 }
 
@@ -27,18 +27,20 @@ export function missingPlatformFeatures(g: typeof globalThis = globalThis): Prob
 }
 
 export const createEnvSlice: StateCreator<AppState, [], [], EnvSlice> = (set) => ({
-  env: { status: 'checking', problems: [], gpu: null },
+  env: { status: 'checking', problems: [], gpu: null, fatal: null },
   checkEnv: async () => {
     const problems = missingPlatformFeatures();
     if (problems.length) {
-      set({ env: { status: 'unsupported', problems, gpu: null } });
+      set({ env: { status: 'unsupported', problems, gpu: null, fatal: null } });
       return;
     }
     try {
-      const gpu = await services.engine().init();
-      set({ env: { status: 'ok', problems: [], gpu } });
+      const engine = services.engine();
+      engine.onFatal((err) => set((s) => ({ env: { ...s.env, fatal: err.message } })));
+      const gpu = await engine.init();
+      set((s) => ({ env: { status: 'ok', problems: [], gpu, fatal: s.env.fatal } }));
     } catch (e) {
-      set({ env: { status: 'unsupported', problems: [{ feature: 'WebGPU', detail: e instanceof Error ? e.message : String(e) }], gpu: null } });
+      set({ env: { status: 'unsupported', problems: [{ feature: 'WebGPU', detail: e instanceof Error ? e.message : String(e) }], gpu: null, fatal: null } });
     }
   },
 });

@@ -33,7 +33,7 @@ async function handle(req: EngineRequest): Promise<void> {
       post({ type: 'plan', rid, plan: await requireEngine().plan(req.source, req.options, req.video, req.maxNewTokens, req.fallback) });
       return;
     case 'video-begin':
-      requireEngine().beginVideo(req.videoId, req.frames, req.height, req.width, req.secondPerGridTs);
+      await requireEngine().beginVideo(req.videoId, req.frames, req.height, req.width, req.secondPerGridTs);
       post({ type: 'ok', rid });
       return;
     case 'video-frame': {

@@ -150,3 +150,32 @@ export async function acquireGpu(gpu: GPU | undefined, options: AcquireOptions =
     lost: device.lost,
   };
 }
+
+export class GpuOutOfMemoryError extends Error {
+  override name = 'GpuOutOfMemoryError';
+}
+
+/**
+ * Runs `fn` inside out-of-memory and validation error scopes. WebGPU reports a failed allocation asynchronously,
+ * not by throwing, so without this an out-of-memory load would go on computing with invalid buffers; here it becomes
+ * an exception that names the stage. Callers must not run other GPU work concurrently (the worker serialises).
+ */
+export async function guardGpu<T>(ctx: GpuContext, what: string, fn: () => Promise<T>): Promise<T> {
+  ctx.device.pushErrorScope('validation');
+  ctx.device.pushErrorScope('out-of-memory');
+  let result: T | undefined;
+  let thrown: unknown;
+  let failed = false;
+  try {
+    result = await fn();
+  } catch (e) {
+    thrown = e;
+    failed = true;
+  }
+  const oom = await ctx.device.popErrorScope();
+  const invalid = await ctx.device.popErrorScope();
+  if (oom) throw new GpuOutOfMemoryError(`${what}: the GPU ran out of memory (${oom.message})`);
+  if (failed) throw thrown;
+  if (invalid) throw new Error(`${what}: ${invalid.message}`);
+  return result as T;
+}
