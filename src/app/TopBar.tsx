@@ -7,6 +7,13 @@ import { formatBytes } from '../lib/format';
 import { phaseLabel } from './labels';
 
 const CUSTOM = '__custom__';
+
+/** Byte progress reads as "1.2 GB of 16.6 GB"; the tensor being streamed goes in the tooltip-length detail. */
+function progressDetail(p: { done: number; total: number; detail?: string; phase: string } | null): string | undefined {
+  if (!p) return undefined;
+  if ((p.phase === 'weights' || p.phase === 'quantize' || p.phase === 'cache') && p.total > 1e6) return `${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+  return p.detail;
+}
 const LOCAL = '__local__';
 
 export function TopBar() {
@@ -16,6 +23,7 @@ export function TopBar() {
   const selectLocalFolder = useApp((s) => s.selectLocalFolder);
   const setLoadOptions = useApp((s) => s.setLoadOptions);
   const loadModel = useApp((s) => s.loadModel);
+  const cancelLoad = useApp((s) => s.cancelLoad);
   const [custom, setCustom] = useState('');
   const [customMode, setCustomMode] = useState(false);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -97,7 +105,14 @@ export function TopBar() {
             {busy ? 'Loading…' : 'Load model'}
           </button>
         )}
-        {busy ? <ProgressBar label={phaseLabel(model.progress?.phase)} done={model.progress?.done ?? 0} total={model.progress?.total ?? 0} detail={model.progress?.detail} /> : null}
+        {busy ? (
+          <>
+            <ProgressBar label={phaseLabel(model.progress?.phase)} done={model.progress?.done ?? 0} total={model.progress?.total ?? 0} detail={progressDetail(model.progress)} />
+            <button type="button" onClick={cancelLoad}>
+              Cancel
+            </button>
+          </>
+        ) : null}
       </div>
       <div className="gpu-badge muted" title={gpu ? `maxBufferSize ${formatBytes(gpu.maxBufferSize)}, binding ${formatBytes(gpu.maxStorageBufferBindingSize)}` : undefined}>
         {gpu ? `GPU: ${gpu.adapter}${gpu.shaderF16 ? ' · f16' : ''}${gpu.subgroups ? ' · subgroups' : ''}` : ''}

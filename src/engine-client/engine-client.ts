@@ -85,11 +85,16 @@ export class EngineClient {
     return (ev as Extract<EngineEvent, { type: 'ready' }>).gpu;
   }
 
-  async load(source: ModelSource, options: LoadOptions, onProgress?: (p: Progress) => void): Promise<{ model: ModelSummary; fromCache: boolean }> {
-    const ev = (await this.request({ type: 'load', source, options }, 'loaded', (e) => {
+  /** Loads a model; `cancel()` stops the download (`done` then rejects with code 'cancelled'). */
+  load(source: ModelSource, options: LoadOptions, onProgress?: (p: Progress) => void): { done: Promise<{ model: ModelSummary; fromCache: boolean }>; cancel: () => void } {
+    const rid = this.nextRid;
+    const done = this.request({ type: 'load', source, options }, 'loaded', (e) => {
       if (e.type === 'progress') onProgress?.(e);
-    })) as Extract<EngineEvent, { type: 'loaded' }>;
-    return { model: ev.model, fromCache: ev.fromCache };
+    }).then((ev) => {
+      const l = ev as Extract<EngineEvent, { type: 'loaded' }>;
+      return { model: l.model, fromCache: l.fromCache };
+    });
+    return { done, cancel: () => this.post({ type: 'cancel', rid: this.nextRid++, target: rid }) };
   }
 
   /** The memory plan; `fallback` names a bundled architecture config to use if the checkpoint's cannot be read. */

@@ -69,4 +69,20 @@ describe('Engine (Chromium)', () => {
     expect(b.text).toBe(a.text);
     engine.unload();
   });
+
+  it('cancels a load: the download stops, nothing stays on the GPU, the next load works', async () => {
+    const engine = await Engine.create(navigator.gpu, (m) => {
+      throw new Error(m);
+    });
+    const abort = new AbortController();
+    const uncached = { ...OPTIONS, useCache: false };
+    const loading = engine.load(SOURCE, uncached, (phase, done) => {
+      if (phase === 'quantize' && done > 0) abort.abort(new Error('user'));
+    }, abort.signal);
+    await expect(loading).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(engine.generate('none', { question: 'q', suffix: '' }, { maxNewTokens: 1, doSample: false, temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, seed: 0 }, false, { isCancelled: () => false, onProgress: () => undefined, onPrompt: () => undefined, onToken: () => undefined })).rejects.toMatchObject({ code: 'not-loaded' });
+    const again = await engine.load(SOURCE, uncached, () => undefined);
+    expect(again.model.textLayers).toBe(3);
+    engine.unload();
+  });
 });

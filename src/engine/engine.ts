@@ -147,15 +147,17 @@ export class Engine {
     return { lines: p.lines, totalBytes: p.totalBytes, largestBufferBytes: p.largestBufferBytes, fits: p.fits, advice: p.advice, note };
   }
 
-  load(source: ModelSource, options: LoadOptions, progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {
+  /** Loads a checkpoint (or its cached copy); `signal` cancels the download and frees what was loaded. */
+  load(source: ModelSource, options: LoadOptions, progress: ProgressFn, signal?: AbortSignal): Promise<{ model: ModelSummary; fromCache: boolean }> {
     this.unload();
-    return guardGpu(this.ctx, 'Loading the model', () => this.loadUnguarded(source, options, progress)).catch((e: unknown) => {
+    return guardGpu(this.ctx, 'Loading the model', () => this.loadUnguarded(source, options, progress, signal)).catch((e: unknown) => {
       this.unload(); // a half-loaded model must not stay on the GPU
+      if (signal?.aborted) throw new EngineFailure('cancelled', 'Loading was cancelled.');
       throw e;
     });
   }
 
-  private async loadUnguarded(source: ModelSource, options: LoadOptions, progress: ProgressFn): Promise<{ model: ModelSummary; fromCache: boolean }> {
+  private async loadUnguarded(source: ModelSource, options: LoadOptions, progress: ProgressFn, signal?: AbortSignal): Promise<{ model: ModelSummary; fromCache: boolean }> {
     const quantize = options.quantization === 'q4';
     // Only quantized downloads are cached: a local folder is already on disk, and 16-bit weights would double it.
     const cacheable = options.useCache && quantize && source.kind === 'url';
@@ -170,9 +172,9 @@ export class Engine {
       fromCache = true;
     } else {
       progress('config', 0, 1);
-      const checkpoint = await openCheckpoint(openSource(source));
+      const checkpoint = await openCheckpoint(openSource(source), signal ? { signal } : {});
       progress('config', 1, 1);
-      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, onProgress: (phase, done, total, detail) => progress(phase, done, total, detail) });
+      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, ...(signal ? { signal } : {}), onProgress: (phase, done, total, detail) => progress(phase, done, total, detail) });
       model = loaded.model;
       if (cache) {
         // A full disk or a failed write never costs the user the model they just loaded.

@@ -1,7 +1,7 @@
 // Which checkpoint, loading it into the engine, and what it turned out to be.
 import type { StateCreator } from 'zustand';
 import type { LoadOptions, MemoryPlan, ModelSource, ModelSummary } from '../protocol/engine';
-import type { Progress } from '../engine-client/engine-client';
+import { EngineError, type Progress } from '../engine-client/engine-client';
 import { CATALOG, TINY_MODEL_ID, customHubModel } from './model-catalog';
 import { services } from './services';
 import type { AppState } from './store';
@@ -27,7 +27,10 @@ export interface ModelSlice {
   selectLocalFolder: (files: { path: string; file: File }[]) => void;
   setLoadOptions: (o: Partial<LoadOptions>) => void;
   loadModel: () => Promise<void>;
+  cancelLoad: () => void;
 }
+
+let cancelLoading: (() => void) | null = null;
 
 function defaultOptions(id: string): LoadOptions {
   // The tiny demo model runs unquantized with an f32 KV cache: exactly the reference's numbers.
@@ -81,11 +84,18 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
     set((s) => ({ model: { ...s.model, status: 'loading', progress: null, error: null, summary: null } }));
     try {
       const source = sourceFor(selectedId, localFiles);
-      const { model, fromCache } = await services.engine().load(source, options, (progress) => set((s) => ({ model: { ...s.model, progress } })));
+      const handle = services.engine().load(source, options, (progress) => set((s) => ({ model: { ...s.model, progress } })));
+      cancelLoading = handle.cancel;
+      const { model, fromCache } = await handle.done;
       set((s) => ({ model: { ...s.model, status: 'ready', summary: model, fromCache, progress: null } }));
       get().adoptGenerationDefaults(model);
     } catch (e) {
-      set((s) => ({ model: { ...s.model, status: 'error', error: e instanceof Error ? e.message : String(e), progress: null } }));
+      const cancelled = e instanceof EngineError && e.code === 'cancelled';
+      set((s) => ({ model: { ...s.model, status: cancelled ? 'idle' : 'error', error: cancelled ? null : e instanceof Error ? e.message : String(e), progress: null } }));
+    } finally {
+      cancelLoading = null;
     }
   },
+
+  cancelLoad: () => cancelLoading?.(),
 });

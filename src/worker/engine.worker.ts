@@ -8,6 +8,8 @@ const scope = self as unknown as { postMessage(msg: unknown, transfer: Transfera
 
 const post = (ev: EngineEvent) => scope.postMessage(ev, transferablesOf(ev));
 const cancelled = new Set<number>();
+/** Running loads by request id: a cancel aborts their downloads at once. */
+const loads = new Map<number, AbortController>();
 let engine: Engine | null = null;
 let queue: Promise<void> = Promise.resolve();
 
@@ -25,8 +27,14 @@ async function handle(req: EngineRequest): Promise<void> {
       return;
     }
     case 'load': {
-      const result = await requireEngine().load(req.source, req.options, (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }));
-      post({ type: 'loaded', rid, model: result.model, fromCache: result.fromCache });
+      const abort = new AbortController();
+      loads.set(rid, abort);
+      try {
+        const result = await requireEngine().load(req.source, req.options, (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }), abort.signal);
+        post({ type: 'loaded', rid, model: result.model, fromCache: result.fromCache });
+      } finally {
+        loads.delete(rid);
+      }
       return;
     }
     case 'plan':
@@ -70,6 +78,7 @@ scope.addEventListener('message', (e) => {
   const req = e.data;
   if (req.type === 'cancel') {
     cancelled.add(req.target);
+    loads.get(req.target)?.abort(new EngineFailure('cancelled', 'Loading was cancelled.'));
     return;
   }
   // Memory plans only read config files: answer them at once, not after a running generation.
