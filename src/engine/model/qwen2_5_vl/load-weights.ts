@@ -10,6 +10,7 @@ import { outputProjectionName } from '../../spec/tensors';
 import type { ModelSpec } from '../../spec/model-spec';
 import type { Checkpoint } from '../../weights/checkpoint';
 import { streamThroughStaging, uploadDense, UploadPacer, writeRows } from '../../weights/upload';
+import { f32ToBf16 } from '../../weights/bf16';
 
 export type Matrix = Q4Weight | W16Weight;
 
@@ -137,13 +138,14 @@ async function biasF32(ctx: GpuContext, own: Owner, ckpt: Checkpoint, label: str
   return own.tensor(uploadTensor(ctx, label, 'f32', [all.length], all));
 }
 
-/** The shared 16-bit dtype of the tensors fused into one matrix. */
+/**
+ * The 16-bit dtype of a fused matrix: its tensors' own (bf16 or f16), or bf16 for F32 tensors, which are rounded
+ * as transformers rounds a float32 checkpoint loaded in Qwen2.5-VL's bfloat16.
+ */
 function dtype16(ckpt: Checkpoint, names: string[], label: string): 'bf16' | 'f16' {
   const dts = new Set(names.map((n) => ckpt.tensor(n).dtype));
   if (dts.size !== 1) throw new Error(`${label}: the fused tensors ${names.join(', ')} have different dtypes (${[...dts].join(', ')})`);
-  const [d] = dts;
-  if (d === 'F32') throw new Error(`${label}: F32 weights are not supported in 16-bit mode (choose 4-bit, or convert the checkpoint to bf16)`);
-  return d === 'BF16' ? 'bf16' : 'f16';
+  return dts.has('F16') ? 'f16' : 'bf16';
 }
 
 function rowsOf(ckpt: Checkpoint, name: string): { rows: number; cols: number } {
@@ -163,8 +165,9 @@ async function fused16(ctx: GpuContext, own: Owner, ckpt: Checkpoint, label: str
     // Targets in this tensor's own row numbers: chunk rows shifted by the tensor's offset in the fused matrix.
     const targets = w.chunks.map((c) => ({ row0: c.row0 - offset, rows: c.rows, buffer: c.data }));
     for await (const chunk of ckpt.stream(name, { signal: opts.signal })) {
-      writeRows(ctx.device.queue, targets, cols * 2, chunk.rowStart, chunk.bytes);
-      await pacer.wrote(chunk.bytes.byteLength);
+      const bytes = chunk.dtype === 'F32' ? new Uint8Array(f32ToBf16(chunk.bytes).buffer) : chunk.bytes;
+      writeRows(ctx.device.queue, targets, cols * 2, chunk.rowStart, bytes);
+      await pacer.wrote(bytes.byteLength);
     }
     offset += dims[i]!.rows;
     opts.onTensor?.(name);
