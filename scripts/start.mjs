@@ -6,7 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 const stale = !existsSync('node_modules/.package-lock.json') || statSync('package-lock.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
 if (stale) {
   console.log('Installing dependencies (npm ci)…');
-  const r = spawnSync('npm', ['ci'], { stdio: 'inherit' });
+  // package.json's allowScripts denies onnxruntime-node's postinstall (it would fetch CUDA libraries from NuGet on
+  // Linux x64, which we never use); npm releases without allowScripts honour this variable instead.
+  const r = spawnSync('npm', ['ci'], { stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const port = process.env.PORT ?? '5173';
