@@ -167,11 +167,25 @@ test('the 7B memory plan for the demo setting is shown before anything is downlo
   expect(await statValue(page, 'grid-summary', 'Model frame size')).toBe('588×336');
   expect(await statValue(page, 'grid-summary', 'Video tokens')).toBe('4,032');
 
+  // The Hub answers with the real 7B config.json; every request to it is recorded. The plan needs config.json only.
+  const hubRequests: string[] = [];
+  await page.context().route('https://huggingface.co/**', (route) => {
+    const url = route.request().url();
+    hubRequests.push(url);
+    if (url === 'https://huggingface.co/MBZUAI/Video-R2/resolve/main/config.json') {
+      return route.fulfill({ path: 'src/engine/spec/fixtures/qwen2_5_vl_7b/config.json', contentType: 'application/json' });
+    }
+    return route.fulfill({ status: 404 });
+  });
   await page.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Video-R2 7B' });
   const ask = page.getByRole('region', { name: 'Ask' });
   await ask.getByRole('button', { name: 'GPU memory plan' }).click();
   const plan = page.getByTestId('memory-plan');
   await expect(plan).toContainText('Language model weights (4-bit)');
+  // Before, the plan also fetched generation_config.json and preprocessor_config.json, and a failure of either was
+  // reported as "config.json could not be read" while quoting the other file's URL.
+  expect(hubRequests.filter((u) => !u.endsWith('/resolve/main/config.json')), 'Hub files the memory plan fetched besides config.json').toEqual([]);
+  await expect(page.locator('.plan-note', { hasText: 'Computed from' }), 'the plan came from the served config.json, so no fallback note').toHaveCount(0);
   await expect(plan).toContainText('Video input (16,128 patches)'); // 16 temporal patches × 24 × 42
   const kv = (await plan.locator('tr', { hasText: 'KV cache' }).innerText()).match(/KV cache \(([\d,]+) tokens, f16\)/);
   expect(Number(kv?.[1]?.replaceAll(',', ''))).toBeGreaterThanOrEqual(4032 + 2048);

@@ -113,20 +113,15 @@ export class Engine {
     };
   }
 
-  /** The ModelSpec of a source, from its config files only (cached per source). */
+  /**
+   * The ModelSpec a memory plan needs, from the source's config.json alone (cached per source): the plan depends
+   * on no other file, and a failure the plan's note reports is then always config.json's.
+   */
   private spec(source: ModelSource): Promise<ModelSpec> {
     const key = source.kind === 'url' ? `url:${source.baseUrl}` : `files:${source.id}:${source.files.length}`;
     let p = this.specCache.get(key);
     if (!p) {
-      p = (async () => {
-        const src = openSource(source);
-        const [config, generationConfig, preprocessorConfig] = await Promise.all([
-          src.readText('config.json'),
-          src.readTextOptional('generation_config.json'),
-          src.readTextOptional('preprocessor_config.json'),
-        ]);
-        return parseModelSpec({ config, generationConfig, preprocessorConfig });
-      })();
+      p = (async () => parseModelSpec({ config: await openSource(source).readText('config.json') }))();
       p.catch(() => this.specCache.delete(key));
       this.specCache.set(key, p);
     }
