@@ -1,4 +1,4 @@
-// Lint rules, including the import zones of DESIGN.md §3: ui → state → engine-client → (worker) → engine,
+// Lint rules, including the import zones (ARCHITECTURE.md §1): ui → state → engine-client → (worker) → engine,
 // the engine never sees React or app code, and only engine/kernels reads shaders/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

@@ -1,4 +1,4 @@
-// Attention tap (spec/attention.md) for one decode step of the final layer, from the raw scores and the softmax
+// Attention tap (docs/attention.md §3–4) for one decode step of the final layer, from the raw scores and the softmax
 // normalisation the decode kernels exported (TAP variants), i.e. from the very logits the attention used:
 //   A_h(j) = exp(s_h(j) − M_h) / L_h                     (softmax over all len keys)
 //   head mass  m_h  = Σ_{j∈[v0,v1)} A_h(j)

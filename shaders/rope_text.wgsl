@@ -1,4 +1,4 @@
-// M-RoPE on q and k (Qwen2.5-VL text, spec §4.3) fused with the KV-cache append.
+// M-RoPE on q and k (Qwen2.5-VL text, docs/model.md §4.3) fused with the KV-cache append.
 //   angle[j] = f32(pos[axis(j)]) · inv_freq[j], j < D/2, axis(j) = 0 (t) for j < sec_t, 1 (h) for j < sec_t + sec_h,
 //   else 2 (w)   (mrope_section doubled over the cos/sin dims: dims j and j + D/2 share angle j)
 //   x'[j]       = x[j]·cos − x[j + D/2]·sin        (rotate_half convention)

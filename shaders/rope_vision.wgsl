@@ -1,4 +1,4 @@
-// 2-D rotary embedding of the vision tower (spec §2.3), in place on q and k inside the fused qkv buffer.
+// 2-D rotary embedding of the vision tower (docs/model.md §3.3), in place on q and k inside the fused qkv buffer.
 //   Q = D/4 frequencies inv_freq[i] = 1/theta^(2i/(D/2)) (theta 10000); per row (hp, wp):
 //   angle[j] = hp·inv_freq[j] for j < Q, wp·inv_freq[j − Q] for Q ≤ j < 2Q = D/2
 //   x'[j] = x[j]·cos − x[j + D/2]·sin,  x'[j + D/2] = x[j + D/2]·cos + x[j]·sin   (rotate_half pairs)

@@ -1,5 +1,5 @@
 // What a step has to do, counted from the model's shapes: bytes a decode token reads (the memory-bound figure of
-// DESIGN.md §7) and FLOPs of a prefill chunk or a vision-tower pass (the compute-bound figure). Pure functions.
+// ARCHITECTURE.md §11) and FLOPs of a prefill chunk or a vision-tower pass (the compute-bound figure). Pure functions.
 import type { ModelSpec } from '../../src/engine/spec/model-spec';
 import { visionLayout } from '../../src/engine/model/qwen2_5_vl/vision-layout';
 import { weightStorageBytes } from '../../src/engine/weights';

@@ -1,4 +1,4 @@
-// The two yardsticks of DESIGN.md §7, measured on the engine's own device in the same page as the model:
+// The two yardsticks of ARCHITECTURE.md §11, measured on the engine's own device in the same page as the model:
 // a plain copy kernel (achievable memory bandwidth) and a plain tiled f32 matmul (achievable FLOP/s).
 import type { GpuContext } from '../../src/engine/gpu/device';
 import { encodeDispatches, type Dispatch } from '../../src/engine/gpu/dispatch';

@@ -1,4 +1,4 @@
-// What Video-R2's preprocessing (qwen-vl-utils + transformers 4.51, spec §3) gives for a file, computed here from
+// What Video-R2's preprocessing (qwen-vl-utils + HF 4.51, docs/model.md §2) gives for a file, computed here from
 // ffprobe's numbers in the fixture manifest — written independently of src/media so the e2e tests compare the app
 // with the reference rules rather than with itself. Only the nframes path with small settings is needed.
 

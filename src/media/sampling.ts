@@ -1,6 +1,6 @@
 // Frame choice exactly as Video-R2's qwen_vl_utils (decord backend) + the transformers 4.51 processor do it:
 // calculate_video_frame_range → smart_nframes → torch.linspace(...).round() → sample_fps → second_per_grid_ts.
-// Spec: shared/spec/qwen2_5_vl.md §3.2–3.3, §3.6; every function names its Python counterpart.
+// Facts: docs/model.md §2.1–2.3, §2.8; every function names its Python counterpart.
 
 import { MediaError } from './errors';
 import { ceilByFactor, floorByFactor, roundByFactor, roundHalfEven, torchLinspaceF32 } from './python-math';

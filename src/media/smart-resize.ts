@@ -1,5 +1,5 @@
 // The target frame size and the resulting grid, as qwen_vl_utils `fetch_video` + `smart_resize` and the
-// Qwen2.5-VL processor compute them (spec §3.5–3.6).
+// Qwen2.5-VL processor compute them (docs/model.md §2.5, §2.8).
 
 import { MediaError } from './errors';
 import { ceilByFactor, floorByFactor, roundByFactor } from './python-math';

@@ -93,7 +93,7 @@ export interface PromptParts {
   preText?: string;
 }
 
-/** Per generated token, from the final layer's decode attention (spec/attention.md). */
+/** Per generated token, from the final layer's decode attention (docs/attention.md §4). */
 export interface AttentionTap {
   /** Per query head: attention mass on the video span. */
   headMass: Float32Array;

@@ -1,4 +1,4 @@
-// Prompt defaults of Video-R2's demo (spec §5). The suffix is the model's training-time instruction, so it
+// Prompt defaults of Video-R2's demo (docs/model.md §5). The suffix is the model's training-time instruction, so it
 // is reproduced exactly; the UI lets the user edit it.
 
 export const DEFAULT_SYSTEM_PROMPT = 'You are a helpful assistant.';

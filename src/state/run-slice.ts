@@ -34,7 +34,7 @@ export interface RunSlice {
   stopRun: () => void;
 }
 
-// Qwen2.5-VL-7B-Instruct's generation_config (spec §5.3) until a checkpoint says otherwise.
+// Qwen2.5-VL-7B-Instruct's generation_config (docs/model.md §5.3) until a checkpoint says otherwise.
 const DEFAULT_PARAMS: GenerationParams = { maxNewTokens: DEFAULT_MAX_NEW_TOKENS, doSample: false, temperature: 0.1, topK: 1, topP: 0.001, repetitionPenalty: 1.05, seed: 0 };
 
 let cancelCurrent: (() => void) | null = null;

@@ -1,4 +1,4 @@
-// The one zustand store, built from slices (DESIGN.md §8.9). High-rate data (tokens) lives in TokenLog.
+// The one zustand store, built from slices (ARCHITECTURE.md, principle 7). High-rate data (tokens) lives in TokenLog.
 import { create } from 'zustand';
 import { createEnvSlice, type EnvSlice } from './env-slice';
 import { createModelSlice, type ModelSlice } from './model-slice';

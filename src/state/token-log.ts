@@ -1,5 +1,5 @@
 // The tokens of the current run, outside React state: appended at decode rate, read by views through
-// subscriptions (DESIGN.md §8.9), so a 2,000-token answer never re-renders the whole tree per token.
+// subscriptions (ARCHITECTURE.md, principle 7), so a 2,000-token answer never re-renders the whole tree per token.
 import type { AttentionTap } from '../protocol/engine';
 
 export interface TokenRecord {

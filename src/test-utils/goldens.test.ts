@@ -75,7 +75,7 @@ describe('golden sets', () => {
     expect(meta.t_positions.map((_, k) => pos.data[v0 + k * perT]! - pos.data[v0]!)).toEqual(meta.t_positions);
     expect(Math.max(...pos.data) + 1 - L).toBe(meta.rope_delta);
 
-    // attention statistics are sums of the recorded rows (spec/attention.md).
+    // attention statistics are sums of the recorded rows (docs/attention.md §3).
     const rows = g.f32('generate.safetensors', 'attn_rows');
     const [G, H, W] = rows.shape as [number, number, number];
     const vas = g.f32('generate.safetensors', 'vas_attn').data;

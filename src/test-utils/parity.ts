@@ -1,5 +1,5 @@
 // Shared pieces of the model-level parity tests: checkpoint folders as weight sources, and the tensor-level
-// relative error the tolerances of DESIGN.md §5 are stated in.
+// relative error the tolerances of ARCHITECTURE.md §12 (parity levels) are stated in.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BytesSource } from '../engine/weights/source';

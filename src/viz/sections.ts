@@ -1,5 +1,5 @@
 // Splits streamed model output into think / answer / other sections. Tolerates a stream cut mid-tag
-// (an unclosed section runs to the end) and repeated blocks (TAC uses the last of each, spec §6.3).
+// (an unclosed section runs to the end) and repeated blocks (TAC uses the last of each, docs/attention.md §6).
 
 export type SectionKind = 'think' | 'answer' | 'text';
 

@@ -1,4 +1,4 @@
-// Attention tap of the final layer's decode step (shaders/attention_tap.wgsl; definitions in spec/attention.md).
+// Attention tap of the final layer's decode step (shaders/attention_tap.wgsl; definitions in docs/attention.md).
 // Reads the raw scores and (max, sum) that a `tap: true` attentionDecode exported in the same step, and writes
 // one slot of a tap buffer: per-head video mass, per-frame-pair mass and the head-mean row over the video span.
 // Decode never waits for it: TapReadback copies a slot out and maps it asynchronously.

@@ -1,6 +1,6 @@
 // Non-causal multi-head attention of the vision tower within segments (shaders/attention_tiled.wgsl, VISION).
 // Segments come from cu_seqlens in patch rows: the window segments for windowed blocks, one per temporal patch for
-// the full-attention blocks (spec §2.4–2.5); build one instance per segment table (they share the pipeline).
+// the full-attention blocks (docs/model.md §3.4–3.5); build one instance per segment table (sharing the pipeline).
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
 import { uploadTensor, type GpuTensor } from '../gpu/tensor';

@@ -1,5 +1,5 @@
 // Reference kernels for `npm run bench`: a plain copy (measured bandwidth) and a plain tiled f32 matmul (measured
-// FLOP/s), run in the same session as the model so their ratios are meaningful (DESIGN.md §7).
+// FLOP/s), run in the same session as the model so their ratios are meaningful (ARCHITECTURE.md §11).
 // shaders/copy.wgsl, shaders/matmul_f32.wgsl.
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';

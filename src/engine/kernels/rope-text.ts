@@ -1,4 +1,4 @@
-// M-RoPE on q/k fused with the KV-cache append (shaders/rope_text.wgsl), spec §4.3.
+// M-RoPE on q/k fused with the KV-cache append (shaders/rope_text.wgsl), docs/model.md §4.3.
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';

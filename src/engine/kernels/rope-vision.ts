@@ -1,4 +1,4 @@
-// 2-D vision RoPE in place on the qkv buffer (shaders/rope_vision.wgsl), spec §2.3.
+// 2-D vision RoPE in place on the qkv buffer (shaders/rope_vision.wgsl), docs/model.md §3.3.
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';

@@ -1,6 +1,6 @@
 // ModelSpec: every dimension and constant the engine uses, derived once from the checkpoint's own
 // config.json (+ generation_config.json, preprocessor_config.json). Nothing else in the engine authors
-// a model dimension (DESIGN.md §8.3).
+// a model dimension (ARCHITECTURE.md, principle 2).
 
 export interface TextSpec {
   hiddenSize: number;

@@ -1,5 +1,5 @@
 // The checkpoint tensors a ModelSpec requires, under their canonical names (the transformers ≤ 4.51 layout:
-// `visual.*`, `model.*`, `lm_head.weight`; spec §7.1) with their exact shapes and how the engine stores them.
+// `visual.*`, `model.*`, `lm_head.weight`; docs/model.md §6.1) with their exact shapes and how the engine stores them.
 import type { ModelSpec } from './model-spec';
 
 /** 'q4': text linears, embed_tokens and lm_head (ARCHITECTURE.md §4); 'dense': kept in the checkpoint's float dtype. */

@@ -1,5 +1,5 @@
 // One canonical naming for both Hugging Face layouts of Qwen2.5-VL checkpoints. Canonical = the layout written
-// by transformers ≤ 4.51 (`visual.*`, `model.*`, `lm_head.weight`), which is also the naming of spec §7.1.
+// by transformers ≤ 4.51 (`visual.*`, `model.*`, `lm_head.weight`), which is also the naming of docs/model.md §6.1.
 // transformers ≥ 4.52 writes `model.visual.*` and `model.language_model.*`; `lm_head.weight` is unchanged.
 
 export type NamingLayout = 'legacy' | 'nested';

@@ -1,4 +1,4 @@
-"""Reference burn-ins rendered with Pillow + DejaVuSans following Video-R2's documented rules (spec §3.4), for
+"""Reference burn-ins rendered with Pillow + DejaVuSans following Video-R2's documented rules (docs/model.md §2.4), for
 src/media/burn-in.browser.test.ts. Regenerate with:
     /work/venv-ref/bin/python src/media/test-fixtures/pillow-burn-in.py
 Writes src/media/test-fixtures/pillow/*.png (flat frames, so the browser test can rebuild the inputs)."""

@@ -28,7 +28,7 @@ export function ropeTextRef(
   return rotateRows(x, rows, heads, dim, angles);
 }
 
-/** 2-D vision RoPE (spec §2.3): angle j < dim/4 is hp·inv[j], j in [dim/4, dim/2) is wp·inv[j − dim/4]. */
+/** 2-D vision RoPE (docs/model.md §3.3): angle j < dim/4 is hp·inv[j], j ∈ [dim/4, dim/2) is wp·inv[j − dim/4]. */
 export function ropeVisionAngles(hp: number, wp: number, invFreq: Float32Array): Float32Array {
   const q = invFreq.length;
   return Float32Array.from({ length: 2 * q }, (_, j) => Math.fround((j < q ? hp : wp) * invFreq[j % q]!));
@@ -126,7 +126,7 @@ export interface TapRef {
   total: Float64Array;
 }
 
-/** Attention tap (spec/attention.md) for query row r over keys [0, ctxLen), video span [v0, v1) in `pairs` groups. */
+/** Attention tap (docs/attention.md) for query row r, keys [0, ctxLen), video span [v0, v1) in `pairs` groups. */
 export function tapRef(inp: AttentionRefInput, r: number, ctxLen: number, v0: number, v1: number, pairs: number): TapRef {
   const H = inp.heads;
   const per = (v1 - v0) / pairs;

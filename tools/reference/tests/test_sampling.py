@@ -1,4 +1,4 @@
-"""Sampling math of spec §3.2-3.5 on hand cases (half-to-even rounding, float32 linspace, pixel budgets)."""
+"""Sampling math of docs/model.md §2.2–2.6 on hand cases (half-to-even rounding, float32 linspace, pixel budgets)."""
 import sys
 import unittest
 from pathlib import Path
@@ -26,7 +26,7 @@ class SamplingTest(unittest.TestCase):
         self.assertEqual(sample_indices(16, 4), [0, 5, 10, 15])
 
     def test_smart_resize(self):
-        self.assertEqual(smart_resize(360, 640, 28, 100352, 200704), (336, 588))   # spec §3.5 demo size
+        self.assertEqual(smart_resize(360, 640, 28, 100352, 200704), (336, 588))   # docs/model.md §2.5 demo size
         self.assertEqual(smart_resize(168, 252, 28, 3136, 18816), (112, 168))
         self.assertEqual(smart_resize(72, 100, 28, 6272, 9408), (84, 112))
         self.assertEqual(smart_resize(48, 64, 28, 3136, 3136), (56, 56))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Video-R2 demo's default post_text (spec §5.2, demo/gradio_demo.py), verbatim.
+# Video-R2 demo's default post_text (docs/model.md §5.2; demo/gradio_demo.py), verbatim.
 VIDEO_R2_POST_TEXT = (
     "Please think about this question as if you were a human pondering deeply. Engage in an internal dialogue using "
     "expressions such as 'let me think', 'wait', 'Hmm', 'oh, I see', 'let's break it down', etc, or other natural "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 # top-1 minus top-2 penalized logit, every step. Logits here are ~N(0, 9^2) with the top near 40, so an implementation
-# within DESIGN.md's 1e-4 relative logit tolerance (~4e-3) cannot flip a greedy choice; real f32 paths are ~1e-5.
+# within ARCHITECTURE §12's 1e-4 relative tolerance (~4e-3) cannot flip a greedy choice; real f32 paths are ~1e-5.
 MIN_MARGIN = 0.005
 MIN_DISTINCT = 8           # distinct tokens in the 32-token continuation
 VAS_STEP_RANGE = (0.005, 0.98)  # final-layer attention mass on the video, every step

@@ -37,7 +37,7 @@ def prepare_inputs(case: Case, video_path: Path, processor) -> tuple[dict, dict]
 
 
 def check_pixel_values(pixel_values: np.ndarray, resized_rgb: np.ndarray, mean, std) -> None:
-    """Independent patchify of the resized uint8 frames (spec §2.1-2.2, §3.6); must equal the processor's output."""
+    """Independent patchify of the resized uint8 frames (docs/model.md §2.7); must equal the processor's output."""
     n, h, w, _ = resized_rgb.shape
     v = (resized_rgb.astype(np.float64) * (1 / 255)).astype(np.float32)
     v = (v - np.array(mean, dtype=np.float32)) / np.array(std, dtype=np.float32)
@@ -113,7 +113,7 @@ def generate(model, inputs: dict, gen_config) -> dict:
 
 
 def attention_stats(rows: np.ndarray, input_ids: list[int], grid_thw: list[int]) -> dict:
-    """spec/attention.md quantities from the final-layer rows (sums in float64, stored as float32)."""
+    """docs/attention.md §3 quantities from the final-layer rows (sums in float64, stored as float32)."""
     pads = [i for i, t in enumerate(input_ids) if t == VIDEO_PAD]
     v0, v1 = pads[0], pads[-1] + 1
     if pads != list(range(v0, v1)):

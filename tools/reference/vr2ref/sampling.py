@@ -1,4 +1,4 @@
-"""Frame sampling and resizing exactly as Video-R2's vendored qwen-vl-utils (spec §3.2-3.5), FPS_MAX_FRAMES = 32.
+"""Frame sampling and resizing exactly as Video-R2's vendored qwen-vl-utils (docs/model.md §2), FPS_MAX_FRAMES = 32.
 
 Own code following the spec; the arithmetic primitives are the upstream ones (torch float32 linspace + half-even
 round, Python half-even round, torchvision's antialiased bicubic resize on uint8).

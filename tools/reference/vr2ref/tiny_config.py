@@ -62,7 +62,7 @@ def config_json(tied: bool) -> dict:
     }
 
 
-# Video-R2 / Qwen2.5-VL-7B-Instruct decoding (spec §5.3).
+# Video-R2 / Qwen2.5-VL-7B-Instruct decoding (docs/model.md §5.3).
 GENERATION_CONFIG = {
     "bos_token_id": 151643,
     "pad_token_id": 151643,

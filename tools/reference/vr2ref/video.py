@@ -3,7 +3,7 @@
 libx264 in PyAV's wheel is not bit-reproducible from run to run (even single-threaded, some presets vary), so the
 encoded files are committed inputs (tools/reference/fixtures/videos/) that `generate.py videos` writes only when
 missing or when forced; every golden is bit-reproducible from them. The decoded RGB frames are what the goldens record
-as the input, so the TypeScript preprocessing is compared on identical RGB (YUV->RGB conversion in the browser differs slightly from libswscale's; see spec §8 item 6).
+as the input, so the TypeScript preprocessing is compared on identical RGB (YUV->RGB conversion in the browser differs slightly from libswscale's; see docs/model.md §7).
 Frame reading follows the decord / torchvision backends of qwen-vl-utils: every frame is decoded, total_frames is
 the decoded count and video_fps the stream's average frame rate.
 """

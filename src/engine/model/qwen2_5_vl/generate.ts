@@ -3,7 +3,7 @@
 // step is submitted before the previous one is read, so the GPU never waits for the page.
 //
 // The last prompt token goes through the decode pass rather than the prefill: its attention row is the one that
-// produced the first generated token (spec/attention.md), and the decode pass is where the tap lives.
+// produced the first generated token (docs/attention.md §2), and the decode pass is where the tap lives.
 import type { GpuContext } from '../../gpu/device';
 import { encodeDispatches, releaseDispatches } from '../../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../../gpu/tensor';

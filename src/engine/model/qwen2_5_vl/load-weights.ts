@@ -77,7 +77,7 @@ export interface LoadWeightOptions {
   onTensor?: (name: string) => void;
 }
 
-/** One owner for every weight buffer (DESIGN.md §8.4). */
+/** One owner for every weight buffer (ARCHITECTURE.md, principle 3). */
 export class Owner {
   readonly buffers: GPUBuffer[] = [];
   readonly matrices: Matrix[] = [];

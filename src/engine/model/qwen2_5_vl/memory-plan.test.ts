@@ -12,10 +12,10 @@ describe('memoryPlan (7B)', () => {
     const p = memoryPlan({ spec, quantize: true, kvCache: 'f16', video: { frames: 32, height: 336, width: 588 }, maxNewTokens: 2048, limits: big });
     expect(p.videoTokens).toBe(4032);
     expect(p.contextTokens).toBe(4032 + 320 + 2048);
-    // KV: 28 layers × 2 × 512 × 2 B = 57,344 B per token (spec §7.2).
+    // KV: 28 layers × 2 × 512 × 2 B = 57,344 B per token (docs/model.md §6.2).
     const kv = p.lines.find((l) => l.label.startsWith('KV cache'))!;
     expect(kv.bytes).toBe(57_344 * p.contextTokens);
-    expect(p.lines[0]!.bytes + p.lines[1]!.bytes).toBe(5_637_363_712); // spec §7.2: ≈5.64 GB of weights
+    expect(p.lines[0]!.bytes + p.lines[1]!.bytes).toBe(5_637_363_712); // docs/model.md §6.2: ≈5.64 GB of weights
     expect(p.fits).toBe(true);
     expect(p.totalBytes).toBeGreaterThan(6e9);
     expect(p.totalBytes).toBeLessThan(8e9);

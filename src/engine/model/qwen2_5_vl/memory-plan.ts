@@ -1,4 +1,4 @@
-// The memory plan (DESIGN.md §4 "Limits"): every GPU allocation a run needs, computed from the ModelSpec and
+// The memory plan (ARCHITECTURE.md, principle 5): every GPU allocation a run needs, computed from the ModelSpec and
 // the video setting before anything is downloaded, so the user can choose fewer frames or pixels instead of
 // losing the device. Activations are planned at maximum shape for the chunk sizes the forward pass uses.
 import type { ModelSpec } from '../../spec/model-spec';

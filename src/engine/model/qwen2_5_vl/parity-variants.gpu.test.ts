@@ -60,7 +60,7 @@ async function runCase(ctx: GpuContext, model: Qwen25VL, inputs: GoldenSet, vari
   }
 }
 
-/** Per generated token: per-head mass, VAS-attn, per-pair mass and the head-mean video row (spec/attention.md). */
+/** Per generated token: per-head mass, VAS-attn, per-pair mass and the head-mean video row (docs/attention.md §3). */
 function expectTaps(taps: readonly TapRecord[], variant: GoldenSet): void {
   const headMass = variant.f32('generate.safetensors', 'per_head_mass');
   const pairMass = variant.f32('generate.safetensors', 'per_pair_mass');

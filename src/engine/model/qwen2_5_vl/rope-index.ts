@@ -1,5 +1,5 @@
 // M-RoPE position ids for one sequence with (at most) one video: transformers 4.51's get_rope_index
-// (spec §4.4). Text tokens advance all three axes together; the video's merged tokens get
+// (docs/model.md §4.4). Text tokens advance all three axes together; the video's merged tokens get
 // (base + tpos(k), base + row, base + col) with the 4.51 time rule tpos(k) = trunc(f32(k · s) · tokens_per_second).
 
 export interface VideoGridThw {
@@ -26,7 +26,7 @@ export interface RopeIndex {
   ropeDelta: number;
 }
 
-/** The 4.51.x rule; ≥ 4.52 truncates s first, which differs whenever s is not an integer (spec §4.4). */
+/** The 4.51.x rule; ≥ 4.52 truncates s first, which differs whenever s is not an integer (docs/model.md §4.4). */
 export function videoTimePosition(k: number, secondPerGridT: number, tokensPerSecond: number): number {
   return Math.trunc(Math.fround(Math.fround(k * Math.fround(secondPerGridT)) * tokensPerSecond));
 }

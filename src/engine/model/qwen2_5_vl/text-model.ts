@@ -1,6 +1,6 @@
-// The Qwen2.5 language model on the GPU (spec §4): embeddings (+ video rows), 28 decoder layers with M-RoPE and
+// The Qwen2.5 language model on GPU (docs/model.md §4): embeddings (+ video rows), 28 decoder layers with M-RoPE and
 // a KV cache, the final norm and lm_head. Reads like the model card: `layerOps` is one decoder layer as a flat list
-// of named kernels. Activations are planned once for the largest chunk and reused (DESIGN.md §8.4).
+// of named kernels. One activation plan, for the largest chunk, is reused (ARCHITECTURE.md, principle 3).
 import type { GpuContext } from '../../gpu/device';
 import { releaseDispatches, type Dispatch } from '../../gpu/dispatch';
 import { createTensor, freeTensor, type GpuTensor } from '../../gpu/tensor';
@@ -112,7 +112,7 @@ export class TextModel {
   }
 
   /**
-   * One decoder layer for `m` rows in `a` (Qwen2 decoder layer, spec §4.2). The input RMSNorm is fused with the
+   * One decoder layer for `m` rows in `a` (docs/model.md §4.2). The input RMSNorm is fused with the
    * previous layer's residual add; the caller passes which norm reads what.
    */
   private layerOps(i: number, a: Activations, m: number, attention: (q: GpuTensor, out: GpuTensor) => AttentionPrefill | AttentionDecode, steps: LayerSteps[]): Dispatch[] {

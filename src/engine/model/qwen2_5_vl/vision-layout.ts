@@ -1,4 +1,4 @@
-// Where every vision patch row goes (spec §2.2–2.4): the window order of merged tokens, the attention
+// Where every vision patch row goes (docs/model.md §3.2–3.4): the window order of merged tokens, the attention
 // segments of windowed and full-attention blocks, and each row's (h, w) patch coordinates for the 2-D RoPE.
 import type { VideoGridThw } from './rope-index';
 
@@ -27,7 +27,7 @@ export function visionLayout(grid: VideoGridThw, spatialMergeSize: number, windo
   const lw = w / m;
   const rows = t * h * w;
   const merged = rows / unit;
-  // HF pads by ws - (l % ws), a whole empty window row/column when l is already a multiple (spec §2.4).
+  // HF pads by ws - (l % ws), a whole empty window row/column when l is already a multiple (docs/model.md §3.4).
   const nWh = (lh + windowMerged - (lh % windowMerged)) / windowMerged;
   const nWw = (lw + windowMerged - (lw % windowMerged)) / windowMerged;
 

@@ -1,4 +1,4 @@
-// The Qwen2.5-VL vision tower on the GPU (spec §2): patch embedding, window reordering, 2-D RoPE, windowed and
+// The Qwen2.5-VL vision tower on GPU (docs/model.md §3): patch embedding, window reordering, 2-D RoPE, windowed and
 // full-attention blocks, the patch merger, and the window order undone. Attention never crosses a temporal patch
 // (windows and full-attention segments are both per slice), so the tower runs on chunks of whole slices, which
 // bounds activations whatever the video length.

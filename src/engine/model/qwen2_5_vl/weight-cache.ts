@@ -1,4 +1,4 @@
-// The quantized model in the browser's OPFS cache (DESIGN.md §4): written once after a download, loaded on
+// The quantized model in the browser's OPFS cache (ARCHITECTURE.md §10): written once after a download, loaded on
 // later visits with no network. Entries are keyed by model id, revision and the q4 scheme, so a change to the
 // scheme never serves stale weights. Weights are stored in their GPU form under the forward pass's labels.
 import type { GpuContext } from '../../gpu/device';
