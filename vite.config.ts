@@ -45,7 +45,8 @@ export default defineConfig({
           name: 'browser',
           include: ['src/**/*.browser.test.ts'],
           // Media test videos (ffmpeg) generated once, cached by spec version in e2e/.artifacts/videos.
-          globalSetup: ['src/media/test-fixtures/global-setup.ts'],
+          // Plus a loopback server generating a 7B-shaped checkpoint on the fly (the load-path heap test).
+          globalSetup: ['src/media/test-fixtures/global-setup.ts', 'src/test-utils/synthetic-checkpoint-setup.ts'],
           testTimeout: 300_000,
           fileParallelism: false,
           browser: {
