@@ -108,6 +108,7 @@ test.describe('keyboard and reading (issue 12)', () => {
     await screenshot(page, 'theme-light');
     await page.getByLabel('Colour theme').selectOption('dark');
     expect(await bg(), 'the toggle overrides a light system').toBe('rgb(15, 18, 24)');
+    await screenshot(page, 'theme-dark');
     await page.reload();
     await page.getByRole('region', { name: 'Video' }).waitFor();
     expect(await bg(), 'the choice survives a reload').toBe('rgb(15, 18, 24)');
