@@ -3,15 +3,24 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { contentSecurityPolicy } from './scripts/csp.mjs';
 
 // Chromium's SwiftShader Vulkan driver, so Dawn in Node finds a WebGPU adapter without a GPU.
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    {
+      // The built page carries its Content-Security-Policy (scripts/csp.mjs); the dev server does not (HMR).
+      name: 'content-security-policy',
+      apply: 'build',
+      transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy({ meta: true })}" />`),
+    },
+  ],
   worker: { format: 'es' },
   server: { port: 5173, strictPort: false, fs: { allow: ['.'] } },
-  preview: { port: 4173, strictPort: false },
+  preview: { port: 4173, strictPort: false, headers: { 'Content-Security-Policy': contentSecurityPolicy() } },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4096 },
   test: {
     projects: [

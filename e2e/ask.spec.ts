@@ -9,6 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { loadGolden } from '../src/test-utils/goldens';
 import { REFERENCE_URL, dropFile, openApp, screenshot, setSampling, settledVideo, statValue, stripImages } from './support/app';
 import { diffBytes, rgbOf } from './support/pixels';
+import { watchOrigins } from './support/same-origin';
 
 const GOLDEN = 'e2e-grey-lossless';
 
@@ -51,7 +52,9 @@ async function fillCollapsed(page: Page, title: string, label: string, value: st
   await ask.getByLabel(label).fill(value);
 }
 
-test('ask about a dropped file: memory plan, streaming, stop, and the exact reference tokens', async ({ page }) => {
+test('ask about a dropped file: memory plan, streaming, stop, and the exact reference tokens', async ({ page, context, baseURL }) => {
+  // The whole session stays on this origin under the app's Content-Security-Policy (csp.spec.ts checks the policy).
+  const watch = await watchOrigins(page, context, new URL(baseURL!).origin);
   const golden = loadGolden(GOLDEN);
   const meta = golden.meta<E2eMeta>();
   const videoUrl = `${REFERENCE_URL}goldens/${GOLDEN}/video.mp4`;
@@ -155,6 +158,8 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
   await expect(page.getByTestId('run-status')).toContainText(`${meta.generation.tokens.length} generated`);
   await expect(page.getByTestId('run-status')).toContainText('stopped at the token limit');
   await screenshot(page, 'ask-done');
+  expect(await watch.violations(), 'Content-Security-Policy violations').toEqual([]);
+  expect(watch.foreign, 'requests to other origins').toEqual([]);
 });
 
 test('the 7B memory plan for the demo setting is shown before anything is downloaded or run', async ({ page }) => {

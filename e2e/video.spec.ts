@@ -51,7 +51,9 @@ async function expectLoaded(page: Page, c: GoodCase, v: VideoView, sampling: { n
 
   await expect(page.getByTestId('video-meta')).toBeVisible();
   expect(await statValue(page, 'video-meta', 'File')).toBe(c.file);
-  expect(await statValue(page, 'video-meta', 'Size')).toBe(`${dw}×${dh}${rotation ? ` (rotated ${rotation}°)` : ''}`);
+  // Said with its direction (ffprobe's rotation is the counter-clockwise angle).
+  const turn = rotation === 90 ? ' (rotated 90° clockwise)' : rotation === 270 ? ' (rotated 90° counter-clockwise)' : rotation === 180 ? ' (rotated 180°)' : '';
+  expect(await statValue(page, 'video-meta', 'Size')).toBe(`${dw}×${dh}${turn}`);
   expect(await statValue(page, 'video-meta', 'Codec')).toBe(`${c.codec} · ${c.container}`);
   expect(await statValue(page, 'video-meta', 'Frame rate')).toBe(`${fpsText(fx.avgFps)}${m.variableFrameRate ? ' (VFR)' : ''}`);
   expect(await statValue(page, 'video-meta', 'Frames')).toBe(fx.frameCount.toLocaleString('en-US'));
@@ -75,11 +77,17 @@ async function expectLoaded(page: Page, c: GoodCase, v: VideoView, sampling: { n
   }
   const thumbs = page.getByTestId('frame-strip').locator('button.thumb');
   await expect(thumbs).toHaveCount(exp.nframes);
+  // Thumbnails show the frame's real (ffprobe) time; where Video-R2's index ÷ fps time differs by more than half a
+  // frame (VFR), the thumbnail is marked and its tooltip gives both.
   for (const [k, idx] of exp.indices.entries()) {
-    const label = clockLabel(idx / fx.avgFps);
-    await expect(thumbs.nth(k)).toHaveAttribute('title', `Frame ${idx} at ${label} — show in player`);
-    await expect(thumbs.nth(k).locator('.thumb-time')).toHaveText(label);
+    const label = clockLabel(fx.times[idx]!);
+    const modelTime = idx / fx.avgFps;
+    const differs = Math.abs(fx.times[idx]! - fx.times[0]! - modelTime) > 0.5 / fx.avgFps;
+    const note = differs ? ` (Video-R2 times it at ${clockLabel(modelTime)}: frame index ÷ average fps)` : '';
+    await expect(thumbs.nth(k)).toHaveAttribute('title', `Frame ${idx} at ${label}${note} — show in player`);
+    await expect(thumbs.nth(k).locator('.thumb-time')).toHaveText(differs ? `${label} ≠` : label);
   }
+  await expect(page.getByTestId('times-note')).toHaveCount(exp.indices.some((idx) => Math.abs(fx.times[idx]! - fx.times[0]! - idx / fx.avgFps) > 0.5 / fx.avgFps) ? 1 : 0);
   if (c.ids) {
     // Frame n of the encoder paints n. For constant-rate sources that is its ffprobe time × fps (a truncated file
     // can lose a B-frame from the middle, so index ≠ n there); the VFR source is numbered in presentation order.

@@ -1,5 +1,6 @@
 // How Video-R2 samples the video: the demo's frame-count slider or the training/eval fps mode, the pixel budget,
 // an optional time range, and the burn-in Video-R2 was trained with.
+import { useRef } from 'react';
 import { useApp } from '../state/store';
 import { Collapsible } from '../ui/Collapsible';
 import { DEFAULT_VIDEO_SETTINGS } from '../state/video-slice';
@@ -12,6 +13,7 @@ export function SamplingSettingsForm() {
   const set = useApp((st) => st.setVideoSettings);
   const setSubtitleFile = useApp((st) => st.setSubtitleFile);
   const clearSubtitles = useApp((st) => st.clearSubtitles);
+  const subtitleInput = useRef<HTMLInputElement>(null);
   const summary = `${s.countMode === 'nframes' ? `${s.nframes} frames` : `${s.fps} fps, ≤ ${s.fpsMaxFrames}`} · max ${s.maxPixels.toLocaleString('en-US')} px${s.burnTimestamps ? ' · timestamps' : ''}${s.burnSubtitles ? ' · subtitles' : ''}`;
 
   return (
@@ -70,19 +72,22 @@ export function SamplingSettingsForm() {
           <input type="checkbox" checked={s.burnSubtitles} disabled={!subtitles} onChange={(e) => set({ burnSubtitles: e.target.checked })} />
           <span>Burn in subtitles</span>
         </label>
-        <label className="subtitle-pick">
-          <input
-            type="file"
-            accept=".srt,.vtt"
-            hidden
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void setSubtitleFile(f);
-              e.target.value = '';
-            }}
-          />
-          <span className="link-like">{subtitles ? `${subtitles.fileName} (${subtitles.cues.length} cues)` : 'Add .srt / .vtt…'}</span>
-        </label>
+        <input
+          ref={subtitleInput}
+          type="file"
+          accept=".srt,.vtt"
+          hidden
+          data-testid="subtitle-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void setSubtitleFile(f);
+            e.target.value = '';
+          }}
+        />
+        {/* A real button (a label around a hidden input cannot take keyboard focus). */}
+        <button type="button" className="link-like subtitle-pick" onClick={() => subtitleInput.current?.click()}>
+          {subtitles ? `${subtitles.fileName} (${subtitles.cues.length} cues)` : 'Add .srt / .vtt…'}
+        </button>
         {subtitles ? (
           <button type="button" onClick={clearSubtitles}>
             Remove subtitles

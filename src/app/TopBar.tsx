@@ -5,6 +5,7 @@ import { CATALOG, customHubModel } from '../state/model-catalog';
 import { ProgressBar } from '../ui/ProgressBar';
 import { formatBytes } from '../lib/format';
 import { phaseLabel } from './labels';
+import { ThemeToggle } from './ThemeToggle';
 
 const CUSTOM = '__custom__';
 
@@ -117,6 +118,7 @@ export function TopBar() {
       <div className="gpu-badge muted" title={gpu ? `maxBufferSize ${formatBytes(gpu.maxBufferSize)}, binding ${formatBytes(gpu.maxStorageBufferBindingSize)}` : undefined}>
         {gpu ? `GPU: ${gpu.adapter}${gpu.shaderF16 ? ' · f16' : ''}${gpu.subgroups ? ' · subgroups' : ''}` : ''}
       </div>
+      <ThemeToggle />
       {model.status === 'ready' && model.summary?.warnings.length ? <div className="warn-box topbar-error">{model.summary.warnings.join(' ')}</div> : null}
       {model.status === 'error' && model.error ? (
         <div className="error-box topbar-error" role="alert">

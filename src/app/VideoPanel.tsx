@@ -1,6 +1,6 @@
 // The video column: choose a video, see what the container says, choose how Video-R2 samples it, and see the
 // exact frames, grid and token count the model will get.
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useApp } from '../state/store';
 import { VideoPlayer } from '../ui/VideoPlayer';
 import { FrameStrip } from '../ui/FrameStrip';
@@ -11,6 +11,17 @@ import { SamplingSettingsForm } from './SamplingSettingsForm';
 
 const ACCEPT = 'video/*,.mp4,.mov,.m4v,.webm,.mkv';
 
+/**
+ * The container's rotation as people read it: the turn applied to the stored picture, with its direction
+ * (`rotation` is clockwise degrees). ffprobe prints the display matrix angle counter-clockwise, so a phone video
+ * turned 90° clockwise shows "rotation: -90" there; the tooltip gives that number too.
+ */
+export function rotationLabel(rotation: number): { text: string; title: string } {
+  const ffprobe = rotation === 0 ? 0 : rotation === 180 ? 180 : rotation === 90 ? -90 : 90;
+  const text = rotation === 180 ? 'rotated 180°' : rotation === 90 ? 'rotated 90° clockwise' : 'rotated 90° counter-clockwise';
+  return { text, title: `The file asks players to turn the stored picture ${text.replace('rotated ', '')} (ffprobe: rotation ${ffprobe}); the size shown is after turning.` };
+}
+
 export function VideoPanel() {
   const video = useApp((s) => s.video);
   const openVideo = useApp((s) => s.openVideo);
@@ -18,7 +29,14 @@ export function VideoPanel() {
   const seekVideo = useApp((s) => s.seekVideo);
   const dismissVideoError = useApp((s) => s.dismissVideoError);
   const input = useRef<HTMLInputElement>(null);
+  const chooseButton = useRef<HTMLButtonElement>(null);
   const { metadata: m, plan } = video;
+  // Opening a video replaces the drop area (and the button that was used) with the player: keep keyboard focus
+  // on the same action in the panel head instead of letting it fall to the page body.
+  const fileOpened = video.file !== null;
+  useEffect(() => {
+    if (fileOpened && (document.activeElement === null || document.activeElement === document.body)) chooseButton.current?.focus();
+  }, [fileOpened, video.file]);
 
   const picker = (
     <>
@@ -34,7 +52,7 @@ export function VideoPanel() {
           e.target.value = '';
         }}
       />
-      <button type="button" onClick={() => input.current?.click()}>
+      <button type="button" ref={video.file ? chooseButton : undefined} onClick={() => input.current?.click()}>
         Choose video…
       </button>
       <button type="button" onClick={() => void openSampleVideo()}>
@@ -74,9 +92,9 @@ export function VideoPanel() {
             <div className="meta-row" data-testid="video-meta">
               <Stat label="File" title={m.fileName}>{m.fileName}</Stat>
               <Stat label="Duration">{formatClock(m.durationSeconds, 2)}</Stat>
-              <Stat label="Size">
+              <Stat label="Size" title={m.rotation ? rotationLabel(m.rotation).title : undefined}>
                 {m.width}×{m.height}
-                {m.rotation ? ` (rotated ${m.rotation}°)` : ''}
+                {m.rotation ? ` (${rotationLabel(m.rotation).text})` : ''}
               </Stat>
               <Stat label="Codec" title={m.codec}>
                 {m.codecName} · {m.containerLabel}
@@ -107,7 +125,7 @@ export function VideoPanel() {
               </div>
               {/* After a failed decode no more frames will come: show what arrived, not empty slots. */}
               {video.status === 'error' && video.frames.length === 0 ? null : (
-                <FrameStrip frames={video.frames} expected={video.status === 'error' ? video.frames.length : plan.nframes} onSeek={seekVideo} />
+                <FrameStrip frames={video.frames} expected={video.status === 'error' ? video.frames.length : plan.nframes} averageFps={plan.videoFps} startTime={m?.firstFrameTime ?? 0} onSeek={seekVideo} />
               )}
             </>
           ) : null}

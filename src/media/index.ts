@@ -7,5 +7,6 @@ export { VIDEO_R2, formatHhMmSs, type FrameCountMode } from './sampling';
 export { RESIZE_DEFAULTS, smartResize, videoGrid, type VideoGrid, type ResizedSize } from './smart-resize';
 export { parseSubtitleFile, type SubtitleCue } from './subtitles';
 export { codecName } from './metadata';
+export { framePairAtModelTime, type FramePairAtTime, type SampledTime } from './frame-times';
 export type { FrameAccounting, SampledFrame, SampleRequest, SampleStats, SampleSummary, VideoMetadata, ContainerKind, Rotation, ConversionPath } from './types';
 export type { MediaEvent, MediaRequest, ProgressPhase } from './protocol';

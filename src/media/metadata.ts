@@ -76,11 +76,39 @@ export function decoderConfig(video: DemuxedVideo): VideoDecoderConfig {
   return config;
 }
 
+/** Chromium's media::limits::kMaxDimension: no decoder takes a larger side. */
+export const MAX_FRAME_SIDE = 16384;
+
+/** What is wrong with the track's header before any decoder is asked, or null. Damage, not codec support. */
+export function headerProblem(video: DemuxedVideo, fileName: string): MediaError | null {
+  const { codedWidth: w, codedHeight: h } = video;
+  if (!(w > 0 && h > 0 && w <= MAX_FRAME_SIDE && h <= MAX_FRAME_SIDE)) {
+    return new MediaError(
+      'CORRUPT_FILE',
+      `"${fileName}" declares a frame size of ${w}×${h}, which is impossible (each side must be 1–${MAX_FRAME_SIDE} pixels): its header is damaged.`,
+      `coded size ${w}×${h}`,
+    );
+  }
+  if (video.container === 'mp4' && /^avc1/.test(video.codec)) {
+    const d = video.description;
+    if (!d) return new MediaError('CORRUPT_FILE', `"${fileName}" is H.264 but has no decoder configuration (its avcC box is missing or unreadable), so its frames cannot be decoded.`);
+    if (d.length < 7 || d[0] !== 1 || !firstSpsOfAvcC(d)) {
+      return new MediaError(
+        'CORRUPT_FILE',
+        `"${fileName}" is H.264 but its decoder configuration (avcC, ${d.length} bytes) is damaged: ${d.length < 7 ? 'it is too short' : d[0] !== 1 ? `its version is ${d[0]}, not 1` : 'it holds no readable sequence parameter set'}.`,
+      );
+    }
+  }
+  return null;
+}
+
 /** Throws UNSUPPORTED_CODEC (naming the codec) unless this browser's VideoDecoder accepts the track. */
 export async function assertDecodable(video: DemuxedVideo, fileName: string): Promise<VideoDecoderConfig> {
   if (typeof VideoDecoder === 'undefined' || typeof EncodedVideoChunk === 'undefined') {
     throw new MediaError('WEBCODECS_UNAVAILABLE', 'This browser has no WebCodecs VideoDecoder. Use a current Chrome, Edge or another Chromium-based browser.');
   }
+  const damage = headerProblem(video, fileName);
+  if (damage) throw damage;
   const config = decoderConfig(video);
   const name = codecName(video.codec);
   const advice = 'Re-encode it to H.264, VP9 or AV1, for example: ffmpeg -i input -c:v libx264 -crf 18 -pix_fmt yuv420p output.mp4';

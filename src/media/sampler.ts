@@ -1,6 +1,7 @@
 // One sampling job inside the worker: plan → decode only the needed GOPs → RGBA → rotation → burn-in → emit,
 // one frame at a time (the emit callback applies backpressure, so memory stays bounded at 8K).
 
+import { MediaError } from './errors';
 import { burnSubtitle, burnTimestamp, loadBurnInFont } from './burn-in/render';
 import { planDecodeRuns } from './decode/decode-plan';
 import { decodeFrames, webCodecsDecoder, type DecodeStats, type DecoderFactory } from './decode/frame-decoder';
@@ -54,6 +55,7 @@ export async function runSampleJob(job: SampleJob): Promise<SampleSummary> {
   const stats: DecodeStats = { samplesFed: 0, framesDecoded: 0 };
   let conversion: ConversionPath | null = null;
   let delivered = 0;
+  let expectedOrdinal = 0;
 
   const frames = decodeFrames(
     video,
@@ -72,6 +74,17 @@ export async function runSampleJob(job: SampleJob): Promise<SampleSummary> {
     conversion = image.path;
     const shown = request.applyRotation ? rotateRgba(image, video.rotation) : image;
     const ordinals = ordinalsOf.get(frameIndex) ?? [];
+    if (ordinals[0] !== undefined && ordinals[0] !== expectedOrdinal) {
+      // On a valid file the decoder returns pictures in the container's presentation order. When it does not, the
+      // timing table contradicts the video data (e.g. one sample claims a time hours away from its neighbours).
+      const expectedFrame = plan.indices[expectedOrdinal];
+      throw new MediaError(
+        'CORRUPT_FILE',
+        `The file's timing table contradicts its video data: the decoder returned frame ${frameIndex} before frame ${expectedFrame ?? '?'}, so the frame times cannot be trusted. The file is damaged; re-encode or remux it (e.g. ffmpeg -i input -c copy output.mp4).`,
+        `ordinal ${ordinals[0]} arrived, expected ${expectedOrdinal}`,
+      );
+    }
+    expectedOrdinal += ordinals.length;
     for (const [k, ordinal] of ordinals.entries()) {
       const rgba = k === ordinals.length - 1 ? shown.data : shown.data.slice();
       const referenceTime = referenceTimeOf(frameIndex, plan.videoFps);

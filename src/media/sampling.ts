@@ -64,6 +64,13 @@ export function smartNframes(mode: FrameCountMode, totalFrames: number, videoFps
     const wanted = (totalFrames / videoFps) * mode.fps;
     nframes = floorByFactor(Math.min(Math.min(Math.max(wanted, minFrames), maxFrames), totalFrames), factor);
   }
+  if (totalFrames < factor) {
+    throw new MediaError(
+      'TOO_FEW_FRAMES',
+      `The video has only ${totalFrames === 1 ? 'one frame' : `${totalFrames} frames`} (a still picture); Video-R2 needs at least ${factor}, because it takes frames in pairs.`,
+      `smart_nframes: nframes should be in [${factor}, ${totalFrames}], got ${nframes}`,
+    );
+  }
   if (!(factor <= nframes && nframes <= totalFrames)) {
     throw new MediaError(
       'TOO_FEW_FRAMES',

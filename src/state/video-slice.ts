@@ -26,11 +26,17 @@ export interface VideoSettings {
   applyRotation: boolean;
 }
 
+/**
+ * One sampled frame as the model got it. `video.frames` holds them in ordinal order as they arrive; frames 2k and
+ * 2k+1 are temporal patch k. To map a time the model cites (its own timeline, `referenceTime`) to the frames it
+ * saw and the real time to seek to, use `framePairAtModelTime(video.frames, seconds)` from src/media.
+ */
 export interface FrameThumb {
   ordinal: number;
   sourceIndex: number;
-  /** sourceIndex / fps: the time the reference assigns the frame. */
+  /** sourceIndex / average fps: the time Video-R2 assigns the frame (its timeline; what it cites). */
   referenceTime: number;
+  /** The frame's real presentation time (s, after edit lists): what the UI shows and seeks to. */
   presentationTime: number;
   /** The resized frame exactly as the model sees it. */
   bitmap: ImageBitmap;

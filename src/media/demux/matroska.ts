@@ -5,12 +5,15 @@ import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input, type EncodedPacket }
 import { MediaError } from '../errors';
 import { reducedRatio } from './av-rational';
 import { readBytes, throwIfAborted } from './blob-reader';
+import { safeMatroskaExtent } from './ebml-guard';
 import { firstVideoDefaultDuration } from './matroska-tracks';
 import { buildSampleTable, summariseTiming } from './sample-table';
+import { checkTiming } from './timing-sanity';
 import type { DemuxedVideo, EncodedSample, ProgressFn, Rotation } from './types';
 
 export async function demuxMatroska(file: Blob, fileName: string, onProgress: ProgressFn, signal: AbortSignal): Promise<DemuxedVideo> {
-  const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
+  const extent = await safeMatroskaExtent(file);
+  const input = new Input({ source: new BlobSource(extent.end < file.size ? file.slice(0, extent.end) : file), formats: ALL_FORMATS });
   try {
     const format = await input.getFormat().catch((e: unknown) => {
       throw new MediaError('CORRUPT_FILE', `"${fileName}" starts like a WebM/MKV file but its header cannot be read.`, String(e));
@@ -38,7 +41,7 @@ export async function demuxMatroska(file: Blob, fileName: string, onProgress: Pr
     if (packets.length === 0) throw new MediaError('CORRUPT_FILE', `The video track of "${fileName}" has no frames.`);
     const table = buildSampleTable(packets.map((p) => ({ isKey: p.type === 'key', pts: p.timestamp, duration: p.duration, visible: true })));
     if (!table.isKey[0]) throw new MediaError('CORRUPT_FILE', `The first frame of "${fileName}" is not a keyframe, so nothing can be decoded.`);
-    const warnings: string[] = [];
+    const warnings: string[] = extent.warning ? [extent.warning] : [];
     const rotation = (await track.getRotation()) as Rotation;
     if (await track.getFlip()) warnings.push('The video asks to be mirrored; mirroring is not applied.');
     return {
@@ -51,7 +54,7 @@ export async function demuxMatroska(file: Blob, fileName: string, onProgress: Pr
       rotation,
       colorSpace: config.colorSpace,
       table,
-      timing: summariseTiming(table, await matroskaAverageFps(file)),
+      timing: checkTiming(fileName, table, summariseTiming(table, await matroskaAverageFps(file)), {}, warnings),
       warnings,
       readSamples: (from, to, sig) => readPackets(sink, packets, from, to, sig),
       dispose: () => input.dispose(),

@@ -10,6 +10,7 @@ import { interpretEditList, presentSample, type EditEntry } from './edit-list';
 import { buildSampleTable, summariseTiming, type RawSample } from './sample-table';
 import type { DemuxedVideo, EncodedSample, ProgressFn, Rotation } from './types';
 import { rotationFromMatrix } from './rotation';
+import { assertTimescale, checkTiming, type HeaderClaims } from './timing-sanity';
 
 interface WalkResult {
   sawMoov: boolean;
@@ -107,10 +108,17 @@ function ffmpegAverageFps(mp4: ISOFile, track: Track, allSamples: Sample[]): num
  * Truncated files: keeps samples up to and including the first one that runs past the end of the file (cut to
  * the bytes present — ffmpeg, and so decord, still returns that packet and counts its frame) and drops the rest.
  */
-function availableSamples(samples: Sample[], fileSize: number, warnings: string[]): Sample[] {
+function availableSamples(samples: Sample[], fileSize: number, fileName: string, warnings: string[]): Sample[] {
   const firstMissing = samples.findIndex((s) => s.offset + s.size > fileSize);
   if (firstMissing < 0) return samples;
   const partial = samples[firstMissing] as Sample;
+  if (partial.size > fileSize) {
+    // Not a cut-off file: a sample cannot be larger than the whole file.
+    throw new MediaError(
+      'CORRUPT_FILE',
+      `"${fileName}" is damaged: its sample size table (stsz) says frame ${firstMissing} is ${partial.size.toLocaleString('en-US')} bytes, more than the whole file (${fileSize.toLocaleString('en-US')} bytes).`,
+    );
+  }
   const keep = partial.offset < fileSize ? firstMissing + 1 : firstMissing;
   if (keep === 0) throw new MediaError('CORRUPT_FILE', `The file is truncated: it ends at byte ${fileSize}, before the data of its first frame.`);
   warnings.push(`The file is truncated: only ${keep} of ${samples.length} frames are present (the last one partly); sampling uses those.`);
@@ -143,9 +151,13 @@ export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean,
   }
   const warnings = [...walk.warnings];
   const allSamples = mp4.getTrackSamplesInfo(track.id);
-  const samples = availableSamples(allSamples, file.size, warnings);
-  if (samples.length === 0) throw new MediaError('CORRUPT_FILE', `The video track of "${fileName}" has no frames.`);
+  if (allSamples.length === 0) throw new MediaError('CORRUPT_FILE', `The video track of "${fileName}" has no frames (its sample tables are empty).`);
+  if (!walk.sawMdat) {
+    throw new MediaError('CORRUPT_FILE', `"${fileName}" has no media data (no mdat box): it holds the index of ${allSamples.length.toLocaleString('en-US')} frames but not the frames themselves.`);
+  }
+  const samples = availableSamples(allSamples, file.size, fileName, warnings);
 
+  assertTimescale(fileName, track.timescale);
   const mapping = interpretEditList(editEntries(mp4, track), info.timescale, track.timescale);
   warnings.push(...mapping.warnings);
   const raw: RawSample[] = samples.map((s) => {
@@ -155,7 +167,15 @@ export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean,
   const table = buildSampleTable(raw);
   if (table.decodeIndexOfFrame.length === 0) throw new MediaError('CORRUPT_FILE', `The edit list of "${fileName}" hides every frame.`);
   if (!table.isKey[0]) throw new MediaError('CORRUPT_FILE', `The first frame of "${fileName}" is not a keyframe, so nothing can be decoded.`);
-  const timing = summariseTiming(table, ffmpegAverageFps(mp4, track, allSamples), 1 / track.timescale);
+  const claims: HeaderClaims = { timescale: track.timescale };
+  if (samples.length === allSamples.length) {
+    // Header durations are only comparable when no frames were cut off.
+    claims.durations = [
+      { name: 'movie header (mvhd)', seconds: info.duration / info.timescale },
+      { name: 'media header (mdhd)', seconds: track.duration / track.timescale },
+    ];
+  }
+  const timing = checkTiming(fileName, table, summariseTiming(table, ffmpegAverageFps(mp4, track, allSamples), 1 / track.timescale), claims, warnings);
 
   const offsets = Float64Array.from(samples, (s) => s.offset);
   const sizes = Uint32Array.from(samples, (s) => s.size);

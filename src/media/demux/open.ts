@@ -5,6 +5,7 @@ import { MediaError, toMediaError } from '../errors';
 import { readBytes } from './blob-reader';
 import { demuxMatroska } from './matroska';
 import { demuxMp4 } from './mp4';
+import { withMp4boxLog } from './mp4box-log';
 import { sniffContainer } from './sniff';
 import type { DemuxedVideo, ProgressFn } from './types';
 
@@ -12,7 +13,7 @@ export async function openVideoFile(file: Blob, fileName: string, onProgress: Pr
   const head = await readBytes(file, 0, 512);
   const kind = sniffContainer(head, fileName, file.size);
   try {
-    return kind.kind === 'mp4' ? await demuxMp4(file, fileName, kind.quicktime, onProgress, signal) : await demuxMatroska(file, fileName, onProgress, signal);
+    return kind.kind === 'mp4' ? await withMp4boxLog(() => demuxMp4(file, fileName, kind.quicktime, onProgress, signal)) : await demuxMatroska(file, fileName, onProgress, signal);
   } catch (e) {
     if (e instanceof MediaError || signal.aborted) throw e;
     throw toMediaError(e, 'CORRUPT_FILE', `"${fileName}" could not be parsed: the file is damaged or not a complete ${kind.kind === 'mp4' ? 'MP4/MOV' : 'WebM/MKV'} file`);

@@ -142,6 +142,8 @@ const SPECS: Spec[] = [
   { name: 'audio-only.m4a', kind: 'error', code: 'NO_VIDEO_TRACK', make: (o) => ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', o) },
   { name: 'audio-only.mp4', kind: 'error', code: 'NO_VIDEO_TRACK', make: (o) => ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', '-f', 'mp4', '-brand', 'isom', o) },
   { name: 'audio-only.webm', kind: 'error', code: 'NO_VIDEO_TRACK', make: (o) => ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libopus', o) },
+  // `ffmpeg -frames:v 1`: a still picture; Video-R2 needs frames in pairs.
+  { name: 'one-frame.mp4', kind: 'error', code: 'TOO_FEW_FRAMES', make: (o) => ffmpeg(...idSource(160, 96, 30, 1), ...X264, '-frames:v', '1', o) },
   { name: 'empty.mp4', kind: 'error', code: 'EMPTY_FILE', make: (o) => writeFileSync(o, new Uint8Array(0)) },
   { name: 'not-a-video.mp4', kind: 'error', code: 'NOT_A_VIDEO', make: (o) => writeFileSync(o, 'This is a text file pretending to be a video.\n'.repeat(20)) },
   {
