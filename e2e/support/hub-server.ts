@@ -8,7 +8,7 @@
 // what a second attempt fetched.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface HubRepo {
   files: Record<string, Uint8Array | string>;
@@ -92,7 +92,7 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
   const counters = { drop: 0, tooMany: 0, stall: 0 };
   const sentPerFile = new Map<string, number>();
   const etagSuffix = new Map<string, number>();
-  const open = new Set<import('node:net').Socket>();
+  const open = new Set<Socket>();
   const shaOf = (repo: string, rev: string): string | null => {
     const r = repos[repo];
     if (!r) return null;

@@ -8,10 +8,16 @@ import { phaseLabel } from './labels';
 
 const CUSTOM = '__custom__';
 
-/** Byte progress reads as "1.2 GB of 16.6 GB"; the tensor being streamed goes in the tooltip-length detail. */
+/**
+ * Byte progress reads as "1.2 GB of 16.6 GB". A detail that is a tensor name is left out; one in words (a note
+ * about the host, such as "resume unavailable") follows the bytes.
+ */
 function progressDetail(p: { done: number; total: number; detail?: string; phase: string } | null): string | undefined {
   if (!p) return undefined;
-  if ((p.phase === 'weights' || p.phase === 'quantize' || p.phase === 'cache') && p.total > 1e6) return `${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+  if ((p.phase === 'weights' || p.phase === 'quantize' || p.phase === 'cache') && p.total > 1e6) {
+    const bytes = `${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+    return p.detail && /\s/.test(p.detail) && p.phase !== 'cache' ? `${bytes} · ${p.detail}` : bytes;
+  }
   return p.detail;
 }
 const LOCAL = '__local__';

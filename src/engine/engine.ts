@@ -39,6 +39,9 @@ export class EngineFailure extends Error {
   }
 }
 
+/** Said while and after loading from a host that answers Range requests with the whole file. */
+const NO_RANGE_NOTE = 'This host ignores HTTP Range requests, so the files are streamed whole: an interrupted download from it starts over.';
+
 export type ProgressFn = (phase: PhaseName, done: number, total: number, detail?: string) => void;
 
 export interface GenerateCallbacks {
@@ -174,8 +177,10 @@ export class Engine {
       progress('config', 0, 1);
       const checkpoint = await openCheckpoint(openSource(source), signal ? { signal } : {});
       progress('config', 1, 1);
-      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, ...(signal ? { signal } : {}), onProgress: (phase, done, total, detail) => progress(phase, done, total, detail) });
+      const noRange = (): boolean => checkpoint.source.rangeSupported === false;
+      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, ...(signal ? { signal } : {}), onProgress: (phase, done, total, detail) => progress(phase, done, total, noRange() ? NO_RANGE_NOTE : detail) });
       model = loaded.model;
+      if (noRange()) warnings.push(NO_RANGE_NOTE);
       if (cache) {
         // A full disk or a failed write never costs the user the model they just loaded.
         try {
