@@ -12,7 +12,7 @@ export function stripSharedFolder(paths: readonly string[]): string[] {
 }
 
 export function openSource(source: ModelSource): WeightSource {
-  if (source.kind === 'url') return new UrlSource(source.baseUrl);
+  if (source.kind === 'url') return new UrlSource(source.baseUrl, source.headers ? { headers: source.headers } : {});
   const paths = stripSharedFolder(source.files.map((f) => f.path));
   return new FileListSource(
     source.files.map((f, i) => ({ path: paths[i]!, file: f.file })),

@@ -37,7 +37,7 @@ beforeEach(() => {
 const SHARD = 'model-00001-of-00002.safetensors';
 const shard = (): Uint8Array => built.files[SHARD] as Uint8Array;
 
-async function streamAll(src: UrlSource, maxChunkBytes = 4096): Promise<Map<string, Uint8Array>> {
+async function streamAll(src: UrlSource, maxChunkBytes = 64 * 1024): Promise<Map<string, Uint8Array>> {
   const ckpt = await openCheckpoint(src);
   const out = new Map<string, Uint8Array>();
   for (const name of ckpt.tensors.keys()) {
@@ -48,7 +48,8 @@ async function streamAll(src: UrlSource, maxChunkBytes = 4096): Promise<Map<stri
   return out;
 }
 
-describe('Hub look-alike server', () => {
+// Real sockets on a shared 2-core machine: generous per-test time (these take well under a second when idle).
+describe('Hub look-alike server', { timeout: 30_000 }, () => {
   it('serves small files directly, redirects weights to the second origin, lists the repo, and sends CORS headers', async () => {
     const src = new UrlSource(hub.resolveBase(REPO));
     expect(JSON.parse(await src.readText('config.json'))).toEqual(tinyConfig());
@@ -120,7 +121,17 @@ describe('Hub look-alike server', () => {
   });
 });
 
-describe('a host that ignores Range (200 with the whole body)', () => {
+describe('no network', () => {
+  it('a host that never answers is "the network is unreachable", with what to do instead', async () => {
+    const closed = await startHubServer({});
+    const base = closed.resolveBase(REPO);
+    await closed.close();
+    const src = new UrlSource(base, { sleep: noSleep, retries: 2 });
+    await expect(src.readText('config.json')).rejects.toThrow(/The network is unreachable: 127\.0\.0\.1:\d+ did not answer 3 attempts .*Local folder… or a model already cached/);
+  });
+});
+
+describe('a host that ignores Range (200 with the whole body)', { timeout: 30_000 }, () => {
   it('streams a sharded checkpoint byte-exactly through the forward reader and says resume is unavailable', async () => {
     hub.faults.ignoreRange = true;
     const src = new UrlSource(hub.resolveBase(REPO), { sleep: noSleep });

@@ -4,7 +4,7 @@
 // A server that ignores Range (200 with the whole body, e.g. `python3 -m http.server`) still works: that
 // body is read forward through a WholeBodyFile, in bounded pieces, and `rangeSupported` turns false so the
 // UI can say a download from this host cannot resume.
-import { HttpError, MissingFileError, RangeNotSupportedError, WeightsError, isAbortError } from './errors';
+import { HttpError, MissingFileError, NetworkUnreachableError, RangeNotSupportedError, WeightsError, isAbortError } from './errors';
 import { Semaphore, checkRange, type ReadRangeOptions, type WeightSource } from './source';
 import { WholeBodyFile } from './whole-body-file';
 
@@ -270,6 +270,7 @@ export class UrlSource implements WeightSource {
     attempt: () => Promise<Attempt<T>>,
   ): Promise<T> {
     let failures = 0;
+    let answered = false; // any HTTP answer at all: then the network is up and the message names the server
     for (;;) {
       signal?.throwIfAborted();
       let why: string;
@@ -277,6 +278,7 @@ export class UrlSource implements WeightSource {
       try {
         const r = await attempt();
         if (r.done) return r.value;
+        answered = true;
         if (r.progressed) failures = 0;
         why = r.why;
         waitMs = r.waitMs ?? null;
@@ -286,6 +288,7 @@ export class UrlSource implements WeightSource {
       }
       failures++;
       if (failures > this.retries) {
+        if (!answered) throw new NetworkUnreachableError(this.url(path), failures, why);
         throw new WeightsError(`${this.url(path)}: giving up after ${failures} failed attempts (last: ${why})`);
       }
       await this.sleep(Math.max(this.retryDelayMs * 2 ** (failures - 1), waitMs ?? 0), signal);
