@@ -90,3 +90,19 @@ test('custom repos from a configured Hub endpoint: checks, gated, not Qwen2.5-VL
   await page.getByRole('button', { name: 'GPU memory plan' }).waitFor();
   expect(hub.log, 'choosing the repo, planning and loading the cached copy made no request').toEqual([]);
 });
+
+test('a download that stalls says so within seconds, then resumes from where it stopped', async ({ page }) => {
+  await page.addInitScript((endpoint) => localStorage.setItem('video-r2.hub-settings', JSON.stringify({ endpoint, revision: 'main', token: '' })), hub.url);
+  await page.goto('/');
+  await page.getByLabel('Model', { exact: true }).selectOption({ label: 'Other Hugging Face repo…' });
+  await useRepo(page, 'test-org/tiny-vl');
+  hub.log.length = 0;
+  hub.faults.stall = { file: 'model.safetensors', afterBytes: 200_000 };
+  await page.getByRole('button', { name: 'Load model' }).click();
+  // The watchdog fires after 10 s of silence; the bound here only guards against "never".
+  await expect(page.locator('.topbar')).toContainText('the connection stalled, retrying', { timeout: 45_000 });
+  await screenshot(page, 'hub-stalled');
+  await expect(page.locator('.model-ready')).toContainText('on GPU', { timeout: 180_000 });
+  hub.faults.stall = null;
+  expect(hub.bytesSent('model.safetensors'), 'nothing fetched twice after the stall').toBeLessThanOrEqual(tinyFiles['model.safetensors']!.byteLength);
+});

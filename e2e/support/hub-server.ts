@@ -130,14 +130,15 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
     const file = e.file ?? '';
     const drop = faults.drop && faults.drop.file === file && counters.drop < (faults.drop.times ?? 1) ? faults.drop : null;
     const stall = faults.stall && faults.stall.file === file && counters.stall < (faults.stall.times ?? 1) ? faults.stall : null;
-    if (drop) counters.drop++;
-    if (stall) counters.stall++;
     const slice = 64 * 1024;
     for (let at = 0; at < body.byteLength; ) {
       let n = Math.min(slice, body.byteLength - at);
       const limit = drop?.afterBytes ?? stall?.afterBytes;
       if (limit !== undefined) n = Math.min(n, Math.max(0, limit - at));
       if (n === 0) {
+        // A fault counts against its `times` only when it actually fires (not on responses shorter than afterBytes).
+        if (drop) counters.drop++;
+        else if (stall) counters.stall++;
         // A drop cuts the socket once what was written has been flushed (so the client did receive it).
         if (drop) await new Promise<void>((r) => res.write('', () => r())).then(() => new Promise((r) => setTimeout(r, 20))).then(() => res.socket?.destroy());
         return; // a stall: the socket stays open until the client gives up (or the server closes)

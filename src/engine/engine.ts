@@ -180,11 +180,15 @@ export class Engine {
       fromCache = true;
     } else {
       progress('config', 0, 1);
-      const checkpoint = await openCheckpoint(openSource(source), signal ? { signal } : {});
+      // A silent link is said at once (the bar would otherwise just freeze); the next bytes replace the note.
+      let last: [PhaseName, number, number] = ['config', 0, 1];
+      const report: ProgressFn = (phase, done, total, detail) => progress(...(last = [phase, done, total]), detail);
+      const onStall = ({ idleMs }: { idleMs: number }): void => progress(...last, `No data for ${Math.round(idleMs / 1000)} s: the connection stalled, retrying…`);
+      const checkpoint = await openCheckpoint(openSource(source, { onStall }), signal ? { signal } : {});
       progress('config', 1, 1);
       this.dropPrevious(progress, quantize ? 'quantize' : 'weights', checkpoint.progress.bytesTotal);
       const noRange = (): boolean => checkpoint.source.rangeSupported === false;
-      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, ...(signal ? { signal } : {}), onProgress: (phase, done, total, detail) => progress(phase, done, total, noRange() ? NO_RANGE_NOTE : detail) });
+      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, ...(signal ? { signal } : {}), onProgress: (phase, done, total, detail) => report(phase, done, total, noRange() ? NO_RANGE_NOTE : detail) });
       model = loaded.model;
       if (noRange()) warnings.push(NO_RANGE_NOTE);
       if (cache) {

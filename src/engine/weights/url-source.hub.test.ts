@@ -85,6 +85,15 @@ describe('Hub look-alike server', { timeout: 30_000 }, () => {
     expect(hub.bytesSent(SHARD), 'dropped bytes are not fetched again').toBe(20_000);
   });
 
+  it('a stalled link (open, silent) is noticed, reported and resumed from the last byte', async () => {
+    hub.faults.stall = { file: SHARD, afterBytes: 1000 };
+    const stalls: { path: string; received: number }[] = [];
+    const src = new UrlSource(hub.resolveBase(REPO), { sleep: noSleep, stallMs: 300, onStall: ({ path, received }) => void stalls.push({ path, received }) });
+    expect(await src.readRange(SHARD, 0, 20_000)).toEqual(shard().subarray(0, 20_000));
+    expect(stalls).toEqual([{ path: SHARD, received: 1000 }]);
+    expect(hub.log.filter((r) => r.origin === 'cdn').map((r) => r.range)).toEqual(['bytes=0-19999', 'bytes=1000-19999']);
+  });
+
   it('429 waits at least Retry-After before trying again', async () => {
     hub.faults.tooMany = { file: SHARD, times: 2, retryAfterS: 3 };
     const waits: number[] = [];

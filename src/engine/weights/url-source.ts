@@ -21,6 +21,15 @@ export interface UrlSourceOptions {
   fetch?: typeof fetch;
   /** Injected for tests; defaults to setTimeout. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** A ranged read that receives nothing for this long is abandoned and retried (default 10 s). */
+  stallMs?: number;
+  /** Told when a read stalled (before it is retried), so the UI can say so instead of showing a frozen bar. */
+  onStall?: (info: { path: string; idleMs: number; received: number }) => void;
+}
+
+/** The watchdog's abort reason: no byte arrived for `stallMs`. */
+class StallTimeout extends Error {
+  override name = 'StallTimeout';
 }
 
 const retryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
@@ -74,6 +83,8 @@ export class UrlSource implements WeightSource {
   private readonly headers: Record<string, string>;
   private readonly fetchFn: typeof fetch;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly stallMs: number;
+  private readonly onStall: UrlSourceOptions['onStall'];
   /** Per file: the validator and size first seen, so a file replaced mid-load is caught. */
   private readonly seen = new Map<string, { etag: string | null; size: number | null }>();
   /** Files whose server answered a Range request with the whole body. */
@@ -88,6 +99,8 @@ export class UrlSource implements WeightSource {
     this.headers = opts.headers ?? {};
     this.fetchFn = opts.fetch ?? ((...a) => globalThis.fetch(...a));
     this.sleep = opts.sleep ?? defaultSleep;
+    this.stallMs = opts.stallMs ?? 10_000;
+    this.onStall = opts.onStall;
   }
 
   url(path: string): string {
@@ -140,9 +153,11 @@ export class UrlSource implements WeightSource {
     const ranged = await this.gate.run(() =>
       this.withRetries<Uint8Array | 'whole-body'>(path, opts.signal, async () => {
         const from = start + received;
+        const watchdog = this.watchdog(path, () => received, opts.signal);
+        try {
         const res = await this.fetchFn(this.url(path), {
           headers: { ...this.headers, Range: `bytes=${from}-${end - 1}` },
-          signal: opts.signal,
+          signal: watchdog.signal,
         });
         if (res.status === 404 || res.status === 410 || isHtmlFallback(res, path)) {
           await res.body?.cancel();
@@ -167,6 +182,7 @@ export class UrlSource implements WeightSource {
           for (;;) {
             const { done, value } = await reader.read();
             if (done) break;
+            watchdog.alive();
             if (received + value.byteLength > out.byteLength) {
               throw new RangeNotSupportedError(this.url(path), `asked for ${end - from} bytes from ${from}, got more`);
             }
@@ -176,7 +192,7 @@ export class UrlSource implements WeightSource {
           }
         } catch (e) {
           await reader.cancel().catch(() => undefined);
-          if (isAbortError(e) || e instanceof WeightsError) throw e;
+          if (opts.signal?.aborted || e instanceof WeightsError) throw e;
           // A reset mid-body: resume from the last byte received.
           return { done: false, progressed: received > before, why: String((e as Error)?.message ?? e) };
         } finally {
@@ -184,9 +200,40 @@ export class UrlSource implements WeightSource {
         }
         if (received < out.byteLength) return { done: false, progressed: received > before, why: `connection closed after ${received} of ${out.byteLength} bytes` };
         return { done: true, value: out };
+        } catch (e) {
+          if (watchdog.stalled()) return { done: false, progressed: start + received > from, why: `no data for ${this.stallMs / 1000} s` };
+          throw e;
+        } finally {
+          watchdog.stop();
+        }
       }),
     );
     return ranged === 'whole-body' ? this.readWhole(path, start, out, received, opts) : ranged;
+  }
+
+  /**
+   * Aborts an attempt that receives nothing for stallMs (a frozen link that neither fails nor closes) and tells
+   * onStall; `alive()` after each chunk pushes the deadline back.
+   */
+  private watchdog(path: string, received: () => number, outer?: AbortSignal) {
+    const ac = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = Date.now();
+    const arm = (): void => {
+      clearTimeout(timer);
+      last = Date.now();
+      timer = setTimeout(() => {
+        this.onStall?.({ path, idleMs: Date.now() - last, received: received() });
+        ac.abort(new StallTimeout(`${this.url(path)}: no data for ${this.stallMs} ms`));
+      }, this.stallMs);
+    };
+    arm();
+    return {
+      signal: outer ? AbortSignal.any([outer, ac.signal]) : ac.signal,
+      alive: arm,
+      stalled: () => ac.signal.aborted && !outer?.aborted,
+      stop: () => clearTimeout(timer),
+    };
   }
 
   private wholeBodyFile(path: string): WholeBodyFile {
