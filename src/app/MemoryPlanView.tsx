@@ -12,11 +12,13 @@ export function MemoryPlanView() {
   const maxNewTokens = useApp((s) => s.params.maxNewTokens);
   const result = useApp((s) => s.memoryPlan);
   const refresh = useApp((s) => s.refreshMemoryPlan);
+  // After a load the plan is recomputed from the checkpoint's own config instead of the bundled one.
+  const loadedId = useApp((s) => s.model.summary?.id ?? null);
 
   useEffect(() => {
     const timer = setTimeout(() => void refresh(), 200);
     return () => clearTimeout(timer);
-  }, [selectedId, options, plan, maxNewTokens, refresh]);
+  }, [selectedId, loadedId, options, plan, maxNewTokens, refresh]);
 
   if (result.error) return <p className="muted plan-note">Memory plan unavailable: {result.error}</p>;
   const p = result.plan;

@@ -6,13 +6,20 @@ import { ProgressBar } from '../ui/ProgressBar';
 import { formatBytes } from '../lib/format';
 import { phaseLabel } from './labels';
 import { ThemeToggle } from './ThemeToggle';
+import { HubSettingsForm } from './HubSettingsForm';
 
 const CUSTOM = '__custom__';
 
-/** Byte progress reads as "1.2 GB of 16.6 GB"; the tensor being streamed goes in the tooltip-length detail. */
+/**
+ * Byte progress reads as "1.2 GB of 16.6 GB". A detail that is a tensor name is left out; one in words (a note
+ * about the host, such as "resume unavailable") follows the bytes.
+ */
 function progressDetail(p: { done: number; total: number; detail?: string; phase: string } | null): string | undefined {
   if (!p) return undefined;
-  if ((p.phase === 'weights' || p.phase === 'quantize' || p.phase === 'cache') && p.total > 1e6) return `${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+  if ((p.phase === 'weights' || p.phase === 'quantize' || p.phase === 'cache') && p.total > 1e6) {
+    const bytes = `${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+    return p.detail && /\s/.test(p.detail) && p.phase !== 'cache' ? `${bytes} · ${p.detail}` : bytes;
+  }
   return p.detail;
 }
 const LOCAL = '__local__';
@@ -32,6 +39,20 @@ export function TopBar() {
   const catalogEntry = CATALOG.find((c) => c.id === model.selectedId);
   const selectValue = model.selectedId.startsWith('local:') ? LOCAL : customMode || !catalogEntry ? CUSTOM : model.selectedId;
   const busy = model.status === 'loading';
+  // The custom field is in use but its id has not been applied: Load must not fall back to the previous model.
+  const customId = customHubModel(custom)?.id ?? null;
+  const customProblem = custom.trim() === '' ? 'Enter a Hugging Face repository id (owner/name).' : customId ? null : 'owner/name expected (for example MBZUAI/Video-R2).';
+  const customPending = selectValue === CUSTOM && customMode && customId !== model.selectedId;
+  const loaded = model.status !== 'loading' && model.summary ? model.summary : null;
+  const loadedName = loaded ? (CATALOG.find((c) => c.id === loaded.id)?.name ?? loaded.id.replace(/^local:/, '')) : '';
+  const selectedIsLoaded = loaded?.id === model.selectedId;
+  const hubHost = useApp((s) => {
+    try {
+      return new URL(s.hub.endpoint).host;
+    } catch {
+      return s.hub.endpoint;
+    }
+  });
 
   return (
     <header className="topbar">
@@ -74,10 +95,15 @@ export function TopBar() {
               if (m) selectModel(m.id);
             }}
           >
-            <input type="text" aria-label="Hugging Face repository" placeholder="owner/name" value={custom} onChange={(e) => setCustom(e.target.value)} />
-            <button type="submit" disabled={!customHubModel(custom)}>
+            <input type="text" aria-label="Hugging Face repository" aria-describedby="custom-repo-hint" placeholder="owner/name" value={custom} onChange={(e) => setCustom(e.target.value)} />
+            <button type="submit" disabled={!customId}>
               Use
             </button>
+            {customProblem || customPending ? (
+              <span id="custom-repo-hint" className="custom-repo-hint muted" role="status">
+                {customProblem ?? 'Press Use to choose this repository.'}
+              </span>
+            ) : null}
           </form>
         ) : null}
         <input
@@ -93,19 +119,22 @@ export function TopBar() {
             e.target.value = '';
           }}
         />
+        <HubSettingsForm />
         <select aria-label="Weights" value={model.options.quantization} disabled={busy} onChange={(e) => setLoadOptions({ quantization: e.target.value as 'q4' | 'none' })} title="q4: 4-bit weights for the language model (≈5.6 GB for 7B). 16-bit: exact reference numbers, ≈16.6 GB.">
           <option value="q4">4-bit</option>
           <option value="none">16-bit</option>
         </select>
-        {model.status === 'ready' && model.summary ? (
-          <span className="model-ready" title={`${model.summary.textLayers} layers, hidden ${model.summary.hidden}, vision depth ${model.summary.visionDepth}`}>
-            ✓ {formatBytes(model.summary.weightBytes)} on GPU{model.fromCache ? ' (from cache)' : ''}
+        {loaded ? (
+          <span className="model-ready" title={`${loaded.textLayers} layers, hidden ${loaded.hidden}, vision depth ${loaded.visionDepth}`}>
+            ✓ {selectedIsLoaded ? '' : `${loadedName} loaded · `}
+            {formatBytes(loaded.weightBytes)} on GPU{model.fromCache ? ' (from cache)' : ''}
           </span>
-        ) : (
-          <button className="primary" disabled={busy || model.selectedId === ''} onClick={() => void loadModel()}>
+        ) : null}
+        {!selectedIsLoaded || customPending ? (
+          <button className="primary" disabled={busy || model.selectedId === '' || customPending} title={customPending ? (customProblem ?? 'Press Use first') : undefined} onClick={() => void loadModel()}>
             {busy ? 'Loading…' : 'Load model'}
           </button>
-        )}
+        ) : null}
         {busy ? (
           <>
             <ProgressBar label={phaseLabel(model.progress?.phase)} done={model.progress?.done ?? 0} total={model.progress?.total ?? 0} detail={progressDetail(model.progress)} />
@@ -119,13 +148,19 @@ export function TopBar() {
         {gpu ? `GPU: ${gpu.adapter}${gpu.shaderF16 ? ' · f16' : ''}${gpu.subgroups ? ' · subgroups' : ''}` : ''}
       </div>
       <ThemeToggle />
-      {model.status === 'ready' && model.summary?.warnings.length ? <div className="warn-box topbar-error">{model.summary.warnings.join(' ')}</div> : null}
-      {model.status === 'error' && model.error ? (
+      {loaded?.warnings.length && !model.error ? <div className="warn-box topbar-error">{loaded.warnings.join(' ')}</div> : null}
+      {model.error ? (
         <div className="error-box topbar-error" role="alert">
           Could not load the model: {model.error}
+          {loaded ? `${/[.…]$/.test(model.error) ? '' : '.'} ${loadedName} is still loaded and usable.` : ''}
         </div>
       ) : null}
-      {catalogEntry && model.status === 'idle' ? <p className="model-note muted">{catalogEntry.note}{catalogEntry.downloadBytes > 1e9 ? ` Downloads ≈${formatBytes(catalogEntry.downloadBytes)} once; 4-bit weights are then cached in this browser.` : ''}</p> : null}
+      {!selectedIsLoaded && !busy && (catalogEntry || customId === model.selectedId) ? (
+        <p className="model-note muted">
+          {catalogEntry?.note ?? customHubModel(model.selectedId)?.note}
+          {catalogEntry && catalogEntry.downloadBytes <= 1e9 ? '' : ` Load model requests its files from ${hubHost}${catalogEntry ? ` (≈${formatBytes(catalogEntry.downloadBytes)} once; 4-bit weights are then cached in this browser)` : ''}; nothing is requested before that.`}
+        </p>
+      ) : null}
     </header>
   );
 }

@@ -39,6 +39,9 @@ export class EngineFailure extends Error {
   }
 }
 
+/** Said while and after loading from a host that answers Range requests with the whole file. */
+const NO_RANGE_NOTE = 'This host ignores HTTP Range requests, so the files are streamed whole: an interrupted download from it starts over.';
+
 export type ProgressFn = (phase: PhaseName, done: number, total: number, detail?: string) => void;
 
 export interface GenerateCallbacks {
@@ -118,6 +121,8 @@ export class Engine {
    * on no other file, and a failure the plan's note reports is then always config.json's.
    */
   private spec(source: ModelSource): Promise<ModelSpec> {
+    // The loaded model's own spec: no request (a model loaded from the cache plans offline).
+    if (this.loaded?.id === source.id) return Promise.resolve(this.loaded.model.spec);
     const key = source.kind === 'url' ? `url:${source.baseUrl}` : `files:${source.id}:${source.files.length}`;
     let p = this.specCache.get(key);
     if (!p) {
@@ -131,12 +136,12 @@ export class Engine {
   async plan(source: ModelSource, options: LoadOptions, video: PlanVideo | null, maxNewTokens: number, fallback: KnownArchitecture | null): Promise<MemoryPlan> {
     let spec: ModelSpec;
     let note: string | null = null;
-    try {
-      spec = await this.spec(source);
-    } catch (e) {
-      if (!fallback) throw e;
+    if (fallback) {
+      // A catalog model not yet loaded: its bundled config answers, so choosing it makes no request to the Hub.
       spec = parseModelSpec(KNOWN_CONFIGS[fallback]);
-      note = `Computed from Qwen2.5-VL-7B's dimensions: this checkpoint's config.json could not be read yet (${e instanceof Error ? e.message : String(e)}).`;
+      note = 'Computed from the bundled Qwen2.5-VL-7B config.json; the checkpoint’s own config.json is read when you press Load.';
+    } else {
+      spec = await this.spec(source);
     }
     const p = memoryPlan({ spec, quantize: options.quantization === 'q4', kvCache: options.kvCache, video, maxNewTokens, limits: this.ctx.limits });
     return { lines: p.lines, totalBytes: p.totalBytes, largestBufferBytes: p.largestBufferBytes, fits: p.fits, advice: p.advice, note };
@@ -144,9 +149,11 @@ export class Engine {
 
   /** Loads a checkpoint (or its cached copy); `signal` cancels the download and frees what was loaded. */
   load(source: ModelSource, options: LoadOptions, progress: ProgressFn, signal?: AbortSignal): Promise<{ model: ModelSummary; fromCache: boolean }> {
-    this.unload();
+    // The model that works stays loaded (and usable) until the new one's config and files have been read; the
+    // first weights/cache progress event tells the store it was dropped (dropPrevious).
+    const previous = this.loaded;
     return guardGpu(this.ctx, 'Loading the model', () => this.loadUnguarded(source, options, progress, signal)).catch((e: unknown) => {
-      this.unload(); // a half-loaded model must not stay on the GPU
+      if (this.loaded !== previous) this.unload(); // a half-loaded model must not stay on the GPU
       if (signal?.aborted) throw new EngineFailure('cancelled', 'Loading was cancelled.');
       throw e;
     });
@@ -157,20 +164,28 @@ export class Engine {
     // Only quantized downloads are cached: a local folder is already on disk, and 16-bit weights would double it.
     const cacheable = options.useCache && quantize && source.kind === 'url';
     const cache = cacheable ? await WeightCache.open().catch(() => null) : null;
-    const identity = { modelId: source.id, revision: 'main' };
+    const identity = { modelId: source.id, revision: (source.kind === 'url' ? source.revision : null) ?? 'main' };
     const cached = cache ? await cache.openModel(identity).catch(() => null) : null;
     let model: Qwen25VL;
     let fromCache = false;
     const warnings: string[] = [];
     if (cached) {
+      this.dropPrevious(progress, 'cache', cached.progress.bytesTotal);
       model = await Qwen25VL.fromCache(this.ctx, cached, (done, total) => progress('cache', done, total, 'from this browser’s cache'));
       fromCache = true;
     } else {
       progress('config', 0, 1);
-      const checkpoint = await openCheckpoint(openSource(source), signal ? { signal } : {});
+      // A silent link is said at once (the bar would otherwise just freeze); the next bytes replace the note.
+      let last: [PhaseName, number, number] = ['config', 0, 1];
+      const report: ProgressFn = (phase, done, total, detail) => progress(...(last = [phase, done, total]), detail);
+      const onStall = ({ idleMs }: { idleMs: number }): void => progress(...last, `No data for ${Math.round(idleMs / 1000)} s: the connection stalled, retrying…`);
+      const checkpoint = await openCheckpoint(openSource(source, { onStall }), signal ? { signal } : {});
       progress('config', 1, 1);
-      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, ...(signal ? { signal } : {}), onProgress: (phase, done, total, detail) => progress(phase, done, total, detail) });
+      this.dropPrevious(progress, quantize ? 'quantize' : 'weights', checkpoint.progress.bytesTotal);
+      const noRange = (): boolean => checkpoint.source.rangeSupported === false;
+      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, ...(signal ? { signal } : {}), onProgress: (phase, done, total, detail) => report(phase, done, total, noRange() ? NO_RANGE_NOTE : detail) });
       model = loaded.model;
+      if (noRange()) warnings.push(NO_RANGE_NOTE);
       if (cache) {
         // A full disk or a failed write never costs the user the model they just loaded.
         try {
@@ -302,6 +317,12 @@ export class Engine {
       reason: outcome.reason,
       stats: { promptTokens: built.ids.length, generatedTokens: outcome.tokens.length, visionMs, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs },
     };
+  }
+
+  /** Frees the previous model just before the new one's weights take GPU memory, and says so (phase, 0 done). */
+  private dropPrevious(progress: ProgressFn, phase: PhaseName, totalBytes: number): void {
+    this.unload();
+    progress(phase, 0, totalBytes);
   }
 
   unload(): void {

@@ -2,7 +2,7 @@
 // ("Video-R2/config.json"); the checkpoint's files are relative to it, so a shared first segment is dropped.
 import type { ModelSource } from '../protocol/engine';
 import { FileListSource } from './weights/local-source';
-import { UrlSource } from './weights/url-source';
+import { UrlSource, type UrlSourceOptions } from './weights/url-source';
 import type { WeightSource } from './weights/source';
 
 export function stripSharedFolder(paths: readonly string[]): string[] {
@@ -11,8 +11,8 @@ export function stripSharedFolder(paths: readonly string[]): string[] {
   return firsts.size === 1 && only ? paths.map((p) => p.slice(only.length + 1)) : [...paths];
 }
 
-export function openSource(source: ModelSource): WeightSource {
-  if (source.kind === 'url') return new UrlSource(source.baseUrl);
+export function openSource(source: ModelSource, hooks: Pick<UrlSourceOptions, 'onStall'> = {}): WeightSource {
+  if (source.kind === 'url') return new UrlSource(source.baseUrl, { ...hooks, ...(source.headers ? { headers: source.headers } : {}) });
   const paths = stripSharedFolder(source.files.map((f) => f.path));
   return new FileListSource(
     source.files.map((f, i) => ({ path: paths[i]!, file: f.file })),

@@ -3,7 +3,15 @@
 
 export type ModelSource =
   /** A Hugging Face-layout folder reachable over HTTP, e.g. https://huggingface.co/MBZUAI/Video-R2/resolve/main/ */
-  | { kind: 'url'; id: string; baseUrl: string }
+  | {
+      kind: 'url';
+      id: string;
+      baseUrl: string;
+      /** Branch/commit the files come from (part of the cache key); 'main' when absent. */
+      revision?: string;
+      /** Sent with every request to baseUrl (an access token); never logged. */
+      headers?: Record<string, string>;
+    }
   /** A local folder the user picked or dropped; `path` is the file's path relative to the folder. */
   | { kind: 'files'; id: string; files: { path: string; file: File }[] };
 

@@ -31,13 +31,32 @@ export class RangeNotSupportedError extends WeightsError {
   }
 }
 
+/** Every attempt failed before any HTTP answer (offline, DNS, refused): not a problem of the model or server. */
+export class NetworkUnreachableError extends WeightsError {
+  constructor(
+    readonly url: string,
+    attempts: number,
+    last: string,
+  ) {
+    super(
+      `The network is unreachable: ${new URL(url).host} did not answer ${attempts} attempts (last: ${last}). Check the ` +
+        'connection and try again, or use a Local folder… or a model already cached in this browser.',
+    );
+  }
+}
+
 export class HttpError extends WeightsError {
   constructor(
     readonly url: string,
     readonly status: number,
     statusText: string,
   ) {
-    const hint = status === 401 || status === 403 ? ' (the repository may be gated or private: sign in / pass a token, or use a local folder)' : '';
+    const hint =
+      status === 401
+        ? ' — the repository is gated or private: add a Hugging Face access token (Hub settings), or use a Local folder…'
+        : status === 403
+          ? ' — the access token has no access to this repository: accept its terms on the Hub page, or use a token that can read it'
+          : '';
     super(`${url}: HTTP ${status}${statusText ? ` ${statusText}` : ''}${hint}`);
   }
 }

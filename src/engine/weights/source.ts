@@ -20,6 +20,8 @@ export interface WeightSource {
   readRange(path: string, start: number, end: number, opts?: ReadRangeOptions): Promise<Uint8Array>;
   /** The file's size when known without a request (local files), else null. */
   knownSize(path: string): Promise<number | null>;
+  /** HTTP sources: false once the host ignored a Range request (reads still work; resume does not). */
+  readonly rangeSupported?: boolean | null;
 }
 
 /** A counting semaphore: at most `limit` reads in flight per source. */

@@ -1,0 +1,66 @@
+// Model state (issue 12): a failed load keeps the working model, errors clear when superseded, a load that got as far
+// as dropping the old model does not pretend it is still there. The engine is a scripted fake.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EngineClient, Progress } from '../engine-client/engine-client';
+import { EngineError } from '../engine-client/engine-client';
+import type { ModelSummary } from '../protocol/engine';
+import { services } from './services';
+import { useApp } from './store';
+
+const summary = (id: string): ModelSummary => ({ id, weightBytes: 1, warnings: [], generation: {} }) as unknown as ModelSummary;
+
+/** Each load runs `script` with the progress callback, then resolves with `id` or throws. */
+function fakeEngine(script: (progress: (p: Progress) => void) => void | Promise<void>, result: string | Error) {
+  const fake = {
+    load: (_s: unknown, _o: unknown, onProgress?: (p: Progress) => void) => ({
+      done: (async () => {
+        await script((p) => onProgress?.(p));
+        if (result instanceof Error) throw result;
+        return { model: summary(result), fromCache: false };
+      })(),
+      cancel: () => undefined,
+    }),
+  };
+  services.engine = () => fake as unknown as EngineClient;
+}
+
+beforeEach(async () => {
+  useApp.setState(useApp.getInitialState(), true);
+  useApp.setState({ adoptGenerationDefaults: () => undefined });
+  fakeEngine(() => undefined, 'video-r2-tiny');
+  await useApp.getState().loadModel();
+});
+
+describe('model state', () => {
+  it('a load that fails before the engine drops the working model keeps it loaded and usable', async () => {
+    expect(useApp.getState().model).toMatchObject({ status: 'ready', summary: { id: 'video-r2-tiny' } });
+    useApp.getState().selectModel('MBZUAI/Video-R2');
+    expect(useApp.getState().model.status, 'choosing another model leaves the loaded one usable').toBe('ready');
+    fakeEngine((p) => p({ phase: 'config', done: 0, total: 1 }), new EngineError('network', 'The network is unreachable'));
+    await useApp.getState().loadModel();
+    expect(useApp.getState().model).toMatchObject({ status: 'ready', summary: { id: 'video-r2-tiny' }, error: 'The network is unreachable' });
+    useApp.getState().selectModel('video-r2-tiny');
+    expect(useApp.getState().model.error, 'the error belongs to the failed load and clears when superseded').toBeNull();
+  });
+
+  it('a load that fails after the engine dropped the old model (first weights progress) reports no model', async () => {
+    useApp.getState().selectModel('MBZUAI/Video-R2');
+    fakeEngine((p) => p({ phase: 'quantize', done: 0, total: 100 }), new EngineError('out-of-memory', 'Out of GPU memory'));
+    await useApp.getState().loadModel();
+    expect(useApp.getState().model).toMatchObject({ status: 'error', summary: null, error: 'Out of GPU memory' });
+  });
+
+  it('a cancelled load before the drop keeps the old model without an error', async () => {
+    useApp.getState().selectModel('MBZUAI/Video-R2');
+    fakeEngine(() => undefined, new EngineError('cancelled', 'Loading was cancelled.'));
+    await useApp.getState().loadModel();
+    expect(useApp.getState().model).toMatchObject({ status: 'ready', summary: { id: 'video-r2-tiny' }, error: null });
+  });
+
+  it('an empty or malformed repo id is refused with "owner/name expected"', async () => {
+    useApp.getState().selectModel('not a repo');
+    await useApp.getState().loadModel();
+    expect(useApp.getState().model.error).toMatch(/owner\/name expected/);
+    expect(useApp.getState().model.summary?.id, 'the working model stays').toBe('video-r2-tiny');
+  });
+});
