@@ -8,6 +8,7 @@ import { TokenLog } from './token-log';
 import { CATALOG, customHubModel } from './model-catalog';
 import { formatBytes } from '../lib/format';
 import type { AppState } from './store';
+import { RunStore } from '../runs/run-store';
 
 export type RunStatus = 'idle' | 'preparing' | 'running' | 'done' | 'cancelled' | 'error';
 
@@ -26,6 +27,12 @@ export interface RunSlice {
   };
   /** The streamed tokens; subscribe to it instead of selecting it. */
   tokenLog: TokenLog;
+  /** Every run of the session (see src/runs/run-store.ts for how views read it). */
+  runs: RunStore;
+  /** Which run the views show, and the runs put beside it for comparison. */
+  runView: { selected: string | null; compare: string[] };
+  selectRun: (id: string | null) => void;
+  setCompareRuns: (ids: string[]) => void;
   setPrompt: (p: Partial<RunSlice['prompt']>) => void;
   setParams: (p: Partial<GenerationParams>) => void;
   setAttention: (on: boolean) => void;
@@ -45,6 +52,16 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
   attention: true,
   run: { status: 'idle', progress: null, promptTokens: 0, videoSpan: null, stats: null, stopReason: null, error: null },
   tokenLog: new TokenLog(),
+  runs: new RunStore(),
+  runView: { selected: null, compare: [] },
+  selectRun: (id) => {
+    set((s) => ({ runView: { ...s.runView, selected: id } }));
+    protectShown(get());
+  },
+  setCompareRuns: (ids) => {
+    set((s) => ({ runView: { ...s.runView, compare: [...ids] } }));
+    protectShown(get());
+  },
 
   setPrompt: (p) => set((s) => ({ prompt: { ...s.prompt, ...p } })),
   setParams: (p) => set((s) => ({ params: { ...s.params, ...p } })),
@@ -103,3 +120,8 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
 });
 
 class RunCancelled extends Error {}
+
+/** Runs on screen are never dropped by the run store's memory bound. */
+function protectShown(s: AppState): void {
+  s.runs.protect([s.runView.selected, ...s.runView.compare].filter((id): id is string => id !== null));
+}
