@@ -37,3 +37,16 @@ test('open a run bundle without a model, export it, re-open it; a truncated bund
   await expect(answer.getByTestId('transcript')).toContainText('The ball moves right.');
   await screenshot(page, 'runs-import-error');
 });
+
+test('the tapped layer is a run setting: empty means the final layer', async ({ page }) => {
+  await openApp(page);
+  const ask = page.getByRole('region', { name: 'Ask' });
+  await ask.getByRole('button', { name: 'Decoding' }).click();
+  const layer = ask.getByLabel(/Attention of layer/);
+  await expect(layer).toHaveValue('');
+  await layer.fill('1');
+  expect(await page.evaluate(() => window.__videoR2!.store.getState().tapLayer)).toBe(1);
+  await screenshot(page, 'runs-tap-layer');
+  await layer.fill('');
+  expect(await page.evaluate(() => window.__videoR2!.store.getState().tapLayer)).toBeNull();
+});
