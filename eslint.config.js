@@ -7,7 +7,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-const appLayers = ['./src/app', './src/ui', './src/state', './src/viz', './src/engine-client', './src/worker', './src/media'];
+const appLayers = ['./src/app', './src/ui', './src/state', './src/runs', './src/viz', './src/engine-client', './src/worker', './src/media'];
 
 const zones = [
   // The engine imports cleanly in a worker or Node: no app code.
@@ -23,12 +23,13 @@ const zones = [
     message: 'Only src/engine/kernels reads shaders/.',
   },
   // The main thread reaches the engine only through engine-client (and the worker entry).
-  { target: ['./src/ui', './src/state', './src/app', './src/viz'], from: ['./src/engine', './src/worker'], message: 'UI code talks to the engine only through src/engine-client.' },
+  { target: ['./src/ui', './src/state', './src/app', './src/viz', './src/runs'], from: ['./src/engine', './src/worker'], message: 'UI code talks to the engine only through src/engine-client.' },
   { target: './src/ui', from: ['./src/engine-client'], message: 'ui → state → engine-client: go through the store.' },
   { target: './src/engine-client', from: ['./src/engine', './src/ui', './src/app', './src/state'], message: 'engine-client speaks the protocol, nothing else.' },
   { target: './src/protocol', from: ['./src/engine', './src/ui', './src/app', './src/state', './src/worker', './src/engine-client'], message: 'protocol/ is shared types only.' },
   { target: './src/media', from: ['./src/ui', './src/app', './src/state', './src/engine'], message: 'media/ is independent of the UI and the engine.' },
-  { target: './src/lib', from: ['./src/app', './src/ui', './src/state', './src/viz', './src/media', './src/engine', './src/engine-client', './src/worker', './src/protocol'], message: 'lib/ holds tiny pure helpers with no dependencies.' },
+  { target: './src/runs', from: ['./src/ui', './src/app', './src/state', './src/engine-client'], message: 'runs/ is the data model: it knows no UI, store or client.' },
+  { target: './src/lib', from: ['./src/app', './src/ui', './src/state', './src/runs', './src/viz', './src/media', './src/engine', './src/engine-client', './src/worker', './src/protocol'], message: 'lib/ holds tiny pure helpers with no dependencies.' },
 ];
 
 export default tseslint.config(

@@ -1,34 +1,36 @@
-// The streamed answer: <think> and <answer> sections, cited times linked to the player, run statistics.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+// The answer of the run on screen (the run store's selected run): <think> and <answer> sections, cited times
+// linked to the player, run statistics; above it the stage line of the latest attempt and the list of runs.
+import { useMemo, type ReactNode } from 'react';
 import { useApp } from '../state/store';
-import type { TokenLog } from '../state/token-log';
+import { useRun } from '../runs/use-runs';
+import type { RunRecord } from '../runs/run-record';
 import { splitSections, type Section } from '../viz/sections';
 import { findTimeCitations } from '../viz/timestamps';
 import { formatClock, formatCount, formatMs } from '../lib/format';
-
-/** Re-renders this component only, once per animation frame while tokens stream. */
-function useTokenLog(log: TokenLog): { text: string; count: number } {
-  const [snap, setSnap] = useState({ text: log.text, count: log.tokens.length });
-  useEffect(() => log.subscribe((l) => setSnap({ text: l.text, count: l.tokens.length })), [log]);
-  return snap;
-}
+import { RunStageLine } from './RunStageLine';
+import { RunsList } from './RunsList';
 
 export function TranscriptPanel() {
-  const log = useApp((s) => s.tokenLog);
-  const run = useApp((s) => s.run);
+  const runs = useApp((s) => s.runs);
+  const selected = useApp((s) => s.runView.selected);
+  const attempt = useApp((s) => s.run);
   const seekVideo = useApp((s) => s.seekVideo);
-  const { text, count } = useTokenLog(log);
+  const { run } = useRun(runs, selected);
+  const text = run?.tokens?.text ?? '';
+  const count = run?.tokens?.count ?? 0;
   const sections = useMemo(() => splitSections(text), [text]);
-  const streaming = run.status === 'running';
+  const streaming = run !== null && !['done', 'cancelled', 'error'].includes(run.meta.stage);
 
   return (
     <section className="panel transcript-panel" aria-label="Answer">
       <div className="panel-head">
         <h2>Answer</h2>
-        <RunStatus count={count} />
+        {run ? <RunStatus run={run} count={count} streaming={streaming} /> : null}
       </div>
+      <RunStageLine />
+      <RunsList />
       {count === 0 && !streaming ? (
-        <p className="muted empty">{run.status === 'preparing' ? 'Preparing…' : 'The model’s reasoning will stream here, token by token.'}</p>
+        <p className="muted empty">{attempt.status === 'preparing' ? 'Preparing…' : 'The model’s reasoning will stream here, token by token.'}</p>
       ) : (
         <div className="transcript" aria-live="off" data-testid="transcript">
           {sections.map((s, i) => (
@@ -81,21 +83,21 @@ function linkTimes(s: string, onSeek: (sec: number) => void): ReactNode[] {
   return out;
 }
 
-function RunStatus({ count }: { count: number }) {
-  const run = useApp((s) => s.run);
-  const st = run.stats;
+function RunStatus({ run, count, streaming }: { run: RunRecord; count: number; streaming: boolean }) {
+  const { layout, timings, stopReason } = run.meta;
+  const st = timings.engine;
   const parts: string[] = [];
-  if (run.promptTokens) parts.push(`prompt ${formatCount(run.promptTokens)} tokens`);
+  if (layout) parts.push(`prompt ${formatCount(layout.promptTokens)} tokens`);
   if (count) parts.push(`${formatCount(count)} generated`);
   if (st) {
     if (st.visionMs) parts.push(`vision ${formatMs(st.visionMs)}`);
     parts.push(`prefill ${formatMs(st.prefillMs)}`);
-    if (st.generatedTokens > 1 && st.decodeMs > 0) parts.push(`${((st.generatedTokens - 1) / (st.decodeMs / 1000)).toFixed(1)} tok/s`);
+    if (count > 1 && st.decodeMs > 0) parts.push(`${((count - 1) / (st.decodeMs / 1000)).toFixed(1)} tok/s`);
   }
-  const reason = run.stopReason === 'eos' ? 'finished' : run.stopReason === 'max-tokens' ? 'stopped at the token limit' : run.stopReason === 'cancelled' ? 'stopped by you' : null;
+  const reason = stopReason === 'eos' ? 'finished' : stopReason === 'max-tokens' ? 'stopped at the token limit' : stopReason === 'cancelled' ? 'stopped by you' : null;
   return (
     <div className="run-status muted" data-testid="run-status">
-      {run.status === 'running' ? <span className="live-dot" aria-label="streaming" /> : null}
+      {streaming ? <span className="live-dot" aria-label="streaming" /> : null}
       {parts.join(' · ')}
       {reason ? ` · ${reason}` : ''}
     </div>

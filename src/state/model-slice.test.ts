@@ -4,8 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { EngineClient, Progress } from '../engine-client/engine-client';
 import { EngineError } from '../engine-client/engine-client';
 import type { ModelSummary } from '../protocol/engine';
-import { services } from './services';
-import { useApp } from './store';
+import type { Services } from './services';
+import { createAppStore } from './store';
 
 const summary = (id: string): ModelSummary => ({ id, weightBytes: 1, warnings: [], generation: {} }) as unknown as ModelSummary;
 
@@ -21,11 +21,21 @@ function fakeEngine(script: (progress: (p: Progress) => void) => void | Promise<
       cancel: () => undefined,
     }),
   };
-  services.engine = () => fake as unknown as EngineClient;
+  engine = fake as unknown as EngineClient;
 }
 
+/** The engine the store under test talks to; each test's fakeEngine() swaps it. */
+let engine: EngineClient;
+const services: Services = {
+  engine: () => engine,
+  media: () => {
+    throw new Error('model state tests use no media worker');
+  },
+};
+let useApp = createAppStore(services);
+
 beforeEach(async () => {
-  useApp.setState(useApp.getInitialState(), true);
+  useApp = createAppStore(services);
   useApp.setState({ adoptGenerationDefaults: () => undefined });
   fakeEngine(() => undefined, 'video-r2-tiny');
   await useApp.getState().loadModel();
