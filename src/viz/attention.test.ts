@@ -10,6 +10,7 @@ import {
   runVasAttn,
   SECTION_CODE,
   spanMean,
+  SpanAccumulator,
   spanSpatialMap,
   spanVideoRow,
   spatialMap,
@@ -163,5 +164,29 @@ describe('per-token derived series', () => {
     expect(e[1]).toBeNaN();
     expect(e[2]).toBeCloseTo(3, 5);
     expect(e[0]).toBeCloseTo(Math.exp(temporalSpread([0.1, 0.3, 0.3]).entropy), 5);
+  });
+});
+
+describe('SpanAccumulator', () => {
+  it('grows a span incrementally and equals the direct mean at every step', () => {
+    const rows = codedRows(6);
+    const acc = new SpanAccumulator(grid.videoLen);
+    for (let to = 2; to <= 6; to++) {
+      acc.update(rows, 1, to);
+      expect(Array.from(acc.mean()), `span [1, ${to})`).toEqual(Array.from(spanMean(rows, grid.videoLen, 1, to)));
+    }
+  });
+  it('restarts when the start moves or the span shrinks, and reads per-pair masses too', () => {
+    const pm = Float32Array.from([1, 0, 3, 0, 5, 2]); // 3 tokens × 2 pairs
+    const acc = new SpanAccumulator(2);
+    acc.update(pm, 0, 3);
+    expect(Array.from(acc.mean())).toEqual([3, 2 / 3].map(Math.fround));
+    acc.update(pm, 1, 3);
+    expect(Array.from(acc.mean())).toEqual([4, 1]);
+    acc.update(pm, 1, 2);
+    expect(Array.from(acc.mean())).toEqual([3, 0]);
+    expect(acc.span).toEqual([1, 2]);
+    acc.update(pm, 2, 2);
+    expect(Array.from(acc.mean())).toEqual([0, 0]);
   });
 });

@@ -17,6 +17,7 @@
 //   spanMean(data, width, from, to, out?): Float32Array             mean over tokens [from, to) of a [tokens × width] array
 //   spanVideoRow(videoRows, videoLen, from, to, out?): Float32Array  mean video row over tokens [from, to)
 //   spanSpatialMap(videoRows, grid, from, to, pair, out?)           span-mean map of one pair
+//   class SpanAccumulator                                           a span mean kept up to date as its span grows
 //   headVideoMass(headMass, heads, token, selection): number        video mass under mean / max / subset of heads
 //   headVideoMassSeries(headMass, heads, tokens, selection, out?)   the same for tokens [0, tokens)
 //   vasAttn(headMass, heads, token): number                         VAS-attn(t) = mean over heads of m_h(t)
@@ -161,6 +162,45 @@ function spanRows(videoRows: VideoRowSource, videoLen: number, from: number, to:
   }
   for (let i = 0; i < n; i++) out[i] = acc[i]! / (to - from);
   return out;
+}
+
+/**
+ * The mean over a token span of [tokens × width] rows (video rows, or per-pair masses with width = pairs), updated
+ * incrementally: while the span keeps its start and only grows (all of <think> while it streams), `update` adds
+ * just the new tokens' rows; any other change starts over.
+ */
+export class SpanAccumulator {
+  private readonly sum: Float64Array;
+  private from = 0;
+  private to = 0;
+
+  constructor(readonly width: number) {
+    this.sum = new Float64Array(width);
+  }
+
+  get span(): [number, number] {
+    return [this.from, this.to];
+  }
+
+  update(rows: VideoRowSource, from: number, to: number): void {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to >= from)) throw new Error(`SpanAccumulator: bad token range [${from}, ${to})`);
+    if (from !== this.from || to < this.to) {
+      this.sum.fill(0);
+      this.from = this.to = from;
+    }
+    for (let t = this.to; t < to; t++) {
+      const [row, base] = videoRowOf(rows, this.width, t);
+      addInto(row, base, this.width, this.sum);
+    }
+    this.to = to;
+  }
+
+  /** The span mean (zeros for an empty span). */
+  mean(out = new Float32Array(this.width)): Float32Array {
+    const n = this.to - this.from;
+    for (let i = 0; i < this.width; i++) out[i] = n ? this.sum[i]! / n : 0;
+    return out;
+  }
 }
 
 function checkSelection(heads: number, sel: HeadSelection): void {
