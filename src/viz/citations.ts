@@ -8,7 +8,10 @@
 //   pairsForRange(startSec, endSec, frameTimes): [first, last]   pairs a cited range touches (nearest when none)
 //   defaultCitationDelta(frameTimes): number                 "one pair": the median start-to-start step between pairs
 //   citationCheck(input): CitationCheck                     share of a sentence's video attention within ±Δ of the time
+//   checkCitations(input): CitedTime[]                      every citation of a transcript: its pairs and its check
 import { spanMean } from './attention';
+import { sentenceAround, tokenRangeForChars } from './spans';
+import type { TimeCitation } from './timestamps';
 
 export interface PairPlacement {
   pair: number;
@@ -128,4 +131,45 @@ export function citationCheck(input: CitationCheckInput): CitationCheck {
   }
   const n = first < 0 ? 0 : last - first + 1;
   return { share: total > 0 ? inside / total : NaN, uniformShare: n / pairs, firstPair: first < 0 ? 0 : first, lastPair: first < 0 ? -1 : last, deltaSec, tokens };
+}
+
+export interface CitedTime {
+  citation: TimeCitation;
+  /** Where the cited start falls (the chip's pair). */
+  placement: PairPlacement;
+  /** Pairs the cited time or range touches. */
+  pairs: [number, number];
+  /** Character range of the sentence checked. */
+  sentence: { start: number; end: number };
+  /** null when no token with attention covers the sentence. */
+  check: CitationCheck | null;
+}
+
+export interface CheckCitationsInput {
+  text: string;
+  citations: readonly TimeCitation[];
+  /** Token t starts at character starts[t]; `tokens` tokens have attention rows. */
+  starts: ArrayLike<number>;
+  tokens: number;
+  pairMass: Float32Array;
+  pairs: number;
+  frameTimes: ArrayLike<number>;
+  deltaSec?: number;
+}
+
+/** For each citation: the pair it maps to, the pairs it touches, and the citation check over its sentence's tokens. */
+export function checkCitations(input: CheckCitationsInput): CitedTime[] {
+  const { text, starts, tokens, pairMass, pairs, frameTimes } = input;
+  const deltaSec = input.deltaSec ?? defaultCitationDelta(frameTimes);
+  return input.citations.map((citation) => {
+    const sentence = sentenceAround(text, citation.start, citation.end);
+    const range = tokenRangeForChars(starts, tokens, text.length, sentence.start, sentence.end);
+    return {
+      citation,
+      placement: pairForTime(citation.startSec, frameTimes),
+      pairs: pairsForRange(citation.startSec, citation.endSec, frameTimes),
+      sentence,
+      check: range[1] > range[0] ? citationCheck({ pairMass, pairs, tokens: range, startSec: citation.startSec, endSec: citation.endSec, frameTimes, deltaSec }) : null,
+    };
+  });
 }
