@@ -29,10 +29,11 @@ describe('cited time → frame pair', () => {
     expect(pairsForRange(2, 9, times)).toEqual([0, 2]);
     expect(pairsForRange(7, 7.9, times)).toEqual([1, 1]); // in a gap: nearest to the middle
   });
-  it('refuses unordered times and too few frames, and ignores an odd last frame', () => {
+  it('refuses unordered times and no frames; an odd last frame is a pair of its own (the processor repeats it)', () => {
     expect(() => pairSpans([0, 1, 0.5, 2])).toThrow(/not ascending at pair 1/);
-    expect(() => pairForTime(1, [0])).toThrow(/no frame pair/);
-    expect(pairSpans([0, 1, 2]).length).toBe(2);
+    expect(() => pairForTime(1, [])).toThrow(/no frame pair/);
+    expect(Array.from(pairSpans([0, 1, 2]))).toEqual([0, 1, 2, 2]);
+    expect(pairForTime(2.25, [0, 1, 2])).toEqual({ pair: 1, placement: 'after', distance: 0.25 });
   });
 });
 

@@ -1,6 +1,7 @@
 // Cited times → frame pairs, and the citation check.
 // frameTimes are the presentation times (seconds, ascending) of the sampled frames; frame pair g spans
-// [frameTimes[2g], frameTimes[2g+1]] (an odd last frame belongs to no pair: the processor pads by repeating it).
+// [frameTimes[2g], frameTimes[2g+1]]; an odd last frame makes a pair of its own, [t, t] (the processor pads the
+// temporal patch by repeating it).
 //
 // Public functions:
 //   pairSpans(frameTimes): Float64Array                     [pairs × 2] start, end of each pair
@@ -35,11 +36,11 @@ export interface CitationCheck {
 }
 
 export function pairSpans(frameTimes: ArrayLike<number>): Float64Array {
-  const pairs = Math.floor(frameTimes.length / 2);
+  const pairs = Math.ceil(frameTimes.length / 2);
   const out = new Float64Array(pairs * 2);
   for (let g = 0; g < pairs; g++) {
     out[2 * g] = frameTimes[2 * g]!;
-    out[2 * g + 1] = frameTimes[2 * g + 1]!;
+    out[2 * g + 1] = frameTimes[Math.min(2 * g + 1, frameTimes.length - 1)]!;
     if (!(out[2 * g + 1]! >= out[2 * g]!) || (g > 0 && out[2 * g]! < out[2 * g - 1]!)) throw new Error(`pairSpans: frame times are not ascending at pair ${g}`);
   }
   return out;
@@ -48,7 +49,7 @@ export function pairSpans(frameTimes: ArrayLike<number>): Float64Array {
 export function pairForTime(sec: number, frameTimes: ArrayLike<number>): PairPlacement {
   const spans = pairSpans(frameTimes);
   const pairs = spans.length / 2;
-  if (pairs === 0) throw new Error('pairForTime: fewer than two frame times, so there is no frame pair');
+  if (pairs === 0) throw new Error('pairForTime: there are no frame times, so there is no frame pair');
   if (sec < spans[0]!) return { pair: 0, placement: 'before', distance: spans[0]! - sec };
   if (sec > spans[2 * pairs - 1]!) return { pair: pairs - 1, placement: 'after', distance: sec - spans[2 * pairs - 1]! };
   for (let g = 0; g < pairs; g++) {

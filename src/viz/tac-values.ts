@@ -54,10 +54,10 @@ const UNITS: Record<string, string> = {
   '%': '%', percent: '%', '°': '°', degree: '°', degrees: '°', mph: 'mph', 'km/h': 'km/h', kmh: 'km/h',
 };
 const NUMBER = String.raw`[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d:])`;
-const NUMBER_PHRASE = new RegExp(String.raw`^(?:(?:about|approximately|around|roughly|exactly)\s+|~\s*)?(${NUMBER}|(?:${Object.keys(NUMBER_WORDS).join('|')})\b)\s*(km/h|%|°|[a-z]+)?`, 'i');
+const NUMBER_PHRASE = new RegExp(String.raw`^(?:(?:about|approximately|around|roughly|exactly)\s+|~\s*)?[$€£]?(${NUMBER}|(?:${Object.keys(NUMBER_WORDS).join('|')})\b)\s*(km/h|%|°|[a-z]+)?`, 'i');
 // A bare capital followed by a lowercase word is an article or a name ("A red car"), unless a verb follows ("B is …").
-const LETTER = /^(?:[Oo]ption\s+|[Cc]hoice\s+)?(?:\(([A-Z])\)|([A-Z])(?=[.):,;!?]|\s*$|\s+(?![a-z])|\s+(?:is|seems|appears|would|must|should)\b))/;
-const BARE_CAPITAL = /^[A-Z](?=[.):,;!?]|\s*$)/;
+const LETTER = /^(?:[Oo]ption\s+|[Cc]hoice\s+)?(?:\(([A-Z])\)|([A-Z])(?=[.):,;!?*_`"'”’]|\s*$|\s+(?![a-z])|\s+(?:is|seems|appears|would|must|should)\b))/;
+const BARE_CAPITAL = /^[A-Z](?=[.):,;!?*_`"'”’]|\s*$)/;
 const YESNO = /^(yes|no)\b(?!\s+(?:one|longer|other|more|matter|need|doubt|sign|visible|evidence)\b)/i;
 
 function letterAllowed(letter: string, options: readonly AnswerOption[]): boolean {
@@ -74,8 +74,9 @@ function optionByText(phrase: string, options: readonly AnswerOption[]): AnswerO
 }
 
 export function parseValue(phrase: string, options: readonly AnswerOption[]): ParsedValue | null {
-  const lead = phrase.length - phrase.trimStart().length;
-  const s = phrase.trimStart();
+  // Leading space, Markdown emphasis and quotes ("**B**", "`B`", "'yes'") do not change the value.
+  const s = phrase.replace(/^[\s*_`"'“‘]+/, '');
+  const lead = phrase.length - s.length;
   if (!s || /^not\b/i.test(s)) return null;
   const letter = LETTER.exec(s);
   if (letter) {
@@ -96,7 +97,7 @@ export function parseValue(phrase: string, options: readonly AnswerOption[]): Pa
   }
   const byText = optionByText(s, options);
   if (byText) return { value: { kind: 'option', letter: byText.letter }, length: phrase.length, form: 'option-text' };
-  const text = s.replace(/[\s.!,;]+$/, '');
+  const text = s.replace(/[\s.!,;*_`"'”’]+$/, '');
   return text ? { value: { kind: 'text', text }, length: lead + text.length, form: 'text' } : null;
 }
 

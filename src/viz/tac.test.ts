@@ -150,3 +150,49 @@ describe('options parsing', () => {
     expect(tacCheck('<think>So the answer is A.</think><answer>A</answer><think>So the answer is B.</think><answer>B</answer>', Q).status).toBe('match');
   });
 });
+
+describe('TAC check: more tricky texts', () => {
+  it('Markdown emphasis and quotes around the value', () => {
+    expect(run('So the answer is **B**.', '**B**').status).toBe('match');
+    expect(run('The final answer: `C`', '"C"').status).toBe('match');
+  });
+  it('hedge adverbs between the cue and the value', () => {
+    expect(run('The answer is most likely B.', 'B').status).toBe('match');
+    expect(run('The answer is probably C.', 'B').status).toBe('mismatch');
+  });
+  it('"the answer is unclear" is not a conclusion', () => {
+    expect(run('At 00:03 it is dark, so the answer is unclear.', 'A').status).toBe('no-conclusion');
+    expect(run('The answer is not obvious yet.', 'x', 'What happens?').status).toBe('no-conclusion');
+  });
+  it('with options, free text that names no option is not a conclusion', () => {
+    expect(run('The answer is something he carries.', 'B').status).toBe('no-conclusion');
+  });
+  it('"to answer this" and "answering" are not cues', () => {
+    expect(run('To answer this, look at 00:05. Answering needs care.', 'B').status).toBe('no-conclusion');
+  });
+  it('a letter followed by the option text', () => {
+    const r = run('The correct answer is C: 1,200 m.', 'C. 1,200 m');
+    expect(brief(r)).toEqual(['match', 'answer-is', { kind: 'option', letter: 'C' }, { kind: 'option', letter: 'C' }]);
+  });
+  it('currency and decimals', () => {
+    expect(run('In total it is $1,250.50.', '1250.5', 'How much?').status).toBe('match');
+    expect(run('So the speed is 3.5 m.', '3.50', 'How far?').status).toBe('match');
+  });
+  it('the spans point at the last conclusion, not the first', () => {
+    const text = '<think>The answer is A. But at 00:09 the bag is blue, so the answer is B.</think><answer>B</answer>';
+    const r = tacCheck(text, Q);
+    expect(r.think!.start).toBe(text.lastIndexOf('answer is B'));
+    expect(text.slice(r.think!.start, r.think!.end)).toBe('answer is B');
+  });
+  it('a conclusion in the text outside <think> does not count', () => {
+    expect(tacCheck('So the answer is B.<think>Looking at the frames.</think><answer>B</answer>', Q).status).toBe('no-conclusion');
+  });
+  it('an unclosed <think> (still streaming) is read up to the end', () => {
+    const r = tacCheck('<think>So the answer is B', Q);
+    expect([r.status, r.think?.value]).toEqual(['no-answer', { kind: 'option', letter: 'B' }]);
+  });
+  it('answer block with extra explanation after the letter', () => {
+    expect(run('So the answer is A.', 'A. The umbrella is red, seen at 00:04.').status).toBe('match');
+    expect(run('So the answer is A.', 'The answer is (D).').status).toBe('mismatch');
+  });
+});

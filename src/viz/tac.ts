@@ -40,7 +40,7 @@ export interface TacResult {
 }
 
 const L = String.raw`(?:\(([A-Za-z])\)|([A-Za-z]))`; // letter forms; the letter is checked for case and option membership
-const NUMBER_START = String.raw`(?:about\s+|approximately\s+|around\s+|roughly\s+|exactly\s+)?(?:\d|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b)`;
+const NUMBER_START = String.raw`(?:about\s+|approximately\s+|around\s+|roughly\s+|exactly\s+)?[$€£]?(?:\d|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b)`;
 
 interface Rule {
   name: string;
@@ -50,7 +50,7 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { name: 'answer-is', take: 'value', re: /\b(?:(?:final|correct|best|right|most\s+(?:likely|appropriate|accurate|plausible))\s+)?answer\s*(?:(?:is|would\s+be|should\s+be|must\s+be|will\s+be|seems\s+to\s+be|appears\s+to\s+be)\s*:?|[:=])\s*/gi },
+  { name: 'answer-is', take: 'value', re: /\b(?:(?:final|correct|best|right|most\s+(?:likely|appropriate|accurate|plausible))\s+)?answer\s*(?:(?:is|would\s+be|should\s+be|must\s+be|will\s+be|seems\s+to\s+be|appears\s+to\s+be)\s*:?|[:=])\s*(?:(?:most\s+)?likely\s+|probably\s+|clearly\s+|definitely\s+|obviously\s+|indeed\s+)?/gi },
   { name: 'option-is-correct', take: 'letter', re: new RegExp(String.raw`(?:\(([A-Za-z])\)|\b(?:option|choice)\s+\(?([A-Za-z])\)?|\b([A-Za-z]))\s+(?:is|seems\s+to\s+be|appears\s+to\s+be|would\s+be|must\s+be)\s+(?:the\s+)?(?:correct|right|best|most\s+(?:likely|appropriate|accurate|plausible))\b`, 'gi') },
   { name: 'choose', take: 'letter', re: new RegExp(String.raw`\b(?:choose|select|pick|go\s+with|opt\s+for)\s+(?:option\s+|choice\s+)?${L}(?![\w'])`, 'gi') },
   { name: 'therefore-option', take: 'letter', re: new RegExp(String.raw`\b(?:so|therefore|thus|hence|consequently)\b,?\s+(?:it(?:'s|\s+is|\s+must\s+be)\s+)?(?:(?:option|choice)\s+\(?([A-Za-z])\)?(?![\w'])|\(([A-Za-z])\)|([A-Za-z])(?=\s*[.,;!]|\s*$))`, 'gi') },
@@ -76,6 +76,9 @@ function sentenceStart(text: string, at: number, floor: number): number {
 }
 
 const HEDGE = /\b(?:if|whether|suppose|supposing|assuming|assume|unless)\b/i;
+// Free text after "the answer is" that judges the question rather than answering it. With options, free text
+// that names no option is not a conclusion at all.
+const VAGUE = /^(?:unclear|uncertain|ambiguous|tricky|hard|difficult|not\b|hidden|unknown|a\s+bit|somewhat|probably|likely)/i;
 const NEGATION = /(?:\bnot|n't|\bnever|\bnor)\s+(?:\w+\s+)?$/i;
 
 function letterOk(letter: string, options: readonly AnswerOption[]): boolean {
@@ -108,7 +111,7 @@ export function findConclusions(output: string, think: Section, options: readonl
         if (rule.take === 'option-text') {
           const byText = parseValue(phrase, options);
           if (byText?.form === 'option-text') side = { value: byText.value, start: m.index, end: sEnd, rule: rule.name };
-        } else if (v && wanted) {
+        } else if (v && wanted && !(v.form === 'text' && (options.length || VAGUE.test(v.value.kind === 'text' ? v.value.text : '')))) {
           side = { value: v.value, start: m.index, end: matchEnd + v.length, rule: rule.name };
         }
       }
