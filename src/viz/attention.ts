@@ -1,4 +1,4 @@
-// Pure aggregations of a run's attention tap (definitions: ARCHITECTURE.md "Inspector: pure logic").
+// Pure aggregations of a run's attention tap (definitions: ARCHITECTURE.md §15, "Inspector: the pure logic").
 // Inputs are the run store's token-major typed arrays and their dimensions, nothing else:
 //   headMass  [tokens × heads]          per-head video mass m_h(t)
 //   pairMass  [tokens × pairs]          head-mean per-pair mass M_t(g)
