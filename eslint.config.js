@@ -11,7 +11,7 @@ const appLayers = ['./src/app', './src/ui', './src/state', './src/runs', './src/
 
 const zones = [
   // The engine imports cleanly in a worker or Node: no app code.
-  { target: './src/engine', from: appLayers, message: 'The engine must not import app code (DESIGN.md §3).' },
+  { target: './src/engine', from: appLayers, message: 'The engine must not import app code (ARCHITECTURE.md §1).' },
   // Inside the engine: model → kernels → gpu; model → weights → gpu.
   { target: './src/engine/gpu', from: ['./src/engine/kernels', './src/engine/model', './src/engine/weights', './src/engine/tokenizer', './src/engine/sampling'], message: 'gpu/ is the bottom layer.' },
   { target: './src/engine/kernels', from: ['./src/engine/model', './src/engine/weights'], message: 'kernels/ must not depend on the model or weights.' },

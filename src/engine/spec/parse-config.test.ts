@@ -7,7 +7,7 @@ import { tinyConfig, nestedLayout } from './test-configs';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
-describe('parseModelSpec: Qwen2.5-VL-7B (spec §1)', () => {
+describe('parseModelSpec: Qwen2.5-VL-7B (docs/model.md §1)', () => {
   const spec = parseModelSpec({ config: JSON.stringify(config7b), generationConfig: gen7b, preprocessorConfig: pre7b });
 
   it('derives the text dimensions', () => {

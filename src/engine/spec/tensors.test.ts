@@ -11,7 +11,7 @@ describe('checkpointTensors', () => {
   const list = checkpointTensors(spec);
   const sum = (pred: (name: string) => boolean): number => list.filter((t) => pred(t.name)).reduce((a, t) => a + numel(t.shape), 0);
 
-  it('matches the 7B parameter counts of spec §7.2', () => {
+  it('matches the 7B parameter counts of docs/model.md §6.2', () => {
     expect(sum(() => true)).toBe(8_292_166_656);
     expect(sum((n) => n.startsWith('visual.'))).toBe(676_550_144);
     expect(sum((n) => n.startsWith('visual.blocks.0.'))).toBe(19_702_200);
@@ -21,7 +21,7 @@ describe('checkpointTensors', () => {
     expect(list.length).toBe(1 + 32 * 12 + 5 + 1 + 28 * 12 + 1 + 1);
   });
 
-  it('has the spec §7.1 names and shapes', () => {
+  it('has the docs/model.md §6.1 names and shapes', () => {
     const byName = new Map(list.map((t) => [t.name, t]));
     expect(byName.get('visual.patch_embed.proj.weight')?.shape).toEqual([1280, 3, 2, 14, 14]);
     expect(byName.get('visual.blocks.31.attn.qkv.weight')?.shape).toEqual([3840, 1280]);

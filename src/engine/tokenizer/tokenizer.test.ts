@@ -54,7 +54,7 @@ function expectStreamsLikeDecode(ids: readonly number[]): void {
 }
 
 describe('QwenTokenizer on the tiny checkpoint vs the goldens', () => {
-  it('has the ids of spec §1.3', () => {
+  it('has the ids of docs/model.md §1.3', () => {
     expect(tokenizer.videoPadId).toBe(VIDEO_PAD);
     expect(tokenizer.tokenId('<|im_start|>')).toBe(151644);
     expect(tokenizer.tokenId('<|im_end|>')).toBe(151645);

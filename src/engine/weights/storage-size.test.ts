@@ -8,7 +8,7 @@ import { weightStorageBytes } from './storage-size';
 describe('weightStorageBytes (memory plan inputs)', () => {
   const spec7b = parseModelSpec({ config: config7b as Record<string, unknown> });
 
-  it('gives the spec §7.2 7B sizes: ≈5.64 GB with q4 text matmuls (g32, f16 scales) and a bf16 vision tower', () => {
+  it('gives the docs/model.md §6.2 7B sizes: ≈5.64 GB with q4 text matmuls (g32, f16 scales) and a bf16 vision tower', () => {
     const w = weightStorageBytes(spec7b);
     // Text matmuls: 7 615 283 200 weights at 4.5 bits; vision 676 550 144 bf16; text norms/biases 333 312 bf16.
     expect(w.q4).toBe(4_283_596_800);
