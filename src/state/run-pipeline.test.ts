@@ -8,7 +8,7 @@ import type { RunVideo } from '../runs/run-record';
 import { RunPipeline, type RunAttempt, type RunRequest } from './run-pipeline';
 
 const video: RunVideo = { name: 'a.mp4', fileSize: 1, durationSeconds: 4, width: 56, height: 56, averageFps: 2, variableFrameRate: false, codec: 'avc1', container: 'MP4', sampling: {}, frameIndices: [0, 2, 4, 6], frameTimes: [0, 1, 2, 3], presentationTimes: [0, 1, 2, 3], resized: { width: 56, height: 56 }, grid: { t: 2, h: 4, w: 4 }, secondPerGridT: 2 };
-const summary = { quantization: 'none', textLayers: 3, heads: 2 } as ModelSummary;
+const summary = { id: 'tiny', quantization: 'none', textLayers: 3, heads: 2 } as ModelSummary;
 const request: RunRequest = {
   prompt: { system: 'sys', question: 'What happens?', suffix: 'Think.' },
   params: { maxNewTokens: 8, doSample: false, temperature: 1, topK: 1, topP: 1, repetitionPenalty: 1, seed: 0 },
