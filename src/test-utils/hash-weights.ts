@@ -1,12 +1,17 @@
-// Counter-based hash PRNG shared bit for bit with tools/reference/vr2ref/hash_prng.py (ARCHITECTURE.md §5).
-// It defines the weights and inputs of the 7B-shaped slice goldens (too large to commit) and of the tiny
-// checkpoint, so a test can regenerate any tensor element by element, in any order, with no state.
+// Counter-based hash PRNG shared bit for bit with tools/reference/vr2ref/hash_prng.py (ARCHITECTURE.md §5) and
+// the GPU generator (shaders/hash_fill.wgsl; the integer part lives in src/lib/hash-prng.ts). It defines the
+// weights and inputs of the 7B-shaped slice goldens (too large to commit) and of the tiny checkpoint, so a test
+// can regenerate any tensor element by element, in any order, with no state.
 //
 //   mix(x)    = lowbias32: x ^= x>>>16; x *= 0x7feb352d; x ^= x>>>15; x *= 0x846ca68b; x ^= x>>>16   (u32)
 //   tensorId  = FNV-1a 32 of the name's UTF-8 bytes
 //   key       = mix(mix(seed) ^ tensorId)
 //   u(i)      = mix(mix(i + key) ^ key)                    i = flat row-major element index (< 2^32)
 //   value     = bf16_rne(f32(mean + (2 * ((u >>> 8) + 0.5) / 2^24 - 1) * (std * sqrt(3))))   (f64 arithmetic)
+
+import { hashU32, streamKey } from '../lib/hash-prng';
+
+export { fnv1a32, hashU32, mix32, streamKey } from '../lib/hash-prng';
 
 /** A hash-generated tensor as the goldens' meta.json files describe it. */
 export interface HashTensorSpec {
@@ -15,30 +20,6 @@ export interface HashTensorSpec {
   shape: readonly number[];
   std: number;
   mean?: number;
-}
-
-export function mix32(x: number): number {
-  x = (x ^ (x >>> 16)) >>> 0;
-  x = Math.imul(x, 0x7feb352d) >>> 0;
-  x = (x ^ (x >>> 15)) >>> 0;
-  x = Math.imul(x, 0x846ca68b) >>> 0;
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
-export function fnv1a32(name: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(name)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  return h;
-}
-
-export function streamKey(seed: number, name: string): number {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`hash seed must be a u32, got ${seed}`);
-  return mix32((mix32(seed) ^ fnv1a32(name)) >>> 0);
-}
-
-/** u(i) of one element. */
-export function hashU32(key: number, index: number): number {
-  return mix32((mix32((index + key) >>> 0) ^ key) >>> 0);
 }
 
 const f32Scratch = new Float32Array(1);
