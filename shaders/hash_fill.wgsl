@@ -5,7 +5,8 @@
 //   value = bf16_rne(f32(f64(t · amp)))                    amp = std·√3 as an f64 (53-bit mantissa A, exponent)
 // WGSL has no f64, and float tricks (two-product) would depend on the compiler not contracting a·b + c, so the
 // product |n|·A (≤ 77 bits) is formed exactly in three u32 words and rounded to 53, 24, then 8 significant bits,
-// each round-to-nearest-even — exactly the three roundings of the host (f64 product, f32, bf16).
+// each round-to-nearest-even — exactly the three roundings of the host (f64 product, f32, bf16). A fast path
+// (≈ 254 of 256 elements) skips the f64 rounding where it provably cannot matter.
 // Bindings: dst array<u32>: bf16 two per word (element 2k low half); params { words, word0, elem0, count, key,
 //   a_hi, a_lo, exp_base }: writes dst[word0 …+words) from tensor elements elem0 … elem0+count−1 (an odd count's
 //   last high half is 0). amp = (a_hi·2^32 + a_lo) · 2^(exp_base + 24), so value = ±|n|·A · 2^exp_base.
@@ -83,6 +84,20 @@ fn round_keep(v: vec3<u32>, keep: u32) -> vec3<u32> {
   return out;
 }
 
+// The exact path: three roundings of the 96-bit product.
+fn exact_bf16_magnitude(m: vec3<u32>) -> u32 {
+  let r = round_keep(round_keep(round_keep(m, 53u), 24u), 8u);
+  let b = bit_length(r);
+  let s = b - 8u;
+  var w = r;
+  let word = s >> 5u;
+  let off = s & 31u;
+  var mant = w[word] >> off;
+  if (off != 0u && word < 2u) { mant = mant | (w[word + 1u] << (32u - off)); }
+  let exponent = u32(i32(b) - 1 + params.exp_base + 127);
+  return (exponent << 7u) | (mant & 0x7fu);
+}
+
 fn hash_bf16(i: u32) -> u32 {
   let u = mix32(mix32(i + params.key) ^ params.key);
   let a = u >> 8u;
@@ -93,16 +108,25 @@ fn hash_bf16(i: u32) -> u32 {
   let hi = mul_wide(n, params.a_hi);
   let w1 = lo.y + hi.x;
   let m = vec3<u32>(lo.x, w1, hi.y + select(0u, 1u, w1 < lo.y));
-  let r = round_keep(round_keep(round_keep(m, 53u), 24u), 8u);
-  let b = bit_length(r);
-  let s = b - 8u;
-  var w = r;
-  let word = s >> 5u;
+  // Fast path: the top 32 bits of m. The f64 rounding moves m by at most 2^-29 of an f32 ulp, so it can change
+  // the f32 rounding only when the 8 bits below the f32 mantissa are 0x7f or 0x80 (then take the exact path);
+  // otherwise round to 24 bits directly, then to bf16 on the f32 bits (a mantissa carry runs into the exponent).
+  let b = bit_length(m);
+  let s = b - 32u; // b is 53 … 77, so the top word pair is (x, y) or (y, z)
   let off = s & 31u;
-  var mant = w[word] >> off;
-  if (off != 0u && word < 2u) { mant = mant | (w[word + 1u] << (32u - off)); }
-  let exponent = u32(i32(b) - 1 + params.exp_base + 127);
-  return select(0u, 0x8000u, negative) | (exponent << 7u) | (mant & 0x7fu);
+  let low_word = select(m.x, m.y, s >= 32u);
+  let high_word = select(m.y, m.z, s >= 32u);
+  let top = select((low_word >> off) | (high_word << (32u - off)), low_word, off == 0u);
+  let low8 = top & 0xffu;
+  var magnitude: u32;
+  if (low8 == 0x7fu || low8 == 0x80u) {
+    magnitude = exact_bf16_magnitude(m);
+  } else {
+    let mant24 = (top >> 8u) + select(0u, 1u, low8 > 0x80u);
+    let f32_bits = (u32(i32(b) - 1 + params.exp_base + 127) << 23u) + mant24 - 0x800000u;
+    magnitude = (f32_bits + 0x7fffu + ((f32_bits >> 16u) & 1u)) >> 16u;
+  }
+  return select(0u, 0x8000u, negative) | magnitude;
 }
 
 @compute @workgroup_size(WG)
