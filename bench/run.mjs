@@ -6,6 +6,8 @@
 //           onnxruntime-web's WebGPU EP on the same text weights
 //   viz     issue 9: the inspector's pure logic (src/viz) per streamed token and per interaction, 2,000 tokens ×
 //           4,032 video tokens, in Node (bench/viz/run.mjs)
+//   7b      issue 11: the synthetic Qwen2.5-VL-7B (weights generated on the GPU) in Node through Dawn
+//           (bench/7b/; `--7b-browser` runs its page in Chromium instead); `--7b-args "--layers 2 …"` scales it
 // Defaults fit a software WebGPU (SwiftShader, minutes); `--full` is the issue's setting for a real GPU.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { MissingPythonError, makeModels } from './engine/models.mjs';
 import { runEnginePage, urlPath } from './engine/run-page.mjs';
 import { engineFigures, mediaTable, textTable, visionTable } from './report.mjs';
 import { runViz, vizTable } from './viz/run.mjs';
+import { run7b } from './7b/run.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench/results');
@@ -29,7 +32,9 @@ const PRESETS = {
 };
 
 const HELP = `npm run bench [-- options]
-  --only media,engine,viz   run a subset (default: all)
+  --only media,engine,viz,7b  the sections to run (default: media,engine,viz; 7b is opt-in)
+  --7b-args "…"             flags of the synthetic-7B bench (node bench/7b/dist/bench7b.mjs --help)
+  --7b-browser              run the synthetic 7B in Chromium instead of Node + Dawn
   --full                    real-GPU preset: ${JSON.stringify(PRESETS.full)}
   --layers N --prompt N --decode N --kv f16|f32         text model depth, prompt length, new tokens, KV dtype
   --vision-depth N --vision-grid TxHxW                  vision blocks (last one full attention), patch grid
@@ -47,7 +52,7 @@ function options() {
       layers: { type: 'string' }, prompt: { type: 'string' }, decode: { type: 'string' }, kv: { type: 'string' },
       'vision-depth': { type: 'string' }, 'vision-grid': { type: 'string' },
       'copy-mib': { type: 'string' }, 'copy-reps': { type: 'string' }, matmul: { type: 'string' }, 'matmul-reps': { type: 'string' },
-      port: { type: 'string' }, 'ort-accuracy-level': { type: 'string' },
+      port: { type: 'string' }, 'ort-accuracy-level': { type: 'string' }, '7b-args': { type: 'string' }, '7b-browser': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -71,9 +76,12 @@ function options() {
   if (kv !== 'f16' && kv !== 'f32') throw new Error(`--kv ${kv}: expected f16 or f32`);
   const accuracyLevel = Number(values['ort-accuracy-level'] ?? 0);
   if (accuracyLevel !== 0 && accuracyLevel !== 4) throw new Error(`--ort-accuracy-level ${values['ort-accuracy-level']}: expected 0 or 4`);
+  const sections = ['media', 'engine', 'viz', '7b'];
+  // The synthetic 7B is opt-in until it has been seen to finish on a software adapter in reasonable time.
   const only = new Set((values.only ?? 'media,engine,viz').split(','));
-  for (const o of only) if (o !== 'media' && o !== 'engine' && o !== 'viz') throw new Error(`--only ${o}: expected media, engine and/or viz`);
-  return { ...p, grid: { t: grid[0], h: grid[1], w: grid[2] }, kv, accuracyLevel, only, ort: !values['no-ort'], port: Number(values.port ?? 5392) };
+  for (const o of only) if (!sections.includes(o)) throw new Error(`--only ${o}: expected some of ${sections.join(', ')}`);
+  const args7b = (values['7b-args'] ?? '').split(/\s+/).filter(Boolean);
+  return { ...p, grid: { t: grid[0], h: grid[1], w: grid[2] }, kv, accuracyLevel, only, ort: !values['no-ort'], port: Number(values.port ?? 5392), args7b, browser7b: Boolean(values['7b-browser']) };
 }
 
 /** bench/media/run.mjs as a child process; its printed summary parsed into numbers. */
@@ -147,6 +155,17 @@ async function main() {
       failed = true;
       out.vizError = String(e?.stack ?? e);
       sections.push(`### Inspector logic (src/viz)\n\nNot run: ${out.vizError}`);
+    }
+  }
+  if (o.only.has('7b')) {
+    console.log(`7b: synthetic Qwen2.5-VL-7B ${o.browser7b ? 'in Chromium' : 'in Node through Dawn'} ${o.args7b.join(' ')}`);
+    try {
+      out.synthetic7b = await run7b(ROOT, o.args7b, { browser: o.browser7b });
+      sections.push(out.synthetic7b.markdown.replace(/^## /, '### '));
+    } catch (e) {
+      failed = true;
+      out.synthetic7bError = String(e?.stack ?? e);
+      sections.push(`### Synthetic 7B\n\nFailed: ${out.synthetic7bError}`);
     }
   }
   const dev = out.engine?.device;
