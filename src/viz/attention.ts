@@ -1,0 +1,205 @@
+// Pure aggregations of a run's attention tap (definitions: ARCHITECTURE.md "Inspector: pure logic").
+// Inputs are the run store's token-major typed arrays and their dimensions, nothing else:
+//   headMass  [tokens × heads]          per-head video mass m_h(t)
+//   pairMass  [tokens × pairs]          head-mean per-pair mass M_t(g)
+//   videoRows [tokens × videoLen]       head-mean row over the video span, raster order (pair, merged row,
+//                                       merged col); Float32Array, or Uint16Array holding IEEE f16 bits
+//   segments  [tokens × 5]              head-mean masses on sink, system, video, question, generated
+//
+// Public functions:
+//   mergedGrid(grid, mergeSize = 2): MergedGrid                     merged-grid dimensions of video_grid_thw
+//   f16BitsToFloat(bits): number                                    one f16 value (table lookup)
+//   rowValue(rows, index): number                                   one element of a f32 or f16-bits array
+//   pairProfile(pairMass, pairs, token, out?): Float32Array         M_t(·) of one token
+//   spatialMap(videoRows, grid, token, pair, out?): Float32Array    [rows × cols] map of pair g for token t
+//   spanMean(data, width, from, to, out?): Float32Array             mean over tokens [from, to) of a [tokens × width] array
+//   spanSpatialMap(videoRows, grid, from, to, pair, out?)           span-mean map of one pair
+//   headVideoMass(headMass, heads, token, selection): number        video mass under mean / max / subset of heads
+//   headVideoMassSeries(headMass, heads, tokens, selection, out?)   the same for tokens [0, tokens)
+//   vasAttn(headMass, heads, token): number                         VAS-attn(t) = mean over heads of m_h(t)
+//   runVasAttn(values, labels, tokens, selection): {mean, count}    mean over the selected tokens (think/answer/all)
+//   temporalSpread(profile, from = 0, len = profile.length): Spread entropy and effective number of pairs
+//   tokenSpread(pairMass, pairs, token): Spread                     the same for one token of the run
+export const MERGE_SIZE = 2;
+
+export interface GridThw {
+  t: number;
+  h: number;
+  w: number;
+}
+
+/** The merged grid the LLM sees: `pairs` temporal patches of `rows × cols` tokens, `perPair` = rows·cols. */
+export interface MergedGrid {
+  pairs: number;
+  rows: number;
+  cols: number;
+  perPair: number;
+  videoLen: number;
+}
+
+/** Video-row storage: float32 values, or IEEE half-precision bit patterns. */
+export type VideoRows = Float32Array | Uint16Array;
+
+export type HeadSelection = { kind: 'mean' } | { kind: 'max' } | { kind: 'subset'; heads: readonly number[] };
+
+/** Token section codes, as `tokenSections` (spans.ts) writes them. */
+export const SECTION_CODE = { text: 0, think: 1, answer: 2 } as const;
+export type TokenSelection = 'think' | 'answer' | 'all';
+
+export interface Spread {
+  /** Natural-log entropy of p(g) = M(g)/ΣM; NaN when the profile has no mass. */
+  entropy: number;
+  /** exp(entropy), in [1, pairs]; NaN when the profile has no mass. */
+  effectivePairs: number;
+}
+
+export function mergedGrid(grid: GridThw, mergeSize = MERGE_SIZE): MergedGrid {
+  for (const [k, v] of Object.entries(grid)) if (!Number.isInteger(v) || v < 1) throw new Error(`mergedGrid: video_grid_thw.${k} = ${v} is not a positive integer`);
+  if (grid.h % mergeSize || grid.w % mergeSize) throw new Error(`mergedGrid: grid ${grid.h}×${grid.w} patches does not merge ${mergeSize}×${mergeSize}`);
+  const rows = grid.h / mergeSize;
+  const cols = grid.w / mergeSize;
+  return { pairs: grid.t, rows, cols, perPair: rows * cols, videoLen: grid.t * rows * cols };
+}
+
+let f16Table: Float32Array | null = null;
+function f16Lut(): Float32Array {
+  if (f16Table) return f16Table;
+  const t = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const s = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    t[h] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return (f16Table = t);
+}
+
+export function f16BitsToFloat(bits: number): number {
+  return f16Lut()[bits & 0xffff]!;
+}
+
+export function rowValue(rows: VideoRows, index: number): number {
+  return rows instanceof Uint16Array ? f16Lut()[rows[index]!]! : rows[index]!;
+}
+
+function checkToken(fn: string, data: ArrayLike<number>, width: number, token: number): void {
+  if (!Number.isInteger(token) || token < 0 || (token + 1) * width > data.length) throw new Error(`${fn}: token ${token} is outside the ${Math.floor(data.length / width)} tokens stored`);
+}
+
+export function pairProfile(pairMass: Float32Array, pairs: number, token: number, out = new Float32Array(pairs)): Float32Array {
+  checkToken('pairProfile', pairMass, pairs, token);
+  out.set(pairMass.subarray(token * pairs, (token + 1) * pairs));
+  return out;
+}
+
+export function spatialMap(videoRows: VideoRows, grid: MergedGrid, token: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array {
+  checkToken('spatialMap', videoRows, grid.videoLen, token);
+  if (pair < 0 || pair >= grid.pairs) throw new Error(`spatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
+  // Raster order: the pair's rows·cols tokens are contiguous, row-major (merged row, merged col).
+  const base = token * grid.videoLen + pair * grid.perPair;
+  if (videoRows instanceof Uint16Array) {
+    const lut = f16Lut();
+    for (let i = 0; i < grid.perPair; i++) out[i] = lut[videoRows[base + i]!]!;
+  } else out.set(videoRows.subarray(base, base + grid.perPair));
+  return out;
+}
+
+/** Mean over tokens [from, to) of a token-major [tokens × width] array (f32 or f16 bits), into `out` [width]. */
+export function spanMean(data: VideoRows, width: number, from: number, to: number, out = new Float32Array(width)): Float32Array {
+  if (!(from >= 0 && to > from && to * width <= data.length)) throw new Error(`spanMean: token range [${from}, ${to}) is empty or outside the ${Math.floor(data.length / width)} tokens stored`);
+  const acc = new Float64Array(width);
+  const lut = data instanceof Uint16Array ? f16Lut() : null;
+  for (let t = from; t < to; t++) {
+    const base = t * width;
+    if (lut) for (let i = 0; i < width; i++) acc[i]! += lut[data[base + i]!]!;
+    else for (let i = 0; i < width; i++) acc[i]! += data[base + i]!;
+  }
+  const n = to - from;
+  for (let i = 0; i < width; i++) out[i] = acc[i]! / n;
+  return out;
+}
+
+export function spanSpatialMap(videoRows: VideoRows, grid: MergedGrid, from: number, to: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array {
+  if (pair < 0 || pair >= grid.pairs) throw new Error(`spanSpatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
+  if (!(from >= 0 && to > from && to * grid.videoLen <= videoRows.length)) throw new Error(`spanSpatialMap: token range [${from}, ${to}) is empty or outside the stored tokens`);
+  const acc = new Float64Array(grid.perPair);
+  const lut = videoRows instanceof Uint16Array ? f16Lut() : null;
+  for (let t = from; t < to; t++) {
+    const base = t * grid.videoLen + pair * grid.perPair;
+    if (lut) for (let i = 0; i < grid.perPair; i++) acc[i]! += lut[videoRows[base + i]!]!;
+    else for (let i = 0; i < grid.perPair; i++) acc[i]! += videoRows[base + i]!;
+  }
+  for (let i = 0; i < grid.perPair; i++) out[i] = acc[i]! / (to - from);
+  return out;
+}
+
+function checkSelection(heads: number, sel: HeadSelection): void {
+  if (sel.kind !== 'subset') return;
+  if (sel.heads.length === 0) throw new Error('head selection: the chosen subset is empty');
+  for (const h of sel.heads) if (!Number.isInteger(h) || h < 0 || h >= heads) throw new Error(`head selection: head ${h} is outside 0..${heads - 1}`);
+}
+
+function selectAt(headMass: Float32Array, base: number, heads: number, sel: HeadSelection): number {
+  if (sel.kind === 'max') {
+    let m = -Infinity;
+    for (let h = 0; h < heads; h++) m = Math.max(m, headMass[base + h]!);
+    return m;
+  }
+  let s = 0;
+  if (sel.kind === 'mean') {
+    for (let h = 0; h < heads; h++) s += headMass[base + h]!;
+    return s / heads;
+  }
+  for (const h of sel.heads) s += headMass[base + h]!;
+  return s / sel.heads.length;
+}
+
+/** Video mass of one token under a head selection: mean (= VAS-attn), max, or the mean over a chosen subset. */
+export function headVideoMass(headMass: Float32Array, heads: number, token: number, selection: HeadSelection): number {
+  checkToken('headVideoMass', headMass, heads, token);
+  checkSelection(heads, selection);
+  return selectAt(headMass, token * heads, heads, selection);
+}
+
+export function headVideoMassSeries(headMass: Float32Array, heads: number, tokens: number, selection: HeadSelection, out = new Float32Array(tokens)): Float32Array {
+  if (tokens * heads > headMass.length) throw new Error(`headVideoMassSeries: ${tokens} tokens requested, ${Math.floor(headMass.length / heads)} stored`);
+  checkSelection(heads, selection);
+  for (let t = 0; t < tokens; t++) out[t] = selectAt(headMass, t * heads, heads, selection);
+  return out;
+}
+
+export function vasAttn(headMass: Float32Array, heads: number, token: number): number {
+  return headVideoMass(headMass, heads, token, { kind: 'mean' });
+}
+
+/** Mean of per-token `values` over tokens [0, tokens) whose section code matches `selection`; NaN when none. */
+export function runVasAttn(values: ArrayLike<number>, labels: Uint8Array, tokens: number, selection: TokenSelection): { mean: number; count: number } {
+  const want = selection === 'all' ? -1 : SECTION_CODE[selection];
+  let s = 0;
+  let n = 0;
+  for (let t = 0; t < tokens; t++) {
+    if (want >= 0 && labels[t] !== want) continue;
+    const v = values[t]!;
+    if (Number.isNaN(v)) continue;
+    s += v;
+    n++;
+  }
+  return { mean: n ? s / n : NaN, count: n };
+}
+
+export function temporalSpread(profile: ArrayLike<number>, from = 0, len = profile.length - from): Spread {
+  let total = 0;
+  for (let g = 0; g < len; g++) total += Math.max(0, profile[from + g]!);
+  if (!(total > 0)) return { entropy: NaN, effectivePairs: NaN };
+  let h = 0;
+  for (let g = 0; g < len; g++) {
+    const p = Math.max(0, profile[from + g]!) / total;
+    if (p > 0) h -= p * Math.log(p);
+  }
+  return { entropy: h, effectivePairs: Math.exp(h) };
+}
+
+export function tokenSpread(pairMass: Float32Array, pairs: number, token: number): Spread {
+  checkToken('tokenSpread', pairMass, pairs, token);
+  return temporalSpread(pairMass, token * pairs, pairs);
+}

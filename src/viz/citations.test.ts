@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { citationCheck, defaultCitationDelta, pairForTime, pairsForRange, pairSpans } from './citations';
+
+// 8 frames sampled at 0.5 s, 2.5 s, … : pairs [0.5, 2.5], [4.5, 6.5], [8.5, 10.5], [12.5, 14.5] with gaps between.
+const times = [0.5, 2.5, 4.5, 6.5, 8.5, 10.5, 12.5, 14.5];
+
+describe('cited time → frame pair', () => {
+  it('maps a time inside a span to that pair, ends inclusive', () => {
+    expect(pairForTime(5, times)).toEqual({ pair: 1, placement: 'inside', distance: 0 });
+    expect(pairForTime(6.5, times)).toEqual({ pair: 1, placement: 'inside', distance: 0 });
+    expect(pairForTime(8.5, times).pair).toBe(2);
+  });
+  it('a time between pairs goes to the nearest, ties to the earlier pair', () => {
+    expect(pairForTime(7, times)).toEqual({ pair: 1, placement: 'between', distance: 0.5 });
+    expect(pairForTime(8, times)).toEqual({ pair: 2, placement: 'between', distance: 0.5 });
+    expect(pairForTime(7.5, times)).toMatchObject({ pair: 1, placement: 'between' });
+  });
+  it('before the first / after the last frame clamps and says so', () => {
+    expect(pairForTime(0, times)).toEqual({ pair: 0, placement: 'before', distance: 0.5 });
+    expect(pairForTime(99, times)).toEqual({ pair: 3, placement: 'after', distance: 84.5 });
+  });
+  it('uses the real frame times, not a uniform grid (irregular sampling)', () => {
+    const irregular = [0, 0.04, 9, 9.04, 10, 10.04];
+    expect(pairForTime(5, irregular)).toMatchObject({ pair: 1, placement: 'between' });
+    expect(pairForTime(4, irregular)).toMatchObject({ pair: 0, placement: 'between' });
+  });
+  it('a range covers every pair it touches', () => {
+    expect(pairsForRange(2, 9, times)).toEqual([0, 2]);
+    expect(pairsForRange(7, 7.9, times)).toEqual([1, 1]); // in a gap: nearest to the middle
+  });
+  it('refuses unordered times and too few frames, and ignores an odd last frame', () => {
+    expect(() => pairSpans([0, 1, 0.5, 2])).toThrow(/not ascending at pair 1/);
+    expect(() => pairForTime(1, [0])).toThrow(/no frame pair/);
+    expect(pairSpans([0, 1, 2]).length).toBe(2);
+  });
+});
+
+describe('citation check', () => {
+  // 2 tokens × 4 pairs
+  const pairMass = Float32Array.from([0.0, 0.3, 0.1, 0.0, 0.1, 0.1, 0.0, 0.4]);
+  it('Δ defaults to one pair (median start-to-start step)', () => {
+    expect(defaultCitationDelta(times)).toBe(4);
+    expect(defaultCitationDelta([0, 1])).toBe(1);
+  });
+  it('shares the sentence\'s mean profile within ±Δ of the cited time', () => {
+    // Cited 00:05 with Δ 1 → window [4, 6] touches pair 1 only; mean profile [0.05, 0.2, 0.05, 0.2] → 0.2 / 0.5.
+    const c = citationCheck({ pairMass, pairs: 4, tokens: [0, 2], startSec: 5, endSec: 5, frameTimes: times, deltaSec: 1 });
+    expect(c.share).toBeCloseTo(0.4, 6);
+    expect(c.uniformShare).toBe(0.25);
+    expect([c.firstPair, c.lastPair]).toEqual([1, 1]);
+    // Default Δ (4 s) → [1, 9] touches pairs 0..2: 0.3 / 0.5.
+    const d = citationCheck({ pairMass, pairs: 4, tokens: [0, 2], startSec: 5, endSec: 5, frameTimes: times });
+    expect([d.firstPair, d.lastPair, d.deltaSec]).toEqual([0, 2, 4]);
+    expect(d.share).toBeCloseTo(0.6, 6);
+  });
+  it('uses only the sentence\'s tokens and the whole cited range', () => {
+    const c = citationCheck({ pairMass, pairs: 4, tokens: [1, 2], startSec: 12, endSec: 14, frameTimes: times, deltaSec: 0 });
+    expect(c.share).toBeCloseTo(0.4 / 0.6, 6);
+  });
+  it('no pair in the window → share 0 with an empty range; no mass → NaN', () => {
+    const c = citationCheck({ pairMass, pairs: 4, tokens: [0, 1], startSec: 7.2, endSec: 7.2, frameTimes: times, deltaSec: 0.1 });
+    expect(c.share).toBe(0);
+    expect(c.lastPair).toBeLessThan(c.firstPair);
+    expect(citationCheck({ pairMass: new Float32Array(4), pairs: 4, tokens: [0, 1], startSec: 5, endSec: 5, frameTimes: times }).share).toBeNaN();
+  });
+  it('refuses frame times that do not match the tap\'s pair count', () => {
+    expect(() => citationCheck({ pairMass, pairs: 4, tokens: [0, 1], startSec: 5, endSec: 5, frameTimes: times.slice(0, 6) })).toThrow(/make 3 pairs, the tap has 4/);
+  });
+});
