@@ -4,6 +4,7 @@ import { VideoPanel } from './VideoPanel';
 import { AskPanel } from './AskPanel';
 import { TranscriptPanel } from './TranscriptPanel';
 import { PageDropZone } from './PageDropZone';
+import { InspectorPanel } from './inspector/InspectorPanel';
 import { useApp } from '../state/store';
 
 export function Shell() {
@@ -18,7 +19,10 @@ export function Shell() {
           </div>
         ) : null}
         <main className="columns">
-          <VideoPanel />
+          <div className="left-column">
+            <VideoPanel />
+            <InspectorPanel />
+          </div>
           <div className="right-column">
             <AskPanel />
             <TranscriptPanel />

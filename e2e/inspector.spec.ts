@@ -1,0 +1,67 @@
+// Issue 9, the inspector's views. With the committed synthetic bundle (known attention: token 7 looks only at pair 3,
+// cell (2, 5)) the views are asserted exactly; bad bundles get specific messages and leave the open runs alone.
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { openApp, screenshot } from './support/app';
+import { REPO } from './support/paths';
+
+const BUNDLE = join(REPO, 'e2e/fixtures/synthetic-run.bundle.json');
+
+async function openBundle(page: Page, path: string): Promise<void> {
+  await page.getByTestId('bundle-input').setInputFiles(path);
+}
+
+async function openBundleText(page: Page, name: string, text: string): Promise<void> {
+  await page.getByTestId('bundle-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+}
+
+const token = (page: Page, t: number) => page.getByTestId('transcript').locator(`[data-t="${t}"]`).first();
+
+test('synthetic bundle: heat strip, maps, reverse view, box plot and keyboard', async ({ page }) => {
+  await openApp(page);
+  await openBundle(page, BUNDLE);
+  await expect(page.getByTestId('transcript')).toContainText('The ball moves right');
+  await screenshot(page, 'inspector-synthetic-opened');
+
+  // Hover token 7 (" 00:06"): its profile peaks at pair 3, and pair 3's map at cell (2, 5).
+  await token(page, 7).hover();
+  const strip = page.getByTestId('heat-strip');
+  await expect(strip).toHaveAttribute('data-focus', '7-8');
+  await expect(strip).toHaveAttribute('data-argmax', '3');
+  await expect(page.getByTestId('pair-maps').locator('canvas[data-pair="3"]')).toHaveAttribute('data-argmax', '2,5');
+  await screenshot(page, 'inspector-synthetic-hover-7');
+
+  // Click locks; moving away keeps the lock.
+  await token(page, 7).click();
+  await token(page, 2).hover();
+  await expect(strip).toHaveAttribute('data-focus', '7-8');
+  await expect(page.getByTestId('focus-label')).toContainText('token 7 (locked)');
+
+  // Reverse view of pair 3: token 7 ranks first and is highlighted in the transcript.
+  await page.getByTestId('pair-maps').locator('button[data-pair="3"] .pair-time').click();
+  const reverse = page.getByTestId('reverse-view');
+  await expect(reverse.locator('li').first()).toContainText('#7');
+  await expect(token(page, 7)).toHaveAttribute('data-rank', '1');
+  await screenshot(page, 'inspector-synthetic-reverse-3');
+});
+
+test('bad bundles: truncated, foreign, newer version → specific messages, open runs untouched', async ({ page }) => {
+  await openApp(page);
+  await openBundle(page, BUNDLE);
+  await expect(page.getByTestId('transcript')).toContainText('The ball moves right');
+  const good = readFileSync(BUNDLE, 'utf8');
+  const cases: [string, string, RegExp][] = [
+    ['cut.json', good.slice(0, Math.floor(good.length / 2)), /truncated/],
+    ['foreign.json', JSON.stringify({ hello: 'world' }), /not a Video-R2 Web run bundle/],
+    ['newer.json', JSON.stringify({ ...JSON.parse(good), version: 99, appVersion: '9.0.0' }), /newer Video-R2 Web.*bundle version 99/],
+  ];
+  for (const [name, text, message] of cases) {
+    await openBundleText(page, name, text);
+    await expect(page.getByTestId('bundle-error')).toContainText(message);
+    await expect(page.getByTestId('bundle-error')).toContainText(name);
+    await expect(page.getByTestId('run-select').locator('option')).toHaveCount(1);
+    await expect(page.getByTestId('transcript')).toContainText('The ball moves right');
+  }
+  await screenshot(page, 'inspector-bad-bundle');
+});
