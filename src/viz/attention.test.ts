@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  effectivePairsSeries,
   f16BitsToFloat,
   headVideoMass,
   headVideoMassSeries,
@@ -9,10 +10,13 @@ import {
   runVasAttn,
   SECTION_CODE,
   spanMean,
+  SpanAccumulator,
   spanSpatialMap,
+  spanVideoRow,
   spatialMap,
   temporalSpread,
   tokenSpread,
+  topPair,
   vasAttn,
 } from './attention';
 
@@ -130,5 +134,59 @@ describe('temporal spread', () => {
   });
   it('reads one token of a run', () => {
     expect(tokenSpread(Float32Array.from([1, 0, 0.5, 0.5]), 2, 1).effectivePairs).toBeCloseTo(2, 6);
+  });
+});
+
+describe('row accessor (storage in blocks of tokens, as the run store keeps f16 rows)', () => {
+  const rows = codedRows(5);
+  // Blocks of 2 tokens: the accessor returns a view of one token's row.
+  const blocks = [0, 2, 4].map((t0) => rows.slice(t0 * grid.videoLen, Math.min(5, t0 + 2) * grid.videoLen));
+  const rowOf = (t: number) => {
+    if (t >= 5) throw new RangeError(`token ${t} is out of range`);
+    return blocks[t >> 1]!.subarray((t % 2) * grid.videoLen, (t % 2 + 1) * grid.videoLen);
+  };
+  it('gives the same maps and span means as contiguous rows', () => {
+    expect(Array.from(spatialMap(rowOf, grid, 3, 2))).toEqual(Array.from(spatialMap(rows, grid, 3, 2)));
+    expect(Array.from(spanSpatialMap(rowOf, grid, 1, 5, 1))).toEqual(Array.from(spanSpatialMap(rows, grid, 1, 5, 1)));
+    expect(Array.from(spanVideoRow(rowOf, grid.videoLen, 0, 5))).toEqual(Array.from(spanMean(rows, grid.videoLen, 0, 5)));
+    expect(() => spatialMap(rowOf, grid, 5, 0)).toThrow(/out of range/);
+    expect(() => spatialMap(() => new Float32Array(3), grid, 0, 0)).toThrow(/has 3 values, the grid needs 18/);
+  });
+});
+
+describe('per-token derived series', () => {
+  const pm = Float32Array.from([0.1, 0.3, 0.3, 0, 0, 0, 0.2, 0.2, 0.2]);
+  it('top pair takes the earliest of equal maxima and −1 without mass', () => {
+    expect([0, 1, 2].map((t) => topPair(pm, 3, t))).toEqual([1, -1, 0]);
+  });
+  it('effective pairs per token, NaN for a token without video mass', () => {
+    const e = effectivePairsSeries(pm, 3, 3);
+    expect(e[1]).toBeNaN();
+    expect(e[2]).toBeCloseTo(3, 5);
+    expect(e[0]).toBeCloseTo(Math.exp(temporalSpread([0.1, 0.3, 0.3]).entropy), 5);
+  });
+});
+
+describe('SpanAccumulator', () => {
+  it('grows a span incrementally and equals the direct mean at every step', () => {
+    const rows = codedRows(6);
+    const acc = new SpanAccumulator(grid.videoLen);
+    for (let to = 2; to <= 6; to++) {
+      acc.update(rows, 1, to);
+      expect(Array.from(acc.mean()), `span [1, ${to})`).toEqual(Array.from(spanMean(rows, grid.videoLen, 1, to)));
+    }
+  });
+  it('restarts when the start moves or the span shrinks, and reads per-pair masses too', () => {
+    const pm = Float32Array.from([1, 0, 3, 0, 5, 2]); // 3 tokens × 2 pairs
+    const acc = new SpanAccumulator(2);
+    acc.update(pm, 0, 3);
+    expect(Array.from(acc.mean())).toEqual([3, 2 / 3].map(Math.fround));
+    acc.update(pm, 1, 3);
+    expect(Array.from(acc.mean())).toEqual([4, 1]);
+    acc.update(pm, 1, 2);
+    expect(Array.from(acc.mean())).toEqual([3, 0]);
+    expect(acc.span).toEqual([1, 2]);
+    acc.update(pm, 2, 2);
+    expect(Array.from(acc.mean())).toEqual([0, 0]);
   });
 });

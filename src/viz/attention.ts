@@ -3,7 +3,8 @@
 //   headMass  [tokens × heads]          per-head video mass m_h(t)
 //   pairMass  [tokens × pairs]          head-mean per-pair mass M_t(g)
 //   videoRows [tokens × videoLen]       head-mean row over the video span, raster order (pair, merged row,
-//                                       merged col); Float32Array, or Uint16Array holding IEEE f16 bits
+//                                       merged col); Float32Array, or Uint16Array holding IEEE f16 bits; either
+//                                       contiguous or as an accessor t → that token's row (VideoRowSource)
 //   segments  [tokens × 5]              head-mean masses on sink, system, video, question, generated
 //
 // Public functions:
@@ -11,15 +12,20 @@
 //   f16BitsToFloat(bits): number                                    one f16 value (table lookup)
 //   rowValue(rows, index): number                                   one element of a f32 or f16-bits array
 //   pairProfile(pairMass, pairs, token, out?): Float32Array         M_t(·) of one token
+//   videoRowOf(source, videoLen, token): [array, offset]            where token t's row starts, either storage
 //   spatialMap(videoRows, grid, token, pair, out?): Float32Array    [rows × cols] map of pair g for token t
 //   spanMean(data, width, from, to, out?): Float32Array             mean over tokens [from, to) of a [tokens × width] array
+//   spanVideoRow(videoRows, videoLen, from, to, out?): Float32Array  mean video row over tokens [from, to)
 //   spanSpatialMap(videoRows, grid, from, to, pair, out?)           span-mean map of one pair
+//   class SpanAccumulator                                           a span mean kept up to date as its span grows
 //   headVideoMass(headMass, heads, token, selection): number        video mass under mean / max / subset of heads
 //   headVideoMassSeries(headMass, heads, tokens, selection, out?)   the same for tokens [0, tokens)
 //   vasAttn(headMass, heads, token): number                         VAS-attn(t) = mean over heads of m_h(t)
 //   runVasAttn(values, labels, tokens, selection): {mean, count}    mean over the selected tokens (think/answer/all)
 //   temporalSpread(profile, from = 0, len = profile.length): Spread entropy and effective number of pairs
 //   tokenSpread(pairMass, pairs, token): Spread                     the same for one token of the run
+//   effectivePairsSeries(pairMass, pairs, tokens, out?)             exp(H_t) for tokens [0, tokens)
+//   topPair(pairMass, pairs, token): number                         the pair with most mass (earliest on ties; −1 if none)
 export const MERGE_SIZE = 2;
 
 export interface GridThw {
@@ -39,6 +45,8 @@ export interface MergedGrid {
 
 /** Video-row storage: float32 values, or IEEE half-precision bit patterns. */
 export type VideoRows = Float32Array | Uint16Array;
+/** Contiguous [tokens × videoLen] rows, or an accessor returning token t's row (length videoLen; it throws for a token not stored). */
+export type VideoRowSource = VideoRows | ((token: number) => VideoRows);
 
 export type HeadSelection = { kind: 'mean' } | { kind: 'max' } | { kind: 'subset'; heads: readonly number[] };
 
@@ -92,15 +100,36 @@ export function pairProfile(pairMass: Float32Array, pairs: number, token: number
   return out;
 }
 
-export function spatialMap(videoRows: VideoRows, grid: MergedGrid, token: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array {
-  checkToken('spatialMap', videoRows, grid.videoLen, token);
-  if (pair < 0 || pair >= grid.pairs) throw new Error(`spatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
-  // Raster order: the pair's rows·cols tokens are contiguous, row-major (merged row, merged col).
-  const base = token * grid.videoLen + pair * grid.perPair;
-  if (videoRows instanceof Uint16Array) {
+export function videoRowOf(source: VideoRowSource, videoLen: number, token: number): [VideoRows, number] {
+  if (typeof source === 'function') {
+    const row = source(token);
+    if (row.length < videoLen) throw new Error(`video row of token ${token} has ${row.length} values, the grid needs ${videoLen}`);
+    return [row, 0];
+  }
+  checkToken('video rows', source, videoLen, token);
+  return [source, token * videoLen];
+}
+
+/** n values of `src` from `at` into out[0..n), widening f16 bits. */
+function readInto(src: VideoRows, at: number, n: number, out: Float32Array): void {
+  if (src instanceof Uint16Array) {
     const lut = f16Lut();
-    for (let i = 0; i < grid.perPair; i++) out[i] = lut[videoRows[base + i]!]!;
-  } else out.set(videoRows.subarray(base, base + grid.perPair));
+    for (let i = 0; i < n; i++) out[i] = lut[src[at + i]!]!;
+  } else out.set(src.subarray(at, at + n));
+}
+
+function addInto(src: VideoRows, at: number, n: number, acc: Float64Array): void {
+  if (src instanceof Uint16Array) {
+    const lut = f16Lut();
+    for (let i = 0; i < n; i++) acc[i]! += lut[src[at + i]!]!;
+  } else for (let i = 0; i < n; i++) acc[i]! += src[at + i]!;
+}
+
+export function spatialMap(videoRows: VideoRowSource, grid: MergedGrid, token: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array {
+  if (pair < 0 || pair >= grid.pairs) throw new Error(`spatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
+  const [row, base] = videoRowOf(videoRows, grid.videoLen, token);
+  // Raster order: the pair's rows·cols tokens are contiguous, row-major (merged row, merged col).
+  readInto(row, base + pair * grid.perPair, grid.perPair, out);
   return out;
 }
 
@@ -108,29 +137,70 @@ export function spatialMap(videoRows: VideoRows, grid: MergedGrid, token: number
 export function spanMean(data: VideoRows, width: number, from: number, to: number, out = new Float32Array(width)): Float32Array {
   if (!(from >= 0 && to > from && to * width <= data.length)) throw new Error(`spanMean: token range [${from}, ${to}) is empty or outside the ${Math.floor(data.length / width)} tokens stored`);
   const acc = new Float64Array(width);
-  const lut = data instanceof Uint16Array ? f16Lut() : null;
-  for (let t = from; t < to; t++) {
-    const base = t * width;
-    if (lut) for (let i = 0; i < width; i++) acc[i]! += lut[data[base + i]!]!;
-    else for (let i = 0; i < width; i++) acc[i]! += data[base + i]!;
-  }
+  for (let t = from; t < to; t++) addInto(data, t * width, width, acc);
   const n = to - from;
   for (let i = 0; i < width; i++) out[i] = acc[i]! / n;
   return out;
 }
 
-export function spanSpatialMap(videoRows: VideoRows, grid: MergedGrid, from: number, to: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array {
+/** Mean of the video rows of tokens [from, to) (the span's aggregated map over every pair). */
+export function spanVideoRow(videoRows: VideoRowSource, videoLen: number, from: number, to: number, out = new Float32Array(videoLen)): Float32Array {
+  return spanRows(videoRows, videoLen, from, to, 0, videoLen, out);
+}
+
+export function spanSpatialMap(videoRows: VideoRowSource, grid: MergedGrid, from: number, to: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array {
   if (pair < 0 || pair >= grid.pairs) throw new Error(`spanSpatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
-  if (!(from >= 0 && to > from && to * grid.videoLen <= videoRows.length)) throw new Error(`spanSpatialMap: token range [${from}, ${to}) is empty or outside the stored tokens`);
-  const acc = new Float64Array(grid.perPair);
-  const lut = videoRows instanceof Uint16Array ? f16Lut() : null;
+  return spanRows(videoRows, grid.videoLen, from, to, pair * grid.perPair, grid.perPair, out);
+}
+
+function spanRows(videoRows: VideoRowSource, videoLen: number, from: number, to: number, offset: number, n: number, out: Float32Array): Float32Array {
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to > from)) throw new Error(`span: token range [${from}, ${to}) is empty`);
+  const acc = new Float64Array(n);
   for (let t = from; t < to; t++) {
-    const base = t * grid.videoLen + pair * grid.perPair;
-    if (lut) for (let i = 0; i < grid.perPair; i++) acc[i]! += lut[videoRows[base + i]!]!;
-    else for (let i = 0; i < grid.perPair; i++) acc[i]! += videoRows[base + i]!;
+    const [row, base] = videoRowOf(videoRows, videoLen, t);
+    addInto(row, base + offset, n, acc);
   }
-  for (let i = 0; i < grid.perPair; i++) out[i] = acc[i]! / (to - from);
+  for (let i = 0; i < n; i++) out[i] = acc[i]! / (to - from);
   return out;
+}
+
+/**
+ * The mean over a token span of [tokens × width] rows (video rows, or per-pair masses with width = pairs), updated
+ * incrementally: while the span keeps its start and only grows (all of <think> while it streams), `update` adds
+ * just the new tokens' rows; any other change starts over.
+ */
+export class SpanAccumulator {
+  private readonly sum: Float64Array;
+  private from = 0;
+  private to = 0;
+
+  constructor(readonly width: number) {
+    this.sum = new Float64Array(width);
+  }
+
+  get span(): [number, number] {
+    return [this.from, this.to];
+  }
+
+  update(rows: VideoRowSource, from: number, to: number): void {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to >= from)) throw new Error(`SpanAccumulator: bad token range [${from}, ${to})`);
+    if (from !== this.from || to < this.to) {
+      this.sum.fill(0);
+      this.from = this.to = from;
+    }
+    for (let t = this.to; t < to; t++) {
+      const [row, base] = videoRowOf(rows, this.width, t);
+      addInto(row, base, this.width, this.sum);
+    }
+    this.to = to;
+  }
+
+  /** The span mean (zeros for an empty span). */
+  mean(out = new Float32Array(this.width)): Float32Array {
+    const n = this.to - this.from;
+    for (let i = 0; i < this.width; i++) out[i] = n ? this.sum[i]! / n : 0;
+    return out;
+  }
 }
 
 function checkSelection(heads: number, sel: HeadSelection): void {
@@ -202,4 +272,21 @@ export function temporalSpread(profile: ArrayLike<number>, from = 0, len = profi
 export function tokenSpread(pairMass: Float32Array, pairs: number, token: number): Spread {
   checkToken('tokenSpread', pairMass, pairs, token);
   return temporalSpread(pairMass, token * pairs, pairs);
+}
+
+export function effectivePairsSeries(pairMass: Float32Array, pairs: number, tokens: number, out = new Float32Array(tokens)): Float32Array {
+  if (tokens * pairs > pairMass.length) throw new Error(`effectivePairsSeries: ${tokens} tokens requested, ${Math.floor(pairMass.length / pairs)} stored`);
+  for (let t = 0; t < tokens; t++) out[t] = temporalSpread(pairMass, t * pairs, pairs).effectivePairs;
+  return out;
+}
+
+export function topPair(pairMass: Float32Array, pairs: number, token: number): number {
+  checkToken('topPair', pairMass, pairs, token);
+  let best = -1;
+  let max = 0;
+  for (let g = 0; g < pairs; g++) {
+    const v = pairMass[token * pairs + g]!;
+    if (v > max) [best, max] = [g, v];
+  }
+  return best;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { citationCheck, defaultCitationDelta, pairForTime, pairsForRange, pairSpans } from './citations';
+import { checkCitations, citationCheck, defaultCitationDelta, pairForTime, pairsForRange, pairSpans } from './citations';
+import { findTimeCitations } from './timestamps';
 
 // 8 frames sampled at 0.5 s, 2.5 s, … : pairs [0.5, 2.5], [4.5, 6.5], [8.5, 10.5], [12.5, 14.5] with gaps between.
 const times = [0.5, 2.5, 4.5, 6.5, 8.5, 10.5, 12.5, 14.5];
@@ -28,10 +29,11 @@ describe('cited time → frame pair', () => {
     expect(pairsForRange(2, 9, times)).toEqual([0, 2]);
     expect(pairsForRange(7, 7.9, times)).toEqual([1, 1]); // in a gap: nearest to the middle
   });
-  it('refuses unordered times and too few frames, and ignores an odd last frame', () => {
+  it('refuses unordered times and no frames; an odd last frame is a pair of its own (the processor repeats it)', () => {
     expect(() => pairSpans([0, 1, 0.5, 2])).toThrow(/not ascending at pair 1/);
-    expect(() => pairForTime(1, [0])).toThrow(/no frame pair/);
-    expect(pairSpans([0, 1, 2]).length).toBe(2);
+    expect(() => pairForTime(1, [])).toThrow(/no frame pair/);
+    expect(Array.from(pairSpans([0, 1, 2]))).toEqual([0, 1, 2, 2]);
+    expect(pairForTime(2.25, [0, 1, 2])).toEqual({ pair: 1, placement: 'after', distance: 0.25 });
   });
 });
 
@@ -65,5 +67,26 @@ describe('citation check', () => {
   });
   it('refuses frame times that do not match the tap\'s pair count', () => {
     expect(() => citationCheck({ pairMass, pairs: 4, tokens: [0, 1], startSec: 5, endSec: 5, frameTimes: times.slice(0, 6) })).toThrow(/make 3 pairs, the tap has 4/);
+  });
+});
+
+describe('checkCitations over a transcript', () => {
+  it('checks each citation against the tokens of its own sentence', () => {
+    // Two sentences, 3 tokens each; sentence 1 cites 00:05 (pair 1) and looks there, sentence 2 cites 00:13 but looks at pair 0.
+    const pieces = ['<think>At 00:05 ', 'a dog ', 'runs.', ' At 00:13 ', 'it ', 'sits.</think>'];
+    const text = pieces.join('');
+    const starts = pieces.reduce<number[]>((a, _p, i) => (a.push(i ? a[i - 1]! + pieces[i - 1]!.length : 0), a), []);
+    const pairMass = Float32Array.from([0, 0.2, 0, 0, 0, 0.2, 0, 0, 0, 0.3, 0, 0, 0.1, 0, 0, 0, 0.1, 0, 0, 0, 0.1, 0, 0, 0]);
+    const cited = checkCitations({ text, citations: findTimeCitations(text), starts, tokens: 6, pairMass, pairs: 4, frameTimes: times, deltaSec: 0 });
+    expect(cited.map((c) => text.slice(c.sentence.start, c.sentence.end))).toEqual(['At 00:05 a dog runs.', 'At 00:13 it sits.']);
+    expect(cited.map((c) => c.placement.pair)).toEqual([1, 3]);
+    expect(cited[0]!.check!.share).toBeCloseTo(1, 6);
+    expect(cited[0]!.check!.tokens).toEqual([0, 3]);
+    expect(cited[1]!.check!.share).toBe(0);
+  });
+  it('has no check when no token covers the sentence (a run without attention rows)', () => {
+    const text = 'x. At 00:05 now';
+    const [c] = checkCitations({ text, citations: findTimeCitations(text), starts: [], tokens: 0, pairMass: new Float32Array(0), pairs: 4, frameTimes: times });
+    expect(c!.check).toBeNull();
   });
 });

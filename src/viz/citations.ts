@@ -1,6 +1,7 @@
 // Cited times → frame pairs, and the citation check.
 // frameTimes are the presentation times (seconds, ascending) of the sampled frames; frame pair g spans
-// [frameTimes[2g], frameTimes[2g+1]] (an odd last frame belongs to no pair: the processor pads by repeating it).
+// [frameTimes[2g], frameTimes[2g+1]]; an odd last frame makes a pair of its own, [t, t] (the processor pads the
+// temporal patch by repeating it).
 //
 // Public functions:
 //   pairSpans(frameTimes): Float64Array                     [pairs × 2] start, end of each pair
@@ -8,7 +9,10 @@
 //   pairsForRange(startSec, endSec, frameTimes): [first, last]   pairs a cited range touches (nearest when none)
 //   defaultCitationDelta(frameTimes): number                 "one pair": the median start-to-start step between pairs
 //   citationCheck(input): CitationCheck                     share of a sentence's video attention within ±Δ of the time
+//   checkCitations(input): CitedTime[]                      every citation of a transcript: its pairs and its check
 import { spanMean } from './attention';
+import { sentenceAround, tokenRangeForChars } from './spans';
+import type { TimeCitation } from './timestamps';
 
 export interface PairPlacement {
   pair: number;
@@ -32,11 +36,11 @@ export interface CitationCheck {
 }
 
 export function pairSpans(frameTimes: ArrayLike<number>): Float64Array {
-  const pairs = Math.floor(frameTimes.length / 2);
+  const pairs = Math.ceil(frameTimes.length / 2);
   const out = new Float64Array(pairs * 2);
   for (let g = 0; g < pairs; g++) {
     out[2 * g] = frameTimes[2 * g]!;
-    out[2 * g + 1] = frameTimes[2 * g + 1]!;
+    out[2 * g + 1] = frameTimes[Math.min(2 * g + 1, frameTimes.length - 1)]!;
     if (!(out[2 * g + 1]! >= out[2 * g]!) || (g > 0 && out[2 * g]! < out[2 * g - 1]!)) throw new Error(`pairSpans: frame times are not ascending at pair ${g}`);
   }
   return out;
@@ -45,7 +49,7 @@ export function pairSpans(frameTimes: ArrayLike<number>): Float64Array {
 export function pairForTime(sec: number, frameTimes: ArrayLike<number>): PairPlacement {
   const spans = pairSpans(frameTimes);
   const pairs = spans.length / 2;
-  if (pairs === 0) throw new Error('pairForTime: fewer than two frame times, so there is no frame pair');
+  if (pairs === 0) throw new Error('pairForTime: there are no frame times, so there is no frame pair');
   if (sec < spans[0]!) return { pair: 0, placement: 'before', distance: spans[0]! - sec };
   if (sec > spans[2 * pairs - 1]!) return { pair: pairs - 1, placement: 'after', distance: sec - spans[2 * pairs - 1]! };
   for (let g = 0; g < pairs; g++) {
@@ -128,4 +132,45 @@ export function citationCheck(input: CitationCheckInput): CitationCheck {
   }
   const n = first < 0 ? 0 : last - first + 1;
   return { share: total > 0 ? inside / total : NaN, uniformShare: n / pairs, firstPair: first < 0 ? 0 : first, lastPair: first < 0 ? -1 : last, deltaSec, tokens };
+}
+
+export interface CitedTime {
+  citation: TimeCitation;
+  /** Where the cited start falls (the chip's pair). */
+  placement: PairPlacement;
+  /** Pairs the cited time or range touches. */
+  pairs: [number, number];
+  /** Character range of the sentence checked. */
+  sentence: { start: number; end: number };
+  /** null when no token with attention covers the sentence. */
+  check: CitationCheck | null;
+}
+
+export interface CheckCitationsInput {
+  text: string;
+  citations: readonly TimeCitation[];
+  /** Token t starts at character starts[t]; `tokens` tokens have attention rows. */
+  starts: ArrayLike<number>;
+  tokens: number;
+  pairMass: Float32Array;
+  pairs: number;
+  frameTimes: ArrayLike<number>;
+  deltaSec?: number;
+}
+
+/** For each citation: the pair it maps to, the pairs it touches, and the citation check over its sentence's tokens. */
+export function checkCitations(input: CheckCitationsInput): CitedTime[] {
+  const { text, starts, tokens, pairMass, pairs, frameTimes } = input;
+  const deltaSec = input.deltaSec ?? defaultCitationDelta(frameTimes);
+  return input.citations.map((citation) => {
+    const sentence = sentenceAround(text, citation.start, citation.end);
+    const range = tokenRangeForChars(starts, tokens, text.length, sentence.start, sentence.end);
+    return {
+      citation,
+      placement: pairForTime(citation.startSec, frameTimes),
+      pairs: pairsForRange(citation.startSec, citation.endSec, frameTimes),
+      sentence,
+      check: range[1] > range[0] ? citationCheck({ pairMass, pairs, tokens: range, startSec: citation.startSec, endSec: citation.endSec, frameTimes, deltaSec }) : null,
+    };
+  });
 }

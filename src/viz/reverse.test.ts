@@ -48,5 +48,8 @@ describe('reverse view', () => {
       { token: 0, value: 0.25 },
     ]);
     expect(() => topTokensForPatch(rows, grid, 3, 2, 0, 0, 1)).toThrow(/outside the 2×2×2 merged grid/);
+    // The same through a per-token accessor.
+    const rowOf = (t: number) => rows.subarray(t * grid.videoLen, (t + 1) * grid.videoLen);
+    expect(topTokensForPatch(rowOf, grid, 3, 1, 1, 0, 1)).toEqual([{ token: 2, value: 0.5 }]);
   });
 });

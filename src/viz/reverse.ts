@@ -5,7 +5,7 @@
 //   topTokensForPatch(videoRows, grid, tokens, pair, row, col, k, options?): RankedToken[]
 //   topK(score, tokens, k, options?): RankedToken[]     the ranking both use, for any per-token score
 // Ranked by value, descending; ties keep token order (earlier first). NaN values never rank.
-import { f16BitsToFloat, type MergedGrid, type VideoRows } from './attention';
+import { f16BitsToFloat, videoRowOf, type MergedGrid, type VideoRowSource } from './attention';
 
 export interface RankedToken {
   token: number;
@@ -47,12 +47,18 @@ export function topTokensForPair(pairMass: Float32Array, pairs: number, tokens: 
   return topK((t) => pairMass[t * pairs + pair]!, tokens, k, options);
 }
 
-export function topTokensForPatch(videoRows: VideoRows, grid: MergedGrid, tokens: number, pair: number, row: number, col: number, k: number, options?: RankOptions): RankedToken[] {
+export function topTokensForPatch(videoRows: VideoRowSource, grid: MergedGrid, tokens: number, pair: number, row: number, col: number, k: number, options?: RankOptions): RankedToken[] {
   if (pair < 0 || pair >= grid.pairs || row < 0 || row >= grid.rows || col < 0 || col >= grid.cols) {
     throw new Error(`topTokensForPatch: cell (pair ${pair}, row ${row}, col ${col}) is outside the ${grid.pairs}×${grid.rows}×${grid.cols} merged grid`);
   }
-  if (tokens * grid.videoLen > videoRows.length) throw new Error(`topTokensForPatch: ${tokens} tokens requested, ${Math.floor(videoRows.length / grid.videoLen)} stored`);
   const offset = pair * grid.perPair + row * grid.cols + col;
-  const get = videoRows instanceof Uint16Array ? (t: number) => f16BitsToFloat(videoRows[t * grid.videoLen + offset]!) : (t: number) => videoRows[t * grid.videoLen + offset]!;
-  return topK(get, tokens, k, options);
+  return topK(
+    (t) => {
+      const [r, base] = videoRowOf(videoRows, grid.videoLen, t);
+      return r instanceof Uint16Array ? f16BitsToFloat(r[base + offset]!) : r[base + offset]!;
+    },
+    tokens,
+    k,
+    options,
+  );
 }

@@ -12,7 +12,7 @@
 //   normaliseProfile(profile, mode, maxima, token, out?)           a token's pair profile on the global / token / pair scale
 //   normaliseMap(map, mode, maxima, token, out?)                   a spatial map on the global / token / pair scale
 
-import { f16BitsToFloat } from './attention';
+import { f16BitsToFloat, videoRowOf, type VideoRowSource } from './attention';
 
 export const SEGMENTS = ['sink', 'system', 'video', 'question', 'generated'] as const;
 export type SegmentName = (typeof SEGMENTS)[number];
@@ -101,7 +101,7 @@ export class RunMaxima {
     return this.seen;
   }
 
-  update(pairMass: Float32Array, videoRows: Float32Array | Uint16Array | null, tokens: number): void {
+  update(pairMass: Float32Array, videoRows: VideoRowSource | null, tokens: number): void {
     if (tokens < this.seen) throw new Error(`RunMaxima.update: a run does not shrink (${this.seen} → ${tokens} tokens)`);
     if (tokens > this.profileToken.length) {
       const cap = Math.max(tokens, this.profileToken.length * 2);
@@ -124,16 +124,17 @@ export class RunMaxima {
       this.profileToken[t] = m;
       if (m > this.profileGlobal) this.profileGlobal = m;
       if (!videoRows) continue;
+      const [row, base] = videoRowOf(videoRows, videoLen, t);
       let r = 0;
-      if (videoRows instanceof Uint16Array) {
+      if (row instanceof Uint16Array) {
         // f16 bits of non-negative values order like the values (sign bit clear); NaN patterns are skipped.
         let bits = 0;
-        for (let i = t * videoLen, e = i + videoLen; i < e; i++) {
-          const b = videoRows[i]!;
+        for (let i = base, e = base + videoLen; i < e; i++) {
+          const b = row[i]!;
           if (b > bits && b < 0x7c01) bits = b;
         }
         r = f16BitsToFloat(bits);
-      } else for (let i = t * videoLen, e = i + videoLen; i < e; i++) if (videoRows[i]! > r) r = videoRows[i]!;
+      } else for (let i = base, e = base + videoLen; i < e; i++) if (row[i]! > r) r = row[i]!;
       this.mapToken[t] = r;
       if (r > this.mapGlobal) this.mapGlobal = r;
     }
