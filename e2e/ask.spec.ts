@@ -35,7 +35,9 @@ interface RunView {
 const runState = (page: Page): Promise<RunView> =>
   page.evaluate(() => {
     const s = window.__videoR2!.store.getState();
-    return { status: s.run.status, stopReason: s.run.stopReason, error: s.run.error, promptTokens: s.run.promptTokens, ids: s.tokenLog.tokens.map((t) => t.id), text: s.tokenLog.text };
+    const run = s.run.runId ? s.runs.get(s.run.runId) : undefined;
+    const tokens = run?.tokens;
+    return { status: s.run.status, stopReason: run?.meta.stopReason ?? null, error: s.run.error, promptTokens: run?.meta.layout?.promptTokens ?? 0, ids: tokens ? Array.from(tokens.ids) : [], text: tokens?.text ?? '' };
   });
 
 async function waitRunEnd(page: Page): Promise<RunView> {
@@ -120,9 +122,13 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
 
   // 5. Run, watch it stream, stop it.
   await page.getByRole('button', { name: '▶ Run' }).click();
-  await page.waitForFunction(() => window.__videoR2!.store.getState().tokenLog.tokens.length >= 2, undefined, { timeout: 120_000, polling: 100 });
+  const liveTokens = () => {
+    const s = window.__videoR2!.store.getState();
+    return (s.run.runId && s.runs.get(s.run.runId)?.tokens?.count) || 0;
+  };
+  await page.waitForFunction(`(${liveTokens.toString()})() >= 2`, undefined, { timeout: 120_000, polling: 100 });
   const early = await runState(page);
-  await page.waitForFunction((n) => window.__videoR2!.store.getState().tokenLog.tokens.length > n, early.ids.length, { timeout: 60_000, polling: 100 });
+  await page.waitForFunction(`(${liveTokens.toString()})() > ${early.ids.length}`, undefined, { timeout: 60_000, polling: 100 });
   const later = await runState(page);
   expect(later.status).toBe('running');
   expect(later.text.length).toBeGreaterThan(early.text.length);
@@ -154,7 +160,20 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
   expect(done.text).toBe(meta.generation.text);
   await expect(page.getByTestId('run-status')).toContainText(`${meta.generation.tokens.length} generated`);
   await expect(page.getByTestId('run-status')).toContainText('stopped at the token limit');
+  // The stage line stays with the whole path and the time to the first token.
+  await expect(page.getByTestId('stage-line')).toHaveAttribute('data-stage', 'done');
+  await expect(page.getByTestId('stage-line')).toContainText(/first token \d/);
+  // The stopped run is still there, with its tokens, and can be shown again.
+  const kept = await page.evaluate(() => window.__videoR2!.store.getState().runs.list().map((r) => ({ stage: r.meta.stage, tokens: r.tokens?.count ?? 0 })));
+  expect(kept).toEqual([
+    { stage: 'cancelled', tokens: stopped.ids.length },
+    { stage: 'done', tokens: meta.generation.tokens.length },
+  ]);
   await screenshot(page, 'ask-done');
+  const runPicker = page.getByTestId('runs-list').getByLabel('Run shown');
+  await runPicker.selectOption({ index: 0 });
+  await expect(page.getByTestId('run-status')).toContainText(`${stopped.ids.length} generated`);
+  await expect(page.getByTestId('run-status')).toContainText('stopped by you');
 });
 
 test('the 7B memory plan for the demo setting is shown before anything is downloaded or run', async ({ page }) => {

@@ -9,11 +9,11 @@ import { REPO } from './support/paths';
 const BUNDLE = join(REPO, 'e2e/fixtures/synthetic-run.bundle.json');
 
 async function openBundle(page: Page, path: string): Promise<void> {
-  await page.getByTestId('bundle-input').setInputFiles(path);
+  await page.getByLabel('Open a run bundle').setInputFiles(path);
 }
 
 async function openBundleText(page: Page, name: string, text: string): Promise<void> {
-  await page.getByTestId('bundle-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.getByLabel('Open a run bundle').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
 }
 
 const token = (page: Page, t: number) => page.getByTestId('transcript').locator(`[data-t="${t}"]`).first();
@@ -58,9 +58,9 @@ test('bad bundles: truncated, foreign, newer version → specific messages, open
   ];
   for (const [name, text, message] of cases) {
     await openBundleText(page, name, text);
-    await expect(page.getByTestId('bundle-error')).toContainText(message);
-    await expect(page.getByTestId('bundle-error')).toContainText(name);
-    await expect(page.getByTestId('run-select').locator('option')).toHaveCount(1);
+    await expect(page.getByTestId('import-error')).toContainText(message);
+    await expect(page.getByTestId('import-error')).toContainText(name);
+    await expect(page.getByLabel('Run shown').locator('option')).toHaveCount(1);
     await expect(page.getByTestId('transcript')).toContainText('The ball moves right');
   }
   await screenshot(page, 'inspector-bad-bundle');

@@ -14,6 +14,9 @@ import type { TimeCitation } from '../viz/timestamps';
 import { formatClock, formatCount, formatMs } from '../lib/format';
 import type { RunTokens } from '../runs/run-tokens';
 import { niceCeiling } from './inspector/scale';
+import type { RunRecord } from '../runs/run-record';
+import { RunStageLine } from './RunStageLine';
+import { RunsList } from './RunsList';
 
 export function TranscriptPanel() {
   const runId = useShownRunId();
@@ -27,7 +30,7 @@ export function TranscriptPanel() {
   const reverse = useInspector((s) => s.reverse);
   const d = run ? derive(run, heads, sink) : null;
   const tokens = run?.tokens ?? null;
-  const streaming = run?.meta.stage === 'generate';
+  const streaming = run !== null && !['done', 'cancelled', 'error'].includes(run.meta.stage);
 
   let scale = 0;
   if (d) for (let i = 0; i < d.count; i++) scale = Math.max(scale, d.values[i]!);
@@ -39,8 +42,10 @@ export function TranscriptPanel() {
     <section className="panel transcript-panel" aria-label="Answer">
       <div className="panel-head">
         <h2>Answer</h2>
-        <RunStatus count={d?.count ?? 0} />
+        {run ? <RunStatus run={run} count={d?.count ?? 0} streaming={streaming} /> : null}
       </div>
+      <RunStageLine />
+      <RunsList />
       {!d || !tokens || d.count === 0 ? (
         <p className="muted empty">{live.status === 'preparing' || live.status === 'running' ? 'Preparing…' : 'The model’s reasoning will stream here, token by token.'}</p>
       ) : (
@@ -322,21 +327,21 @@ function useShownFrameTimes(): number[] | null {
   return runId ? (store.get(runId)?.meta.video?.frameTimes ?? null) : null;
 }
 
-function RunStatus({ count }: { count: number }) {
-  const run = useApp((s) => s.run);
-  const st = run.stats;
+function RunStatus({ run, count, streaming }: { run: RunRecord; count: number; streaming: boolean }) {
+  const { layout, timings, stopReason } = run.meta;
+  const st = timings.engine;
   const parts: string[] = [];
-  if (run.promptTokens) parts.push(`prompt ${formatCount(run.promptTokens)} tokens`);
+  if (layout) parts.push(`prompt ${formatCount(layout.promptTokens)} tokens`);
   if (count) parts.push(`${formatCount(count)} generated`);
   if (st) {
     if (st.visionMs) parts.push(`vision ${formatMs(st.visionMs)}`);
     parts.push(`prefill ${formatMs(st.prefillMs)}`);
-    if (st.generatedTokens > 1 && st.decodeMs > 0) parts.push(`${((st.generatedTokens - 1) / (st.decodeMs / 1000)).toFixed(1)} tok/s`);
+    if (count > 1 && st.decodeMs > 0) parts.push(`${((count - 1) / (st.decodeMs / 1000)).toFixed(1)} tok/s`);
   }
-  const reason = run.stopReason === 'eos' ? 'finished' : run.stopReason === 'max-tokens' ? 'stopped at the token limit' : run.stopReason === 'cancelled' ? 'stopped by you' : null;
+  const reason = stopReason === 'eos' ? 'finished' : stopReason === 'max-tokens' ? 'stopped at the token limit' : stopReason === 'cancelled' ? 'stopped by you' : null;
   return (
     <div className="run-status muted" data-testid="run-status">
-      {run.status === 'running' ? <span className="live-dot" aria-label="streaming" /> : null}
+      {streaming ? <span className="live-dot" aria-label="streaming" /> : null}
       {parts.join(' · ')}
       {reason ? ` · ${reason}` : ''}
     </div>

@@ -13,6 +13,7 @@ import {
   type ModelSummary,
   type PhaseName,
   type PlanVideo,
+  type PromptInfo,
   type PromptParts,
   type RunStats,
   type VideoGrid,
@@ -45,7 +46,7 @@ export interface TokenEvent {
 
 export interface GenerateHandlers {
   onProgress?: (p: Progress) => void;
-  onPrompt?: (p: { promptTokens: number; videoSpan: [number, number]; text: string }) => void;
+  onPrompt?: (p: PromptInfo) => void;
   onToken: (t: TokenEvent) => void;
 }
 
@@ -120,9 +121,9 @@ export class EngineClient {
   }
 
   /** Streams a generation. `cancel()` stops it between decode steps; `done` then resolves with reason 'cancelled'. */
-  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, handlers: GenerateHandlers): { done: Promise<GenerateResult>; cancel: () => void } {
+  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, handlers: GenerateHandlers, tapLayer: number | null = null): { done: Promise<GenerateResult>; cancel: () => void } {
     const rid = this.nextRid;
-    const done = this.request({ type: 'generate', videoId, prompt, params, attention }, 'done', (e) => {
+    const done = this.request({ type: 'generate', videoId, prompt, params, attention, tapLayer }, 'done', (e) => {
       if (e.type === 'progress') handlers.onProgress?.(e);
       else if (e.type === 'prompt') handlers.onPrompt?.(e);
       else if (e.type === 'token') handlers.onToken(e);

@@ -7,7 +7,7 @@ import { KNOWN_CONFIGS, type KnownArchitecture } from './spec/known-configs';
 import type { ModelSpec } from './spec/model-spec';
 import { memoryPlan } from './model/qwen2_5_vl/memory-plan';
 import { openSource } from './sources';
-import type { GenerationParams, GpuSummary, LoadOptions, MemoryPlan, ModelSource, ModelSummary, PhaseName, PlanVideo, PromptParts, RunStats, AttentionTap, EngineErrorCode } from '../protocol/engine';
+import type { GenerationParams, GpuSummary, LoadOptions, MemoryPlan, ModelSource, ModelSummary, PhaseName, PlanVideo, PromptInfo, PromptParts, RunStats, AttentionTap, EngineErrorCode } from '../protocol/engine';
 import { WeightsError } from './weights/errors';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
@@ -44,7 +44,7 @@ export type ProgressFn = (phase: PhaseName, done: number, total: number, detail?
 export interface GenerateCallbacks {
   isCancelled(): boolean;
   onProgress: ProgressFn;
-  onPrompt(p: { promptTokens: number; videoSpan: [number, number]; text: string }): void;
+  onPrompt(p: PromptInfo): void;
   onToken(t: { step: number; id: number; text: string; ms: number; attention?: AttentionTap }): void;
 }
 
@@ -244,11 +244,12 @@ export class Engine {
     return { grid: g, videoTokens: (g.t * g.h * g.w) / (QWEN_PROCESSOR.mergeSize * QWEN_PROCESSOR.mergeSize) };
   }
 
-  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
-    return guardGpu(this.ctx, 'Answering', () => this.generateUnguarded(videoId, prompt, params, attention, cb));
+  /** `tapLayer`: the decoder layer whose attention is tapped when `attention` (null: the final layer). */
+  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks, tapLayer: number | null = null): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
+    return guardGpu(this.ctx, 'Answering', () => this.generateUnguarded(videoId, prompt, params, attention, cb, tapLayer));
   }
 
-  private async generateUnguarded(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
+  private async generateUnguarded(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks, tapLayer: number | null): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
     const loaded = this.loaded;
     if (!loaded) throw new EngineFailure('not-loaded', 'Load a model first.');
     const { model } = loaded;
@@ -268,7 +269,10 @@ export class Engine {
     const grid = v.preprocessor.grid;
     const videoTokens = (grid.t * grid.h * grid.w) / model.spec.vision.mergeUnit;
     const built = model.tokenizer.buildVideoPrompt(prompt, videoTokens);
-    cb.onPrompt({ promptTokens: built.ids.length, videoSpan: [built.videoSpan[0], built.videoSpan[1]], text: built.text });
+    const layers = model.spec.text.numLayers;
+    const layer = tapLayer ?? layers - 1;
+    if (attention && (!Number.isInteger(layer) || layer < 0 || layer >= layers)) throw new EngineFailure('internal', `Layer ${layer} cannot be tapped: this model has layers 0–${layers - 1}.`);
+    cb.onPrompt({ promptTokens: built.ids.length, videoSpan: [built.videoSpan[0], built.videoSpan[1]], text: built.text, tapLayer: attention ? layer : null, layers });
 
     const text = model.tokenizer.streamingDecoder();
     const outcome = await model.generate(
@@ -287,6 +291,7 @@ export class Engine {
         maxNewTokens: params.maxNewTokens,
         kvDtype: loaded.options.kvCache,
         tap: attention,
+        tapLayer: layer,
       },
       {
         isCancelled: cb.isCancelled,
@@ -298,7 +303,7 @@ export class Engine {
             id: s.id,
             text: delta,
             ms: s.ms,
-            ...(s.tap ? { attention: { headMass: s.tap.headMass, pairMass: s.tap.pairMass, videoRow: s.tap.row } } : {}),
+            ...(s.tap ? { attention: s.tap } : {}),
           });
         },
       },

@@ -93,14 +93,28 @@ export interface PromptParts {
   preText?: string;
 }
 
-/** Per generated token, from the final layer's decode attention (spec/attention.md). */
+/** Per generated token, from the tapped layer's decode attention (the final layer unless asked otherwise). */
 export interface AttentionTap {
   /** Per query head: attention mass on the video span. */
   headMass: Float32Array;
   /** Per frame pair (temporal patch): head-mean mass. */
   pairMass: Float32Array;
+  /** Head-mean mass on sink (position 0), system + template before the video, video, the question after the
+   *  video (to the end of the prompt), and the generated tokens (incl. the query's own position once generating). */
+  segmentMass: Float32Array;
   /** Head-mean attention over the video positions, in raster order (t, row, col) of the merged grid. */
   videoRow: Float32Array;
+}
+
+/** What the engine reports once the prompt is built. */
+export interface PromptInfo {
+  promptTokens: number;
+  /** The <|video_pad|> span [v0, v1) in the prompt. */
+  videoSpan: [number, number];
+  text: string;
+  /** The decoder layer whose attention is tapped (null without attention), and how many layers there are. */
+  tapLayer: number | null;
+  layers: number;
 }
 
 export type PhaseName = 'config' | 'weights' | 'quantize' | 'cache' | 'compile' | 'video' | 'vision' | 'prefill';
@@ -113,7 +127,8 @@ export type EngineRequest =
   | { type: 'video-begin'; rid: number; videoId: string; frames: number; height: number; width: number; secondPerGridTs: number }
   | { type: 'video-frame'; rid: number; videoId: string; index: number; width: number; height: number; rgba: ArrayBuffer }
   | { type: 'video-end'; rid: number; videoId: string }
-  | { type: 'generate'; rid: number; videoId: string; prompt: PromptParts; params: GenerationParams; attention: boolean }
+  /** `tapLayer`: the decoder layer to tap when `attention` (null: the final layer, as the paper's figure). */
+  | { type: 'generate'; rid: number; videoId: string; prompt: PromptParts; params: GenerationParams; attention: boolean; tapLayer: number | null }
   | { type: 'cancel'; rid: number; target: number }
   | { type: 'unload'; rid: number };
 
@@ -124,7 +139,7 @@ export type EngineEvent =
   | { type: 'plan'; rid: number; plan: MemoryPlan }
   | { type: 'frame-preview'; rid: number; videoId: string; index: number; width: number; height: number; rgba: ArrayBuffer }
   | { type: 'video-ready'; rid: number; videoId: string; grid: VideoGrid; videoTokens: number }
-  | { type: 'prompt'; rid: number; promptTokens: number; videoSpan: [number, number]; text: string }
+  | ({ type: 'prompt'; rid: number } & PromptInfo)
   | { type: 'token'; rid: number; step: number; id: number; text: string; ms: number; attention?: AttentionTap }
   | { type: 'done'; rid: number; reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }
   | { type: 'ok'; rid: number }
@@ -156,7 +171,7 @@ export function transferablesOf(msg: EngineRequest | EngineEvent): Transferable[
     case 'frame-preview':
       return [msg.rgba];
     case 'token':
-      return msg.attention ? [msg.attention.headMass.buffer, msg.attention.pairMass.buffer, msg.attention.videoRow.buffer] : [];
+      return msg.attention ? [msg.attention.headMass.buffer, msg.attention.pairMass.buffer, msg.attention.segmentMass.buffer, msg.attention.videoRow.buffer] : [];
     default:
       return [];
   }

@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { GpuSummary } from '../protocol/engine';
 import type { AppState } from './store';
-import { services } from './services';
+import type { Services } from './services';
 
 export interface Problem {
   feature: string;
@@ -26,7 +26,9 @@ export function missingPlatformFeatures(g: typeof globalThis = globalThis): Prob
   return problems;
 }
 
-export const createEnvSlice: StateCreator<AppState, [], [], EnvSlice> = (set) => ({
+export const createEnvSlice =
+  (services: Services): StateCreator<AppState, [], [], EnvSlice> =>
+  (set) => ({
   env: { status: 'checking', problems: [], gpu: null, fatal: null },
   checkEnv: async () => {
     const problems = missingPlatformFeatures();

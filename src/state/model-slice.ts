@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { LoadOptions, MemoryPlan, ModelSource, ModelSummary } from '../protocol/engine';
 import { EngineError, type Progress } from '../engine-client/engine-client';
 import { CATALOG, TINY_MODEL_ID, customHubModel } from './model-catalog';
-import { services } from './services';
+import type { Services } from './services';
 import type { AppState } from './store';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -30,8 +30,6 @@ export interface ModelSlice {
   cancelLoad: () => void;
 }
 
-let cancelLoading: (() => void) | null = null;
-
 function defaultOptions(id: string): LoadOptions {
   // The tiny demo model runs unquantized with an f32 KV cache: exactly the reference's numbers.
   return id === TINY_MODEL_ID ? { quantization: 'none', kvCache: 'f32', useCache: false } : { quantization: 'q4', kvCache: 'f16', useCache: true };
@@ -47,7 +45,12 @@ export function sourceFor(id: string, localFiles: { path: string; file: File }[]
   return { kind: 'url', id: m.id, baseUrl: m.baseUrl };
 }
 
-export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
+export const createModelSlice =
+  (services: Services): StateCreator<AppState, [], [], ModelSlice> =>
+  (set, get) => {
+  /** Cancels the load in flight (per store). */
+  let cancelLoading: (() => void) | null = null;
+  return {
   model: { selectedId: TINY_MODEL_ID, localFiles: null, options: defaultOptions(TINY_MODEL_ID), status: 'idle', progress: null, summary: null, fromCache: false, error: null },
 
   memoryPlan: { plan: null, error: null },
@@ -98,4 +101,5 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   },
 
   cancelLoad: () => cancelLoading?.(),
-});
+};
+};

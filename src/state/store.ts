@@ -1,18 +1,24 @@
-// The one zustand store, built from slices (DESIGN.md §8.9). High-rate data (tokens) lives in TokenLog.
+// The one zustand store, built from slices (DESIGN.md §8.9). High-rate data (tokens, attention) lives in the run
+// store (src/runs/), outside React state. `createAppStore` builds a fresh store (tests pass fake services).
 import { create } from 'zustand';
 import { createEnvSlice, type EnvSlice } from './env-slice';
 import { createModelSlice, type ModelSlice } from './model-slice';
 import { createRunSlice, type RunSlice } from './run-slice';
+import { browserServices, type Services } from './services';
 import { createVideoSlice, type VideoSlice } from './video-slice';
 
 export type AppState = EnvSlice & ModelSlice & VideoSlice & RunSlice;
 
-export const useApp = create<AppState>()((...a) => ({
-  ...createEnvSlice(...a),
-  ...createModelSlice(...a),
-  ...createVideoSlice(...a),
-  ...createRunSlice(...a),
-}));
+export function createAppStore(services: Services) {
+  return create<AppState>()((...a) => ({
+    ...createEnvSlice(services)(...a),
+    ...createModelSlice(services)(...a),
+    ...createVideoSlice(services)(...a),
+    ...createRunSlice(services)(...a),
+  }));
+}
+
+export const useApp = createAppStore(browserServices());
 
 // Playwright tests read state through this handle (no production code depends on it).
 declare global {

@@ -60,7 +60,7 @@ async function handle(req: EngineRequest): Promise<void> {
         onProgress: (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }),
         onPrompt: (p) => post({ type: 'prompt', rid, ...p }),
         onToken: (t) => post({ type: 'token', rid, ...t }),
-      });
+      }, req.tapLayer);
       cancelled.delete(rid);
       post({ type: 'done', rid, reason: stats.reason, stats: stats.stats });
       return;

@@ -10,7 +10,6 @@ import { PairMaps } from './PairMaps';
 import { Controls, Legend, SegmentBar } from './Controls';
 import { HeadMultiples } from './HeadMultiples';
 import { ReverseList } from './ReverseList';
-import { RunsBar } from './RunsBar';
 import './inspector.css';
 
 export function InspectorPanel() {
@@ -27,7 +26,6 @@ export function InspectorPanel() {
         <h2>Where it looks</h2>
         <FocusLabel />
       </div>
-      <RunsBar />
       {!run ? (
         <p className="muted empty">Ask a question (or open saved runs) to see, for every token, where in the video it looked.</p>
       ) : !attention ? (

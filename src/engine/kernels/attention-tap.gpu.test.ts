@@ -25,10 +25,11 @@ async function setup(len: number, maxLen: number, rows: number, seed: number) {
 }
 
 describe('attentionTap', () => {
-  it('matches the reference softmax (f32 row), sums to 1 over all keys, and leaves the decode output unchanged', async () => {
+  it('matches the reference softmax (f32 row, segment masses), sums to 1 over all keys, and leaves the decode output unchanged', async () => {
     const len = 1403;
     const [v0, pairs, per] = [15, 5, 252];
     const v1 = v0 + pairs * per;
+    const promptLen = v1 + 40;
     const { ctx, cache, tq, ref } = await setup(len, 1500, 1, 7);
     const plainOut = createTensor(ctx, 'out.plain', 'f32', [1, H * D]);
     const tapOut = createTensor(ctx, 'out.tap', 'f32', [1, H * D]);
@@ -36,25 +37,33 @@ describe('attentionTap', () => {
     const tapped = attentionDecode(ctx, 'dec.tap', { heads: H, kvHeads: K, headDim: D, tap: true }, { q: denseRows(tq), cache, out: denseRows(tapOut) });
     const video = createTapBuffer(ctx, 'tap.video', tapLayout(H, pairs, v1 - v0, 'f32'), 3);
     const all = createTapBuffer(ctx, 'tap.all', tapLayout(H, 1, len, 'f32'), 1);
-    const tapVideo = attentionTap(ctx, 'tap', { heads: H, videoStart: v0, videoEnd: v1 }, { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: video });
+    const tapVideo = attentionTap(ctx, 'tap', { heads: H, videoStart: v0, videoEnd: v1, promptLen }, { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: video });
     const tapAll = attentionTap(ctx, 'tap.all', { heads: H, videoStart: 0, videoEnd: len }, { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: all });
     plain.set({ len });
     tapped.set({ len });
-    tapVideo.setSlot(2);
+    tapVideo.set({ slot: 2, len });
+    tapAll.set({ slot: 0, len });
     runDispatches(ctx, [...plain.dispatches, ...tapped.dispatches, tapVideo.dispatch, tapAll.dispatch]);
 
     const reader = new TapReadback(ctx, 'tap.read', video);
     const rec = await reader.read(2);
     const whole = await new TapReadback(ctx, 'tap.read.all', all).read(0);
-    const want = tapRef(ref, 0, len, v0, v1, pairs);
+    const want = tapRef(ref, 0, len, v0, v1, pairs, promptLen);
     expect(ctx.errors).toEqual([]);
 
     // Probabilities carry the logits' f32 error (~1e-6 relative) plus exp/division: rtol 1e-5; tiny row entries
     // get an absolute floor far below any value the inspector could show.
     expect(worstRatio(rec.headMass, want.headMass, 1e-9, 1e-5).ratio).toBeLessThanOrEqual(1);
     expect(worstRatio(rec.pairMass, want.pairMass, 1e-9, 1e-5).ratio).toBeLessThanOrEqual(1);
-    expect(worstRatio(rec.row, want.row, 1e-12, 1e-5).ratio).toBeLessThanOrEqual(1);
-    expect(whole.headMass.every((m) => Math.abs(m - 1) < 1e-5)).toBe(true);
+    expect(worstRatio(rec.videoRow, want.videoRow, 1e-12, 1e-5).ratio).toBeLessThanOrEqual(1);
+    // Segments (sink, system, video, question, generated): each within 1e-4 of the reference, all five sum to 1,
+    // and the video segment is VAS-attn.
+    const segs = Array.from(rec.segmentMass);
+    segs.forEach((m, k) => expect(Math.abs(m - want.segmentMass[k]!), `segment ${k}: ${m} vs reference ${want.segmentMass[k]}`).toBeLessThan(1e-4));
+    expect(segs.every((m) => m > 0), `every segment holds keys here: ${segs.join(', ')}`).toBe(true);
+    expect(Math.abs(segs.reduce((a, b) => a + b, 0) - 1), `segments sum to ${segs.reduce((a, b) => a + b, 0)}`).toBeLessThan(1e-5);
+    expect(Math.abs(segs[2]! - rec.headMass.reduce((a, b) => a + b, 0) / H)).toBeLessThan(1e-6);
+    expect(Array.from(whole.headMass).filter((m) => !(Math.abs(m - 1) < 1e-5)), 'heads whose whole-context mass is not 1').toEqual([]);
     expect(Math.abs(whole.pairMass[0]! - 1)).toBeLessThan(1e-5);
     // Pairs partition the span: Σ_g M(g) = mean_h m_h.
     const meanHead = rec.headMass.reduce((a, b) => a + b, 0) / H;
@@ -63,7 +72,7 @@ describe('attentionTap', () => {
     expect(await readTensorF32(ctx, tapOut)).toEqual(await readTensorF32(ctx, plainOut));
     // Other slots untouched.
     const raw = new Uint32Array(await readBuffer(ctx, video.tensor.buffer, 0, 2 * video.layout.slotBytes));
-    expect(raw.every((x) => x === 0)).toBe(true);
+    expect(raw.findIndex((x) => x !== 0), 'first word written outside slot 2').toBe(-1);
     reader.destroy();
   });
 
@@ -79,14 +88,19 @@ describe('attentionTap', () => {
     const prefill = attentionPrefill(ctx, 'prefill', { heads: H, kvHeads: K, headDim: D, maxRows: rows }, { q: denseRows(tq), cache, out: denseRows(prefillOut) });
     const last = attentionDecode(ctx, 'last', { heads: H, kvHeads: K, headDim: D, tap: true }, { q: denseRows(tq), cache, out: denseRows(tapOut) });
     const buf = createTapBuffer(ctx, 'tap16', tapLayout(H, pairs, v1 - v0, 'f16'), 1);
-    const tap = attentionTap(ctx, 'tap16', { heads: H, videoStart: v0, videoEnd: v1 }, { scores: last.tapScores!, stats: last.tapStats!, buffer: buf });
+    // The first generated token's row: the whole context is the prompt, so the generated segment is empty.
+    const tap = attentionTap(ctx, 'tap16', { heads: H, videoStart: v0, videoEnd: v1, promptLen: len }, { scores: last.tapScores!, stats: last.tapStats!, buffer: buf });
     prefill.set({ rows, cacheStart: p0 });
     last.set({ len, row: rows - 1 });
+    tap.set({ slot: 0, len });
     runDispatches(ctx, [prefill.dispatch, ...last.dispatches, tap.dispatch]);
     const rec = await new TapReadback(ctx, 'tap16.read', buf).read(0);
-    const want = tapRef(ref, 0, len, v0, v1, pairs);
+    const want = tapRef(ref, 0, len, v0, v1, pairs, len);
     expect(ctx.errors).toEqual([]);
-    expect(worstRatio(rec.row, want.row, 2 ** -25, 2 ** -11 + 1e-5).ratio).toBeLessThanOrEqual(1);
+    expect(worstRatio(rec.videoRow, want.videoRow, 2 ** -25, 2 ** -11 + 1e-5).ratio).toBeLessThanOrEqual(1);
+    rec.segmentMass.forEach((m, k) => expect(Math.abs(m - want.segmentMass[k]!), `segment ${k}: ${m} vs reference ${want.segmentMass[k]}`).toBeLessThan(1e-4));
+    expect(rec.segmentMass[4], 'no generated keys yet').toBe(0);
+    expect(Math.abs(rec.segmentMass.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
     expect(worstRatio(rec.headMass, want.headMass, 1e-9, 1e-5).ratio).toBeLessThanOrEqual(1);
     const a = (await readTensorF32(ctx, prefillOut)).subarray((rows - 1) * H * D);
     const b = (await readTensorF32(ctx, tapOut)).subarray((rows - 1) * H * D);

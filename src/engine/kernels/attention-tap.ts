@@ -1,7 +1,8 @@
-// Attention tap of the final layer's decode step (shaders/attention_tap.wgsl; definitions in spec/attention.md).
+// Attention tap of the tapped layer's decode step (shaders/attention_tap.wgsl; definitions in spec/attention.md).
 // Reads the raw scores and (max, sum) that a `tap: true` attentionDecode exported in the same step, and writes
-// one slot of a tap buffer: per-head video mass, per-frame-pair mass and the head-mean row over the video span.
-// Decode never waits for it: TapReadback copies a slot out and maps it asynchronously.
+// one slot of a tap buffer: per-head video mass, per-frame-pair mass, the five segment masses and the head-mean
+// row over the video span. Decode never waits for it: TapReadback copies a slot out and maps it asynchronously.
+import type { AttentionTap } from '../../protocol/engine';
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
 import { createTensor, f16BitsToF32, type GpuTensor } from '../gpu/tensor';
@@ -10,6 +11,8 @@ import { expectDtype, expectInt, expectShape } from './checks';
 
 const WG = 128;
 const SLOT_ALIGN_WORDS = 64; // 256-byte slots: any slot can be copied or bound on its own
+/** sink, system, video, question, generated. */
+export const TAP_SEGMENTS = 5;
 
 export type TapRowDtype = 'f32' | 'f16';
 
@@ -20,8 +23,10 @@ export interface TapLayout {
   /** |V| = v1 − v0, a multiple of pairs. */
   readonly videoLen: number;
   readonly rowDtype: TapRowDtype;
-  /** head mass f32 [heads] at word 0; pair mass f32 [pairs] at `pairMassWord`; row at `rowWord`. */
+  /** head mass f32 [heads] at word 0; pair mass f32 [pairs] at `pairMassWord`; segment masses f32 [5] at
+   *  `segmentMassWord`; row at `rowWord`. */
   readonly pairMassWord: number;
+  readonly segmentMassWord: number;
   readonly rowWord: number;
   readonly rowWords: number;
   readonly slotWords: number;
@@ -34,34 +39,26 @@ export function tapLayout(heads: number, pairs: number, videoLen: number, rowDty
   expectInt('tapLayout', 'videoLen', videoLen, 1);
   if (videoLen % pairs !== 0) throw new Error(`tapLayout: the video span (${videoLen} tokens) does not split into ${pairs} equal frame pairs`);
   const rowWords = rowDtype === 'f16' ? Math.ceil(videoLen / 2) : videoLen;
-  const used = heads + pairs + rowWords;
-  const slotWords = Math.ceil(used / SLOT_ALIGN_WORDS) * SLOT_ALIGN_WORDS;
-  return { heads, pairs, videoLen, rowDtype, pairMassWord: heads, rowWord: heads + pairs, rowWords, slotWords, slotBytes: slotWords * 4 };
+  const rowWord = heads + pairs + TAP_SEGMENTS;
+  const slotWords = Math.ceil((rowWord + rowWords) / SLOT_ALIGN_WORDS) * SLOT_ALIGN_WORDS;
+  return { heads, pairs, videoLen, rowDtype, pairMassWord: heads, segmentMassWord: heads + pairs, rowWord, rowWords, slotWords, slotBytes: slotWords * 4 };
 }
 
-/** One token's tap, decoded on the host. */
-export interface TapRecord {
-  /** m_h: attention mass of each head on the video span. */
-  readonly headMass: Float32Array;
-  /** M(g): head-mean mass on each frame pair. */
-  readonly pairMass: Float32Array;
-  /** head-mean probability of each video position (f16 rows widened). */
-  readonly row: Float32Array;
-}
-
-export function decodeTapSlot(layout: TapLayout, bytes: ArrayBuffer, byteOffset = 0): TapRecord {
+/** One token's tap, decoded on the host (the protocol's AttentionTap; f16 rows widened). */
+export function decodeTapSlot(layout: TapLayout, bytes: ArrayBuffer, byteOffset = 0): AttentionTap {
   const words = new Uint32Array(bytes, byteOffset, layout.slotWords);
   const f32 = new Float32Array(words.buffer, words.byteOffset, layout.slotWords);
   const headMass = f32.slice(0, layout.heads);
   const pairMass = f32.slice(layout.pairMassWord, layout.pairMassWord + layout.pairs);
-  let row: Float32Array;
+  const segmentMass = f32.slice(layout.segmentMassWord, layout.segmentMassWord + TAP_SEGMENTS);
+  let videoRow: Float32Array;
   if (layout.rowDtype === 'f32') {
-    row = f32.slice(layout.rowWord, layout.rowWord + layout.videoLen);
+    videoRow = f32.slice(layout.rowWord, layout.rowWord + layout.videoLen);
   } else {
     const half = new Uint16Array(words.buffer, words.byteOffset + layout.rowWord * 4, layout.videoLen);
-    row = Float32Array.from(half, f16BitsToF32);
+    videoRow = Float32Array.from(half, f16BitsToF32);
   }
-  return { headMass, pairMass, row };
+  return { headMass, pairMass, segmentMass, videoRow };
 }
 
 /** A ring of `slots` tap slots, u32 [slots · slotWords]. */
@@ -81,6 +78,8 @@ export interface AttentionTapConfig {
   /** The video span [videoStart, videoEnd) in cache rows (key positions). */
   readonly videoStart: number;
   readonly videoEnd: number;
+  /** End of the prompt (keys from here on are generated tokens); defaults to videoEnd. */
+  readonly promptLen?: number;
 }
 
 export interface AttentionTapBindings {
@@ -90,14 +89,14 @@ export interface AttentionTapBindings {
   readonly buffer: TapBuffer;
 }
 
-export interface AttentionTap {
+export interface AttentionTapOp {
   readonly dispatch: Dispatch;
-  /** Slot the next submits write (queued). */
-  setSlot(slot: number): void;
+  /** Slot the next submits write and the step's context length (keys [0, len)), queued. */
+  set(step: { slot: number; len: number }): void;
   destroy(): void;
 }
 
-export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapConfig, io: AttentionTapBindings): AttentionTap {
+export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapConfig, io: AttentionTapBindings): AttentionTapOp {
   const { heads: H, videoStart: v0, videoEnd: v1 } = cfg;
   const layout = io.buffer.layout;
   if (layout.heads !== H || layout.videoLen !== v1 - v0) {
@@ -109,20 +108,23 @@ export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapCo
   expectShape(label, 'stats', io.stats, [H, 2]);
   expectInt(label, 'videoStart', v0, 0);
   expectInt(label, 'videoEnd', v1, v0 + 1, maxLen);
+  const promptLen = cfg.promptLen ?? v1;
+  expectInt(label, 'promptLen', promptLen, v1, maxLen);
   const rowF16 = layout.rowDtype === 'f16';
   const pipeline = ctx.pipelines.get({ family: 'attention_tap', code: shaderSource('attention_tap.wgsl', { ROW_F16: rowF16 }), defines: { ROW_F16: rowF16 }, constants: { H } });
-  const params = new Uniforms(ctx, `${label}.params`, ['max_len', 'v0', 'v1', 'per', 'pairs', 'slot_base']);
-  params.setU32('max_len', maxLen).setU32('v0', v0).setU32('v1', v1).setU32('per', layout.videoLen / layout.pairs).setU32('pairs', layout.pairs).setU32('slot_base', 0).write();
+  const params = new Uniforms(ctx, `${label}.params`, ['max_len', 'v0', 'v1', 'per', 'pairs', 'slot_base', 'len', 'prompt_len']);
+  params.setU32('max_len', maxLen).setU32('v0', v0).setU32('v1', v1).setU32('per', layout.videoLen / layout.pairs).setU32('pairs', layout.pairs).setU32('slot_base', 0).setU32('len', maxLen).setU32('prompt_len', promptLen).write();
   return {
     dispatch: {
       label,
       pipeline,
       bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params]),
-      workgroups: [H + layout.pairs + Math.ceil(layout.rowWords / WG), 1, 1],
+      workgroups: [H + layout.pairs + TAP_SEGMENTS + Math.ceil(layout.rowWords / WG), 1, 1],
     },
-    setSlot(slot) {
+    set({ slot, len }) {
       expectInt(label, 'slot', slot, 0, io.buffer.slots - 1);
-      params.setU32('slot_base', slot * layout.slotWords).write();
+      expectInt(label, 'len', len, promptLen, maxLen);
+      params.setU32('slot_base', slot * layout.slotWords).setU32('len', len).write();
     },
     destroy: () => params.destroy(),
   };
@@ -142,7 +144,7 @@ export class TapReadback {
     private readonly buffer: TapBuffer,
   ) {}
 
-  async read(slot: number): Promise<TapRecord> {
+  async read(slot: number): Promise<AttentionTap> {
     expectInt(this.label, 'slot', slot, 0, this.buffer.slots - 1);
     const { slotBytes } = this.buffer.layout;
     let staging = this.free.pop();

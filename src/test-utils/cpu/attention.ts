@@ -121,29 +121,39 @@ export interface TapRef {
   headMass: Float64Array;
   pairMass: Float64Array;
   /** head-mean probability over [v0, v1) */
-  row: Float64Array;
+  videoRow: Float64Array;
+  /** head-mean mass on sink [0,1), system [1,v0), video [v0,v1), question [v1,P), generated [P,ctxLen) */
+  segmentMass: Float64Array;
   /** per head, probability summed over every key (should be 1) */
   total: Float64Array;
 }
 
-/** Attention tap (spec/attention.md) for query row r over keys [0, ctxLen), video span [v0, v1) in `pairs` groups. */
-export function tapRef(inp: AttentionRefInput, r: number, ctxLen: number, v0: number, v1: number, pairs: number): TapRef {
+/**
+ * Attention tap (spec/attention.md) for query row r over keys [0, ctxLen), video span [v0, v1) in `pairs` groups,
+ * prompt length `promptLen` (default v1: no question segment).
+ */
+export function tapRef(inp: AttentionRefInput, r: number, ctxLen: number, v0: number, v1: number, pairs: number, promptLen = v1): TapRef {
   const H = inp.heads;
   const per = (v1 - v0) / pairs;
   const headMass = new Float64Array(H);
   const pairMass = new Float64Array(pairs);
   const row = new Float64Array(v1 - v0);
   const total = new Float64Array(H);
+  const segmentMass = new Float64Array(5);
+  const segmentOf = (j: number) => (j < 1 ? 0 : j < v0 ? 1 : j < v1 ? 2 : j < promptLen ? 3 : 4);
   for (let h = 0; h < H; h++) {
     const p = softmax(scoresRef(inp, r, h, 0, ctxLen));
-    for (let j = 0; j < ctxLen; j++) total[h]! += p[j]!;
+    for (let j = 0; j < ctxLen; j++) {
+      total[h]! += p[j]!;
+      segmentMass[segmentOf(j)]! += p[j]! / H;
+    }
     for (let j = v0; j < v1; j++) {
       headMass[h]! += p[j]!;
       row[j - v0]! += p[j]! / H;
       pairMass[Math.floor((j - v0) / per)]! += p[j]! / H;
     }
   }
-  return { headMass, pairMass, row, total };
+  return { headMass, pairMass, videoRow: row, segmentMass, total };
 }
 
 /** Max |a − b| / (atol + rtol·|b|) — ≤ 1 means within tolerance. */

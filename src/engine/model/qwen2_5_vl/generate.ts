@@ -7,7 +7,8 @@
 import type { GpuContext } from '../../gpu/device';
 import { encodeDispatches, releaseDispatches } from '../../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../../gpu/tensor';
-import { attentionTap, createTapBuffer, decodeTapSlot, tapLayout, type TapRecord } from '../../kernels/attention-tap';
+import type { AttentionTap } from '../../../protocol/engine';
+import { attentionTap, createTapBuffer, decodeTapSlot, tapLayout } from '../../kernels/attention-tap';
 import { videoRowOrdinals } from '../../kernels/embed';
 import type { KvDtype } from '../../kernels/kv-cache';
 import { createSampler, type SamplerConfig } from '../../kernels/sampling';
@@ -24,8 +25,10 @@ export interface GenerationRequest {
   sampler: Omit<SamplerConfig, 'vocab'>;
   maxNewTokens: number;
   kvDtype: KvDtype;
-  /** Record the final layer's attention to the video for every generated token. */
+  /** Record the tapped layer's attention to the video for every generated token. */
   tap: boolean;
+  /** The decoder layer to tap (0-based); default the final layer, as the paper's figure. */
+  tapLayer?: number;
   /** Named tap for parity tests: the f32 logits that chose the first generated token. */
   captureFirstLogits?: boolean;
 }
@@ -37,11 +40,13 @@ export interface StepResult {
   stop: boolean;
   /** Wall time since the previous token (the first includes the prefill's tail). */
   ms: number;
-  tap: TapRecord | null;
+  tap: AttentionTap | null;
 }
 
 export interface GenerationHooks {
   isCancelled(): boolean;
+  /** Prompt tokens through the model so far, of all of them (`total` = the prompt length; the last one goes
+   *  through the first decode step, so the prefill ends at total − 1 and the first token completes it). */
   onPrefill?(done: number, total: number): void;
   onStep(s: StepResult): void;
 }
@@ -98,7 +103,7 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
       encodeDispatches(enc, prefill.ops, 'prefill');
       ctx.device.queue.submit([enc.finish()]);
       await ctx.device.queue.onSubmittedWorkDone();
-      hooks.onPrefill?.(start + rows, prefillLen);
+      hooks.onPrefill?.(start + rows, L);
     }
     const prefillMs = performance.now() - t0;
 
@@ -107,7 +112,9 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
     owned.push({ destroy: () => decodeIds.buffer.destroy() });
     ctx.device.queue.writeBuffer(decodeIds.buffer, 0, new Uint32Array([req.ids[L - 1]!, 0]));
     const tapOn = req.tap && req.video !== null;
-    const decode = model.buildDecode(decodeIds, tapOn);
+    const tapLayer = req.tapLayer ?? t.numLayers - 1;
+    if (!Number.isInteger(tapLayer) || tapLayer < 0 || tapLayer >= t.numLayers) throw new Error(`generate: tap layer ${tapLayer} is not one of the model's layers 0–${t.numLayers - 1}`);
+    const decode = model.buildDecode(decodeIds, tapOn ? tapLayer : null);
     owned.push(decode);
     const sampler = createSampler(ctx, 'sampler', { ...req.sampler, vocab: t.vocabSize }, model.logits);
     owned.push(sampler);
@@ -116,11 +123,12 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
     owned.push({ destroy: () => releaseDispatches(lmHead) });
 
     let tap: { dispatch: ReturnType<typeof attentionTap>; layout: ReturnType<typeof tapLayout>; buffer: GpuTensor } | null = null;
-    if (tapOn && req.video) {
+    if (tapOn && req.video && decode.tappedAttention) {
       const [v0, v1] = req.video.span;
       const layout = tapLayout(t.numHeads, req.video.grid.t, v1 - v0, 'f32');
       const tb = createTapBuffer(ctx, 'tap.buffer', layout, TAP_SLOTS);
-      const d = attentionTap(ctx, 'tap', { heads: t.numHeads, videoStart: v0, videoEnd: v1 }, { scores: decode.lastAttention.tapScores!, stats: decode.lastAttention.tapStats!, buffer: tb });
+      const { tapScores, tapStats } = decode.tappedAttention;
+      const d = attentionTap(ctx, 'tap', { heads: t.numHeads, videoStart: v0, videoEnd: v1, promptLen: L }, { scores: tapScores!, stats: tapStats!, buffer: tb });
       tap = { dispatch: d, layout, buffer: tb.tensor };
       owned.push(d, { destroy: () => tb.tensor.buffer.destroy() });
     }
@@ -143,7 +151,7 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
       if (s > 0) model.writePositions(pos, [[pos + ropeDelta], [pos + ropeDelta], [pos + ropeDelta]]);
       decode.set(pos);
       sampler.setStep(s);
-      tap?.dispatch.setSlot(s % TAP_SLOTS);
+      tap?.dispatch.set({ slot: s % TAP_SLOTS, len: pos + 1 });
       const enc = ctx.device.createCommandEncoder({ label: `decode[${s}]` });
       if (s > 0) enc.copyBufferToBuffer(sampler.result.buffer, 0, decodeIds.buffer, 0, 8);
       encodeDispatches(enc, decode.ops, 'decode.layers');

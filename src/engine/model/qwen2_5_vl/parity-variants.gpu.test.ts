@@ -14,7 +14,7 @@ import { testGpu } from '../../../test-utils/gpu';
 import { checkpointSource, relError } from '../../../test-utils/parity';
 import type { GpuContext } from '../../gpu/device';
 import { readBuffer, readTensorF32, uploadTensor, type GpuTensor } from '../../gpu/tensor';
-import type { TapRecord } from '../../kernels/attention-tap';
+import type { AttentionTap } from '../../../protocol/engine';
 import { openCheckpoint } from '../../weights/checkpoint';
 import { loadModelWeights, type Matrix } from './load-weights';
 import { Qwen25VL } from './model';
@@ -25,7 +25,7 @@ const TOLERANCE = 1e-4;
 interface CaseRun {
   featuresError: number;
   out: GenerationOutcome;
-  taps: TapRecord[];
+  taps: AttentionTap[];
 }
 
 /** Vision features from the case's pixel values, then `steps` greedy tokens with taps and the first logits. */
@@ -40,7 +40,7 @@ async function runCase(ctx: GpuContext, model: Qwen25VL, inputs: GoldenSet, vari
     const featuresError = relError(await readTensorF32(ctx, features), inputs.f32('vision.safetensors', 'output').data);
     const ids = inputs.i32('inputs.safetensors', 'input_ids').data;
     const cfg = variant.generation.config;
-    const taps: TapRecord[] = [];
+    const taps: AttentionTap[] = [];
     const out = await model.generate(
       {
         ids: Int32Array.from(ids),
@@ -61,7 +61,7 @@ async function runCase(ctx: GpuContext, model: Qwen25VL, inputs: GoldenSet, vari
 }
 
 /** Per generated token: per-head mass, VAS-attn, per-pair mass and the head-mean video row (spec/attention.md). */
-function expectTaps(taps: readonly TapRecord[], variant: GoldenSet): void {
+function expectTaps(taps: readonly AttentionTap[], variant: GoldenSet): void {
   const headMass = variant.f32('generate.safetensors', 'per_head_mass');
   const pairMass = variant.f32('generate.safetensors', 'per_pair_mass');
   const rowMean = variant.f32('generate.safetensors', 'video_row_mean');
@@ -71,7 +71,7 @@ function expectTaps(taps: readonly TapRecord[], variant: GoldenSet): void {
     expect(Math.abs(tap.headMass.reduce((a, b) => a + b, 0) / H - vas[s]!)).toBeLessThan(TOLERANCE);
     expect(relError(tap.headMass, headMass.data.subarray(s * H, (s + 1) * H))).toBeLessThan(TOLERANCE);
     expect(relError(tap.pairMass, pairMass.data.subarray(s * G, (s + 1) * G))).toBeLessThan(TOLERANCE);
-    expect(relError(tap.row, rowMean.data.subarray(s * V, (s + 1) * V))).toBeLessThan(TOLERANCE);
+    expect(relError(tap.videoRow, rowMean.data.subarray(s * V, (s + 1) * V))).toBeLessThan(TOLERANCE);
   });
 }
 

@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test-utils/gpu';
 import { loadGolden } from '../../../test-utils/goldens';
 import { checkpointSource, relError, rgbToRgba } from '../../../test-utils/parity';
-import { readTensorF32 } from '../../gpu/tensor';
+import { readTensorF32, type GpuTensor } from '../../gpu/tensor';
 import { createPreprocessor } from '../../kernels/preprocess/preprocessor';
 import { openCheckpoint } from '../../weights/checkpoint';
 import { Qwen25VL } from './model';
+import type { AttentionTap } from '../../../protocol/engine';
 
 interface GenerationMeta {
   video_grid_thw: [number, number, number];
@@ -39,7 +40,8 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
       const v0 = ids.indexOf(model.spec.tokens.videoPad);
       const v1 = ids.lastIndexOf(model.spec.tokens.videoPad) + 1;
       const want = meta.generation.tokens;
-      const taps: { headMass: Float32Array; pairMass: Float32Array; row: Float32Array }[] = [];
+      const taps: AttentionTap[] = [];
+      let prefillTotal = 0;
       const out = await model.generate(
         {
           ids: Int32Array.from(ids),
@@ -50,8 +52,11 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
           tap: true,
           captureFirstLogits: true,
         },
-        { isCancelled: () => false, onStep: (s) => taps.push(s.tap!) },
+        { isCancelled: () => false, onStep: (s) => taps.push(s.tap!), onPrefill: (_, total) => (prefillTotal = total) },
       );
+      // Progress counts the same prompt tokens as the prompt length (the last goes through the decode pass).
+      expect(prefillTotal, 'prefill progress total vs prompt length').toBe(ids.length);
+      if (name === 'demo-prompt') await expectTappedLayer(model, ids, v0, v1, { t, h, w }, meta, features, taps);
       features.buffer.destroy();
       pre.destroy();
       // Every kernel parameter block the vision pass and the generation took went back to the arena.
@@ -76,7 +81,12 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
         expect(Math.abs(mean - vas[s]!)).toBeLessThan(1e-4);
         expect(relError(tap.headMass, headMass.subarray(s * H, (s + 1) * H))).toBeLessThan(1e-4);
         expect(relError(tap.pairMass, pairMass.subarray(s * G, (s + 1) * G))).toBeLessThan(1e-4);
-        expect(relError(tap.row, rowMean.data.subarray(s * V, (s + 1) * V))).toBeLessThan(1e-4);
+        expect(relError(tap.videoRow, rowMean.data.subarray(s * V, (s + 1) * V))).toBeLessThan(1e-4);
+        // Segments partition the context: they sum to 1, and the video segment is VAS-attn.
+        const segSum = tap.segmentMass.reduce((a, b) => a + b, 0);
+        expect(Math.abs(segSum - 1), `token ${s}: segment masses sum to ${segSum}`).toBeLessThan(1e-5);
+        expect(Math.abs(tap.segmentMass[2]! - vas[s]!), `token ${s}: video segment vs VAS-attn`).toBeLessThan(1e-4);
+        expect(tap.segmentMass[4]! > 0 || s === 0, `token ${s}: no mass on generated tokens`).toBe(true);
       });
       expect(ctx.errors).toEqual([]);
     } finally {
@@ -84,3 +94,35 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])('Qwen2
     }
   });
 });
+
+/**
+ * A middle layer tapped instead of the final one: the same tokens, taps that partition the context like the final
+ * layer's (segments sum to 1, video segment = mean head mass = Σ pairs = Σ row) and that differ from them.
+ */
+async function expectTappedLayer(model: Qwen25VL, ids: Int32Array, v0: number, v1: number, grid: { t: number; h: number; w: number }, meta: GenerationMeta, features: GpuTensor, finalTaps: AttentionTap[]): Promise<void> {
+  const steps = 3;
+  const taps: AttentionTap[] = [];
+  const out = await model.generate(
+    {
+      ids: Int32Array.from(ids),
+      video: { span: [v0, v1], grid, secondPerGridT: meta.second_per_grid_ts, features },
+      sampler: { mode: 'greedy', repetitionPenalty: meta.generation.config.repetition_penalty, temperature: 1, topK: 0, topP: 1, seed: 0, stopIds: meta.generation.config.eos_token_id },
+      maxNewTokens: steps,
+      kvDtype: 'f32',
+      tap: true,
+      tapLayer: 1,
+    },
+    { isCancelled: () => false, onStep: (s) => taps.push(s.tap!) },
+  );
+  expect(out.tokens, 'tapping another layer changes no token').toEqual(meta.generation.tokens.slice(0, steps));
+  taps.forEach((tap, s) => {
+    const sum = (a: Float32Array) => a.reduce((x, y) => x + y, 0);
+    const meanHead = sum(tap.headMass) / tap.headMass.length;
+    expect(Math.abs(sum(tap.segmentMass) - 1), `layer 1, token ${s}: segments sum`).toBeLessThan(1e-5);
+    expect(Math.abs(tap.segmentMass[2]! - meanHead), `layer 1, token ${s}: video segment vs mean head mass`).toBeLessThan(1e-6);
+    expect(Math.abs(sum(tap.pairMass) - meanHead), `layer 1, token ${s}: pairs vs mean head mass`).toBeLessThan(1e-6);
+    expect(Math.abs(sum(tap.videoRow) - meanHead), `layer 1, token ${s}: row vs mean head mass`).toBeLessThan(1e-5);
+    expect(relError(tap.headMass, finalTaps[s]!.headMass), `layer 1, token ${s}: same head masses as the final layer`).toBeGreaterThan(1e-3);
+  });
+}
+

@@ -84,7 +84,7 @@ async function runLayer(ctx: GpuContext, layer: TextLayerWeights, hiddenIn: W16W
     }
     const t1 = performance.now();
     if (P < L) {
-      const decode = model.buildDecode(idSource, false);
+      const decode = model.buildDecode(idSource, null);
       for (let pos = P; pos < L; pos++) {
         ctx.device.queue.writeBuffer(idSource.buffer, 0, new Uint32Array([pos]));
         decode.set(pos);

@@ -170,9 +170,9 @@ export class TextModel {
 
   /**
    * One decode step: embed the id the sampler left in `idSource` (u32, first element), all layers, final norm,
-   * into `lastHidden`. `tapLayer` gets the attention-tap exports.
+   * into `lastHidden`. Layer `tapLayer` (null: none) gets the attention-tap exports.
    */
-  buildDecode(idSource: GpuTensor, tap: boolean): DecodePass {
+  buildDecode(idSource: GpuTensor, tapLayer: number | null): DecodePass {
     const { ctx, spec: t } = this;
     const a = this.decodeAct;
     const scratch = createDecodeScratch(ctx, 'decode.attn_scratch', t.numHeads, t.headDim, this.options.maxContext, true);
@@ -183,14 +183,14 @@ export class TextModel {
     for (let i = 0; i <= last; i++) {
       ops.push(
         ...this.layerOps(i, a, 1, (q, out) => {
-          const d = attentionDecode(ctx, `layer${i}.attn`, { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, tap: tap && i === last }, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out), scratch });
-          if (i === last) tapOut = d;
+          const d = attentionDecode(ctx, `layer${i}.attn`, { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, tap: i === tapLayer }, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out), scratch });
+          if (i === tapLayer) tapOut = d;
           return d;
         }, steps),
       );
     }
     ops.push(this.finalNorm(a, 1));
-    return new DecodePass(ops, steps, a.normed, this.lastHidden, tapOut!, () => [scratch.partO, scratch.partMl].forEach((x) => freeTensor(ctx, x)));
+    return new DecodePass(ops, steps, a.normed, this.lastHidden, tapOut, () => [scratch.partO, scratch.partMl].forEach((x) => freeTensor(ctx, x)));
   }
 
   /** Writes position columns [col, col + positions[0].length). */
@@ -247,8 +247,8 @@ export class DecodePass {
     private readonly steps: LayerSteps[],
     private readonly normed: GpuTensor,
     private readonly lastHidden: GpuTensor,
-    /** The final layer's attention (tap exports when built with a tap). */
-    readonly lastAttention: AttentionDecode,
+    /** The tapped layer's attention with its tap exports (null when built without a tap). */
+    readonly tappedAttention: AttentionDecode | null,
     private readonly freeScratch: () => void,
   ) {}
 
