@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { openApp, screenshot } from './support/app';
 import { REPO } from './support/paths';
+import { SYNTHETIC, syntheticVideoMass } from '../src/test-utils/synthetic-run';
 
 const BUNDLE = join(REPO, 'e2e/fixtures/synthetic-run.bundle.json');
 
@@ -44,6 +45,44 @@ test('synthetic bundle: heat strip, maps, reverse view, box plot and keyboard', 
   await expect(reverse.locator('li').first()).toContainText('#7');
   await expect(token(page, 7)).toHaveAttribute('data-rank', '1');
   await screenshot(page, 'inspector-synthetic-reverse-3');
+
+  // A patch: cell (2, 5) of pair 3 was looked at by token 7 only.
+  const map3 = page.getByTestId('pair-maps').locator('canvas[data-pair="3"]');
+  const box = (await map3.boundingBox())!;
+  await map3.click({ position: { x: ((5 + 0.5) / SYNTHETIC.mergedCols) * box.width, y: ((2 + 0.5) / SYNTHETIC.mergedRows) * box.height } });
+  await expect(reverse).toContainText('cell row 3 col 6');
+  await expect(reverse.locator('li').first()).toContainText('#7');
+  await expect(reverse.locator('li').first()).toContainText('50%');
+
+  // The box plot's medians are the bundle's: <think> holds tokens 1–16 (between the tags), <answer> token 19.
+  const thinkTokens = SYNTHETIC.texts.map((_, t) => t).filter((t) => t > SYNTHETIC.texts.indexOf('<think>') && t < SYNTHETIC.texts.indexOf('</think>'));
+  const sorted = thinkTokens.map(syntheticVideoMass).sort((a, b) => a - b);
+  const median = (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const groups = page.getByTestId('summary-boxplot').locator('g.bp-group');
+  expect(Number(await groups.nth(0).getAttribute('data-median')), 'think median').toBeCloseTo(median, 6);
+  expect(Number(await groups.nth(0).getAttribute('data-n')), 'think tokens').toBe(thinkTokens.length);
+  expect(Number(await groups.nth(1).getAttribute('data-median')), 'answer median').toBeCloseTo(syntheticVideoMass(SYNTHETIC.texts.indexOf('B')), 6);
+  await expect(page.getByTestId('tac-check')).toHaveAttribute('data-status', 'match');
+
+  // The cited time " 00:06" is a chip: it picks pair 3 (6 s lies in [6, 7]).
+  await page.getByTestId('transcript').locator('.time-link').first().click();
+  await expect(reverse).toContainText('pair 4 (0:06.0)');
+  await expect(page.getByTestId('citation-checks')).toContainText('pair 4');
+
+  // Keyboard: Home, seven steps right, Enter locks token 7; Escape unlocks; "all of <think>" aggregates tokens 1–16.
+  await page.getByTestId('transcript').focus();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('focus-label')).toContainText('token 7 (locked)');
+  await expect(strip).toHaveAttribute('data-argmax', '3');
+  await screenshot(page, 'inspector-synthetic-keyboard-lock');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('focus-label')).not.toContainText('locked');
+  await page.getByRole('button', { name: 'all of <think>' }).click();
+  await expect(strip).toHaveAttribute('data-focus', `${thinkTokens[0]}-${thinkTokens.at(-1)! + 1}`);
+  await screenshot(page, 'inspector-synthetic-span-think');
 });
 
 test('bad bundles: truncated, foreign, newer version → specific messages, open runs untouched', async ({ page }) => {

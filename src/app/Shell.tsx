@@ -5,6 +5,7 @@ import { AskPanel } from './AskPanel';
 import { TranscriptPanel } from './TranscriptPanel';
 import { PageDropZone } from './PageDropZone';
 import { InspectorPanel } from './inspector/InspectorPanel';
+import { SummaryPanel } from './inspector/SummaryPanel';
 import { useApp } from '../state/store';
 
 export function Shell() {
@@ -26,6 +27,7 @@ export function Shell() {
           <div className="right-column">
             <AskPanel />
             <TranscriptPanel />
+            <SummaryPanel />
           </div>
         </main>
       </div>

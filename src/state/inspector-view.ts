@@ -3,8 +3,9 @@
 import { create } from 'zustand';
 import type { HeadSelection, TokenSelection } from '../viz/attention';
 import type { Normalisation } from '../viz/segments';
+import type { ColormapName } from '../viz/colormaps';
 
-export type ColormapName = 'viridis' | 'cividis' | 'magma';
+export type { ColormapName };
 
 /** A run of tokens [from, to) chosen as one: a sentence, all of <think>, all of <answer>. */
 export interface TokenSpan {

@@ -9,7 +9,7 @@ import type { Normalisation } from '../../viz/segments';
 import { spanMean } from '../../viz/attention';
 import { derive } from './run-derived';
 import { focusProfile } from './focus';
-import { colormapTable } from './palette';
+import { legendFor } from '../../viz/colormaps';
 import { formatShare } from './scale';
 
 const NORMALISATIONS: { value: Normalisation; label: string }[] = [
@@ -79,34 +79,24 @@ export function Controls({ heads }: { heads: number }) {
   );
 }
 
-/** A CSS gradient through the colormap (for legends). */
-export function gradientCss(name: ColormapName): string {
-  const t = colormapTable(name);
-  const stops = Array.from({ length: 9 }, (_, i) => {
-    const k = 4 * Math.round((255 * i) / 8);
-    return `rgb(${t[k]},${t[k + 1]},${t[k + 2]}) ${(100 * i) / 8}%`;
-  });
-  return `linear-gradient(90deg, ${stops.join(', ')})`;
-}
-
 export function Legend({ run }: { run: RunRecord }) {
   const store = useApp((s) => s.runs);
   useRun(store, run.id);
   const v = useInspector();
   const d = derive(run, v.heads, v.sinkCorrected);
   const f = focusProfile(run, d, v);
+  const legend = legendFor({ colormap: v.colormap, quantity: 'pair', normalisation: v.normalisation, scaleMax: f && Number.isFinite(f.divisor) ? f.divisor : (d.maxima?.profileGlobal ?? 0), sinkCorrected: v.sinkCorrected });
   const layer = run.meta.tap ? `layer ${run.meta.tap.layer}` : 'no tap';
   return (
     <div className="legend" data-testid="legend">
-      <div className="legend-bar" style={{ backgroundImage: gradientCss(v.colormap) }} aria-hidden />
+      <div className="legend-bar" style={{ backgroundImage: legend.gradient }} aria-hidden />
       <div className="legend-scale">
-        <span>0</span>
-        <span>{f && Number.isFinite(f.divisor) ? formatShare(f.divisor) : '1'}</span>
+        {legend.ticks.map((t) => (
+          <span key={t.at}>{t.label}</span>
+        ))}
       </div>
       <p className="muted small">
-        Colour: head-mean attention mass ({layer}) on a frame pair or one 28 × 28 px cell, as a share of the token’s whole attention; 1 = {f ? f.scaleNote : 'the chosen normalisation’s maximum'}. Maps and strips are head means (the tap records the head-mean row); the head
-        setting applies to video mass (tint, summary).
-        {v.sinkCorrected ? ' Sink-corrected: masses are divided by 1 − (sink + system); normalised maps look alike.' : ''}
+        {legend.title}, {legend.unit}; tapped {layer}. Scale: {legend.scale}. Maps and strips are head means (the tap records the head-mean row); the head setting applies to video mass (tint, summary).
       </p>
     </div>
   );
