@@ -3,7 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { openApp, screenshot } from './support/app';
+import { dropVideo, openApp, screenshot, setSampling, settledVideo } from './support/app';
 import { REPO } from './support/paths';
 import { SYNTHETIC, syntheticVideoMass } from '../src/test-utils/synthetic-run';
 
@@ -64,9 +64,15 @@ test('synthetic bundle: heat strip, maps, reverse view, box plot and keyboard', 
   expect(Number(await groups.nth(1).getAttribute('data-median')), 'answer median').toBeCloseTo(syntheticVideoMass(SYNTHETIC.texts.indexOf('B')), 6);
   await expect(page.getByTestId('tac-check')).toHaveAttribute('data-status', 'match');
 
-  // The cited time " 00:06" is a chip: it picks pair 3 (6 s lies in [6, 7]).
+  // The cited time " 00:06" is a chip: it picks pair 3 (6 s lies in [6, 7]) and seeks the player (a 3 s video is
+  // loaded, so the player stops at its end).
+  await setSampling(page, { countMode: 'nframes', nframes: 4, minPixels: 3136, maxPixels: 12544 });
+  await dropVideo(page, 'h264-bframes.mp4');
+  await settledVideo(page);
   await page.getByTestId('transcript').locator('.time-link').first().click();
   await expect(reverse).toContainText('pair 4 (0:06.0)');
+  expect(await page.evaluate(() => window.__videoR2!.store.getState().video.seekRequest?.seconds)).toBe(6);
+  await page.waitForFunction(() => (document.querySelector('video.player') as HTMLVideoElement).currentTime > 2.9);
   await expect(page.getByTestId('citation-checks')).toContainText('pair 4');
 
   // Keyboard: Home, seven steps right, Enter locks token 7; Escape unlocks; "all of <think>" aggregates tokens 1–16.
@@ -103,4 +109,83 @@ test('bad bundles: truncated, foreign, newer version → specific messages, open
     await expect(page.getByTestId('transcript')).toContainText('The ball moves right');
   }
   await screenshot(page, 'inspector-bad-bundle');
+});
+
+test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare, export and re-open', async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await setSampling(page, { countMode: 'nframes', nframes: 4, minPixels: 3136, maxPixels: 12544 });
+  await dropVideo(page, 'h264-bframes.mp4');
+  await settledVideo(page);
+  const ask = page.getByRole('region', { name: 'Ask' });
+  await ask.getByRole('button', { name: 'Decoding' }).click();
+  await ask.getByLabel('Max new tokens').fill('12');
+  await page.getByRole('button', { name: '▶ Run' }).click();
+
+  // While it streams: hovering a token shows its heat strip and maps; the transcript keeps growing.
+  const count = () => page.evaluate(() => {
+    const s = window.__videoR2!.store.getState();
+    return (s.run.runId && s.runs.get(s.run.runId)?.tokens?.count) || 0;
+  });
+  await expect.poll(count, { timeout: 120_000 }).toBeGreaterThan(3);
+  await token(page, 1).hover();
+  await expect(page.getByTestId('heat-strip').first()).toHaveAttribute('data-focus', '1-2');
+  const pairs = page.getByTestId('pair-maps').locator('canvas.map-canvas');
+  await expect(pairs).toHaveCount(2);
+  await expect(pairs.first()).toHaveAttribute('data-argmax', /\d+,\d+/);
+  await screenshot(page, 'inspector-live-streaming');
+  await page.waitForFunction(() => ['done', 'cancelled', 'error'].includes(window.__videoR2!.store.getState().run.status), undefined, { timeout: 240_000 });
+  expect(await page.evaluate(() => window.__videoR2!.store.getState().run.status)).toBe('done');
+
+  // Lock token 2, pick pair 2 (seeks the player to its first frame), the reverse view ranks tokens.
+  await token(page, 2).click();
+  await expect(page.getByTestId('focus-label')).toContainText('token 2 (locked)');
+  await page.getByTestId('pair-maps').locator('button[data-pair="1"] .pair-time').click();
+  await expect(page.getByTestId('reverse-view').locator('li')).not.toHaveCount(0);
+  const t1 = await page.evaluate(() => window.__videoR2!.store.getState().video.frames[2]!.referenceTime);
+  await page.waitForFunction((t) => Math.abs((document.querySelector('video.player') as HTMLVideoElement).currentTime - t) < 0.05, t1);
+  await expect(page.getByTestId('player-overlay')).toHaveAttribute('data-pair', '1');
+  const vas1 = await page.getByTestId('run-vas').locator('.big-value').innerText();
+  await screenshot(page, 'inspector-live-locked');
+
+  // A second run with 6 frames, compared with the first: four boxes on one axis, two transcripts.
+  await setSampling(page, { nframes: 6 });
+  await settledVideo(page);
+  await page.getByRole('button', { name: '▶ Run' }).click();
+  await page.waitForFunction(() => window.__videoR2!.store.getState().runs.list().length === 2 && window.__videoR2!.store.getState().run.status === 'done', undefined, { timeout: 240_000 });
+  const compare = page.getByTestId('compare-panel');
+  await compare.getByRole('checkbox').first().check();
+  await expect(compare.getByTestId('compare-boxplot').locator('g.bp-group')).toHaveCount(4);
+  await expect(compare.locator('.compact-transcript')).toHaveCount(2);
+  await screenshot(page, 'inspector-live-compare');
+
+  // Export: view PNG, Figure 1, and the compared runs as JSON.
+  for (const id of ['export-view-png', 'export-figure-png', 'export-figure-svg']) {
+    const dl = page.waitForEvent('download');
+    await page.getByTestId(id).click();
+    const file = await dl;
+    const path = join(REPO, 'e2e/.artifacts/screenshots', `inspector-export-${id}${id.endsWith('svg') ? '.svg' : '.png'}`);
+    await file.saveAs(path);
+    expect(readFileSync(path).length, `${id} wrote a file`).toBeGreaterThan(1000);
+  }
+  const dl = page.waitForEvent('download');
+  await page.getByTestId('export-compared-json').click();
+  const bundlePath = join(REPO, 'e2e/.artifacts/screenshots', 'inspector-export-runs.json');
+  await (await dl).saveAs(bundlePath);
+  const before = await page.getByTestId('transcript').innerText();
+
+  // Re-open in a fresh page without any model: identical transcript, summary and maps for the same token.
+  const fresh = await browser.newPage();
+  await openApp(fresh);
+  await openBundle(fresh, bundlePath);
+  await expect(fresh.getByLabel('Run shown').locator('option')).toHaveCount(2);
+  // The bundle holds the shown run (the second) first.
+  await fresh.getByLabel('Run shown').selectOption({ index: 0 });
+  await expect(fresh.getByTestId('transcript')).toHaveText(before);
+  await token(fresh, 2).click();
+  await expect(fresh.getByTestId('heat-strip').first()).toHaveAttribute('data-focus', '2-3');
+  await fresh.getByLabel('Run shown').selectOption({ index: 1 });
+  await expect(fresh.getByTestId('run-vas').locator('.big-value')).toHaveText(vas1);
+  await screenshot(fresh, 'inspector-reopened');
+  await fresh.close();
 });

@@ -6,6 +6,7 @@ import { TranscriptPanel } from './TranscriptPanel';
 import { PageDropZone } from './PageDropZone';
 import { InspectorPanel } from './inspector/InspectorPanel';
 import { SummaryPanel } from './inspector/SummaryPanel';
+import { ComparePanel } from './inspector/ComparePanel';
 import { useApp } from '../state/store';
 
 export function Shell() {
@@ -28,6 +29,7 @@ export function Shell() {
             <AskPanel />
             <TranscriptPanel />
             <SummaryPanel />
+            <ComparePanel />
           </div>
         </main>
       </div>

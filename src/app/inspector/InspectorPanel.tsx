@@ -10,6 +10,7 @@ import { PairMaps } from './PairMaps';
 import { Controls, Legend, SegmentBar } from './Controls';
 import { HeadMultiples } from './HeadMultiples';
 import { ReverseList } from './ReverseList';
+import { ViewExport } from './FigureExport';
 import './inspector.css';
 
 export function InspectorPanel() {
@@ -24,7 +25,10 @@ export function InspectorPanel() {
     <section className="panel inspector-panel" aria-label="Attention">
       <div className="panel-head">
         <h2>Where it looks</h2>
-        <FocusLabel />
+        <div className="row">
+          <FocusLabel />
+          {run && attention ? <ViewExport run={run} /> : null}
+        </div>
       </div>
       {!run ? (
         <p className="muted empty">Ask a question (or open saved runs) to see, for every token, where in the video it looked.</p>
