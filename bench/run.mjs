@@ -2,6 +2,7 @@
 // `npm run bench [-- options]`: every benchmark in one command (not a test; nothing is asserted). Prints a
 // markdown table per benchmark and writes the raw results to bench/results/ (gitignored).
 //   media   issue 2: 32 frames from a 10-min 1080p video, ours vs HTMLVideoElement (bench/media/run.mjs)
+//   views   issue 9: the inspector while a replayed 2,000-token run streams (bench/views/run.mjs)
 //   engine  issues 4 and 5, one Chromium page: copy/matmul references, our text decode/prefill and vision tower,
 //           onnxruntime-web's WebGPU EP on the same text weights
 // Defaults fit a software WebGPU (SwiftShader, minutes); `--full` is the issue's setting for a real GPU.
@@ -26,7 +27,7 @@ const PRESETS = {
 };
 
 const HELP = `npm run bench [-- options]
-  --only media,engine       run a subset (default: both)
+  --only media,engine,views run a subset (default: all three)
   --full                    real-GPU preset: ${JSON.stringify(PRESETS.full)}
   --layers N --prompt N --decode N --kv f16|f32         text model depth, prompt length, new tokens, KV dtype
   --vision-depth N --vision-grid TxHxW                  vision blocks (last one full attention), patch grid
@@ -68,8 +69,8 @@ function options() {
   if (kv !== 'f16' && kv !== 'f32') throw new Error(`--kv ${kv}: expected f16 or f32`);
   const accuracyLevel = Number(values['ort-accuracy-level'] ?? 0);
   if (accuracyLevel !== 0 && accuracyLevel !== 4) throw new Error(`--ort-accuracy-level ${values['ort-accuracy-level']}: expected 0 or 4`);
-  const only = new Set((values.only ?? 'media,engine').split(','));
-  for (const o of only) if (o !== 'media' && o !== 'engine') throw new Error(`--only ${o}: expected media and/or engine`);
+  const only = new Set((values.only ?? 'media,engine,views').split(','));
+  for (const o of only) if (!['media', 'engine', 'views'].includes(o)) throw new Error(`--only ${o}: expected media, engine and/or views`);
   return { ...p, grid: { t: grid[0], h: grid[1], w: grid[2] }, kv, accuracyLevel, only, ort: !values['no-ort'], port: Number(values.port ?? 5392) };
 }
 
@@ -134,6 +135,21 @@ async function main() {
       out.engineError = e instanceof MissingPythonError ? e.message : String(e?.stack ?? e);
       sections.push(`### Engine\n\nNot run: ${out.engineError}`);
     }
+  }
+  if (o.only.has('views')) {
+    // The inspector while a replayed run streams (needs the production build in dist/).
+    console.log('views: node bench/views/run.mjs');
+    const r = await new Promise((res) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bench/views/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      let err = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (code) => res({ code, text, err }));
+    });
+    out.views = { output: r.text, error: r.code === 0 ? null : r.err.trim().split('\n').slice(-3).join(' / ') };
+    failed ||= r.code !== 0;
+    sections.push(r.code === 0 ? r.text.trim() : `### Inspector while streaming\n\nNot run (build first: npx vite build): ${out.views.error}`);
   }
   const dev = out.engine?.device;
   const header = `## npm run bench — ${started.toISOString()}${dev ? `\n\nDevice: ${dev.adapter}; ${dev.userAgent}` : ''}`;

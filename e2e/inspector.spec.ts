@@ -150,13 +150,17 @@ test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare,
 
   // A second run with 6 frames, compared with the first: four boxes on one axis, two transcripts.
   await setSampling(page, { nframes: 6 });
-  await settledVideo(page);
+  await page.waitForFunction(() => {
+    const v = window.__videoR2!.store.getState().video;
+    return v.status === 'ready' && v.plan?.nframes === 6;
+  });
   await page.getByRole('button', { name: '▶ Run' }).click();
   await page.waitForFunction(() => window.__videoR2!.store.getState().runs.list().length === 2 && window.__videoR2!.store.getState().run.status === 'done', undefined, { timeout: 240_000 });
   const compare = page.getByTestId('compare-panel');
   await compare.getByRole('checkbox').first().check();
-  await expect(compare.getByTestId('compare-boxplot').locator('g.bp-group')).toHaveCount(4);
+  await expect(compare.getByTestId('compare-boxplot').locator('g.bp-group')).toHaveCount(2); // the tiny model writes no <think>/<answer>: one box of all tokens per run
   await expect(compare.locator('.compact-transcript')).toHaveCount(2);
+  await expect(page.getByTestId('pair-maps').locator('canvas.map-canvas')).toHaveCount(3);
   await screenshot(page, 'inspector-live-compare');
 
   // Export: view PNG, Figure 1, and the compared runs as JSON.

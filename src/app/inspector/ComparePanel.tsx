@@ -30,6 +30,7 @@ export function ComparePanel() {
   if (!shownId || candidates.length === 0) return null;
   const groups: BoxGroup[] = runs.flatMap((r) => {
     const s = summarise(r, heads, sink, 'think');
+    if (!s.think && !s.answer) return [{ label: 'all', sub: shortLabel(r), stats: s.all, color: 'var(--accent)' }];
     return [
       { label: 'think', sub: shortLabel(r), stats: s.think, color: 'var(--think)' },
       { label: 'answer', sub: shortLabel(r), stats: s.answer, color: 'var(--answer)' },
@@ -100,7 +101,7 @@ const CompactTranscript = memo(function CompactTranscript({ run, colormap, scale
         </div>
       </header>
       {d.sections
-        .filter((s) => s.kind !== 'text')
+        .filter((s) => s.end > s.start)
         .map((s) => {
           const [from, to] = tokenRangeForChars(t.charStarts, d.count, d.text.length, s.start, s.end);
           const pieces = [];
@@ -116,7 +117,7 @@ const CompactTranscript = memo(function CompactTranscript({ run, colormap, scale
           }
           return (
             <div key={s.start} className={`sec sec-${s.kind}`}>
-              <div className="sec-label">{s.kind === 'think' ? 'Reasoning' : 'Answer'}</div>
+              {s.kind === 'text' ? null : <div className="sec-label">{s.kind === 'think' ? 'Reasoning' : 'Answer'}</div>}
               <div className="sec-body">{pieces}</div>
             </div>
           );

@@ -69,6 +69,7 @@ function Summary({ run }: { run: RunRecord }) {
           groups={[
             { label: 'think', stats: s.think, color: 'var(--think)' },
             { label: 'answer', stats: s.answer, color: 'var(--answer)' },
+            ...(s.think || s.answer ? [] : [{ label: 'all', stats: s.all, color: 'var(--accent)' }]),
           ]}
         />
       </div>
