@@ -5,6 +5,8 @@
 //   views   issue 9: the inspector while a replayed 2,000-token run streams (bench/views/run.mjs)
 //   engine  issues 4 and 5, one Chromium page: copy/matmul references, our text decode/prefill and vision tower,
 //           onnxruntime-web's WebGPU EP on the same text weights
+//   viz     issue 9: the inspector's pure logic (src/viz) per streamed token and per interaction, 2,000 tokens ×
+//           4,032 video tokens, in Node (bench/viz/run.mjs)
 // Defaults fit a software WebGPU (SwiftShader, minutes); `--full` is the issue's setting for a real GPU.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { MissingPythonError, makeModels } from './engine/models.mjs';
 import { runEnginePage, urlPath } from './engine/run-page.mjs';
 import { engineFigures, mediaTable, textTable, visionTable } from './report.mjs';
+import { runViz, vizTable } from './viz/run.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench/results');
@@ -27,7 +30,7 @@ const PRESETS = {
 };
 
 const HELP = `npm run bench [-- options]
-  --only media,engine,views run a subset (default: all three)
+  --only media,engine,viz,views  run a subset (default: all)
   --full                    real-GPU preset: ${JSON.stringify(PRESETS.full)}
   --layers N --prompt N --decode N --kv f16|f32         text model depth, prompt length, new tokens, KV dtype
   --vision-depth N --vision-grid TxHxW                  vision blocks (last one full attention), patch grid
@@ -69,8 +72,8 @@ function options() {
   if (kv !== 'f16' && kv !== 'f32') throw new Error(`--kv ${kv}: expected f16 or f32`);
   const accuracyLevel = Number(values['ort-accuracy-level'] ?? 0);
   if (accuracyLevel !== 0 && accuracyLevel !== 4) throw new Error(`--ort-accuracy-level ${values['ort-accuracy-level']}: expected 0 or 4`);
-  const only = new Set((values.only ?? 'media,engine,views').split(','));
-  for (const o of only) if (!['media', 'engine', 'views'].includes(o)) throw new Error(`--only ${o}: expected media, engine and/or views`);
+  const only = new Set((values.only ?? 'media,engine,viz,views').split(','));
+  for (const o of only) if (!['media', 'engine', 'viz', 'views'].includes(o)) throw new Error(`--only ${o}: expected media, engine, viz and/or views`);
   return { ...p, grid: { t: grid[0], h: grid[1], w: grid[2] }, kv, accuracyLevel, only, ort: !values['no-ort'], port: Number(values.port ?? 5392) };
 }
 
@@ -134,6 +137,17 @@ async function main() {
       failed = true;
       out.engineError = e instanceof MissingPythonError ? e.message : String(e?.stack ?? e);
       sections.push(`### Engine\n\nNot run: ${out.engineError}`);
+    }
+  }
+  if (o.only.has('viz')) {
+    console.log('viz: the inspector\'s pure logic on a replayed 2,000-token run (bench/viz)');
+    try {
+      out.viz = await runViz();
+      sections.push(`### Inspector logic (src/viz)\n\n${vizTable(out.viz)}`);
+    } catch (e) {
+      failed = true;
+      out.vizError = String(e?.stack ?? e);
+      sections.push(`### Inspector logic (src/viz)\n\nNot run: ${out.vizError}`);
     }
   }
   if (o.only.has('views')) {

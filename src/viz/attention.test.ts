@@ -189,4 +189,14 @@ describe('SpanAccumulator', () => {
     acc.update(pm, 2, 2);
     expect(Array.from(acc.mean())).toEqual([0, 0]);
   });
+  it('spreads a long span over several calls with maxTokens and reports completion', () => {
+    const rows = codedRows(5);
+    const acc = new SpanAccumulator(grid.videoLen);
+    expect(acc.update(rows, 0, 5, 2)).toBe(false);
+    expect(acc.span).toEqual([0, 2]);
+    expect(acc.update(rows, 0, 5, 2)).toBe(false);
+    expect(acc.update(rows, 0, 5, 2)).toBe(true);
+    expect(Array.from(acc.mean())).toEqual(Array.from(spanMean(rows, grid.videoLen, 0, 5)));
+    expect(() => acc.update(rows, 0, 5, 0)).toThrow(/maxTokens 0/);
+  });
 });

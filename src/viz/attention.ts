@@ -1,4 +1,4 @@
-// Pure aggregations of a run's attention tap (definitions: ARCHITECTURE.md "Inspector: pure logic").
+// Pure aggregations of a run's attention tap (definitions: ARCHITECTURE.md §15, "Inspector: the pure logic").
 // Inputs are the run store's token-major typed arrays and their dimensions, nothing else:
 //   headMass  [tokens × heads]          per-head video mass m_h(t)
 //   pairMass  [tokens × pairs]          head-mean per-pair mass M_t(g)
@@ -182,17 +182,24 @@ export class SpanAccumulator {
     return [this.from, this.to];
   }
 
-  update(rows: VideoRowSource, from: number, to: number): void {
+  /**
+   * Brings the sum to tokens [from, to), adding at most `maxTokens` rows per call (so a long span on a re-opened run
+   * can be spread over frames); returns true once the span is complete. `span` says how far it got.
+   */
+  update(rows: VideoRowSource, from: number, to: number, maxTokens = Infinity): boolean {
     if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to >= from)) throw new Error(`SpanAccumulator: bad token range [${from}, ${to})`);
+    if (maxTokens < 1) throw new Error(`SpanAccumulator: maxTokens ${maxTokens} must be at least 1`);
     if (from !== this.from || to < this.to) {
       this.sum.fill(0);
       this.from = this.to = from;
     }
-    for (let t = this.to; t < to; t++) {
+    const stop = Math.min(to, this.to + maxTokens);
+    for (let t = this.to; t < stop; t++) {
       const [row, base] = videoRowOf(rows, this.width, t);
       addInto(row, base, this.width, this.sum);
     }
-    this.to = to;
+    this.to = stop;
+    return stop === to;
   }
 
   /** The span mean (zeros for an empty span). */

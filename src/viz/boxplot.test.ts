@@ -30,6 +30,15 @@ describe('boxStats', () => {
     expect(boxStats([NaN])).toBeNull();
     expect(boxStats([])).toBeNull();
   });
+  it('all-equal values: zero IQR, whiskers on the value, no outliers', () => {
+    expect(boxStats([0.2, 0.2, 0.2])).toMatchObject({ q1: 0.2, median: 0.2, q3: 0.2, whiskerLow: 0.2, whiskerHigh: 0.2, outliers: [] });
+  });
+  it('two points interpolate the quartiles between them', () => {
+    expect(boxStats([0, 1])).toMatchObject({ q1: 0.25, median: 0.5, q3: 0.75, whiskerLow: 0, whiskerHigh: 1, outliers: [] });
+  });
+  it('infinities are skipped like NaN', () => {
+    expect(boxStats([1, Infinity, -Infinity, 3])).toMatchObject({ n: 2, median: 2 });
+  });
   it('sorts numerically (0.25 before 0.1e1), not as strings', () => {
     expect(boxStats([10, 9, 100])!.median).toBe(10);
   });

@@ -18,6 +18,10 @@ describe('topK', () => {
     const ref = v.map((value, token) => ({ token, value })).sort((a, b) => b.value - a.value || a.token - b.token).slice(0, 10);
     expect(topK((t) => v[t]!, v.length, 10)).toEqual(ref);
   });
+  it('k larger than the tokens returns them all, ranked; no tokens → empty', () => {
+    expect(topK((t) => [0.2, 0.4][t]!, 2, 10).map((r) => r.token)).toEqual([1, 0]);
+    expect(topK(() => 1, 0, 3)).toEqual([]);
+  });
   it('honours the include mask and the per-token scale, drops NaN', () => {
     const v = [0.4, 0.3, 0.2];
     expect(topK((t) => v[t]!, 3, 2, { include: [0, 1, 1] }).map((r) => r.token)).toEqual([1, 2]);

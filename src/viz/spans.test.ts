@@ -28,6 +28,13 @@ describe('tokenRangeForChars', () => {
     expect(tokenRangeForChars(starts, pieces.length, text.length, s - 1, s + 9)).toEqual([4, 6]); // ' ' starts token 4; '00' is token 5
     expect(tokenRangeForChars(starts, pieces.length, text.length, 0, text.length)).toEqual([0, pieces.length]);
   });
+  it('tokens with empty text (special tokens) never cover a character', () => {
+    const st = [0, 3, 3, 5]; // token 1 is empty
+    expect(tokenRangeForChars(st, 4, 8, 3, 5)).toEqual([2, 3]);
+    expect(tokenRangeForChars(st, 4, 8, 2, 4)).toEqual([0, 3]);
+    expect(tokenRangeForChars(st, 4, 8, 7, 8)).toEqual([3, 4]);
+    expect(tokenRangeForChars(st, 0, 0, 0, 5)).toEqual([0, 0]);
+  });
   it('an empty char range is an empty token range', () => {
     expect(tokenRangeForChars(starts, pieces.length, text.length, 10, 10)).toEqual([3, 3]);
   });

@@ -47,21 +47,25 @@ export function sectionTokenRange(starts: ArrayLike<number>, tokens: number, tex
   return tokenRangeForChars(starts, tokens, textLength, section.start, section.end);
 }
 
-// A sentence ends at . ! ? followed by whitespace or the end (not "00:07.5", not "1.2"), at a line break, or at a tag.
+// A sentence ends at . ! ? followed by whitespace, a tag or the end (not "00:07.5", not "1.2"), at a line break, or
+// at a tag. Both ends are found by scanning outwards from the range, so the cost is the sentence, not the text.
 const BOUNDARY = /[.!?](?=\s|$|<)|\n|<\/?(?:think|answer)>/g;
+const TAGS = ['<think>', '</think>', '<answer>', '</answer>'];
+
+function boundaryEndsAt(text: string, i: number): boolean {
+  const c = text[i - 1];
+  if (c === '\n') return true;
+  if (c === '.' || c === '!' || c === '?') return i === text.length || /[\s<]/.test(text[i]!);
+  return c === '>' && TAGS.some((t) => text.startsWith(t, i - t.length));
+}
 
 export function sentenceAround(text: string, start: number, end = start): { start: number; end: number } {
-  let s = 0;
+  let s = start;
+  while (s > 0 && !boundaryEndsAt(text, s)) s--;
+  BOUNDARY.lastIndex = end;
+  const m = BOUNDARY.exec(text);
   let e = text.length;
-  BOUNDARY.lastIndex = 0;
-  for (let m = BOUNDARY.exec(text); m; m = BOUNDARY.exec(text)) {
-    const bEnd = m.index + m[0].length;
-    if (bEnd <= start) s = bEnd;
-    else if (m.index >= end) {
-      e = m[0].startsWith('<') || m[0] === '\n' ? m.index : bEnd;
-      break;
-    }
-  }
+  if (m) e = m[0].startsWith('<') || m[0] === '\n' ? m.index : m.index + m[0].length;
   while (s < e && /\s/.test(text[s]!)) s++;
   return { start: s, end: Math.max(s, e) };
 }

@@ -5,6 +5,7 @@
 //   parseOptions(question): AnswerOption[]                   "A. …", "(B) …", "C) …", "D: …" lines, or inline "(A) … (B) …"
 //   parseValue(phrase, options): ParsedValue | null          the value a phrase starts with (null for "not …" or nothing)
 //   normaliseText(s): string                                 lowercase words without articles and punctuation
+//   describeValue(v): string                                 "option B", "1200 m", "yes", "\"text\"" for explanations
 //   sameValue(a, b, options): { same: boolean | null; why: string }   null = the rules cannot compare these two
 
 export interface AnswerOption {

@@ -20,6 +20,7 @@
 //   findConclusions(output, think, options): TacSide[]   every conclusion of one <think> section, in text order
 //   (values and options: tac-values.ts)
 import { splitSections, type Section } from './sections';
+import { sentenceAround } from './spans';
 import { describeValue, parseOptions, parseValue, sameValue, type AnswerOption, type TacValue } from './tac-values';
 
 export interface TacSide {
@@ -59,23 +60,9 @@ const RULES: Rule[] = [
   { name: 'therefore-option-text', take: 'option-text', re: /\b(?:so|therefore|thus|hence|consequently|in\s+conclusion)\b,?\s*/gi },
 ];
 
-// A sentence ends at . ! ? followed by space or the end (not "1.5", not "00:07.5"), or at a line break.
-function sentenceEnd(text: string, from: number, limit: number): number {
-  const re = /[.!?](?=\s|$)|\n/g;
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m && m.index < limit ? m.index : limit;
-}
-
-function sentenceStart(text: string, at: number, floor: number): number {
-  for (let i = at - 1; i >= floor; i--) {
-    const c = text[i]!;
-    if (c === '\n' || ((c === '.' || c === '!' || c === '?') && /\s/.test(text[i + 1] ?? ''))) return i + 1;
-  }
-  return floor;
-}
-
+// Clauses that only entertain a value ("if the answer is B, …").
 const HEDGE = /\b(?:if|whether|suppose|supposing|assuming|assume|unless)\b/i;
+
 // Free text after "the answer is" that judges the question rather than answering it. With options, free text
 // that names no option is not a conclusion at all.
 const VAGUE = /^(?:unclear|uncertain|ambiguous|tricky|hard|difficult|not\b|hidden|unknown|a\s+bit|somewhat|probably|likely)/i;
@@ -94,10 +81,11 @@ export function findConclusions(output: string, think: Section, options: readonl
     for (let m = rule.re.exec(output); m && m.index < think.end; m = rule.re.exec(output)) {
       const matchEnd = m.index + m[0].length;
       if (matchEnd > think.end) break;
-      const sStart = sentenceStart(output, m.index, think.start);
-      const sEnd = sentenceEnd(output, matchEnd, think.end);
+      const sentence = sentenceAround(output, m.index, matchEnd);
+      const sStart = Math.max(sentence.start, think.start);
+      const sEnd = Math.min(sentence.end, think.end);
       const before = output.slice(sStart, m.index);
-      if (output[sEnd] === '?' || HEDGE.test(before) || NEGATION.test(before)) continue;
+      if (output[sEnd - 1] === '?' || HEDGE.test(before) || NEGATION.test(before)) continue;
       let side: TacSide | null = null;
       if (rule.take === 'letter') {
         const letter = m.slice(1).find((g) => g !== undefined);

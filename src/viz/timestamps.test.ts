@@ -29,6 +29,7 @@ describe('findTimeCitations', () => {
   it('ignores things that are not times', () => {
     expect(secs('ratio 16:9 or 4:3? version 1.2.3, 12:75, option C, 10:30:99')).toEqual([]);
     expect(secs('There are 3 squares')).toEqual([]);
+    expect(secs('the game starts at 5:30pm, the bus at 10:15 a.m.')).toEqual([]);
   });
   it('orders a backwards range and marks ranges', () => {
     const [c] = findTimeCitations('from 00:09 to 00:03');
@@ -55,6 +56,7 @@ describe('findTimeCitations on streamed (partial) text', () => {
     expect(partial('from 00:04-')).toEqual([]);
     expect(partial('after 12 s')).toEqual([]); // could become "12 squares"
     expect(partial('after 12 sec')).toEqual([]); // could become "12 seconds"
+    expect(partial('at 5:30 p')).toEqual([]); // could become "5:30 pm", a time of day
   });
   it('reports it once the following text rules out every continuation', () => {
     expect(partial('at 1:02, the')).toEqual([[62, 62, '1:02']]);
@@ -65,6 +67,7 @@ describe('findTimeCitations on streamed (partial) text', () => {
     expect(partial('from 00:04 the')).toEqual([[4, 4, '00:04']]);
     expect(partial('after 12 s.')).toEqual([[12, 12, '12 s']]);
     expect(partial('after 12 squares.')).toEqual([]);
+    expect(partial('at 5:30 people')).toEqual([[330, 330, '5:30']]);
   });
   it('never shows a wrong value at any cut of a stream (token by token, char by char)', () => {
     const full = 'At 0:59 it starts, 1:02:03 it ends; from 00:04 to 00:08.5 and 3.5s later, 12 squares, 16-second mark.';

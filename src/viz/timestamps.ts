@@ -29,12 +29,14 @@ export interface TimeCitation {
 const CLOCK = String.raw`(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?`;
 const SECONDS = String.raw`\d+(?:\.\d+)?(?:\s?|-)(?:s|secs?|seconds?)\b`;
 const ONE = `(?:${CLOCK}|${SECONDS})`;
-const CITATION = new RegExp(String.raw`(?<![\d:.])(${ONE})(?:\s*(?:-|–|—|\bto\b)\s*(${ONE}))?(?![\d:])`, 'gi');
+// A clock followed by am / pm is a time of day, not a video time.
+const CITATION = new RegExp(String.raw`(?<![\d:.])(${ONE})(?:\s*(?:-|–|—|\bto\b)\s*(${ONE}))?(?![\d:])(?!\s?[ap]\.?m\b)`, 'gi');
 
 // What may follow a citation in a text that is still growing without settling it: a range separator and a partial
-// second time; after a clock also the rest of it (":03", ".5"); after a unit word more letters ("sec" → "seconds").
+// second time; after a clock also the rest of it (":03", ".5") or an "am"/"pm" in the making; after a unit word
+// more letters ("sec" → "seconds").
 const OPEN_RANGE_TAIL = new RegExp(String.raw`^\s*(?:[-–—]|t|to)?\s*(?:\d+(?::\d*){0,2}(?:\.\d*)?(?:\s?-?[a-z]*)?)?$`, 'i');
-const OPEN_CLOCK_TAIL = /^[:.]\d*$/;
+const OPEN_CLOCK_TAIL = /^(?:[:.]\d*|\s?[ap]\.?m?\.?)$/i;
 const OPEN_WORD_TAIL = /^[a-z]*$/i;
 
 function toSeconds(token: string): number | null {
