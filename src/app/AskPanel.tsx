@@ -17,6 +17,9 @@ export function AskPanel() {
   const setPrompt = useApp((s) => s.setPrompt);
   const setParams = useApp((s) => s.setParams);
   const setAttention = useApp((s) => s.setAttention);
+  const tapLayer = useApp((s) => s.tapLayer);
+  const setTapLayer = useApp((s) => s.setTapLayer);
+  const layers = useApp((s) => s.model.summary?.textLayers ?? null);
   const startRun = useApp((s) => s.startRun);
   const stopRun = useApp((s) => s.stopRun);
   const active = run.status === 'preparing' || run.status === 'running';
@@ -93,6 +96,19 @@ export function AskPanel() {
             <input type="checkbox" checked={attention} onChange={(e) => setAttention(e.target.checked)} />
             <span>Record attention to the video for every token</span>
           </label>
+          {attention ? (
+            <label className="field tap-layer">
+              <span>Attention of layer (empty: the final layer, as the paper’s Figure 1)</span>
+              <input
+                type="number"
+                min={0}
+                max={layers !== null ? layers - 1 : undefined}
+                placeholder={layers !== null ? `final (${layers - 1})` : 'final'}
+                value={tapLayer ?? ''}
+                onChange={(e) => setTapLayer(e.target.value === '' ? null : clampInt(e.target.value, 0, layers !== null ? layers - 1 : 1023, 0))}
+              />
+            </label>
+          ) : null}
         </Collapsible>
         <MemoryPlanView />
         <div className="row run-row">

@@ -42,13 +42,19 @@ export function f16BitsToNumber(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-/** Widens f16 bits into `out` (allocated when absent) through a 65,536-entry table. */
-export function widenF16(bits: Uint16Array, out: Float32Array = new Float32Array(bits.length)): Float32Array {
+/** Value of every f16 bit pattern (built once): `f16Table()[bits]`. */
+export function f16Table(): Float32Array {
   if (!table) {
     table = new Float32Array(65536);
     for (let i = 0; i < 65536; i++) table[i] = f16BitsToNumber(i);
   }
-  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
+  return table;
+}
+
+/** Widens f16 bits into `out` (allocated when absent). */
+export function widenF16(bits: Uint16Array, out: Float32Array = new Float32Array(bits.length)): Float32Array {
+  const t = f16Table();
+  for (let i = 0; i < bits.length; i++) out[i] = t[bits[i]!]!;
   return out;
 }
 

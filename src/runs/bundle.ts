@@ -101,7 +101,7 @@ export function readBundle(text: string, fileName: string, taken: (id: string) =
     const unclosed = trimmed.startsWith('{') && !trimmed.endsWith('}');
     throw new BundleError(
       unclosed
-        ? `“${fileName}” is cut short (${text.length.toLocaleString('en-US')} bytes, the JSON never closes): the file is truncated. Export the run again.`
+        ? `“${fileName}” is cut short (${new TextEncoder().encode(text).length.toLocaleString('en-US')} bytes, the JSON never closes): the file is truncated. Export the run again.`
         : `“${fileName}” is not JSON (${e instanceof Error ? e.message : String(e)}), so it is not a run bundle.`,
     );
   }

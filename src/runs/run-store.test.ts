@@ -40,6 +40,9 @@ describe('RunTokens', () => {
     expect(t.segmentMass.length).toBe(1000);
     const row = t.videoRow(130);
     for (let k = 0; k < 8; k++) expect(Math.abs(row[k]! - (130 + k) / 1000), `row[${k}] of token 130`).toBeLessThan(1e-3 * ((130 + k) / 1000));
+    const column = t.videoColumn(5);
+    expect(column.length).toBe(200);
+    for (const i of [0, 63, 64, 130, 199]) expect(column[i], `column 5 at token ${i}`).toBe(t.videoRow(i)[5]);
   });
 
   it('refuses a token whose attention does not match the run shape', () => {

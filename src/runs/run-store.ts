@@ -10,7 +10,8 @@
  * - A record: `run.meta` (RunMeta: settings, layout, video, timings, stage; a new object on every change, never
  *   mutated), `run.tokens` (RunTokens, null until the prompt is built): `count`, `text`, `ids`, `charStarts`,
  *   `stepMs`, `headMass` [count × heads], `pairMass` [count × pairs], `segmentMass` [count × 5, SEGMENTS order],
- *   `videoRow(t)` (f32 [videoTokens], pair-major over the merged grid) / `videoRowBits(t)` (f16). The array getters
+ *   `videoRow(t)` (f32 [videoTokens], pair-major over the merged grid) / `videoRowBits(t)` (f16), `videoColumn(j)`
+ *   (one video position over all tokens, for the reverse view), `tokenText(t)`, `tokenAtChar(c)`. The array getters
  *   return views for the current count: read them again after `version` changes; never write into them.
  * - `run.version` increases on every change of that run; `store.version` on every change of any run or the list.
  *   Work that depends only on finished tokens can cache by token index: tokens are append-only.

@@ -1,7 +1,7 @@
 // A run's per-token data as growable typed arrays, appended as taps arrive. Small per-token vectors (head, pair
 // and segment masses) live in one contiguous array each, [tokens × k] row-major, grown by doubling; the head-mean
 // video rows (the bulk: |V| values per token) are f16 in fixed blocks of tokens, so growth never copies them.
-import { narrowF16, widenF16 } from '../lib/f16';
+import { f16Table, narrowF16, widenF16 } from '../lib/f16';
 
 export interface RunShape {
   /** Query heads of the tapped layer. */
@@ -138,6 +138,15 @@ export class RunTokens {
   /** Token t's head-mean video row widened to f32 (into `out` when given). */
   videoRow(t: number, out?: Float32Array): Float32Array {
     return widenF16(this.videoRowBits(t), out);
+  }
+
+  /** Video position `index` across all tokens: value t = token t's head-mean attention there (the reverse view). */
+  videoColumn(index: number, out: Float32Array = new Float32Array(this.n)): Float32Array {
+    const V = this.shape.videoTokens;
+    if (!this.shape.attention || !Number.isInteger(index) || index < 0 || index >= V) throw new RangeError(`video index ${index} is out of range (the run has ${this.shape.attention ? V : 0} video tokens)`);
+    const half = f16Table();
+    for (let t = 0; t < this.n; t++) out[t] = half[this.rowBlocks[Math.floor(t / ROW_BLOCK)]![(t % ROW_BLOCK) * V + index]!]!;
+    return out;
   }
 
   append(tok: TokenInput): void {

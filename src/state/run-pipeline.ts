@@ -74,7 +74,8 @@ export class RunPipeline {
     }
     this.active = true;
     const t0 = now();
-    const id = `run-${Date.now().toString(36)}-${++this.counter}`;
+    let id = `run-${Date.now().toString(36)}-${++this.counter}`;
+    while (deps.runs.get(id)) id = `run-${Date.now().toString(36)}-${++this.counter}`; // unique in the store
     const question = req.prompt.question.trim();
     deps.runs.add({
       id,
