@@ -135,7 +135,7 @@ function TokenText({ d, tokens, streaming, tintKey, scale, topKey }: { d: Derive
         const [from, to] = tokenRangeForChars(tokens.charStarts, d.count, d.text.length, s.start, s.end);
         const cites = d.citations.filter((c) => c.start >= s.start && c.end <= s.end);
         const frozen = s.closed && !last ? `${s.start}:${s.end}:${tintKey}:${topKey}:${cites.length}` : null;
-        return <SectionView key={i} frozen={frozen} kind={s.kind} start={s.start} end={s.end} closed={s.closed} caret={last && streaming} text={d.text} from={from} to={to} starts={tokens.charStarts} cites={cites} colour={colour} top={top} onChip={onChip} />;
+        return <SectionView key={i} frozen={frozen} kind={s.kind} start={s.start} end={s.end} closed={s.closed} caret={last && streaming} text={d.text} from={from} to={to} starts={tokens.charStarts} cites={cites} colour={colour} top={top} onChip={onChip} tintKey={tintKey} topKey={topKey} />;
       })}
     </div>
   );
@@ -157,11 +157,40 @@ interface SectionProps {
   colour: (t: number) => string | undefined;
   top: Map<number, number>;
   onChip: (c: TimeCitation) => void;
+  tintKey: string;
+  topKey: string;
 }
+
+/** Tokens per chunk: a long open section re-renders only its last chunk while it streams. */
+const CHUNK = 64;
+
+/** A section's tokens in chunks of CHUNK (by token index); complete chunks are frozen. Cited times that cross a
+ * chunk boundary become one chip per chunk (both seek the same time). */
+function chunked(p: SectionProps) {
+  const out: React.ReactNode[] = [];
+  for (let c = Math.floor(p.from / CHUNK) * CHUNK; c < p.to; c += CHUNK) {
+    const a = Math.max(p.from, c);
+    const b = Math.min(p.to, c + CHUNK);
+    const cs = a === p.from ? p.start : Math.max(p.start, p.starts[a]!);
+    const ce = b === p.to ? p.end : Math.min(p.end, p.starts[b]!);
+    const cites = p.cites.filter((x) => x.end > cs && x.start < ce).map((x) => ({ ...x, start: Math.max(x.start, cs), end: Math.min(x.end, ce) }));
+    const complete = b === c + CHUNK && b < p.to;
+    const frozen = p.frozen ?? (complete ? `${cs}:${ce}:${p.tintKey}:${p.topKey}:${cites.length}` : null);
+    out.push(<Chunk key={c} {...p} frozen={frozen} from={a} to={b} start={cs} end={ce} cites={cites} />);
+  }
+  return out;
+}
+
+const Chunk = memo(
+  function Chunk(p: SectionProps) {
+    return <>{renderPieces(p)}</>;
+  },
+  (a, b) => a.frozen !== null && a.frozen === b.frozen,
+);
 
 const SectionView = memo(
   function SectionView(p: SectionProps) {
-    const body = renderPieces(p);
+    const body = chunked(p);
     const caret = p.caret ? <span className="caret" aria-hidden /> : null;
     if (p.kind === 'text') {
       return (
