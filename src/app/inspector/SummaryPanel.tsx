@@ -2,10 +2,10 @@
 // of every cited time and the rule-based TAC check — with the caveats that keep the reading honest.
 import { useApp } from '../../state/store';
 import { useInspector } from '../../state/inspector-view';
-import { useRun } from '../../runs/use-runs';
+import { useRunList } from '../../runs/use-runs';
 import type { RunRecord } from '../../runs/run-record';
 import type { TokenSelection } from '../../viz/attention';
-import { useShownRunId } from './hooks';
+import { useShownRunId, useThrottledRunVersion } from './hooks';
 import { BoxPlot } from './BoxPlot';
 import { summarise } from './summary-data';
 import { formatShare } from './scale';
@@ -20,7 +20,9 @@ const SELECTIONS: { value: TokenSelection; label: string }[] = [
 export function SummaryPanel() {
   const runId = useShownRunId();
   const store = useApp((s) => s.runs);
-  const { run } = useRun(store, runId);
+  useRunList(store);
+  useThrottledRunVersion(runId);
+  const run = runId ? (store.get(runId) ?? null) : null;
   if (!run?.tokens?.shape.attention || !run.meta.video) return null;
   return <Summary run={run} />;
 }

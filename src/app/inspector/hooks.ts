@@ -1,6 +1,6 @@
 // How the attention views find their run and redraw: canvases subscribe to the run store and the view store and
 // draw in requestAnimationFrame, so a streamed token costs a redraw, never a React render of the canvas owner.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../state/store';
 import { useInspector } from '../../state/inspector-view';
 import { useRunList } from '../../runs/use-runs';
@@ -74,4 +74,33 @@ export function cssVar(name: string, fallback: string): string {
   probe.style.color = fallback;
   probe.style.color = `var(${name}, ${fallback})`;
   return getComputedStyle(probe).color || fallback;
+}
+
+/**
+ * The run's version, updated at most every `ms` (with a trailing update, so the final state always shows): for
+ * views whose numbers need not move at frame rate (summary statistics) while tokens stream.
+ */
+export function useThrottledRunVersion(runId: string | null, ms = 250): number {
+  const store = useApp((s) => s.runs);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (!runId) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let last = 0;
+    const fire = () => {
+      timer = null;
+      last = performance.now();
+      setVersion(store.get(runId)?.version ?? -1);
+    };
+    fire();
+    const off = store.subscribeRun(runId, () => {
+      if (timer) return;
+      timer = setTimeout(fire, Math.max(0, ms - (performance.now() - last)));
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [store, runId, ms]);
+  return version;
 }
