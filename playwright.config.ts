@@ -2,7 +2,7 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
-const PORT = 4199;
+const PORT = Number(process.env.E2E_PORT ?? 4199);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -2,6 +2,7 @@
 // `npm run bench [-- options]`: every benchmark in one command (not a test; nothing is asserted). Prints a
 // markdown table per benchmark and writes the raw results to bench/results/ (gitignored).
 //   media   issue 2: 32 frames from a 10-min 1080p video, ours vs HTMLVideoElement (bench/media/run.mjs)
+//   views   issue 9: the inspector while a replayed 2,000-token run streams (bench/views/run.mjs)
 //   engine  issues 4 and 5, one Chromium page: copy/matmul references, our text decode/prefill and vision tower,
 //           onnxruntime-web's WebGPU EP on the same text weights
 //   viz     issue 9: the inspector's pure logic (src/viz) per streamed token and per interaction, 2,000 tokens ×
@@ -9,8 +10,8 @@
 //   7b      issue 11: the synthetic Qwen2.5-VL-7B (weights generated on the GPU) in Node through Dawn
 //           (bench/7b/; `--7b-browser` runs its page in Chromium instead); `--7b-args "--layers 2 …"` scales it
 // Defaults fit a software WebGPU (SwiftShader, minutes); `--full` is the issue's setting for a real GPU.
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,7 +33,7 @@ const PRESETS = {
 };
 
 const HELP = `npm run bench [-- options]
-  --only media,engine,viz,7b  the sections to run (default: media,engine,viz; 7b is opt-in)
+  --only media,engine,viz,views,7b  the sections to run (default: all but 7b, which is opt-in)
   --7b-args "…"             flags of the synthetic-7B bench (node bench/7b/dist/bench7b.mjs --help)
   --7b-browser              run the synthetic 7B in Chromium instead of Node + Dawn
   --full                    real-GPU preset: ${JSON.stringify(PRESETS.full)}
@@ -76,9 +77,9 @@ function options() {
   if (kv !== 'f16' && kv !== 'f32') throw new Error(`--kv ${kv}: expected f16 or f32`);
   const accuracyLevel = Number(values['ort-accuracy-level'] ?? 0);
   if (accuracyLevel !== 0 && accuracyLevel !== 4) throw new Error(`--ort-accuracy-level ${values['ort-accuracy-level']}: expected 0 or 4`);
-  const sections = ['media', 'engine', 'viz', '7b'];
+  const sections = ['media', 'engine', 'viz', 'views', '7b'];
   // The synthetic 7B is opt-in until it has been seen to finish on a software adapter in reasonable time.
-  const only = new Set((values.only ?? 'media,engine,viz').split(','));
+  const only = new Set((values.only ?? 'media,engine,viz,views').split(','));
   for (const o of only) if (!sections.includes(o)) throw new Error(`--only ${o}: expected some of ${sections.join(', ')}`);
   const args7b = (values['7b-args'] ?? '').split(/\s+/).filter(Boolean);
   return { ...p, grid: { t: grid[0], h: grid[1], w: grid[2] }, kv, accuracyLevel, only, ort: !values['no-ort'], port: Number(values.port ?? 5392), args7b, browser7b: Boolean(values['7b-browser']) };
@@ -167,6 +168,25 @@ async function main() {
       out.synthetic7bError = String(e?.stack ?? e);
       sections.push(`### Synthetic 7B\n\nFailed: ${out.synthetic7bError}`);
     }
+  }
+  if (o.only.has('views')) {
+    // The inspector while a replayed run streams, on the production build (made here when missing).
+    if (!existsSync(join(ROOT, 'dist/index.html'))) {
+      console.log('views: building the app first (npx vite build)…');
+      spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    console.log('views: node bench/views/run.mjs');
+    const r = await new Promise((res) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bench/views/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      let err = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (code) => res({ code, text, err }));
+    });
+    out.views = { output: r.text, error: r.code === 0 ? null : r.err.trim().split('\n').slice(-3).join(' / ') };
+    failed ||= r.code !== 0;
+    sections.push(r.code === 0 ? r.text.trim() : `### Inspector while streaming\n\nNot run (build first: npx vite build): ${out.views.error}`);
   }
   const dev = out.engine?.device;
   const header = `## npm run bench — ${started.toISOString()}${dev ? `\n\nDevice: ${dev.adapter}; ${dev.userAgent}` : ''}`;

@@ -4,6 +4,9 @@ import { VideoPanel } from './VideoPanel';
 import { AskPanel } from './AskPanel';
 import { TranscriptPanel } from './TranscriptPanel';
 import { PageDropZone } from './PageDropZone';
+import { InspectorPanel } from './inspector/InspectorPanel';
+import { SummaryPanel } from './inspector/SummaryPanel';
+import { ComparePanel } from './inspector/ComparePanel';
 import { useApp } from '../state/store';
 
 export function Shell() {
@@ -18,10 +21,15 @@ export function Shell() {
           </div>
         ) : null}
         <main className="columns">
-          <VideoPanel />
+          <div className="left-column">
+            <VideoPanel />
+            <InspectorPanel />
+          </div>
           <div className="right-column">
             <AskPanel />
             <TranscriptPanel />
+            <SummaryPanel />
+            <ComparePanel />
           </div>
         </main>
       </div>

@@ -1,86 +1,359 @@
-// The answer of the run on screen (the run store's selected run): <think> and <answer> sections, cited times
-// linked to the player, run statistics; above it the stage line of the latest attempt and the list of runs.
-import { useMemo, type ReactNode } from 'react';
+// The shown run's answer: <think> and <answer> as plain text (model output never becomes HTML), each token tinted
+// by its video attention, cited times as chips that seek the player and pick their frame pair. Hover a token to see
+// where it looks, click (or Enter) to lock it, select text or use the span buttons for aggregated maps.
+import { memo, useEffect, useRef } from 'react';
 import { useApp } from '../state/store';
+import { focusRange, useInspector } from '../state/inspector-view';
 import { useRun } from '../runs/use-runs';
-import type { RunRecord } from '../runs/run-record';
-import { splitSections, type Section } from '../viz/sections';
-import { findTimeCitations } from '../viz/timestamps';
+import { derive, reverseRanking, type DerivedRun } from './inspector/run-derived';
+import { useShownRunId } from './inspector/hooks';
+import { cssColor } from './inspector/palette';
+import { sectionTokenRange, sentenceAround, tokenRangeForChars } from '../viz/spans';
+import { pairForTime } from '../viz/citations';
+import type { TimeCitation } from '../viz/timestamps';
 import { formatClock, formatCount, formatMs } from '../lib/format';
+import type { RunTokens } from '../runs/run-tokens';
+import { niceCeiling } from './inspector/scale';
+import type { RunRecord } from '../runs/run-record';
 import { RunStageLine } from './RunStageLine';
 import { RunsList } from './RunsList';
 
 export function TranscriptPanel() {
-  const runs = useApp((s) => s.runs);
-  const selected = useApp((s) => s.runView.selected);
-  const attempt = useApp((s) => s.run);
-  const seekVideo = useApp((s) => s.seekVideo);
-  const { run } = useRun(runs, selected);
-  const text = run?.tokens?.text ?? '';
-  const count = run?.tokens?.count ?? 0;
-  const sections = useMemo(() => splitSections(text), [text]);
+  const runId = useShownRunId();
+  const store = useApp((s) => s.runs);
+  const { run } = useRun(store, runId);
+  const live = useApp((s) => s.run);
+  const heads = useInspector((s) => s.heads);
+  const sink = useInspector((s) => s.sinkCorrected);
+  const tint = useInspector((s) => s.tint);
+  const colormap = useInspector((s) => s.colormap);
+  const reverse = useInspector((s) => s.reverse);
+  const d = run ? derive(run, heads, sink) : null;
+  const tokens = run?.tokens ?? null;
   const streaming = run !== null && !['done', 'cancelled', 'error'].includes(run.meta.stage);
+
+  let scale = 0;
+  if (d) for (let i = 0; i < d.count; i++) scale = Math.max(scale, d.values[i]!);
+  scale = niceCeiling(scale);
+  const tintKey = tint && tokens?.shape.attention ? `${colormap}:${scale}:${heads.kind}:${sink}` : 'off';
+  const topKey = (run ? reverseRanking(run, reverse) : []).map((r) => r.token).join(',');
 
   return (
     <section className="panel transcript-panel" aria-label="Answer">
       <div className="panel-head">
         <h2>Answer</h2>
-        {run ? <RunStatus run={run} count={count} streaming={streaming} /> : null}
+        {run ? <RunStatus run={run} count={d?.count ?? 0} streaming={streaming} /> : null}
       </div>
       <RunStageLine />
       <RunsList />
-      {count === 0 && !streaming ? (
-        <p className="muted empty">{attempt.status === 'preparing' ? 'Preparing…' : 'The model’s reasoning will stream here, token by token.'}</p>
+      {!d || !tokens || d.count === 0 ? (
+        <p className="muted empty">{live.status === 'preparing' || live.status === 'running' ? 'Preparing…' : 'The model’s reasoning will stream here, token by token.'}</p>
       ) : (
-        <div className="transcript" aria-live="off" data-testid="transcript">
-          {sections.map((s, i) => (
-            <SectionView key={i} section={s} text={text} onSeek={seekVideo} last={i === sections.length - 1 && streaming} />
-          ))}
-        </div>
+        <>
+          <SpanButtons d={d} tokens={tokens} />
+          <TokenText d={d} tokens={tokens} streaming={streaming} tintKey={tintKey} scale={scale} topKey={topKey} />
+        </>
       )}
     </section>
   );
 }
 
-function SectionView({ section, text, onSeek, last }: { section: Section; text: string; onSeek: (sec: number) => void; last: boolean }) {
-  const body = linkTimes(text.slice(section.start, section.end), onSeek);
-  const caret = last ? <span className="caret" aria-hidden /> : null;
-  if (section.kind === 'text') {
-    return (
-      <span className="sec-text">
-        {body}
-        {caret}
-      </span>
-    );
-  }
+/** Buttons that select a span of tokens for aggregated maps. */
+function SpanButtons({ d, tokens }: { d: DerivedRun; tokens: RunTokens }) {
+  const span = useInspector((s) => s.span);
+  const lock = useInspector((s) => s.lock);
+  const setSpan = useInspector((s) => s.setSpan);
+  const pick = (kind: 'think' | 'answer') => {
+    const sec = [...d.sections].reverse().find((s) => s.kind === kind);
+    if (!sec) return;
+    const [from, to] = sectionTokenRange(tokens.charStarts, d.count, d.text.length, sec);
+    if (to > from) setSpan({ from, to, label: kind === 'think' ? 'all of <think>' : 'all of <answer>' });
+  };
+  const sentence = () => {
+    if (lock === null) return;
+    const s = sentenceAround(d.text, tokens.charStarts[lock]!, tokens.charEnd(lock));
+    const [from, to] = tokenRangeForChars(tokens.charStarts, d.count, d.text.length, s.start, s.end);
+    if (to > from) setSpan({ from, to, label: 'sentence' });
+  };
   return (
-    <div className={`sec sec-${section.kind}`}>
-      <div className="sec-label">
-        {section.kind === 'think' ? 'Reasoning' : 'Answer'}
-        {!section.closed && !last ? <span className="muted"> (unclosed)</span> : null}
-      </div>
-      <div className="sec-body">
-        {body}
-        {caret}
-      </div>
+    <div className="row span-row" role="toolbar" aria-label="Token spans">
+      <span className="muted small">Aggregate:</span>
+      <button type="button" className="small-btn" onClick={() => pick('think')} disabled={!d.sections.some((s) => s.kind === 'think')}>
+        all of &lt;think&gt;
+      </button>
+      <button type="button" className="small-btn" onClick={() => pick('answer')} disabled={!d.sections.some((s) => s.kind === 'answer')}>
+        all of &lt;answer&gt;
+      </button>
+      <button type="button" className="small-btn" onClick={sentence} disabled={lock === null} title="The sentence around the locked token">
+        sentence
+      </button>
+      {span ? (
+        <button type="button" className="small-btn" onClick={() => setSpan(null)} data-testid="span-clear">
+          clear {span.label} ({span.to - span.from} tokens) ×
+        </button>
+      ) : null}
     </div>
   );
 }
 
-function linkTimes(s: string, onSeek: (sec: number) => void): ReactNode[] {
-  const out: ReactNode[] = [];
-  let at = 0;
-  for (const c of findTimeCitations(s)) {
-    if (c.start > at) out.push(s.slice(at, c.start));
-    out.push(
-      <button key={c.start} type="button" className="time-link" title={`Show ${formatClock(c.startSec, 1)} in the player`} onClick={() => onSeek(c.startSec)}>
-        {c.text}
-      </button>,
-    );
-    at = c.end;
+function TokenText({ d, tokens, streaming, tintKey, scale, topKey }: { d: DerivedRun; tokens: RunTokens; streaming: boolean; tintKey: string; scale: number; topKey: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const colormap = useInspector((s) => s.colormap);
+  const seekVideo = useApp((s) => s.seekVideo);
+  const frameTimes = useShownFrameTimes();
+  const onChip = (c: TimeCitation) => {
+    seekVideo(c.startSec);
+    if (frameTimes && frameTimes.length >= 2) useInspector.getState().setReverse({ pair: pairForTime(c.startSec, frameTimes).pair, patch: null });
+  };
+  const top = new Map(topKey ? topKey.split(',').map((t, i) => [Number(t), i + 1] as const) : []);
+  const colour = (t: number) => (tintKey === 'off' || scale <= 0 ? undefined : cssColor(colormap, d.values[t]! / scale));
+  useFocusClasses(ref, d.count);
+  return (
+    <div
+      ref={ref}
+      className="transcript"
+      aria-live="off"
+      data-testid="transcript"
+      tabIndex={0}
+      role="group"
+      aria-label="Transcript tokens — arrows move, Enter locks or unlocks, S selects the sentence, Escape clears"
+      onMouseOver={(e) => {
+        const t = tokenOf(e.target);
+        if (t !== null) useInspector.getState().setHover(t);
+      }}
+      onMouseLeave={() => useInspector.getState().setHover(null)}
+      onClick={(e) => {
+        const t = tokenOf(e.target);
+        const sel = window.getSelection();
+        if (t !== null && (!sel || sel.isCollapsed)) useInspector.getState().toggleLock(t);
+      }}
+      onMouseUp={() => selectionToSpan(ref.current, d.count)}
+      onKeyDown={(e) => onTranscriptKey(e, d, tokens)}
+    >
+      {d.sections.map((s, i) => {
+        const last = i === d.sections.length - 1;
+        const [from, to] = tokenRangeForChars(tokens.charStarts, d.count, d.text.length, s.start, s.end);
+        const cites = d.citations.filter((c) => c.start >= s.start && c.end <= s.end);
+        const frozen = s.closed && !last ? `${s.start}:${s.end}:${tintKey}:${topKey}:${cites.length}` : null;
+        return <SectionView key={i} frozen={frozen} kind={s.kind} start={s.start} end={s.end} closed={s.closed} caret={last && streaming} text={d.text} from={from} to={to} starts={tokens.charStarts} cites={cites} colour={colour} top={top} onChip={onChip} tintKey={tintKey} topKey={topKey} />;
+      })}
+    </div>
+  );
+}
+
+interface SectionProps {
+  /** Set for a closed, finished section: while it is unchanged the section does not re-render. */
+  frozen: string | null;
+  kind: 'think' | 'answer' | 'text';
+  start: number;
+  end: number;
+  closed: boolean;
+  caret: boolean;
+  text: string;
+  from: number;
+  to: number;
+  starts: Uint32Array;
+  cites: TimeCitation[];
+  colour: (t: number) => string | undefined;
+  top: Map<number, number>;
+  onChip: (c: TimeCitation) => void;
+  tintKey: string;
+  topKey: string;
+}
+
+/** Tokens per chunk: a long open section re-renders only its last chunk while it streams. */
+const CHUNK = 64;
+
+/** A section's tokens in chunks of CHUNK (by token index); complete chunks are frozen. Cited times that cross a
+ * chunk boundary become one chip per chunk (both seek the same time). */
+function chunked(p: SectionProps) {
+  const out: React.ReactNode[] = [];
+  for (let c = Math.floor(p.from / CHUNK) * CHUNK; c < p.to; c += CHUNK) {
+    const a = Math.max(p.from, c);
+    const b = Math.min(p.to, c + CHUNK);
+    const cs = a === p.from ? p.start : Math.max(p.start, p.starts[a]!);
+    const ce = b === p.to ? p.end : Math.min(p.end, p.starts[b]!);
+    const cites = p.cites.filter((x) => x.end > cs && x.start < ce).map((x) => ({ ...x, start: Math.max(x.start, cs), end: Math.min(x.end, ce) }));
+    const complete = b === c + CHUNK && b < p.to;
+    const frozen = p.frozen ?? (complete ? `${cs}:${ce}:${p.tintKey}:${p.topKey}:${cites.length}` : null);
+    out.push(<Chunk key={c} {...p} frozen={frozen} from={a} to={b} start={cs} end={ce} cites={cites} />);
   }
-  if (at < s.length) out.push(s.slice(at));
   return out;
+}
+
+const Chunk = memo(
+  function Chunk(p: SectionProps) {
+    return <>{renderPieces(p)}</>;
+  },
+  (a, b) => a.frozen !== null && a.frozen === b.frozen,
+);
+
+const SectionView = memo(
+  function SectionView(p: SectionProps) {
+    const body = chunked(p);
+    const caret = p.caret ? <span className="caret" aria-hidden /> : null;
+    if (p.kind === 'text') {
+      return (
+        <span className="sec-text">
+          {body}
+          {caret}
+        </span>
+      );
+    }
+    return (
+      <div className={`sec sec-${p.kind}`}>
+        <div className="sec-label">
+          {p.kind === 'think' ? 'Reasoning' : 'Answer'}
+          {!p.closed && !p.caret ? <span className="muted"> (unclosed)</span> : null}
+        </div>
+        <div className="sec-body">
+          {body}
+          {caret}
+        </div>
+      </div>
+    );
+  },
+  (a, b) => a.frozen !== null && a.frozen === b.frozen,
+);
+
+/** Token spans of a section, clipped to its content; cited times wrap their pieces in a chip button. */
+function renderPieces(p: SectionProps) {
+  const out: React.ReactNode[] = [];
+  const tokenEnd = (t: number) => (t + 1 < p.starts.length ? p.starts[t + 1]! : p.text.length);
+  const span = (t: number, a: number, b: number) => {
+    const rank = p.top.get(t);
+    return (
+      <span key={`${t}:${a}`} data-t={t} className={rank ? 'tok tok-top' : 'tok'} data-rank={rank} style={tintStyle(p.colour(t))}>
+        {p.text.slice(a, b)}
+      </span>
+    );
+  };
+  let ci = 0;
+  let chip: React.ReactNode[] | null = null;
+  for (let t = p.from; t < p.to; t++) {
+    let a = Math.max(p.starts[t]!, p.start);
+    const b = Math.min(tokenEnd(t), p.end);
+    while (a < b) {
+      const c = p.cites[ci];
+      if (chip && c && a >= c.end) {
+        out.push(chipButton(c, chip, p.onChip));
+        chip = null;
+        ci++;
+        continue;
+      }
+      if (!chip && c && a >= c.start) chip = [];
+      const stop = !c ? b : chip ? Math.min(b, c.end) : Math.min(b, c.start > a ? c.start : b);
+      (chip ?? out).push(span(t, a, stop));
+      a = stop;
+    }
+  }
+  if (chip && p.cites[ci]) out.push(chipButton(p.cites[ci]!, chip, p.onChip));
+  return out;
+}
+
+/** The tint is a colour band under the text, so the text keeps its contrast in both themes. */
+const tintStyle = (c: string | undefined) => (c ? { backgroundImage: `linear-gradient(to top, ${c} 0, ${c} 0.32em, transparent 0.32em)` } : undefined);
+
+function chipButton(c: TimeCitation, children: React.ReactNode[], onChip: (c: TimeCitation) => void) {
+  const label = c.startSec === c.endSec ? formatClock(c.startSec, 1) : `${formatClock(c.startSec, 1)}–${formatClock(c.endSec, 1)}`;
+  return (
+    <button
+      key={`chip-${c.start}`}
+      type="button"
+      className="time-link"
+      data-sec={c.startSec}
+      title={`Show ${label} in the player and its frame pair`}
+      onClick={(e) => {
+        e.stopPropagation();
+        onChip(c);
+      }}
+    >
+      {children}
+    </button>
+  );
+}
+
+function tokenOf(target: EventTarget | null): number | null {
+  const el = (target as HTMLElement | null)?.closest?.('[data-t]');
+  return el ? Number(el.getAttribute('data-t')) : null;
+}
+
+/** A mouse selection inside the transcript becomes a token span. */
+function selectionToSpan(root: HTMLElement | null, count: number) {
+  const sel = window.getSelection();
+  if (!root || !sel || sel.isCollapsed || !root.contains(sel.anchorNode) || !root.contains(sel.focusNode)) return;
+  const a = tokenOf(sel.anchorNode?.parentElement ?? null);
+  const b = tokenOf(sel.focusNode?.parentElement ?? null);
+  if (a === null || b === null) return;
+  const from = Math.min(a, b);
+  const to = Math.min(count, Math.max(a, b) + 1);
+  if (to - from > 1) useInspector.getState().setSpan({ from, to, label: 'selection' });
+}
+
+function onTranscriptKey(e: React.KeyboardEvent, d: DerivedRun, tokens: RunTokens) {
+  const v = useInspector.getState();
+  const cur = v.lock ?? v.hover ?? -1;
+  const move = (t: number) => {
+    e.preventDefault();
+    const n = Math.max(0, Math.min(d.count - 1, t));
+    if (v.lock !== null) v.toggleLock(n);
+    else v.setHover(n);
+  };
+  switch (e.key) {
+    case 'ArrowRight':
+      return move(cur + 1);
+    case 'ArrowLeft':
+      return move(cur < 0 ? d.count - 1 : cur - 1);
+    case 'ArrowDown':
+      return move(cur + 10);
+    case 'ArrowUp':
+      return move(cur - 10);
+    case 'Home':
+      return move(0);
+    case 'End':
+      return move(d.count - 1);
+    case 'Enter':
+    case ' ':
+      e.preventDefault();
+      if (cur >= 0) v.toggleLock(v.lock === cur ? null : cur);
+      return;
+    case 's':
+    case 'S': {
+      if (cur < 0) return;
+      const s = sentenceAround(d.text, tokens.charStarts[cur]!, tokens.charEnd(cur));
+      const [from, to] = tokenRangeForChars(tokens.charStarts, d.count, d.text.length, s.start, s.end);
+      if (to > from) v.setSpan({ from, to, label: 'sentence' });
+      return;
+    }
+    case 'Escape':
+      v.toggleLock(null);
+      v.setSpan(null);
+      return;
+  }
+}
+
+/** Hover, lock and span are shown with classes set directly on the token spans (no re-render per pointer move). */
+function useFocusClasses(ref: React.RefObject<HTMLDivElement | null>, count: number) {
+  useEffect(() => {
+    const apply = () => {
+      const root = ref.current;
+      if (!root) return;
+      for (const el of root.querySelectorAll('.tok-focus, .tok-lock, .tok-span')) el.classList.remove('tok-focus', 'tok-lock', 'tok-span');
+      const v = useInspector.getState();
+      const range = focusRange(v);
+      if (v.span) for (let t = v.span.from; t < v.span.to; t++) for (const el of root.querySelectorAll(`[data-t="${t}"]`)) el.classList.add('tok-span');
+      else if (range) for (const el of root.querySelectorAll(`[data-t="${range[0]}"]`)) el.classList.add(v.lock !== null ? 'tok-lock' : 'tok-focus');
+    };
+    apply();
+    return useInspector.subscribe(apply);
+  }, [ref, count]);
+}
+
+/** The frame times of the run shown (for mapping cited times to pairs). */
+function useShownFrameTimes(): number[] | null {
+  const runId = useShownRunId();
+  const store = useApp((s) => s.runs);
+  return runId ? (store.get(runId)?.meta.video?.frameTimes ?? null) : null;
 }
 
 function RunStatus({ run, count, streaming }: { run: RunRecord; count: number; streaming: boolean }) {

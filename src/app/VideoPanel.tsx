@@ -8,6 +8,7 @@ import { ProgressBar } from '../ui/ProgressBar';
 import { Stat } from '../ui/Stat';
 import { formatBytes, formatClock, formatCount } from '../lib/format';
 import { SamplingSettingsForm } from './SamplingSettingsForm';
+import { PlayerAttention } from './inspector/PlayerAttention';
 
 const ACCEPT = 'video/*,.mp4,.mov,.m4v,.webm,.mkv';
 
@@ -87,7 +88,12 @@ export function VideoPanel() {
         </div>
       ) : (
         <>
-          {video.url ? <VideoPlayer url={video.url} seekRequest={video.seekRequest} label={video.file.name} /> : null}
+          {video.url ? (
+            <div className="player-wrap">
+              <VideoPlayer url={video.url} seekRequest={video.seekRequest} label={video.file.name} />
+              <PlayerAttention />
+            </div>
+          ) : null}
           {m ? (
             <div className="meta-row" data-testid="video-meta">
               <Stat label="File" title={m.fileName}>{m.fileName}</Stat>
