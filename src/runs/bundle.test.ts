@@ -39,6 +39,7 @@ describe('run bundles', () => {
     for (let k = 0; k < t.count; k++) {
       const seg = t.segmentMass.subarray(k * 5, k * 5 + 5);
       expect(Math.abs(seg.reduce((a, b) => a + b, 0) - 1), `segments of token ${k} sum to 1`).toBeLessThan(1e-6);
+      expect(Math.min(...seg), `segments of token ${k} are masses (≥ 0)`).toBeGreaterThanOrEqual(0);
     }
   });
 

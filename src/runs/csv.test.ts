@@ -43,7 +43,7 @@ describe('runsToCsv', () => {
     expect(Number(r7[col('vas_attn')])).toBeCloseTo(0.5, 6);
     expect(Number(r7[col('pair_3')])).toBeCloseTo(0.5, 6);
     expect(Number(r7[col('pair_0')])).toBe(0);
-    expect(Number(r7[col('seg_sink')])).toBeCloseTo(0.4, 6);
+    expect(Number(r7[col('seg_sink')])).toBeCloseTo(0.3, 6);
     expect(body[19]![col('section')]).toBe('answer');
     expect(body.filter((r) => r.length !== header!.length), 'rows with a missing or extra column').toEqual([]);
   });

@@ -7,7 +7,7 @@
 // - Token 7 (" 00:06", a cited time inside pair 3) looks only at pair 3, merged patch (row 2, col 5): its whole
 //   video mass 0.5 sits on video index 3·24 + 2·6 + 5 = 89; every other token spreads over all pairs.
 // - Every token's video mass (VAS-attn) is VIDEO_MASS[t]; per-head masses are VIDEO_MASS[t] × HEAD_FACTORS[h]
-//   (mean 1); the five segment masses are sink 0.4, system 0.1, video, question 0.2, generated the rest.
+//   (mean 1); the five segment masses are sink 0.3, system 0.05, video, question 0.1, generated the rest (≥ 0.05: the five sum to 1).
 import type { RunMeta, RunRecord } from '../runs/run-record';
 import { RunTokens } from '../runs/run-tokens';
 
@@ -49,7 +49,7 @@ export function syntheticRun(): RunRecord {
       }
     }
     const pairMass = Array.from({ length: pairs }, (_, g) => row.subarray(g * perPair, (g + 1) * perPair).reduce((a, b) => a + b, 0));
-    const segmentMass = [0.4, 0.1, v, 0.2, 1 - 0.4 - 0.1 - v - 0.2];
+    const segmentMass = [0.3, 0.05, v, 0.1, 1 - 0.3 - 0.05 - v - 0.1];
     tokens.append({ id: 1000 + t, text, ms: 20, headMass: headFactors.map((f) => v * f), pairMass, videoRow: row, segmentMass });
   });
   const meta: RunMeta = {
