@@ -3,7 +3,7 @@
 // an 11.5k-token context spreads over hundreds of workgroups. With `tap: true` the same dispatches also export
 // the raw scores and the softmax normalisation for attention-tap.ts (the final layer only; plain layers pay nothing).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../gpu/tensor';
 import { shaderSource } from './shader-source';
 import { expectInt } from './checks';
@@ -55,7 +55,7 @@ export interface AttentionDecodeBindings {
   readonly scratch?: DecodeScratch;
 }
 
-export interface AttentionDecode {
+export interface AttentionDecode extends KernelOp {
   /** [split pass, combine pass], to be encoded in this order. */
   readonly dispatches: readonly Dispatch[];
   /** TAP only: f32 [heads, maxLen] scaled scores of the last step (keys < len valid). */
@@ -64,7 +64,6 @@ export interface AttentionDecode {
   readonly tapStats: GpuTensor | null;
   /** Context length `len` (keys [0, len), including the token just appended) and the q/out row (default 0). */
   set(step: { len: number; row?: number }): void;
-  destroy(): void;
 }
 
 export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDecodeConfig, io: AttentionDecodeBindings): AttentionDecode {

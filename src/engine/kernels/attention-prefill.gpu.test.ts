@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { attentionRef, randomF32, worstRatio } from '../../test-utils/cpu/attention';
 import { fillKvCache } from '../../test-utils/attention-gpu';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { attentionPrefill } from './attention-prefill';
 import { createKvCacheLayer, type KvDtype } from './kv-cache';
@@ -26,7 +26,7 @@ async function runCase(c: Case, seed: number) {
   const attn = attentionPrefill(ctx, 'attn', { heads: H, kvHeads: K, headDim: D, maxRows: M + 1 }, { q: denseRows(tq), cache, out: denseRows(out) });
   attn.set({ rows: M, cacheStart: p0 });
   const t0 = performance.now();
-  runDispatches(ctx, [attn.dispatch]);
+  runOps(ctx, [attn]);
   const got = await readTensorF32(ctx, out);
   const ms = performance.now() - t0;
   expect(ctx.errors).toEqual([]);

@@ -2,7 +2,7 @@
 // Queries are token rows [p0, p0 + rows) of the sequence (their K/V already appended by ropeTextKvAppend);
 // row i attends to cache rows [0, p0 + i], so a prompt can be prefilled in chunks.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { shaderSource } from './shader-source';
 import { expectInt } from './checks';
 import { expectKvCache, type KvCacheLayer } from './kv-cache';
@@ -25,11 +25,9 @@ export interface AttentionPrefillBindings {
   readonly out: RowView;
 }
 
-export interface AttentionPrefill {
-  readonly dispatch: Dispatch;
+export interface AttentionPrefill extends KernelOp {
   /** rows ≤ maxRows query rows whose first row is cache row `cacheStart` (queued; one step per submit). */
   set(step: { rows: number; cacheStart: number }): void;
-  destroy(): void;
 }
 
 export function attentionPrefill(ctx: GpuContext, label: string, cfg: AttentionPrefillConfig, io: AttentionPrefillBindings): AttentionPrefill {
@@ -56,12 +54,14 @@ export function attentionPrefill(ctx: GpuContext, label: string, cfg: AttentionP
     .setU32('o_off4', io.out.offset / 4).setU32('o_stride4', io.out.stride / 4)
     .setU32('max_len', io.cache.maxLen).setF32('scale', attentionScale(D));
   return {
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.q.tensor.buffer, io.cache.k.buffer, io.out.tensor.buffer, params, io.cache.v.buffer]),
-      workgroups: tiledGrid(ctx, maxRows, kvHeads, group),
-    },
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [io.q.tensor.buffer, io.cache.k.buffer, io.out.tensor.buffer, params, io.cache.v.buffer]),
+        workgroups: tiledGrid(ctx, maxRows, kvHeads, group),
+      },
+    ],
     set(step) {
       expectInt(label, 'rows', step.rows, 1, maxRows);
       expectInt(label, 'cacheStart', step.cacheStart, 0, io.cache.maxLen - step.rows);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { randomF32, tapRef, worstRatio, type AttentionRefInput } from '../../test-utils/cpu/attention';
 import { fillKvCache } from '../../test-utils/attention-gpu';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { createTensor, readBuffer, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { attentionDecode } from './attention-decode';
 import { attentionPrefill } from './attention-prefill';
@@ -40,8 +40,8 @@ describe('attentionTap', () => {
     const tapAll = attentionTap(ctx, 'tap.all', { heads: H, videoStart: 0, videoEnd: len }, { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: all });
     plain.set({ len });
     tapped.set({ len });
-    tapVideo.setSlot(2);
-    runDispatches(ctx, [...plain.dispatches, ...tapped.dispatches, tapVideo.dispatch, tapAll.dispatch]);
+    tapVideo.set({ slot: 2 });
+    runOps(ctx, [plain, tapped, tapVideo, tapAll]);
 
     const reader = new TapReadback(ctx, 'tap.read', video);
     const rec = await reader.read(2);
@@ -82,7 +82,7 @@ describe('attentionTap', () => {
     const tap = attentionTap(ctx, 'tap16', { heads: H, videoStart: v0, videoEnd: v1 }, { scores: last.tapScores!, stats: last.tapStats!, buffer: buf });
     prefill.set({ rows, cacheStart: p0 });
     last.set({ len, row: rows - 1 });
-    runDispatches(ctx, [prefill.dispatch, ...last.dispatches, tap.dispatch]);
+    runOps(ctx, [prefill, last, tap]);
     const rec = await new TapReadback(ctx, 'tap16.read', buf).read(0);
     const want = tapRef(ref, 0, len, v0, v1, pairs);
     expect(ctx.errors).toEqual([]);

@@ -3,7 +3,7 @@
 // one slot of a tap buffer: per-head video mass, per-frame-pair mass and the head-mean row over the video span.
 // Decode never waits for it: TapReadback copies a slot out and maps it asynchronously.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { createTensor, f16BitsToF32, type GpuTensor } from '../gpu/tensor';
 import { shaderSource } from './shader-source';
 import { expectDtype, expectInt, expectShape } from './checks';
@@ -90,11 +90,9 @@ export interface AttentionTapBindings {
   readonly buffer: TapBuffer;
 }
 
-export interface AttentionTap {
-  readonly dispatch: Dispatch;
+export interface AttentionTap extends KernelOp {
   /** Slot the next submits write (queued). */
-  setSlot(slot: number): void;
-  destroy(): void;
+  set(step: { slot: number }): void;
 }
 
 export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapConfig, io: AttentionTapBindings): AttentionTap {
@@ -114,13 +112,15 @@ export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapCo
   const params = new Uniforms(ctx, `${label}.params`, ['max_len', 'v0', 'v1', 'per', 'pairs', 'slot_base']);
   params.setU32('max_len', maxLen).setU32('v0', v0).setU32('v1', v1).setU32('per', layout.videoLen / layout.pairs).setU32('pairs', layout.pairs).setU32('slot_base', 0).write();
   return {
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params]),
-      workgroups: [H + layout.pairs + Math.ceil(layout.rowWords / WG), 1, 1],
-    },
-    setSlot(slot) {
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params]),
+        workgroups: [H + layout.pairs + Math.ceil(layout.rowWords / WG), 1, 1],
+      },
+    ],
+    set({ slot }) {
       expectInt(label, 'slot', slot, 0, io.buffer.slots - 1);
       params.setU32('slot_base', slot * layout.slotWords).write();
     },

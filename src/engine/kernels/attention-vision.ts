@@ -2,7 +2,7 @@
 // Segments come from cu_seqlens in patch rows: the window segments for windowed blocks, one per temporal patch for
 // the full-attention blocks (spec §2.4–2.5); build one instance per segment table (they share the pipeline).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { uploadTensor, type GpuTensor } from '../gpu/tensor';
 import { shaderSource } from './shader-source';
 import { expectDtype, expectElements, expectInt } from './checks';
@@ -22,10 +22,8 @@ export interface AttentionVisionBindings {
   readonly out: GpuTensor;
 }
 
-export interface AttentionVision {
-  readonly dispatch: Dispatch;
+export interface AttentionVision extends KernelOp {
   readonly rows: number;
-  destroy(): void;
 }
 
 export function attentionVision(ctx: GpuContext, label: string, cfg: AttentionVisionConfig, io: AttentionVisionBindings): AttentionVision {
@@ -52,12 +50,14 @@ export function attentionVision(ctx: GpuContext, label: string, cfg: AttentionVi
     .setU32('n_seg', cu.length - 1).setF32('scale', attentionScale(D)).write();
   return {
     rows,
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params]),
-      workgroups: tiledGrid(ctx, rows, H, 1),
-    },
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params]),
+        workgroups: tiledGrid(ctx, rows, H, 1),
+      },
+    ],
     destroy() {
       params.destroy();
       cuTensor.buffer.destroy();

@@ -2,7 +2,7 @@
 // FLOP/s), run in the same session as the model so their ratios are meaningful (DESIGN.md §7).
 // shaders/copy.wgsl, shaders/matmul_f32.wgsl.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { shaderSource } from './shader-source';
 import { expectDtype } from './checks';
@@ -14,7 +14,7 @@ const TILE = 64;
  * Copies `bytes` (a multiple of 16, within the binding limit) from src to dst. A bench counts 2 · bytes moved
  * per dispatch (one read, one write).
  */
-export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: GPUBuffer, bytes: number): Dispatch {
+export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: GPUBuffer, bytes: number): KernelOp {
   if (!Number.isInteger(bytes) || bytes < 16 || bytes % 16 !== 0) throw new Error(`${label}: ${bytes} bytes must be a positive multiple of 16`);
   for (const b of [src, dst]) {
     if (b.size < bytes) throw new Error(`${label}: ${b.label} has ${b.size} bytes, need ${bytes}`);
@@ -23,17 +23,19 @@ export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: 
   if (src === dst) throw new Error(`${label}: src and dst must differ`);
   const pipeline = ctx.pipelines.get({ family: 'copy', code: shaderSource('copy.wgsl') });
   const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', bytes / 16).write();
-  return {
-    label,
-    pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params]),
-    uniforms: [params],
-    workgroups: linearGrid(Math.ceil(bytes / 16 / COPY_WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-  };
+  return kernelOp([
+    {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params]),
+      uniforms: [params],
+      workgroups: linearGrid(Math.ceil(bytes / 16 / COPY_WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+  ]);
 }
 
 /** c[M, N] = a[M, K] · b[N, K]ᵀ in f32 (K % 4 == 0); 2·M·N·K FLOP. The same tile core as the model's matmuls. */
-export function matmulF32(ctx: GpuContext, label: string, args: { a: GpuTensor; b: GpuTensor; c: GpuTensor; m: number; n: number; k: number }): Dispatch {
+export function matmulF32(ctx: GpuContext, label: string, args: { a: GpuTensor; b: GpuTensor; c: GpuTensor; m: number; n: number; k: number }): KernelOp {
   const { a, b, c, m, n, k } = args;
   expectDtype(label, { a, b, c }, 'f32');
   for (const [name, v] of Object.entries({ m, n, k })) {
@@ -56,5 +58,5 @@ export function matmulF32(ctx: GpuContext, label: string, args: { a: GpuTensor; 
     .setU32('rows', n)
     .setU32('x_row0', 0)
     .write();
-  return { label, pipeline, bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, c.buffer, params]), workgroups: grid, uniforms: [params] };
+  return kernelOp([{ label, pipeline, bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, c.buffer, params]), workgroups: grid, uniforms: [params] }]);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { randomF32, ropeTextRef, worstRatio } from '../../test-utils/cpu/attention';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { readTensorF32, uploadTensor, writeHost, type GpuTensor } from '../gpu/tensor';
 import type { GpuContext } from '../gpu/device';
 import { createKvCacheLayer, type KvDtype } from './kv-cache';
@@ -68,7 +68,7 @@ async function runCase(c: Case, seed: number) {
   fill(ctx, cache.v, SENTINEL);
   const rope = ropeTextKvAppend(ctx, 'rope', { heads: H, kvHeads: K, headDim: D, mropeSection: c.section, maxRows: c.maxRows }, { ...views, positions, invFreq, qOut, cache });
   rope.set({ rows: M, cacheStart: c.cacheStart, posColumn: c.posColumn });
-  runDispatches(ctx, [rope.dispatch]);
+  runOps(ctx, [rope]);
 
   const inv = ropeInvFreq(c.theta, D);
   const wantQ = ropeTextRef(q, M, H, D, pos, c.posLen, c.posColumn, inv, c.section);

@@ -1,6 +1,6 @@
 // M-RoPE on q/k fused with the KV-cache append (shaders/rope_text.wgsl), spec §4.3.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';
 import { shaderSource } from './shader-source';
 import { expectDtype, expectElements, expectInt, expectShape } from './checks';
@@ -42,11 +42,9 @@ export interface RopeTextStep {
   readonly posColumn: number;
 }
 
-export interface RopeTextKvAppend {
-  readonly dispatch: Dispatch;
+export interface RopeTextKvAppend extends KernelOp {
   /** Queues this call's values; they apply to every later submit, so use one step per submit. */
   set(step: RopeTextStep): void;
-  destroy(): void;
 }
 
 export function ropeTextKvAppend(ctx: GpuContext, label: string, cfg: RopeTextConfig, io: RopeTextBindings): RopeTextKvAppend {
@@ -102,7 +100,7 @@ export function ropeTextKvAppend(ctx: GpuContext, label: string, cfg: RopeTextCo
     workgroups: linearGrid(Math.ceil(threads / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
   };
   return {
-    dispatch,
+    dispatches: [dispatch],
     set(step) {
       expectInt(label, 'rows', step.rows, 1, maxRows);
       expectInt(label, 'cacheStart', step.cacheStart, 0, io.cache.maxLen - step.rows);

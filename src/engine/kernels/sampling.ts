@@ -3,7 +3,7 @@
 // argmax of the penalised f32 logits, ties to the lowest id. Top-k/top-p are exact radix selects on the logits'
 // order keys (no sort); the draw is Gumbel-max over the kept set with a counter-based RNG (seed, step, id).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { createTensor, writeHost, type GpuTensor } from '../gpu/tensor';
 import { shaderSource } from './shader-source';
 import { expectDtype, expectElements, expectInt } from './checks';
@@ -23,13 +23,13 @@ export interface SamplerConfig {
   readonly topK: number;
   /** 1 = off; keeps tokens whose higher-ranked mass is < topP (the smallest set reaching topP, ties together). */
   readonly topP: number;
-  /** u32 seed of the draw; the per-step counter comes from setStep. */
+  /** u32 seed of the draw; the per-step counter comes from the sampler's set({ step }). */
   readonly seed: number;
   /** Ids that end generation (e.g. <|im_end|>, <|endoftext|>). */
   readonly stopIds: readonly number[];
 }
 
-export interface Sampler {
+export interface Sampler extends KernelOp {
   /** Encode in order after the lm_head; then copy `result` (8 bytes) to read the id back. */
   readonly dispatches: readonly Dispatch[];
   /** u32 [2] = (sampled id, 1 if it is a stop id else 0); also what the next step's embedding gather can read. */
@@ -43,8 +43,7 @@ export interface Sampler {
   /** Sets the seen mask to exactly these ids (the whole prompt, video pads included) — call before the first step. */
   resetSeen(contextIds: ArrayLike<number>): void;
   /** Draw counter of the next submit (sample mode; queued). */
-  setStep(step: number): void;
-  destroy(): void;
+  set(step: { step: number }): void;
 }
 
 export function checkSamplerConfig(label: string, c: SamplerConfig): void {
@@ -138,7 +137,7 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
       }
       writeHost(ctx, seen.buffer, 0, mask);
     },
-    setStep(step) {
+    set({ step }) {
       expectInt(label, 'step', step, 0, 0xffffffff);
       params.setU32('step', step).write();
     },
