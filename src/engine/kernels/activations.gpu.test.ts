@@ -70,7 +70,7 @@ describe('exact GELU and its erf', () => {
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   if (id.x < arrayLength(&z)) { r[id.x] = vec2<f32>(erf_f32(z[id.x]), erfc_f32(z[id.x])); }
 }`;
-    const pipeline = ctx.pipelines.get({ family: 'test.erf', code });
+    const pipeline = ctx.pipelines.get({ family: 'test.erf', code: () => code });
     const z = uploadTensor(ctx, 'z', 'f32', [zs.length], zs);
     const r = createTensor(ctx, 'r', 'f32', [zs.length * 2]);
     runDispatches(ctx, [{ label: 'erf', pipeline, bindGroup: bindGroup(ctx, pipeline, 'erf', [z.buffer, r.buffer]), workgroups: [Math.ceil(zs.length / 64), 1, 1] }]);

@@ -3,7 +3,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 
 const WG = 256;
@@ -40,7 +40,7 @@ export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): Kernel
   }
   if (numel(out.shape) < m * cols) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m * cols}`);
   if (out.buffer === gate.tensor.buffer || out.buffer === up.tensor.buffer) throw new Error(`${label}: out (${out.label}) must not alias gate or up`);
-  const pipeline = ctx.pipelines.get({ family: 'swiglu', code: shaderSource('swiglu.wgsl') });
+  const pipeline = kernelPipeline(ctx, 'swiglu.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['m', 'i4', 'gate_off4', 'gate_stride4', 'up_off4', 'up_stride4'])
     .setU32('m', m)
     .setU32('i4', cols / 4)
@@ -81,8 +81,7 @@ export function gelu(ctx: GpuContext, label: string, args: { x: GpuTensor; out?:
     if (numel(t.shape) < n) throw new Error(`${label}: ${t.label} has ${numel(t.shape)} elements, need ${n}`);
   }
   if (out && out.buffer === x.buffer) throw new Error(`${label}: for in-place GELU omit out instead of passing x (${x.label}) twice`);
-  const defines = { IN_PLACE: !out };
-  const pipeline = ctx.pipelines.get({ family: 'gelu', code: shaderSource('gelu.wgsl', defines), defines });
+  const pipeline = kernelPipeline(ctx, 'gelu.wgsl', { IN_PLACE: !out });
   const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', n / 4).write();
   return kernelOp([
     {

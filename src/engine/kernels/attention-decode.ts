@@ -5,7 +5,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectInt } from './checks';
 import { expectKvCache, type KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
@@ -88,14 +88,8 @@ export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDe
     throw new Error(`${label}: scratch is for ${scratch.heads} heads × ${scratch.headDim}, ${scratch.maxChunks * DECODE_CHUNK} keys; need ${heads} × ${D}, ${maxLen}`);
   }
   const f16 = io.cache.dtype === 'f16';
-  const defines = { KV_F16: f16, TAP: tap };
-  const split = ctx.pipelines.get({
-    family: 'attention_decode',
-    code: shaderSource('attention_decode.wgsl', defines),
-    defines,
-    constants: { HKV: kvHeads, G: group, D, CHUNK: DECODE_CHUNK },
-  });
-  const combine = ctx.pipelines.get({ family: 'attention_combine', code: shaderSource('attention_combine.wgsl', { TAP: tap }), defines: { TAP: tap }, constants: { D } });
+  const split = kernelPipeline(ctx, 'attention_decode.wgsl', { KV_F16: f16, TAP: tap }, { HKV: kvHeads, G: group, D, CHUNK: DECODE_CHUNK });
+  const combine = kernelPipeline(ctx, 'attention_combine.wgsl', { TAP: tap }, { D });
   const tapScores = tap ? createTensor(ctx, `${label}.tap_scores`, 'f32', [heads, maxLen]) : null;
   const tapStats = tap ? createTensor(ctx, `${label}.tap_stats`, 'f32', [heads, 2]) : null;
 

@@ -3,7 +3,6 @@
 // row i attends to cache rows [0, p0 + i], so a prompt can be prefilled in chunks.
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
-import { shaderSource } from './shader-source';
 import { expectInt } from './checks';
 import { expectKvCache, type KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
@@ -47,7 +46,7 @@ export function attentionPrefill(ctx: GpuContext, label: string, cfg: AttentionP
   const group = heads / kvHeads;
   const f16 = io.cache.dtype === 'f16';
   const defines = { VISION: false, KV_F16: f16 };
-  const pipeline = tiledPipeline(ctx, defines, kvHeads, group, D, shaderSource('attention_tiled.wgsl', defines));
+  const pipeline = tiledPipeline(ctx, defines, kvHeads, group, D);
   const params = new Uniforms(ctx, `${label}.params`, ['rows', 'q_off4', 'q_stride4', 'o_off4', 'o_stride4', 'p0', 'max_len', 'n_seg', 'scale']);
   params
     .setU32('q_off4', io.q.offset / 4).setU32('q_stride4', io.q.stride / 4)

@@ -5,7 +5,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { createTensor, f16BitsToF32, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype, expectInt, expectShape } from './checks';
 
 const WG = 128;
@@ -108,7 +108,7 @@ export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapCo
   expectInt(label, 'videoStart', v0, 0);
   expectInt(label, 'videoEnd', v1, v0 + 1, maxLen);
   const rowF16 = layout.rowDtype === 'f16';
-  const pipeline = ctx.pipelines.get({ family: 'attention_tap', code: shaderSource('attention_tap.wgsl', { ROW_F16: rowF16 }), defines: { ROW_F16: rowF16 }, constants: { H } });
+  const pipeline = kernelPipeline(ctx, 'attention_tap.wgsl', { ROW_F16: rowF16 }, { H });
   const params = new Uniforms(ctx, `${label}.params`, ['max_len', 'v0', 'v1', 'per', 'pairs', 'slot_base']);
   params.setU32('max_len', maxLen).setU32('v0', v0).setU32('v1', v1).setU32('per', layout.videoLen / layout.pairs).setU32('pairs', layout.pairs).setU32('slot_base', 0).write();
   return {

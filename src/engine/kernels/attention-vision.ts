@@ -4,7 +4,6 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { uploadTensor, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
 import { expectDtype, expectElements, expectInt } from './checks';
 import { attentionScale, checkTiledHeadDim, tiledGrid, tiledPipeline } from './attention-tiled';
 
@@ -43,7 +42,7 @@ export function attentionVision(ctx: GpuContext, label: string, cfg: AttentionVi
 
   const cuTensor = uploadTensor(ctx, `${label}.cu_seqlens`, 'i32', [cu.length], cu);
   const defines = { VISION: true, KV_F16: false };
-  const pipeline = tiledPipeline(ctx, defines, H, 1, D, shaderSource('attention_tiled.wgsl', defines));
+  const pipeline = tiledPipeline(ctx, defines, H, 1, D);
   const params = new Uniforms(ctx, `${label}.params`, ['rows', 'q_off4', 'q_stride4', 'o_off4', 'o_stride4', 'p0', 'max_len', 'n_seg', 'scale']);
   params
     .setU32('rows', rows).setU32('q_stride4', (3 * H * D) / 4).setU32('o_stride4', (H * D) / 4)

@@ -4,7 +4,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 
 const COPY_WG = 256;
@@ -21,7 +21,7 @@ export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: 
   }
   if (bytes > ctx.limits.maxStorageBufferBindingSize) throw new Error(`${label}: ${bytes} bytes pass the binding limit ${ctx.limits.maxStorageBufferBindingSize}`);
   if (src === dst) throw new Error(`${label}: src and dst must differ`);
-  const pipeline = ctx.pipelines.get({ family: 'copy', code: shaderSource('copy.wgsl') });
+  const pipeline = kernelPipeline(ctx, 'copy.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', bytes / 16).write();
   return kernelOp([
     {
@@ -49,7 +49,7 @@ export function matmulF32(ctx: GpuContext, label: string, args: { a: GpuTensor; 
   const grid = [Math.ceil(n / TILE), Math.ceil(m / TILE), 1] as const;
   if (grid[0] > maxDim || grid[1] > maxDim) throw new Error(`${label}: ${m}×${n} needs a ${grid[0]}×${grid[1]} tile grid, over ${maxDim} per dimension`);
   const defines = { HAS_BIAS: false, BIAS_F32: false, BIAS_BF16: false };
-  const pipeline = ctx.pipelines.get({ family: 'matmul_f32', code: shaderSource('matmul_f32.wgsl', defines), defines });
+  const pipeline = kernelPipeline(ctx, 'matmul_f32.wgsl', defines);
   const params = new Uniforms(ctx, `${label}.params`, ['m', 'k', 'n', 'n0', 'rows', 'x_row0'])
     .setU32('m', m)
     .setU32('k', k)

@@ -3,7 +3,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 import { w16FromTensor, type Q4Weight, type W16Weight } from './weight-chunks';
 
@@ -35,7 +35,7 @@ export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): Ke
   if (out.shape.length >= 2 && out.shape[out.shape.length - 1] !== k) throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
   if (numel(out.shape) < m * k) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
   const defines = { Q4: table.kind === 'q4', W_BF16: table.kind === 'w16' && table.dtype === 'bf16' };
-  const pipeline = ctx.pipelines.get({ family: 'embed', code: shaderSource('embed.wgsl', defines), defines });
+  const pipeline = kernelPipeline(ctx, 'embed.wgsl', defines);
   return kernelOp(table.chunks.map((chunk, i) => {
     const name = `${label}.chunk${i}`;
     const params = new Uniforms(ctx, `${name}.params`, ['m', 'k', 'row0', 'rows', 'total_rows', 'first', 'nan_bits'])
@@ -92,7 +92,7 @@ export function injectRows(ctx: GpuContext, label: string, args: InjectArgs): Ke
   if (out.shape.length >= 2 && out.shape[out.shape.length - 1] !== k) throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
   if (numel(out.shape) < m * k) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
   if (out.buffer === features.buffer) throw new Error(`${label}: out (${out.label}) must not alias the features`);
-  const pipeline = ctx.pipelines.get({ family: 'inject_rows', code: shaderSource('inject_rows.wgsl') });
+  const pipeline = kernelPipeline(ctx, 'inject_rows.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['m', 'k4', 'feature_rows', 'nan_bits'])
     .setU32('m', m)
     .setU32('k4', k / 4)

@@ -5,7 +5,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 import { Q4_GROUP, w16FromTensor, type Q4Weight, type W16Weight } from './weight-chunks';
 
@@ -103,13 +103,7 @@ function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
   const slots = subgroups ? Math.max(1, Math.floor(MATVEC_WG / ctx.subgroupSize!.min)) : 0;
   const rowsPerWg = subgroups ? slots * MATVEC_ROWS_PER_TEAM : (MATVEC_WG / tpr) * MATVEC_ROWS_PER_TEAM;
   const file = w.kind === 'q4' ? 'q4_matvec.wgsl' : 'matvec16.wgsl';
-  const allDefines = { ...defines, SUBGROUPS: subgroups };
-  const pipeline = ctx.pipelines.get({
-    family: file.replace('.wgsl', ''),
-    code: shaderSource(file, allDefines),
-    defines: allDefines,
-    constants: subgroups ? { SLOTS: slots } : { TPR: tpr },
-  });
+  const pipeline = kernelPipeline(ctx, file, { ...defines, SUBGROUPS: subgroups }, subgroups ? { SLOTS: slots } : { TPR: tpr });
   const xVec4 = ((args.xRowOffset ?? 0) * w.cols) / 4;
   return w.chunks.map((chunk, i) => {
     const name = `${label}.chunk${i}`;
@@ -133,7 +127,7 @@ function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
 
 function buildMatmul(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
   const file = w.kind === 'q4' ? 'q4_matmul.wgsl' : 'matmul16.wgsl';
-  const pipeline = ctx.pipelines.get({ family: file.replace('.wgsl', ''), code: shaderSource(file, defines), defines });
+  const pipeline = kernelPipeline(ctx, file, defines);
   const mTiles = Math.ceil(args.m / TILE);
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
   if (mTiles > maxDim) throw new Error(`${label}: m = ${args.m} needs ${mTiles} row tiles, over the ${maxDim} workgroups per dimension`);

@@ -2,7 +2,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 
 const WG = 256;
@@ -12,7 +12,7 @@ export function residualAdd(ctx: GpuContext, label: string, a: GpuTensor, b: Gpu
   for (const [name, t] of Object.entries({ a, b, out })) {
     if (numel(t.shape) < n) throw new Error(`${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${n}`);
   }
-  const pipeline = ctx.pipelines.get({ family: 'residual', code: shaderSource('residual.wgsl'), constants: { WG } });
+  const pipeline = kernelPipeline(ctx, 'residual.wgsl', {}, { WG });
   const params = new Uniforms(ctx, `${label}.params`, ['n']).setU32('n', n).write();
   return kernelOp([
     {

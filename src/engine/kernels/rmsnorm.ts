@@ -2,7 +2,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 
 export interface RmsNormArgs {
@@ -47,7 +47,7 @@ function build(ctx: GpuContext, label: string, x: GpuTensor, delta: GpuTensor | 
   }
   if (y.buffer === x.buffer || y.buffer === delta?.buffer) throw new Error(`${label}: y (${y.label}) must not alias the input`);
   const defines = { RESIDUAL: Boolean(delta), W_F32: weight.dtype === 'f32', W_BF16: weight.dtype === 'bf16' };
-  const pipeline = ctx.pipelines.get({ family: 'rmsnorm', code: shaderSource('rmsnorm.wgsl', defines), defines });
+  const pipeline = kernelPipeline(ctx, 'rmsnorm.wgsl', defines);
   const params = new Uniforms(ctx, `${label}.params`, ['k4', 'eps', 'rows']).setU32('k4', k / 4).setF32('eps', eps).setU32('rows', m).write();
   const resources = [x.buffer, weight.buffer, y.buffer, params, ...(delta ? [delta.buffer] : [])];
   return kernelOp([

@@ -2,7 +2,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype, expectElements, expectInt, expectShape } from './checks';
 import { expectKvCache, type KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
@@ -73,12 +73,7 @@ export function ropeTextKvAppend(ctx: GpuContext, label: string, cfg: RopeTextCo
   expectElements(label, 'qOut', io.qOut, maxRows * heads * D);
 
   const f16 = io.cache.dtype === 'f16';
-  const pipeline = ctx.pipelines.get({
-    family: 'rope_text',
-    code: shaderSource('rope_text.wgsl', { KV_F16: f16 }),
-    defines: { KV_F16: f16 },
-    constants: { HQ: heads, HKV: kvHeads, D, WG },
-  });
+  const pipeline = kernelPipeline(ctx, 'rope_text.wgsl', { KV_F16: f16 }, { HQ: heads, HKV: kvHeads, D, WG });
   const params = new Uniforms(ctx, `${label}.params`, [
     'rows', 'q_off', 'q_stride', 'k_off', 'k_stride', 'v_off', 'v_stride',
     'pos_col0', 'pos_stride', 'cache_start', 'max_len', 'sec_t', 'sec_th',

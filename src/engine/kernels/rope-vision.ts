@@ -2,7 +2,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype, expectInt, expectShape } from './checks';
 
 const WG = 64;
@@ -38,7 +38,7 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
   expectShape(label, 'qkv', io.qkv, [maxRows, 3 * H * D]);
   expectShape(label, 'coords', io.coords, [maxRows, 2]);
   expectShape(label, 'invFreq', io.invFreq, [D / 4]);
-  const pipeline = ctx.pipelines.get({ family: 'rope_vision', code: shaderSource('rope_vision.wgsl'), constants: { H, D, WG } });
+  const pipeline = kernelPipeline(ctx, 'rope_vision.wgsl', {}, { H, D, WG });
   const params = new Uniforms(ctx, `${label}.params`, ['rows']).setU32('rows', maxRows).write();
   return {
     dispatches: [

@@ -5,7 +5,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { createTensor, writeHost, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype, expectElements, expectInt } from './checks';
 
 const BLOCK = 1024; // ids per block workgroup (256 invocations × 4)
@@ -91,8 +91,6 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
   const levels = [0, 1, 2, 3].map((l) => new Uniforms(ctx, `${label}.level${l}`, ['level']).setU32('level', l).write());
 
   const blockGrid = linearGrid(blocks, ctx.limits.maxComputeWorkgroupsPerDimension);
-  const pipe = (family: string, file: string, defines: Record<string, boolean>) =>
-    ctx.pipelines.get({ family, code: shaderSource(file, defines), defines });
   const dispatch = (name: string, pipeline: GPUComputePipeline, resources: (GPUBuffer | Uniforms)[], workgroups: readonly [number, number, number]): Dispatch => ({
     label: `${label}.${name}`,
     pipeline,
@@ -101,25 +99,25 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
   });
 
   const dispatches: Dispatch[] = [];
-  const prepare = pipe('sampling_block', 'sampling_block.wgsl', { DRAW: false, SAMPLE: sample });
+  const prepare = kernelPipeline(ctx, 'sampling_block.wgsl', { DRAW: false, SAMPLE: sample });
   dispatches.push(dispatch('prepare', prepare, [logits.buffer, seen.buffer, partials.buffer, params, ...(work ? [work.buffer] : [])], blockGrid));
   if (sample && work && state && hist) {
-    const stats = pipe('sampling_reduce', 'sampling_reduce.wgsl', { FINAL: false });
+    const stats = kernelPipeline(ctx, 'sampling_reduce.wgsl', { FINAL: false });
     dispatches.push(dispatch('stats', stats, [partials.buffer, params, state.buffer, hist.buffer], [1, 1, 1]));
     for (const [on, mass] of [[useTopK, false], [useTopP, true]] as const) {
       if (!on) continue;
-      const histPipe = pipe('sampling_hist', 'sampling_hist.wgsl', { MASS: mass });
-      const selectPipe = pipe('sampling_select', 'sampling_select.wgsl', { MASS: mass });
+      const histPipe = kernelPipeline(ctx, 'sampling_hist.wgsl', { MASS: mass });
+      const selectPipe = kernelPipeline(ctx, 'sampling_select.wgsl', { MASS: mass });
       const what = mass ? 'top_p' : 'top_k';
       levels.forEach((lv, l) => {
         dispatches.push(dispatch(`${what}.hist${l}`, histPipe, [work.buffer, state.buffer, hist.buffer, params, lv], blockGrid));
         dispatches.push(dispatch(`${what}.select${l}`, selectPipe, [state.buffer, hist.buffer, lv, ...(mass ? [params] : [])], [1, 1, 1]));
       });
     }
-    const draw = pipe('sampling_block', 'sampling_block.wgsl', { DRAW: true, SAMPLE: true });
+    const draw = kernelPipeline(ctx, 'sampling_block.wgsl', { DRAW: true, SAMPLE: true });
     dispatches.push(dispatch('draw', draw, [work.buffer, state.buffer, partials.buffer, params], blockGrid));
   }
-  const final = pipe('sampling_reduce', 'sampling_reduce.wgsl', { FINAL: true });
+  const final = kernelPipeline(ctx, 'sampling_reduce.wgsl', { FINAL: true });
   dispatches.push(dispatch('final', final, [partials.buffer, params, result.buffer, seen.buffer, stopIds.buffer], [1, 1, 1]));
 
   return {

@@ -5,7 +5,7 @@ import { bindGroup, linearGrid, Uniforms, type KernelOp } from '../../gpu/dispat
 import type { GpuTensor } from '../../gpu/tensor';
 import type { ResizeTaps } from './resize-weights';
 import { expectDtype, expectShape } from '../checks';
-import { shaderSource } from '../shader-source';
+import { kernelPipeline } from '../shader-source';
 
 /** Workgroup tiles (pipeline constants). resize_h stages ROWS·H_CHUNK u32 = 12 KiB of workgroup memory. */
 const TILE_X = 64;
@@ -54,7 +54,7 @@ export function resizeHorizontal(
   if (t.src.shape.length !== 2 || bandRows < 1 || bandRows > srcH) {
     throw new Error(`${kernel}: src (${t.src.label}) has shape [${t.src.shape.join(', ')}], expected [1..${srcH}, srcW]`);
   }
-  const pipeline = ctx.pipelines.get({ family: 'preprocess/resize_h', code: shaderSource('preprocess/resize_h.wgsl'), constants: { TILE_X, ROWS, CHUNK: H_CHUNK } });
+  const pipeline = kernelPipeline(ctx, 'preprocess/resize_h.wgsl', {}, { TILE_X, ROWS, CHUNK: H_CHUNK });
   const tilesX = Math.ceil(outW / TILE_X);
   const params = new Uniforms(ctx, `${label}.params`, ['src_w', 'src_h', 'out_w', 'band_row0', 'band_rows', 'tiles_x']);
   params.setU32('src_w', srcW).setU32('src_h', srcH).setU32('out_w', outW);
@@ -116,11 +116,7 @@ export function resizeVerticalPatchify(
   if (t.pixels.shape.length !== 2 || t.pixels.shape[1] !== rowLen || t.pixels.shape[0]! < rowsPerFrame) {
     throw new Error(`${kernel}: pixels (${t.pixels.label}) has shape [${t.pixels.shape.join(', ')}], expected [≥ ${rowsPerFrame}, ${rowLen}]`);
   }
-  const pipeline = ctx.pipelines.get({
-    family: 'preprocess/resize_v',
-    code: shaderSource('preprocess/resize_v.wgsl'),
-    constants: { TILE_X, ROWS, PATCH: p, MERGE: m, TEMPORAL: tp },
-  });
+  const pipeline = kernelPipeline(ctx, 'preprocess/resize_v.wgsl', {}, { TILE_X, ROWS, PATCH: p, MERGE: m, TEMPORAL: tp });
   const tilesX = Math.ceil(outW / TILE_X);
   const params = new Uniforms(ctx, `${label}.params`, ['out_w', 'out_h', 'src_h', 'stride', 'tiles_x', 'row_base', 'tt_mask']);
   params.setU32('out_w', outW).setU32('out_h', outH).setU32('src_h', srcH).setU32('stride', stride).setU32('tiles_x', tilesX);
