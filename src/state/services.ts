@@ -1,6 +1,6 @@
 // Long-lived clients owned by the store: created on first use.
 import { EngineClient } from '../engine-client/engine-client';
-import { MediaClient } from '../media/media-client';
+import { MediaClient } from '../media';
 
 let engine: EngineClient | null = null;
 let media: MediaClient | null = null;

@@ -1,12 +1,8 @@
 // The video: opening a file, the sampling settings, and the pipeline media worker → engine worker that turns
 // the sampled frames into pixel_values on the GPU (and gives back the resized frames the model sees).
 import type { StateCreator } from 'zustand';
-import { MediaError } from '../media/errors';
-import { DEFAULT_SAMPLING } from '../media/plan';
-import { planFor } from '../media/sampler';
-import { VIDEO_R2 } from '../media/sampling';
-import { parseSubtitleFile } from '../media/subtitles';
-import type { SampleRequest, SamplingPlan, SubtitleCue, VideoMetadata } from '../media/types';
+import { DEFAULT_SAMPLING, MediaError, parseSubtitleFile, planFor, VIDEO_R2 } from '../media';
+import type { SampleRequest, SamplingPlan, SubtitleCue, VideoMetadata } from '../media';
 import { services } from './services';
 import type { AppState } from './store';
 
