@@ -8,6 +8,10 @@
 //   u(i)      = mix(mix(i + key) ^ key)                    i = flat row-major element index (< 2^32)
 //   value     = bf16_rne(f32(mean + (2 * ((u >>> 8) + 0.5) / 2^24 - 1) * (std * sqrt(3))))   (f64 arithmetic)
 
+import { f32ToBf16Bits } from './cpu/linalg';
+
+export { f32ToBf16Bits };
+
 /** A hash-generated tensor as the goldens' meta.json files describe it. */
 export interface HashTensorSpec {
   seed: number;
@@ -39,17 +43,6 @@ export function streamKey(seed: number, name: string): number {
 /** u(i) of one element. */
 export function hashU32(key: number, index: number): number {
   return mix32((mix32((index + key) >>> 0) ^ key) >>> 0);
-}
-
-const f32Scratch = new Float32Array(1);
-const u32Scratch = new Uint32Array(f32Scratch.buffer);
-
-/** Round-to-nearest-even float32 → bf16 bits (the value is first rounded to f32, exactly as numpy does). */
-export function f32ToBf16Bits(x: number): number {
-  f32Scratch[0] = x;
-  const b = u32Scratch[0]!;
-  if ((b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0) throw new Error('NaN cannot be rounded to bf16 here');
-  return ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
 export function bf16BitsToF32(bits: Uint16Array): Float32Array {

@@ -5,17 +5,13 @@ import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
+import type { RowView } from './row-view';
 
 const WG = 256;
 
-/** Where the gate or up values of row r live: element (r, i) is at `offset + r * stride + i` of `tensor`. */
-export interface RowView {
-  tensor: GpuTensor;
-  offset: number;
-  stride: number;
-}
 
 export interface SwigluArgs {
+  /** Gate rows: element (r, i) at `offset + r * stride + i` of the view's tensor. */
   gate: RowView;
   up: RowView;
   /** f32 [≥ m, cols], a different buffer from gate and up. */

@@ -4,7 +4,7 @@ import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { dequantQ4Rows, f32To16Bits, randomF32, randomQ4Host, widen16 } from '../../test-utils/cpu/linalg';
 import { embedGather, injectRows, NO_ROW, videoRowOrdinals } from './embed';
-import { uploadQ4, uploadW16 } from './linear-test-helpers';
+import { uploadQ4, uploadW16 } from '../../test-utils/linear-gpu';
 
 /** Expected gathered rows: the table row for each id, NaN for ids past the table. */
 function expectRows(got: Float32Array, ids: readonly number[], k: number, rowOf: (id: number) => Float32Array, vocab: number): void {

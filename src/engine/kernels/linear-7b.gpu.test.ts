@@ -8,7 +8,7 @@ import { dequantQ4Rows, randomF32, randomQ4Host } from '../../test-utils/cpu/lin
 import { embedGather } from './embed';
 import { linear } from './linear';
 import { destroyWeight } from './weight-chunks';
-import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4 } from './linear-test-helpers';
+import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4 } from '../../test-utils/linear-gpu';
 
 const HIDDEN = 3584;
 const KV = 512;

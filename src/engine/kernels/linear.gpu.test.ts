@@ -4,7 +4,7 @@ import { createTensor, uploadTensor } from '../gpu/tensor';
 import { f32To16Bits, randomF32, randomQ4Host, widen16 } from '../../test-utils/cpu/linalg';
 import { linear } from './linear';
 import { createQ4Weight } from './weight-chunks';
-import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4, uploadW16 } from './linear-test-helpers';
+import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4, uploadW16 } from '../../test-utils/linear-gpu';
 
 describe('q4 linear, matrix-vector path (M = 1)', () => {
   it('matches the reference for every team width, over 3 chunks, with an x row offset and f32 bias', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import config7b from './fixtures/qwen2_5_vl_7b/config.json';
 import { parseModelSpec } from './parse-config';
 import { checkpointTensors, outputProjectionName } from './tensors';
-import { tinyConfig } from './test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 
 const numel = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 

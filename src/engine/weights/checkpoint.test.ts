@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tinyConfig } from '../spec/test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { CheckpointError, MissingFileError } from './errors';
 import { BytesSource } from './source';
-import { buildCheckpoint } from './test-checkpoint';
+import { buildCheckpoint } from '../../test-utils/test-checkpoint';
 import type { TensorChunk } from './tensor-stream';
 
 async function collect(it: AsyncIterable<TensorChunk>): Promise<TensorChunk[]> {

@@ -2,10 +2,10 @@
 // Chromium: byte-exact ranges, a whole sharded checkpoint opened and streamed, and the requests it made.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
-import { tinyConfig } from '../spec/test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { MissingFileError } from './errors';
-import { buildCheckpoint, type BuiltCheckpoint } from './test-checkpoint';
+import { buildCheckpoint, type BuiltCheckpoint } from '../../test-utils/test-checkpoint';
 import { UrlSource } from './url-source';
 
 // commands.writeFile paths are relative to the project root; test-results/ is git-ignored scratch space.

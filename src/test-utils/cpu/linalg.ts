@@ -2,17 +2,9 @@
 // by a different route than the shaders: f16 rounding by f64 arithmetic (the shader uses integer bit tricks), q4
 // rounding by exact f64 division (the shader uses midpoint comparisons), sums in f64.
 import { f16BitsToF32 } from '../../engine/gpu/tensor';
+import { roundHalfEven } from '../../lib/round-half-even';
 
-export { f16BitsToF32 };
-
-/** Round half to even of a finite f64. */
-export function roundHalfEven(t: number): number {
-  const f = Math.floor(t);
-  const diff = t - f;
-  if (diff < 0.5) return f;
-  if (diff > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
+export { f16BitsToF32, roundHalfEven };
 
 /** f32/f64 value → f16 bits, round-to-nearest-even, subnormals kept, overflow to ±inf (NaN → 0x7e00). */
 export function f32ToF16Bits(x: number): number {
@@ -36,9 +28,16 @@ export function f16Round(x: number): number {
   return f16BitsToF32(f32ToF16Bits(x));
 }
 
-/** f32 value → bf16 bits, round-to-nearest-even (test inputs; NaN → 0x7fc0). */
+const f32Scratch = new Float32Array(1);
+const u32Scratch = new Uint32Array(f32Scratch.buffer);
+
+/**
+ * f32 value → bf16 bits, round-to-nearest-even; the value is first rounded to f32, exactly as numpy does. NaN →
+ * the quiet NaN 0x7fc0, as torch's bfloat16 conversion gives.
+ */
 export function f32ToBf16Bits(x: number): number {
-  const u = new Uint32Array(new Float32Array([x]).buffer)[0]!;
+  f32Scratch[0] = x;
+  const u = u32Scratch[0]!;
   if ((u & 0x7fffffff) > 0x7f800000) return 0x7fc0;
   return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
 }

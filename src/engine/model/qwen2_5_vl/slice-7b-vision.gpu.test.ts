@@ -21,7 +21,7 @@ import { difference, relError } from '../../../test-utils/parity';
 import type { GpuContext } from '../../gpu/device';
 import { destroyOps, encodeOps } from '../../gpu/dispatch';
 import { createTensor, readTensorF32, writeHost } from '../../gpu/tensor';
-import { residualAdd } from '../../kernels/residual';
+import { residualAdd } from '../../../test-utils/residual-add';
 import { ropeInvFreqTensor } from '../../kernels/rope-freq';
 import { parseModelSpec, type ModelSpec } from '../../spec';
 import { loadVisionBlock, Owner, type VisionBlockWeights } from './load-weights';

@@ -1,9 +1,9 @@
 // Residual add (shaders/residual.wgsl).
-import type { GpuContext } from '../gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
-import { numel, type GpuTensor } from '../gpu/tensor';
-import { kernelPipeline } from './shader-source';
-import { expectDtype } from './checks';
+import type { GpuContext } from '../engine/gpu/device';
+import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../engine/gpu/dispatch';
+import { numel, type GpuTensor } from '../engine/gpu/tensor';
+import { kernelPipeline } from '../engine/kernels/shader-source';
+import { expectDtype } from '../engine/kernels/checks';
 
 const WG = 256;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test-utils/gpu';
-import { runOps } from '../gpu/dispatch';
-import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
-import { seededRandom } from '../../test-utils/random';
-import { residualAdd } from './residual';
+import { testGpu } from './gpu';
+import { runOps } from '../engine/gpu/dispatch';
+import { createTensor, readTensorF32, uploadTensor } from '../engine/gpu/tensor';
+import { seededRandom } from './random';
+import { residualAdd } from './residual-add';
 
 describe('residualAdd', () => {
   it('adds f32 vectors exactly, including a length that is not a workgroup multiple', async () => {
