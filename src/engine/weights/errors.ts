@@ -7,6 +7,9 @@ export class WeightsError extends Error {
   }
 }
 
+/** The network or the server failed us (HTTP errors, no Range support, retries exhausted, a file changing). */
+export class NetworkError extends WeightsError {}
+
 /** A file the checkpoint needs is not in the folder / at the URL. */
 export class MissingFileError extends WeightsError {
   constructor(
@@ -18,7 +21,7 @@ export class MissingFileError extends WeightsError {
 }
 
 /** The server answered a Range request with the whole file (or otherwise ignored the range). */
-export class RangeNotSupportedError extends WeightsError {
+export class RangeNotSupportedError extends NetworkError {
   constructor(
     readonly url: string,
     detail: string,
@@ -31,7 +34,7 @@ export class RangeNotSupportedError extends WeightsError {
   }
 }
 
-export class HttpError extends WeightsError {
+export class HttpError extends NetworkError {
   constructor(
     readonly url: string,
     readonly status: number,

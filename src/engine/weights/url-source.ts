@@ -2,7 +2,7 @@
 // `/models/<name>/`). Large files are read with HTTP Range requests; a dropped connection resumes from the
 // last byte received; 5xx/429/network errors are retried with backoff; a server that ignores Range is a
 // clear error (and its body is cancelled at once, so a 4 GB shard is not downloaded by accident).
-import { HttpError, MissingFileError, RangeNotSupportedError, WeightsError, isAbortError } from './errors';
+import { HttpError, MissingFileError, NetworkError, RangeNotSupportedError, WeightsError, isAbortError } from './errors';
 import { Semaphore, checkRange, type ReadRangeOptions, type WeightSource } from './source';
 
 export interface UrlSourceOptions {
@@ -125,7 +125,7 @@ export class UrlSource implements WeightSource {
         }
         if (res.status === 416) {
           await res.body?.cancel();
-          throw new WeightsError(`${this.url(path)}: bytes ${from}–${end - 1} are past the end of the file (HTTP 416); is the file truncated?`);
+          throw new NetworkError(`${this.url(path)}: bytes ${from}–${end - 1} are past the end of the file (HTTP 416); is the file truncated?`);
         }
         if (res.status === 200) {
           await res.body?.cancel();
@@ -134,7 +134,7 @@ export class UrlSource implements WeightSource {
         if (res.status !== 206) return this.failed(res, path);
         this.checkResponse(path, res, from, end);
         const body = res.body;
-        if (!body) throw new WeightsError(`${this.url(path)}: empty response body`);
+        if (!body) throw new NetworkError(`${this.url(path)}: empty response body`);
         const before = received;
         const reader = body.getReader();
         try {
@@ -176,7 +176,7 @@ export class UrlSource implements WeightSource {
       return;
     }
     if ((prev.etag && etag && prev.etag !== etag) || (prev.size !== null && size !== null && prev.size !== size)) {
-      throw new WeightsError(`${this.url(path)} changed on the server while loading (ETag ${prev.etag} → ${etag}, size ${prev.size} → ${size}); reload to start again`);
+      throw new NetworkError(`${this.url(path)} changed on the server while loading (ETag ${prev.etag} → ${etag}, size ${prev.size} → ${size}); reload to start again`);
     }
     if (prev.size === null && size !== null) prev.size = size;
     if (prev.etag === null && etag !== null) prev.etag = etag;
@@ -212,7 +212,7 @@ export class UrlSource implements WeightSource {
       }
       failures++;
       if (failures > this.retries) {
-        throw new WeightsError(`${this.url(path)}: giving up after ${failures} failed attempts (last: ${why})`);
+        throw new NetworkError(`${this.url(path)}: giving up after ${failures} failed attempts (last: ${why})`);
       }
       await this.sleep(this.retryDelayMs * 2 ** (failures - 1), signal);
     }
