@@ -89,7 +89,7 @@ function cacheRows(c: Case, got: Float32Array, sentinel: number): Float32Array {
       const src = got.subarray((h * c.maxLen + p) * D, (h * c.maxLen + p + 1) * D);
       const r = p - c.cacheStart;
       if (r >= 0 && r < c.rows) out.set(src, (r * K + h) * D);
-      else expect(src.every((x) => x === sentinel)).toBe(true);
+      else expect(src.findIndex((x) => x !== sentinel), 'first index where it fails').toBe(-1);
     }
   }
   return out;
@@ -106,7 +106,7 @@ describe('ropeTextKvAppend', () => {
     const r = await runCase(tiny, 11);
     const { heads: H, dim: D, rows: M } = tiny;
     expect(worstRatio(r.gotQ.subarray(0, M * H * D), r.wantQ, ...F32_TOL).ratio).toBeLessThanOrEqual(1);
-    expect(r.gotQ.subarray(M * H * D).every((x) => x === SENTINEL)).toBe(true);
+    expect(r.gotQ.subarray(M * H * D).findIndex((x) => x !== SENTINEL), 'first index where it fails').toBe(-1);
     expect(worstRatio(cacheRows(tiny, r.gotK, SENTINEL), r.wantK, ...F32_TOL).ratio).toBeLessThanOrEqual(1);
     expect(cacheRows(tiny, r.gotV, SENTINEL)).toEqual(r.v.subarray(0, M * tiny.kvHeads * D));
   });
