@@ -13,12 +13,12 @@ const zones = [
   // The engine imports cleanly in a worker or Node: no app code.
   { target: './src/engine', from: appLayers, message: 'The engine must not import app code (ARCHITECTURE.md §1).' },
   // Inside the engine: model → kernels → gpu; model → weights → gpu.
-  { target: './src/engine/gpu', from: ['./src/engine/kernels', './src/engine/model', './src/engine/weights', './src/engine/tokenizer', './src/engine/sampling'], message: 'gpu/ is the bottom layer.' },
+  { target: './src/engine/gpu', from: ['./src/engine/kernels', './src/engine/model', './src/engine/weights', './src/engine/tokenizer'], message: 'gpu/ is the bottom layer.' },
   { target: './src/engine/kernels', from: ['./src/engine/model', './src/engine/weights'], message: 'kernels/ must not depend on the model or weights.' },
   { target: './src/engine/weights', from: ['./src/engine/model', './src/engine/kernels'], message: 'weights/ sits beside kernels/, below model/.' },
   // Only kernels/ reads shaders/.
   {
-    target: [...appLayers, './src/protocol', './src/lib', './src/engine/gpu', './src/engine/model', './src/engine/weights', './src/engine/spec', './src/engine/tokenizer', './src/engine/sampling'],
+    target: [...appLayers, './src/protocol', './src/lib', './src/engine/gpu', './src/engine/model', './src/engine/weights', './src/engine/spec', './src/engine/tokenizer'],
     from: './shaders',
     message: 'Only src/engine/kernels reads shaders/.',
   },
@@ -44,9 +44,16 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'import-x/no-restricted-paths': ['error', { zones }],
+      // src/media/index.ts is media's public surface: the app imports nothing else from it.
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)media/(?!index$).+', message: 'Import media through src/media/index.ts.' }] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Inside media/, its tests and the media worker entry may reach media internals.
+    files: ['src/media/**', 'src/worker/media.worker.ts', 'e2e/**', 'bench/**', 'tools/**'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     // The engine may not use React, and may not use Node APIs except in tests.

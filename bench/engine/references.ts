@@ -23,7 +23,7 @@ export interface MatmulResult {
 }
 
 /** Runs `dispatches` once to warm up, then `reps` times in one submit; wall time until the queue drains. */
-async function timeDispatches(ctx: GpuContext, dispatches: Dispatch[], reps: number): Promise<number> {
+async function timeDispatches(ctx: GpuContext, dispatches: readonly Dispatch[], reps: number): Promise<number> {
   const run = async (n: number) => {
     const enc = ctx.device.createCommandEncoder({ label: 'bench.reference' });
     for (let i = 0; i < n; i++) encodeDispatches(enc, dispatches, 'bench.reference');
@@ -47,7 +47,7 @@ export async function measureCopy(ctx: GpuContext, mib: number, reps: number): P
     const enc = ctx.device.createCommandEncoder();
     enc.clearBuffer(src);
     ctx.device.queue.submit([enc.finish()]);
-    const ms = await timeDispatches(ctx, [copyBuffer(ctx, 'bench.copy', src, dst, bytes)], reps);
+    const ms = await timeDispatches(ctx, copyBuffer(ctx, 'bench.copy', src, dst, bytes).dispatches, reps);
     return { bytes, reps, ms, bytesPerSecond: (2 * bytes * reps) / (ms / 1000) };
   } finally {
     src.destroy();
@@ -62,7 +62,7 @@ export async function measureMatmul(ctx: GpuContext, size: { m: number; n: numbe
   const b = uploadTensor(ctx, 'bench.matmul.b', 'f32', [n, k], fill(n * k, 2));
   const c = createTensor(ctx, 'bench.matmul.c', 'f32', [m, n]);
   try {
-    const ms = await timeDispatches(ctx, [matmulF32(ctx, 'bench.matmul', { a, b, c, m, n, k })], reps);
+    const ms = await timeDispatches(ctx, matmulF32(ctx, 'bench.matmul', { a, b, c, m, n, k }).dispatches, reps);
     return { m, n, k, reps, ms, flopPerSecond: (2 * m * n * k * reps) / (ms / 1000) };
   } finally {
     for (const t of [a, b, c]) t.buffer.destroy();

@@ -1,5 +1,7 @@
 // The engine façade the worker drives: one GPU device, the current video's pixel values, and the loaded model.
-import { acquireGpu, guardGpu, GpuOutOfMemoryError, GpuUnavailableError, type GpuContext } from './gpu/device';
+import { acquireGpu, guardGpu, type GpuContext } from './gpu/device';
+import { EngineFailure } from './engine-failure';
+import { modelSummary } from './model-summary';
 import { createPreprocessor, type Preprocessor } from './kernels/preprocess/preprocessor';
 import type { VideoProcessorValues } from './kernels/preprocess/normalize-lut';
 import { parseModelSpec } from './spec/parse-config';
@@ -7,37 +9,15 @@ import { KNOWN_CONFIGS, type KnownArchitecture } from './spec/known-configs';
 import type { ModelSpec } from './spec/model-spec';
 import { memoryPlan } from './model/qwen2_5_vl/memory-plan';
 import { openSource } from './sources';
-import type { GenerationParams, GpuSummary, LoadOptions, MemoryPlan, ModelSource, ModelSummary, PhaseName, PlanVideo, PromptInfo, PromptParts, RunStats, AttentionTap, EngineErrorCode } from '../protocol/engine';
-import { WeightsError } from './weights/errors';
+import type { GenerationParams, GpuSummary, LoadOptions, MemoryPlan, ModelSource, ModelSummary, PhaseName, PlanVideo, PromptInfo, PromptParts, RunStats, AttentionTap } from '../protocol/engine';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
 import { Q4_SCHEME } from './weights/q4-scheme';
 import { CACHED_FILES, writeModelCache } from './model/qwen2_5_vl/weight-cache';
 import { Qwen25VL } from './model/qwen2_5_vl/model';
 import type { GpuTensor } from './gpu/tensor';
-import { ModelSpecError } from './spec/config-reader';
-
-export class EngineFailure extends Error {
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EngineFailure';
-  }
-
-  /** Maps anything thrown inside the engine to a code the UI can act on. */
-  static from(e: unknown): EngineFailure {
-    if (e instanceof EngineFailure) return e;
-    if (e instanceof GpuUnavailableError) return new EngineFailure('no-webgpu', e.message);
-    if (e instanceof GpuOutOfMemoryError) return new EngineFailure('out-of-memory', `${e.message}. Use the 4-bit weights, fewer frames or a lower max_pixels, and close other GPU-heavy tabs.`);
-    if (e instanceof ModelSpecError) return new EngineFailure('bad-model', e.message);
-    if (e instanceof WeightsError) return new EngineFailure(/fetch|network|HTTP|Range/i.test(e.message) ? 'network' : 'bad-model', e.message);
-    const message = e instanceof Error ? e.message : String(e);
-    if (/out of memory|OutOfMemory|allocation/i.test(message)) return new EngineFailure('out-of-memory', `The GPU ran out of memory: ${message}. Try fewer frames or a lower max_pixels.`);
-    return new EngineFailure('internal', message);
-  }
-}
+import type { Checkpoint } from './weights/checkpoint';
+import type { MadeWeights } from './model/qwen2_5_vl/load-weights';
 
 /** Said while and after loading from a host that answers Range requests with the whole file. */
 const NO_RANGE_NOTE = 'This host ignores HTTP Range requests, so the files are streamed whole: an interrupted download from it starts over.';
@@ -51,15 +31,11 @@ export interface GenerateCallbacks {
   onToken(t: { step: number; id: number; text: string; ms: number; attention?: AttentionTap }): void;
 }
 
-/** Qwen2.5-VL's processor values (every published checkpoint uses them); a model with others re-preprocesses. */
-export const QWEN_PROCESSOR: VideoProcessorValues = {
-  imageMean: [0.48145466, 0.4578275, 0.40821073],
-  imageStd: [0.26862954, 0.26130258, 0.27577711],
-  rescaleFactor: 1 / 255,
-  patchSize: 14,
-  temporalPatchSize: 2,
-  mergeSize: 2,
-};
+/**
+ * Qwen2.5-VL's processor values, read from the bundled 7B preprocessor_config.json (every published checkpoint
+ * uses them). Pixel values are made before a model is chosen, so a model asking for others is refused.
+ */
+export const QWEN_PROCESSOR: VideoProcessorValues = parseModelSpec(KNOWN_CONFIGS['qwen2.5-vl-7b']).preprocessor;
 
 interface VideoEntry {
   id: string;
@@ -187,43 +163,29 @@ export class Engine {
       model = loaded.model;
       if (noRange()) warnings.push(NO_RANGE_NOTE);
       if (cache) {
-        // A full disk or a failed write never costs the user the model they just loaded.
-        try {
-          const files: Record<string, string> = {};
-          for (const f of CACHED_FILES) {
-            const text = await checkpoint.source.readTextOptional(f);
-            if (text !== null) files[f] = text;
-          }
-          const writer = await cache.beginWrite({ ...identity, quantization: Q4_SCHEME }, model.weightBytes, { ctx: this.ctx, source: { label: checkpoint.source.label, validators: {} } });
-          await writeModelCache(writer, loaded.made, files, (done, total) => progress('cache', done, total, 'saving to this browser’s cache'));
-        } catch (e) {
-          warnings.push(`The weights were not saved for next time: ${e instanceof Error ? e.message : String(e)}`);
-        }
+        const failure = await this.saveToCache(cache, identity, checkpoint, model, loaded.made, progress);
+        if (failure) warnings.push(failure);
       }
     }
     this.loaded = { id: source.id, model, options };
-    const { spec } = model;
-    const g = spec.generation;
-    return {
-      fromCache,
-      model: {
-        id: source.id,
-        architecture: spec.architecture,
-        textLayers: spec.text.numLayers,
-        hidden: spec.text.hiddenSize,
-        heads: spec.text.numHeads,
-        kvHeads: spec.text.numKvHeads,
-        vocab: spec.text.vocabSize,
-        visionDepth: spec.vision.depth,
-        visionHidden: spec.vision.hiddenSize,
-        quantization: options.quantization,
-        weightBytes: model.weightBytes,
-        // top_k = 1 (the published configs) makes sampling an argmax: say so plainly.
-        generation: { maxNewTokens: 2048, doSample: g.doSample && g.topK !== 1, temperature: g.temperature, topK: g.topK, topP: g.topP, repetitionPenalty: g.repetitionPenalty, seed: 0 },
-        eosIds: spec.tokens.eos,
-        warnings,
-      },
-    };
+    return { fromCache, model: modelSummary(source.id, model, options.quantization, warnings) };
+  }
+
+  /** Writes a freshly loaded q4 model to the OPFS cache; returns a warning instead of failing the load. */
+  private async saveToCache(cache: WeightCache, identity: { modelId: string; revision: string }, checkpoint: Checkpoint, model: Qwen25VL, made: MadeWeights, progress: ProgressFn): Promise<string | null> {
+    // A full disk or a failed write never costs the user the model they just loaded.
+    try {
+      const files: Record<string, string> = {};
+      for (const f of CACHED_FILES) {
+        const text = await checkpoint.source.readTextOptional(f);
+        if (text !== null) files[f] = text;
+      }
+      const writer = await cache.beginWrite({ ...identity, quantization: Q4_SCHEME }, model.weightBytes, { ctx: this.ctx, source: { label: checkpoint.source.label, validators: {} } });
+      await writeModelCache(writer, made, files, (done, total) => progress('cache', done, total, 'saving to this browser’s cache'));
+      return null;
+    } catch (e) {
+      return `The weights were not saved for next time: ${e instanceof Error ? e.message : String(e)}`;
+    }
   }
 
   beginVideo(id: string, frames: number, height: number, width: number, secondPerGridTs: number): Promise<void> {

@@ -23,7 +23,8 @@ const u32Scratch = new Uint32Array(f32Scratch.buffer);
 export function f32ToBf16Bits(x: number): number {
   f32Scratch[0] = x;
   const b = u32Scratch[0]!;
-  if ((b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0) throw new Error('NaN cannot be rounded to bf16 here');
+  // NaN → the canonical quiet NaN, as torch rounds it (rounding its bits could carry into the sign).
+  if ((b & 0x7fffffff) > 0x7f800000) return 0x7fc0;
   return ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
 }
 

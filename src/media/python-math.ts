@@ -2,15 +2,9 @@
 // Python floats are IEEE doubles like JS numbers, so only the rounding rules need care; torch's float32 is
 // emulated with Math.fround plus exact error terms where torch's compiled kernel uses a fused multiply-add.
 
-/** Python 3 `round(x)` for a float: nearest integer, ties to even. */
-export function roundHalfEven(x: number): number {
-  if (!Number.isFinite(x)) throw new RangeError(`roundHalfEven: ${x} is not finite`);
-  const floor = Math.floor(x);
-  const diff = x - floor; // exact for |x| < 2^52
-  if (diff < 0.5) return floor;
-  if (diff > 0.5) return floor + 1;
-  return floor % 2 === 0 ? floor : floor + 1;
-}
+import { roundHalfEven } from '../lib/round-half-even';
+
+export { roundHalfEven };
 
 /** qwen_vl_utils `round_by_factor`: `round(number / factor) * factor`. */
 export function roundByFactor(value: number, factor: number): number {

@@ -1,7 +1,7 @@
 // Long-lived clients a store talks to. The app's store uses the browser's workers (created on first use); tests
 // build a store with fakes.
 import { EngineClient } from '../engine-client/engine-client';
-import { MediaClient } from '../media/media-client';
+import { MediaClient } from '../media';
 
 export interface Services {
   engine(): EngineClient;

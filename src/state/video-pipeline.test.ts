@@ -1,8 +1,8 @@
 // VideoPipeline with fake media and engine clients: frames flow media → engine → strip, the newest request wins,
 // and a file that fails leaves the previous video in place. Two pipelines share nothing.
 import { describe, expect, it } from 'vitest';
-import { MediaError } from '../media/errors';
-import type { VideoMetadata } from '../media/types';
+import { MediaError } from '../media';
+import type { VideoMetadata } from '../media';
 import { DEFAULT_VIDEO_SETTINGS, type VideoSlice } from './video-slice';
 import { VideoPipeline, type MediaPort, type VideoEnginePort } from './video-pipeline';
 

@@ -1,10 +1,8 @@
 // The hand-off media worker → engine worker for the current video: open the file, plan the sampling, stream the
 // sampled frames to the engine (which resizes them on the GPU and returns the frame the model sees), and keep
 // the newest request winning. One instance per store; no module state, so tests build it with fake clients.
-import { MediaError } from '../media/errors';
-import { planFor } from '../media/sampler';
-import { VIDEO_R2 } from '../media/sampling';
-import type { SampleRequest, SamplingPlan, SampledFrame, SubtitleCue, VideoMetadata } from '../media/types';
+import { MediaError, planFor, VIDEO_R2 } from '../media';
+import type { SampleRequest, SamplingPlan, SampledFrame, SubtitleCue, VideoMetadata } from '../media';
 import type { FrameThumb, VideoSettings, VideoSlice, VideoStatus } from './video-slice';
 
 type VideoState = VideoSlice['video'];

@@ -1,10 +1,8 @@
 // The video: the file, its metadata, the sampling settings and the frames the model sees. The work of opening and
 // sampling (media worker → engine worker) is VideoPipeline's (video-pipeline.ts); this slice holds the state.
 import type { StateCreator } from 'zustand';
-import { DEFAULT_SAMPLING } from '../media/plan';
-import { VIDEO_R2 } from '../media/sampling';
-import { parseSubtitleFile } from '../media/subtitles';
-import type { SamplingPlan, SubtitleCue, VideoMetadata } from '../media/types';
+import { DEFAULT_SAMPLING, parseSubtitleFile, VIDEO_R2 } from '../media';
+import type { SamplingPlan, SubtitleCue, VideoMetadata } from '../media';
 import type { Services } from './services';
 import type { AppState } from './store';
 import { VideoPipeline, describeError, withFileName } from './video-pipeline';

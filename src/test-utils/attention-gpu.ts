@@ -2,39 +2,9 @@
 import type { GpuContext } from '../engine/gpu/device';
 import { f16BitsToF32, writeHost } from '../engine/gpu/tensor';
 import type { KvCacheLayer } from '../engine/kernels/kv-cache';
+import { f32ToF16Bits } from './cpu/linalg';
 
-/** f32 → f16 bits, round to nearest even (the host side of the f16 KV cache). */
-export function f32ToF16Bits(x: number): number {
-  const f = new Float32Array([x]);
-  const u = new Uint32Array(f.buffer)[0]!;
-  const sign = (u >>> 16) & 0x8000;
-  const exp = (u >>> 23) & 0xff;
-  let mant = u & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    let m = mant >>> shift;
-    const rest = mant & ((1 << shift) - 1);
-    if (rest > half || (rest === half && m & 1)) m++;
-    return sign | m;
-  }
-  let m = mant >>> 13;
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
-    m++;
-    if (m === 0x400) {
-      m = 0;
-      e++;
-      if (e >= 31) return sign | 0x7c00;
-    }
-  }
-  return sign | (e << 10) | m;
-}
+export { f32ToF16Bits };
 
 /** Rounds every value to the nearest f16 (what an f16 cache stores). */
 export function roundF16(a: Float32Array): Float32Array {

@@ -1,7 +1,8 @@
 // Engine worker entry: the message loop. Requests run one at a time in arrival order (the GPU queue is
 // serial anyway), except `cancel`, handled at once so a running generation stops between steps, and `plan`,
 // which touches no GPU state and must not wait behind a generation.
-import { Engine, EngineFailure } from '../engine/engine';
+import { Engine } from '../engine/engine';
+import { EngineFailure } from '../engine/engine-failure';
 import { transferablesOf, type EngineEvent, type EngineRequest } from '../protocol/engine';
 
 const scope = self as unknown as { postMessage(msg: unknown, transfer: Transferable[]): void; addEventListener(type: 'message', fn: (e: MessageEvent<EngineRequest>) => void): void };

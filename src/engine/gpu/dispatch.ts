@@ -17,6 +17,47 @@ export function releaseDispatches(dispatches: readonly Dispatch[]): void {
   for (const d of dispatches) for (const u of d.uniforms ?? []) u.destroy();
 }
 
+/**
+ * What every kernel wrapper returns: the dispatches to encode, in order, and `destroy` for what it owns. Kernels
+ * whose uniforms change per step (rows, cache position, sampler step, tap slot) extend it with `set(step)`, which
+ * queues the values for the next submit.
+ */
+export interface KernelOp {
+  readonly dispatches: readonly Dispatch[];
+  /** Frees the op's uniforms and buffers (idempotent); its dispatches must not be encoded again. */
+  destroy(): void;
+}
+
+/** A KernelOp over `dispatches` whose destroy releases their uniforms and then runs `free` (owned buffers). */
+export function kernelOp(dispatches: readonly Dispatch[], free?: () => void): KernelOp {
+  return {
+    dispatches,
+    destroy() {
+      releaseDispatches(dispatches);
+      free?.();
+    },
+  };
+}
+
+/** Every dispatch of the ops, in order. */
+export function opDispatches(ops: readonly KernelOp[]): Dispatch[] {
+  return ops.flatMap((o) => o.dispatches);
+}
+
+export function destroyOps(ops: readonly KernelOp[]): void {
+  for (const o of ops) o.destroy();
+}
+
+/** Encodes the ops' dispatches into one compute pass. */
+export function encodeOps(encoder: GPUCommandEncoder, ops: readonly KernelOp[], label = 'compute'): void {
+  encodeDispatches(encoder, opDispatches(ops), label);
+}
+
+/** Encodes and submits the ops in one command buffer. */
+export function runOps(ctx: GpuContext, ops: readonly KernelOp[], label = 'compute'): void {
+  runDispatches(ctx, opDispatches(ops), label);
+}
+
 /** Encodes dispatches into one compute pass. */
 export function encodeDispatches(encoder: GPUCommandEncoder, dispatches: readonly Dispatch[], label = 'compute'): void {
   const pass = encoder.beginComputePass({ label });

@@ -1,17 +1,18 @@
 // Keyed compute-pipeline cache. The key is the shader family plus its specialization (defines and
-// override constants), so each distinct kernel variant is compiled exactly once per device.
+// override constants), so each distinct kernel variant is compiled exactly once per device. Kernels reach it
+// through kernels/shader-source.ts `kernelPipeline`.
 
 export interface PipelineSpec {
   /** Shader family name, e.g. "rmsnorm"; part of the key and of every label. */
   family: string;
-  /** Fully preprocessed WGSL. Must be a pure function of family + defines. */
-  code: string;
+  /** Produces the preprocessed WGSL; called only on a cache miss. Must be a pure function of family + defines. */
+  code: () => string;
   defines?: Readonly<Record<string, boolean>>;
   constants?: Readonly<Record<string, number>>;
   entryPoint?: string;
 }
 
-export function pipelineKey(spec: PipelineSpec): string {
+export function pipelineKey(spec: Omit<PipelineSpec, 'code'>): string {
   const sorted = (o: Readonly<Record<string, unknown>> | undefined) =>
     o ? Object.keys(o).sort().map((k) => `${k}=${String(o[k])}`).join(',') : '';
   return `${spec.family}#${spec.entryPoint ?? 'main'}[${sorted(spec.defines)}](${sorted(spec.constants)})`;
@@ -31,10 +32,11 @@ export class PipelineCache {
     const key = pipelineKey(spec);
     let p = this.pipelines.get(key);
     if (!p) {
-      let module = this.modules.get(spec.code);
+      const code = spec.code();
+      let module = this.modules.get(code);
       if (!module) {
-        module = this.device.createShaderModule({ label: spec.family, code: spec.code });
-        this.modules.set(spec.code, module);
+        module = this.device.createShaderModule({ label: spec.family, code });
+        this.modules.set(code, module);
       }
       p = this.device.createComputePipeline({
         label: key,

@@ -37,7 +37,7 @@ describe('preprocessWgsl', () => {
 
 describe('pipelineKey', () => {
   it('is independent of key order and distinguishes specializations', () => {
-    const base = { family: 'f', code: '' };
+    const base = { family: 'f' };
     expect(pipelineKey({ ...base, constants: { A: 1, B: 2 } })).toBe(pipelineKey({ ...base, constants: { B: 2, A: 1 } }));
     expect(pipelineKey({ ...base, constants: { A: 1 } })).not.toBe(pipelineKey({ ...base, constants: { A: 2 } }));
     expect(pipelineKey({ ...base, defines: { X: true } })).not.toBe(pipelineKey({ ...base, defines: { X: false } }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
-import { bindGroup, runDispatches } from '../gpu/dispatch';
+import { bindGroup, runDispatches, runOps } from '../gpu/dispatch';
 import { createTensor, readBuffer, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { erfcContinuedFraction, erfRef, geluRef, randomF32, siluRef } from '../../test-utils/cpu/linalg';
 import { gelu, swiglu, swigluFused } from './activations';
@@ -31,7 +31,7 @@ describe('swiglu', () => {
     const out = createTensor(ctx, 'out', 'f32', [m, cols]);
     const gate = uploadTensor(ctx, 'gate', 'f32', [m, cols], g);
     const up = uploadTensor(ctx, 'up', 'f32', [m, cols], u);
-    runDispatches(ctx, [swiglu(ctx, 'swiglu', { gate: { tensor: gate, offset: 0, stride: cols }, up: { tensor: up, offset: 0, stride: cols }, out, m, cols })]);
+    runOps(ctx, [swiglu(ctx, 'swiglu', { gate: { tensor: gate, offset: 0, stride: cols }, up: { tensor: up, offset: 0, stride: cols }, out, m, cols })]);
     const ref = Array.from(g, (v, i) => siluRef(v) * u[i]!);
     expect(worstRel(await readTensorF32(ctx, out), ref, 1e-35)).toBeLessThanOrEqual(1e-5);
     expect(ctx.errors).toEqual([]);
@@ -43,7 +43,7 @@ describe('swiglu', () => {
     const fused = gateValues(m * 2 * cols);
     const gateUp = uploadTensor(ctx, 'gateUp', 'f32', [m, 2 * cols], fused);
     const out = createTensor(ctx, 'out', 'f32', [m, cols]);
-    runDispatches(ctx, [swigluFused(ctx, 'swiglu.fused', { gateUp, out, m, cols })]);
+    runOps(ctx, [swigluFused(ctx, 'swiglu.fused', { gateUp, out, m, cols })]);
     const ref: number[] = [];
     for (let r = 0; r < m; r++) for (let i = 0; i < cols; i++) ref.push(siluRef(fused[r * 2 * cols + i]!) * fused[r * 2 * cols + cols + i]!);
     expect(worstRel(await readTensorF32(ctx, out), ref, 1e-35)).toBeLessThanOrEqual(1e-5);
@@ -70,7 +70,7 @@ describe('exact GELU and its erf', () => {
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   if (id.x < arrayLength(&z)) { r[id.x] = vec2<f32>(erf_f32(z[id.x]), erfc_f32(z[id.x])); }
 }`;
-    const pipeline = ctx.pipelines.get({ family: 'test.erf', code });
+    const pipeline = ctx.pipelines.get({ family: 'test.erf', code: () => code });
     const z = uploadTensor(ctx, 'z', 'f32', [zs.length], zs);
     const r = createTensor(ctx, 'r', 'f32', [zs.length * 2]);
     runDispatches(ctx, [{ label: 'erf', pipeline, bindGroup: bindGroup(ctx, pipeline, 'erf', [z.buffer, r.buffer]), workgroups: [Math.ceil(zs.length / 64), 1, 1] }]);
@@ -98,7 +98,7 @@ describe('exact GELU and its erf', () => {
     const ref = Array.from(xs, geluRef);
     const x = uploadTensor(ctx, 'x', 'f32', [xs.length], xs);
     const out = createTensor(ctx, 'out', 'f32', [xs.length]);
-    runDispatches(ctx, [gelu(ctx, 'gelu', { x, out, n: xs.length })]);
+    runOps(ctx, [gelu(ctx, 'gelu', { x, out, n: xs.length })]);
     const got = await readTensorF32(ctx, out);
     // Relative accuracy everywhere (no cancellation in the erfc form): measured 4e-6 at x ≈ −11.5 (f32 exp of
     // arguments near −65) and ~1e-6 for |x| ≤ 6, where the merger's pre-activations live.
@@ -107,7 +107,7 @@ describe('exact GELU and its erf', () => {
     console.log(`[gelu] max rel err ${err.toExponential(2)} on [-12, 12], ${central.toExponential(2)} on [-6, 6]`);
     expect(err).toBeLessThanOrEqual(1e-5);
     expect(central).toBeLessThanOrEqual(2e-6);
-    runDispatches(ctx, [gelu(ctx, 'gelu.inplace', { x, n: xs.length })]);
+    runOps(ctx, [gelu(ctx, 'gelu.inplace', { x, n: xs.length })]);
     expect(Array.from(await readTensorF32(ctx, x))).toEqual(Array.from(got));
     expect(ctx.errors).toEqual([]);
   });

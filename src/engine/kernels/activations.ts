@@ -1,21 +1,17 @@
 // Elementwise activations: SwiGLU (text and vision MLPs) and exact-erf GELU (vision merger).
 // shaders/swiglu.wgsl, shaders/gelu.wgsl.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
+import type { RowView } from './row-view';
 
 const WG = 256;
 
-/** Where the gate or up values of row r live: element (r, i) is at `offset + r * stride + i` of `tensor`. */
-export interface RowView {
-  tensor: GpuTensor;
-  offset: number;
-  stride: number;
-}
 
 export interface SwigluArgs {
+  /** Gate rows: element (r, i) at `offset + r * stride + i` of the view's tensor. */
   gate: RowView;
   up: RowView;
   /** f32 [≥ m, cols], a different buffer from gate and up. */
@@ -26,7 +22,7 @@ export interface SwigluArgs {
 }
 
 /** out = silu(gate) · up over [m, cols], with gate and up given as row views (offsets and strides % 4 == 0). */
-export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): Dispatch {
+export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): KernelOp {
   const { gate, up, out, m, cols } = args;
   expectDtype(label, { gate: gate.tensor, up: up.tensor, out }, 'f32');
   if (!Number.isInteger(m) || m < 1 || !Number.isInteger(cols) || cols < 1) throw new Error(`${label}: m ${m} and cols ${cols} must be positive integers`);
@@ -40,7 +36,7 @@ export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): Dispat
   }
   if (numel(out.shape) < m * cols) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m * cols}`);
   if (out.buffer === gate.tensor.buffer || out.buffer === up.tensor.buffer) throw new Error(`${label}: out (${out.label}) must not alias gate or up`);
-  const pipeline = ctx.pipelines.get({ family: 'swiglu', code: shaderSource('swiglu.wgsl') });
+  const pipeline = kernelPipeline(ctx, 'swiglu.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['m', 'i4', 'gate_off4', 'gate_stride4', 'up_off4', 'up_stride4'])
     .setU32('m', m)
     .setU32('i4', cols / 4)
@@ -49,17 +45,19 @@ export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): Dispat
     .setU32('up_off4', up.offset / 4)
     .setU32('up_stride4', up.stride / 4)
     .write();
-  return {
-    label,
-    pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [gate.tensor.buffer, up.tensor.buffer, out.buffer, params]),
-    uniforms: [params],
-    workgroups: linearGrid(Math.ceil((m * cols) / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-  };
+  return kernelOp([
+    {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [gate.tensor.buffer, up.tensor.buffer, out.buffer, params]),
+      uniforms: [params],
+      workgroups: linearGrid(Math.ceil((m * cols) / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+  ]);
 }
 
 /** SwiGLU of a fused gate/up projection output [m, 2·cols] laid out as [gate | up] per row. */
-export function swigluFused(ctx: GpuContext, label: string, args: { gateUp: GpuTensor; out: GpuTensor; m: number; cols: number }): Dispatch {
+export function swigluFused(ctx: GpuContext, label: string, args: { gateUp: GpuTensor; out: GpuTensor; m: number; cols: number }): KernelOp {
   const { gateUp, cols } = args;
   return swiglu(ctx, label, {
     gate: { tensor: gateUp, offset: 0, stride: 2 * cols },
@@ -71,7 +69,7 @@ export function swigluFused(ctx: GpuContext, label: string, args: { gateUp: GpuT
 }
 
 /** Exact GELU over the first n values (n % 4 == 0) of x, into out, or in place when out is omitted. */
-export function gelu(ctx: GpuContext, label: string, args: { x: GpuTensor; out?: GpuTensor; n: number }): Dispatch {
+export function gelu(ctx: GpuContext, label: string, args: { x: GpuTensor; out?: GpuTensor; n: number }): KernelOp {
   const { x, out, n } = args;
   expectDtype(label, out ? { x, out } : { x }, 'f32');
   if (!Number.isInteger(n) || n < 1 || n % 4 !== 0) throw new Error(`${label}: n ${n} must be a positive multiple of 4`);
@@ -79,14 +77,15 @@ export function gelu(ctx: GpuContext, label: string, args: { x: GpuTensor; out?:
     if (numel(t.shape) < n) throw new Error(`${label}: ${t.label} has ${numel(t.shape)} elements, need ${n}`);
   }
   if (out && out.buffer === x.buffer) throw new Error(`${label}: for in-place GELU omit out instead of passing x (${x.label}) twice`);
-  const defines = { IN_PLACE: !out };
-  const pipeline = ctx.pipelines.get({ family: 'gelu', code: shaderSource('gelu.wgsl', defines), defines });
+  const pipeline = kernelPipeline(ctx, 'gelu.wgsl', { IN_PLACE: !out });
   const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', n / 4).write();
-  return {
-    label,
-    pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [x.buffer, params, ...(out ? [out.buffer] : [])]),
-    uniforms: [params],
-    workgroups: linearGrid(Math.ceil(n / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-  };
+  return kernelOp([
+    {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [x.buffer, params, ...(out ? [out.buffer] : [])]),
+      uniforms: [params],
+      workgroups: linearGrid(Math.ceil(n / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+  ]);
 }

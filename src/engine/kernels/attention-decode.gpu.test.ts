@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { attentionRef, randomF32, worstRatio } from '../../test-utils/cpu/attention';
 import { fillKvCache } from '../../test-utils/attention-gpu';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { attentionDecode, createDecodeScratch } from './attention-decode';
 import { createKvCacheLayer, type KvDtype } from './kv-cache';
@@ -30,7 +30,7 @@ async function runCase(c: Case, seed: number) {
   for (const len of c.lens) {
     attn.set({ len, row: c.row });
     const t0 = performance.now();
-    runDispatches(ctx, attn.dispatches);
+    runOps(ctx, [attn]);
     const got = (await readTensorF32(ctx, out)).slice(c.row * H * D);
     const ms = performance.now() - t0;
     const qRow = q.subarray(c.row * H * D);

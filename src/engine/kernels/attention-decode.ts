@@ -3,9 +3,9 @@
 // an 11.5k-token context spreads over hundreds of workgroups. With `tap: true` the same dispatches also export
 // the raw scores and the softmax normalisation for attention-tap.ts (the final layer only; plain layers pay nothing).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectInt } from './checks';
 import { expectKvCache, type KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
@@ -55,7 +55,7 @@ export interface AttentionDecodeBindings {
   readonly scratch?: DecodeScratch;
 }
 
-export interface AttentionDecode {
+export interface AttentionDecode extends KernelOp {
   /** [split pass, combine pass], to be encoded in this order. */
   readonly dispatches: readonly Dispatch[];
   /** TAP only: f32 [heads, maxLen] scaled scores of the last step (keys < len valid). */
@@ -64,7 +64,6 @@ export interface AttentionDecode {
   readonly tapStats: GpuTensor | null;
   /** Context length `len` (keys [0, len), including the token just appended) and the q/out row (default 0). */
   set(step: { len: number; row?: number }): void;
-  destroy(): void;
 }
 
 export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDecodeConfig, io: AttentionDecodeBindings): AttentionDecode {
@@ -89,14 +88,8 @@ export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDe
     throw new Error(`${label}: scratch is for ${scratch.heads} heads × ${scratch.headDim}, ${scratch.maxChunks * DECODE_CHUNK} keys; need ${heads} × ${D}, ${maxLen}`);
   }
   const f16 = io.cache.dtype === 'f16';
-  const defines = { KV_F16: f16, TAP: tap };
-  const split = ctx.pipelines.get({
-    family: 'attention_decode',
-    code: shaderSource('attention_decode.wgsl', defines),
-    defines,
-    constants: { HKV: kvHeads, G: group, D, CHUNK: DECODE_CHUNK },
-  });
-  const combine = ctx.pipelines.get({ family: 'attention_combine', code: shaderSource('attention_combine.wgsl', { TAP: tap }), defines: { TAP: tap }, constants: { D } });
+  const split = kernelPipeline(ctx, 'attention_decode.wgsl', { KV_F16: f16, TAP: tap }, { HKV: kvHeads, G: group, D, CHUNK: DECODE_CHUNK });
+  const combine = kernelPipeline(ctx, 'attention_combine.wgsl', { TAP: tap }, { D });
   const tapScores = tap ? createTensor(ctx, `${label}.tap_scores`, 'f32', [heads, maxLen]) : null;
   const tapStats = tap ? createTensor(ctx, `${label}.tap_stats`, 'f32', [heads, 2]) : null;
 

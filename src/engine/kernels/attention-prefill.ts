@@ -2,8 +2,7 @@
 // Queries are token rows [p0, p0 + rows) of the sequence (their K/V already appended by ropeTextKvAppend);
 // row i attends to cache rows [0, p0 + i], so a prompt can be prefilled in chunks.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
-import { shaderSource } from './shader-source';
+import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { expectInt } from './checks';
 import { expectKvCache, type KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
@@ -25,11 +24,9 @@ export interface AttentionPrefillBindings {
   readonly out: RowView;
 }
 
-export interface AttentionPrefill {
-  readonly dispatch: Dispatch;
+export interface AttentionPrefill extends KernelOp {
   /** rows ≤ maxRows query rows whose first row is cache row `cacheStart` (queued; one step per submit). */
   set(step: { rows: number; cacheStart: number }): void;
-  destroy(): void;
 }
 
 export function attentionPrefill(ctx: GpuContext, label: string, cfg: AttentionPrefillConfig, io: AttentionPrefillBindings): AttentionPrefill {
@@ -49,19 +46,21 @@ export function attentionPrefill(ctx: GpuContext, label: string, cfg: AttentionP
   const group = heads / kvHeads;
   const f16 = io.cache.dtype === 'f16';
   const defines = { VISION: false, KV_F16: f16 };
-  const pipeline = tiledPipeline(ctx, defines, kvHeads, group, D, shaderSource('attention_tiled.wgsl', defines));
+  const pipeline = tiledPipeline(ctx, defines, kvHeads, group, D);
   const params = new Uniforms(ctx, `${label}.params`, ['rows', 'q_off4', 'q_stride4', 'o_off4', 'o_stride4', 'p0', 'max_len', 'n_seg', 'scale']);
   params
     .setU32('q_off4', io.q.offset / 4).setU32('q_stride4', io.q.stride / 4)
     .setU32('o_off4', io.out.offset / 4).setU32('o_stride4', io.out.stride / 4)
     .setU32('max_len', io.cache.maxLen).setF32('scale', attentionScale(D));
   return {
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.q.tensor.buffer, io.cache.k.buffer, io.out.tensor.buffer, params, io.cache.v.buffer]),
-      workgroups: tiledGrid(ctx, maxRows, kvHeads, group),
-    },
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [io.q.tensor.buffer, io.cache.k.buffer, io.out.tensor.buffer, params, io.cache.v.buffer]),
+        workgroups: tiledGrid(ctx, maxRows, kvHeads, group),
+      },
+    ],
     set(step) {
       expectInt(label, 'rows', step.rows, 1, maxRows);
       expectInt(label, 'cacheStart', step.cacheStart, 0, io.cache.maxLen - step.rows);

@@ -4,9 +4,9 @@
 // row over the video span. Decode never waits for it: TapReadback copies a slot out and maps it asynchronously.
 import type { AttentionTap } from '../../protocol/engine';
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { createTensor, f16BitsToF32, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype, expectInt, expectShape } from './checks';
 
 const WG = 128;
@@ -89,11 +89,9 @@ export interface AttentionTapBindings {
   readonly buffer: TapBuffer;
 }
 
-export interface AttentionTapOp {
-  readonly dispatch: Dispatch;
+export interface AttentionTapOp extends KernelOp {
   /** Slot the next submits write and the step's context length (keys [0, len)), queued. */
   set(step: { slot: number; len: number }): void;
-  destroy(): void;
 }
 
 export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapConfig, io: AttentionTapBindings): AttentionTapOp {
@@ -111,16 +109,18 @@ export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapCo
   const promptLen = cfg.promptLen ?? v1;
   expectInt(label, 'promptLen', promptLen, v1, maxLen);
   const rowF16 = layout.rowDtype === 'f16';
-  const pipeline = ctx.pipelines.get({ family: 'attention_tap', code: shaderSource('attention_tap.wgsl', { ROW_F16: rowF16 }), defines: { ROW_F16: rowF16 }, constants: { H } });
+  const pipeline = kernelPipeline(ctx, 'attention_tap.wgsl', { ROW_F16: rowF16 }, { H });
   const params = new Uniforms(ctx, `${label}.params`, ['max_len', 'v0', 'v1', 'per', 'pairs', 'slot_base', 'len', 'prompt_len']);
   params.setU32('max_len', maxLen).setU32('v0', v0).setU32('v1', v1).setU32('per', layout.videoLen / layout.pairs).setU32('pairs', layout.pairs).setU32('slot_base', 0).setU32('len', maxLen).setU32('prompt_len', promptLen).write();
   return {
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params]),
-      workgroups: [H + layout.pairs + TAP_SEGMENTS + Math.ceil(layout.rowWords / WG), 1, 1],
-    },
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params]),
+        workgroups: [H + layout.pairs + TAP_SEGMENTS + Math.ceil(layout.rowWords / WG), 1, 1],
+      },
+    ],
     set({ slot, len }) {
       expectInt(label, 'slot', slot, 0, io.buffer.slots - 1);
       expectInt(label, 'len', len, promptLen, maxLen);

@@ -1,6 +1,7 @@
 // Shared pipeline/grid setup for shaders/attention_tiled.wgsl (prefill and vision attention wrappers).
 import type { GpuContext } from '../gpu/device';
 import { linearGrid } from '../gpu/dispatch';
+import { kernelPipeline } from './shader-source';
 
 /** Query rows (row × head-in-group) per workgroup and the head-dim limits of the kernel. */
 export const TILED_ROWS = 32;
@@ -12,8 +13,8 @@ export function checkTiledHeadDim(kernel: string, headDim: number): void {
   }
 }
 
-export function tiledPipeline(ctx: GpuContext, defines: { VISION: boolean; KV_F16: boolean }, kvHeads: number, group: number, headDim: number, code: string): GPUComputePipeline {
-  return ctx.pipelines.get({ family: 'attention_tiled', code, defines, constants: { HKV: kvHeads, G: group, D: headDim } });
+export function tiledPipeline(ctx: GpuContext, defines: { VISION: boolean; KV_F16: boolean }, kvHeads: number, group: number, headDim: number): GPUComputePipeline {
+  return kernelPipeline(ctx, 'attention_tiled.wgsl', defines, { HKV: kvHeads, G: group, D: headDim });
 }
 
 /** One workgroup per (KV head, block of TILED_ROWS flattened query rows). */

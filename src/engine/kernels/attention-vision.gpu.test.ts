@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { attentionRef, randomF32, worstRatio } from '../../test-utils/cpu/attention';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { attentionVision } from './attention-vision';
 
@@ -15,7 +15,7 @@ async function check(heads: number, dim: number, cu: number[], seed: number) {
   const out = createTensor(ctx, 'out', 'f32', [n, hidden]);
   const attn = attentionVision(ctx, 'vattn', { heads, headDim: dim }, { qkv: tqkv, cuSeqlens: Int32Array.from(cu), out });
   const t0 = performance.now();
-  runDispatches(ctx, [attn.dispatch]);
+  runOps(ctx, [attn]);
   const got = await readTensorF32(ctx, out);
   const ms = performance.now() - t0;
   expect(ctx.errors).toEqual([]);

@@ -2,9 +2,8 @@
 // Segments come from cu_seqlens in patch rows: the window segments for windowed blocks, one per temporal patch for
 // the full-attention blocks (docs/model.md §3.4–3.5); build one instance per segment table (sharing the pipeline).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { uploadTensor, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
 import { expectDtype, expectElements, expectInt } from './checks';
 import { attentionScale, checkTiledHeadDim, tiledGrid, tiledPipeline } from './attention-tiled';
 
@@ -22,10 +21,8 @@ export interface AttentionVisionBindings {
   readonly out: GpuTensor;
 }
 
-export interface AttentionVision {
-  readonly dispatch: Dispatch;
+export interface AttentionVision extends KernelOp {
   readonly rows: number;
-  destroy(): void;
 }
 
 export function attentionVision(ctx: GpuContext, label: string, cfg: AttentionVisionConfig, io: AttentionVisionBindings): AttentionVision {
@@ -45,19 +42,21 @@ export function attentionVision(ctx: GpuContext, label: string, cfg: AttentionVi
 
   const cuTensor = uploadTensor(ctx, `${label}.cu_seqlens`, 'i32', [cu.length], cu);
   const defines = { VISION: true, KV_F16: false };
-  const pipeline = tiledPipeline(ctx, defines, H, 1, D, shaderSource('attention_tiled.wgsl', defines));
+  const pipeline = tiledPipeline(ctx, defines, H, 1, D);
   const params = new Uniforms(ctx, `${label}.params`, ['rows', 'q_off4', 'q_stride4', 'o_off4', 'o_stride4', 'p0', 'max_len', 'n_seg', 'scale']);
   params
     .setU32('rows', rows).setU32('q_stride4', (3 * H * D) / 4).setU32('o_stride4', (H * D) / 4)
     .setU32('n_seg', cu.length - 1).setF32('scale', attentionScale(D)).write();
   return {
     rows,
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params]),
-      workgroups: tiledGrid(ctx, rows, H, 1),
-    },
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params]),
+        workgroups: tiledGrid(ctx, rows, H, 1),
+      },
+    ],
     destroy() {
       params.destroy();
       cuTensor.buffer.destroy();

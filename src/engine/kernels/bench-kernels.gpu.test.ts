@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { createTensor, readBuffer, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { linearRef, randomF32, worstLinearError } from '../../test-utils/cpu/linalg';
 import { copyBuffer, matmulF32 } from './bench-kernels';
@@ -12,7 +12,7 @@ describe('bench reference kernels', () => {
     const src = uploadTensor(ctx, 'src', 'u32', [n], Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 0));
     const dst = createTensor(ctx, 'dst', 'u32', [n]);
     const bytes = (64 * 1024 + 8) * 4;
-    runDispatches(ctx, [copyBuffer(ctx, 'copy', src.buffer, dst.buffer, bytes)]);
+    runOps(ctx, [copyBuffer(ctx, 'copy', src.buffer, dst.buffer, bytes)]);
     const got = new Uint32Array(await readBuffer(ctx, dst.buffer));
     const want = new Uint32Array(await readBuffer(ctx, src.buffer));
     expect(Array.from(got.subarray(0, bytes / 4))).toEqual(Array.from(want.subarray(0, bytes / 4)));
@@ -29,7 +29,7 @@ describe('bench reference kernels', () => {
     const a = uploadTensor(ctx, 'a', 'f32', [m, k], aHost);
     const b = uploadTensor(ctx, 'b', 'f32', [n, k], bHost);
     const c = createTensor(ctx, 'c', 'f32', [m, n]);
-    runDispatches(ctx, [matmulF32(ctx, 'mm', { a, b, c, m, n, k })]);
+    runOps(ctx, [matmulF32(ctx, 'mm', { a, b, c, m, n, k })]);
     const { err } = worstLinearError(await readTensorF32(ctx, c), linearRef(aHost, m, k, bHost, n));
     expect(err).toBeLessThanOrEqual(1e-5);
     expect(ctx.errors).toEqual([]);

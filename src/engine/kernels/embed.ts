@@ -1,9 +1,9 @@
 // Token embedding gather from a q4 or 16-bit table, and the injection of vision rows at <|video_pad|> positions
 // (shaders/embed.wgsl, shaders/inject_rows.wgsl).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 import { w16FromTensor, type Q4Weight, type W16Weight } from './weight-chunks';
 
@@ -23,7 +23,7 @@ export interface EmbedArgs {
 }
 
 /** out[i, :] = table[ids[i], :] for i < m, as f32. One dispatch per table chunk. */
-export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): Dispatch[] {
+export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): KernelOp {
   const table = 'kind' in args.table ? args.table : w16FromTensor(args.table);
   const { ids, out, m } = args;
   const k = table.cols;
@@ -35,8 +35,8 @@ export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): Di
   if (out.shape.length >= 2 && out.shape[out.shape.length - 1] !== k) throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
   if (numel(out.shape) < m * k) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
   const defines = { Q4: table.kind === 'q4', W_BF16: table.kind === 'w16' && table.dtype === 'bf16' };
-  const pipeline = ctx.pipelines.get({ family: 'embed', code: shaderSource('embed.wgsl', defines), defines });
-  return table.chunks.map((chunk, i) => {
+  const pipeline = kernelPipeline(ctx, 'embed.wgsl', defines);
+  return kernelOp(table.chunks.map((chunk, i) => {
     const name = `${label}.chunk${i}`;
     const params = new Uniforms(ctx, `${name}.params`, ['m', 'k', 'row0', 'rows', 'total_rows', 'first', 'nan_bits'])
       .setU32('m', m)
@@ -55,7 +55,7 @@ export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): Di
       uniforms: [params],
       workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
     };
-  });
+  }));
 }
 
 /**
@@ -80,7 +80,7 @@ export interface InjectArgs {
 }
 
 /** out[i, :] = features[ordinals[i], :] where ordinals[i] != NO_ROW (ordinals ≥ F give NaN rows). */
-export function injectRows(ctx: GpuContext, label: string, args: InjectArgs): Dispatch {
+export function injectRows(ctx: GpuContext, label: string, args: InjectArgs): KernelOp {
   const { ordinals, features, out, m } = args;
   expectDtype(label, { ordinals }, 'u32');
   expectDtype(label, { features, out }, 'f32');
@@ -92,18 +92,20 @@ export function injectRows(ctx: GpuContext, label: string, args: InjectArgs): Di
   if (out.shape.length >= 2 && out.shape[out.shape.length - 1] !== k) throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
   if (numel(out.shape) < m * k) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
   if (out.buffer === features.buffer) throw new Error(`${label}: out (${out.label}) must not alias the features`);
-  const pipeline = ctx.pipelines.get({ family: 'inject_rows', code: shaderSource('inject_rows.wgsl') });
+  const pipeline = kernelPipeline(ctx, 'inject_rows.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['m', 'k4', 'feature_rows', 'nan_bits'])
     .setU32('m', m)
     .setU32('k4', k / 4)
     .setU32('feature_rows', rows)
     .setU32('nan_bits', NAN_BITS)
     .write();
-  return {
-    label,
-    pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [ordinals.buffer, features.buffer, out.buffer, params]),
-    uniforms: [params],
-    workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
-  };
+  return kernelOp([
+    {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [ordinals.buffer, features.buffer, out.buffer, params]),
+      uniforms: [params],
+      workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+  ]);
 }

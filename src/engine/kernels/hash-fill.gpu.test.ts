@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { f32ToBf16Bits, hashBf16Range, hashU32, streamKey, type HashTensorSpec } from '../../test-utils/hash-weights';
 import type { GpuContext } from '../gpu/device';
-import { releaseDispatches, runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { readBuffer, storageUsage } from '../gpu/tensor';
 import { hashFillBf16 } from './hash-fill';
 
@@ -14,8 +14,8 @@ async function gpuRange(ctx: GpuContext, spec: HashTensorSpec, elem0: number, co
   const words = dstWord0 + Math.ceil(count / 2);
   const dst = ctx.device.createBuffer({ label: 'hash.dst', size: words * 4, usage: storageUsage() });
   const d = hashFillBf16(ctx, 'hash', { dst, dstWord0, key: streamKey(spec.seed, spec.name), std: spec.std, elem0, count });
-  runDispatches(ctx, [d]);
-  releaseDispatches([d]);
+  runOps(ctx, [d]);
+  d.destroy();
   const out = new Uint16Array(await readBuffer(ctx, dst, dstWord0 * 4));
   dst.destroy();
   return out.subarray(0, count);

@@ -2,8 +2,8 @@
 // benchmark can build a full 7B with no download and no host-side generation (a 7B is ~8 G values).
 import { amplitudeParts } from '../../lib/hash-prng';
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
-import { shaderSource } from './shader-source';
+import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { kernelPipeline } from './shader-source';
 
 const WG = 256;
 
@@ -21,8 +21,8 @@ export interface HashFillArgs {
   count: number;
 }
 
-/** One dispatch writing `count` hash values (its uniforms are released with `releaseDispatches`). */
-export function hashFillBf16(ctx: GpuContext, label: string, a: HashFillArgs): Dispatch {
+/** One dispatch writing `count` hash values. */
+export function hashFillBf16(ctx: GpuContext, label: string, a: HashFillArgs): KernelOp {
   for (const [name, v] of Object.entries({ dstWord0: a.dstWord0, elem0: a.elem0, count: a.count })) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${label}: ${name} ${v} must be a non-negative integer`);
   }
@@ -35,7 +35,7 @@ export function hashFillBf16(ctx: GpuContext, label: string, a: HashFillArgs): D
   // |value| = |n|·A · 2^e with |n|·A in [2^52, 2^77]: both ends must be normal f32 (and bf16) numbers.
   const e = amp.exp - 24;
   if (e + 52 < -126 || e + 77 > 127) throw new Error(`${label}: std ${a.std} gives values outside the normal f32 range`);
-  const pipeline = ctx.pipelines.get({ family: 'hash_fill', code: shaderSource('hash_fill.wgsl') });
+  const pipeline = kernelPipeline(ctx, 'hash_fill.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['words', 'word0', 'elem0', 'count', 'key', 'a_hi', 'a_lo', 'exp_base'])
     .setU32('words', words)
     .setU32('word0', a.dstWord0)
@@ -46,11 +46,13 @@ export function hashFillBf16(ctx: GpuContext, label: string, a: HashFillArgs): D
     .setU32('a_lo', amp.aLo)
     .setI32('exp_base', e)
     .write();
-  return {
-    label,
-    pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [a.dst, params]),
-    uniforms: [params],
-    workgroups: linearGrid(Math.ceil(words / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-  };
+  return kernelOp([
+    {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [a.dst, params]),
+      uniforms: [params],
+      workgroups: linearGrid(Math.ceil(words / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+  ]);
 }

@@ -2,13 +2,13 @@
 // 152064-row lm_head on a device with WebGPU's default 128 MiB binding limit (so it must be split in chunks).
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { dequantQ4Rows, randomF32, randomQ4Host } from '../../test-utils/cpu/linalg';
 import { embedGather } from './embed';
 import { linear } from './linear';
 import { destroyWeight } from './weight-chunks';
-import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4 } from './linear-test-helpers';
+import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4 } from '../../test-utils/linear-gpu';
 
 const HIDDEN = 3584;
 const KV = 512;
@@ -46,8 +46,8 @@ describe('q4 linears at the 7B decoder-layer shapes', () => {
       const mmErr = await runAndCheckLinear(ctx, `${name}.mm`, { x, weight: w, m: 3, bias: bias?.tensor }, q4Case(host, k, xHost, 3, cols, bias?.values));
       const y = createTensor(ctx, `${name}.ybench`, 'f32', [n]);
       const ms = async (matvecSubgroups: boolean) => {
-        const dispatches = linear(ctx, `${name}.bench`, { x, weight: w, y, m: 1, bias: bias?.tensor, matvecSubgroups });
-        return (await timeMs(ctx.device, () => runDispatches(ctx, dispatches))).toFixed(1);
+        const op = linear(ctx, `${name}.bench`, { x, weight: w, y, m: 1, bias: bias?.tensor, matvecSubgroups });
+        return (await timeMs(ctx.device, () => runOps(ctx, [op]))).toFixed(1);
       };
       console.log(
         `[swiftshader] q4 matvec ${name} ${n}×${k}: subgroups ${await ms(true)} ms, workgroup reduction ${await ms(false)} ms; ` +
@@ -74,15 +74,15 @@ describe('q4 lm_head / embed_tokens, 152064 × 3584, default binding limits', ()
     await runAndCheckLinear(ctx, 'lm_head', { x, weight: w, m: 1, xRowOffset: 4 }, q4Case(host, HIDDEN, xHost, 1, cols));
     await runAndCheckLinear(ctx, 'lm_head.plain', { x, weight: w, m: 1, xRowOffset: 4, matvecSubgroups: false }, q4Case(host, HIDDEN, xHost, 1, cols));
     const y = createTensor(ctx, 'lm_head.ybench', 'f32', [VOCAB]);
-    const dispatches = linear(ctx, 'lm_head.bench', { x, weight: w, y, m: 1, xRowOffset: 4 });
-    const ms = await timeMs(ctx.device, () => runDispatches(ctx, dispatches), 1);
+    const op = linear(ctx, 'lm_head.bench', { x, weight: w, y, m: 1, xRowOffset: 4 });
+    const ms = await timeMs(ctx.device, () => runOps(ctx, [op]), 1);
     console.log(`[swiftshader] q4 matvec lm_head ${VOCAB}×${HIDDEN} (${w.chunks.length} chunks): ${ms.toFixed(1)} ms`);
 
     // The same table as a q4 embed_tokens: gather ids on both sides of every chunk boundary.
     const idList = [...w.chunks.flatMap((c) => [c.row0, c.row0 + c.rows - 1]), 151656, 12345];
     const ids = uploadTensor(ctx, 'embed.ids', 'u32', [idList.length], Uint32Array.from(idList));
     const out = createTensor(ctx, 'embed.out', 'f32', [idList.length, HIDDEN]);
-    runDispatches(ctx, embedGather(ctx, 'embed', { ids, table: w, out, m: idList.length }));
+    runOps(ctx, [embedGather(ctx, 'embed', { ids, table: w, out, m: idList.length })]);
     expect(Array.from(await readTensorF32(ctx, out))).toEqual(Array.from(dequantQ4Rows(host, HIDDEN, idList)));
     expect(ctx.errors).toEqual([]);
     destroyWeight(w);

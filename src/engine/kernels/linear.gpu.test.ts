@@ -4,7 +4,7 @@ import { createTensor, uploadTensor } from '../gpu/tensor';
 import { f32To16Bits, randomF32, randomQ4Host, widen16 } from '../../test-utils/cpu/linalg';
 import { linear } from './linear';
 import { createQ4Weight } from './weight-chunks';
-import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4, uploadW16 } from './linear-test-helpers';
+import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4, uploadW16 } from '../../test-utils/linear-gpu';
 
 describe('q4 linear, matrix-vector path (M = 1)', () => {
   it('matches the reference for every team width, over 3 chunks, with an x row offset and f32 bias', async () => {
@@ -95,7 +95,7 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const w = uploadQ4(ctx, 'sgfold.w', host, n, k);
     const xHost = randomF32(k, 20);
     const x = uploadTensor(ctx, 'sgfold.x', 'f32', [1, k], xHost);
-    expect(linear(ctx, 'sgfold.probe', { x, weight: w, m: 1, y: createTensor(ctx, 'sgfold.probe.y', 'f32', [n]) })[0]!.workgroups).toEqual([2, 2, 1]);
+    expect(linear(ctx, 'sgfold.probe', { x, weight: w, m: 1, y: createTensor(ctx, 'sgfold.probe.y', 'f32', [n]) }).dispatches[0]!.workgroups).toEqual([2, 2, 1]);
     await runAndCheckLinear(ctx, 'sgfold', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
   });
 
@@ -110,7 +110,7 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const xHost = randomF32(k, 8);
     const x = uploadTensor(ctx, 'fold.x', 'f32', [1, k], xHost);
     const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256, matvecSubgroups: false };
-    expect(linear(ctx, 'fold.probe', { ...args, y: createTensor(ctx, 'fold.probe.y', 'f32', [n]) })[0]!.workgroups).toEqual([16, 16, 1]);
+    expect(linear(ctx, 'fold.probe', { ...args, y: createTensor(ctx, 'fold.probe.y', 'f32', [n]) }).dispatches[0]!.workgroups).toEqual([16, 16, 1]);
     await runAndCheckLinear(ctx, 'fold', args, q4Case(host, k, xHost, 1, spread(n)));
   });
 });
@@ -162,7 +162,7 @@ describe('16-bit linear', () => {
     const xHost = randomF32(k, 16);
     const x = uploadTensor(ctx, 'fold16.x', 'f32', [1, k], xHost);
     const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256 };
-    expect(linear(ctx, 'fold16.probe', { ...args, y: createTensor(ctx, 'fold16.probe.y', 'f32', [n]) })[0]!.workgroups).toEqual([16, 16, 1]);
+    expect(linear(ctx, 'fold16.probe', { ...args, y: createTensor(ctx, 'fold16.probe.y', 'f32', [n]) }).dispatches[0]!.workgroups).toEqual([16, 16, 1]);
     await runAndCheckLinear(ctx, 'fold16', args, { xHost, m: 1, wRows: widen16('bf16', bits), cols: spread(n) });
   });
 });

@@ -3,9 +3,9 @@
 // larger M takes the 64×64-tiled matrix kernels. Every weight is a list of row chunks (weight-chunks.ts): one
 // dispatch per chunk, each writing its own output columns.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, kernelOp, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 import { Q4_GROUP, w16FromTensor, type Q4Weight, type W16Weight } from './weight-chunks';
 
@@ -70,9 +70,9 @@ function biasDefines(label: string, bias: GpuTensor | undefined, n: number): Rec
 
 /**
  * Builds the dispatches of y = x · Wᵀ + b. Shapes: x f32 [≥ xRowOffset + m, K], W [N, K], y f32 [≥ m, N],
- * bias [N]. q4 needs K % 32 == 0, 16-bit K % 4 == 0. Returns one dispatch per weight chunk, to encode in order.
+ * bias [N]. q4 needs K % 32 == 0, 16-bit K % 4 == 0. One dispatch per weight chunk.
  */
-export function linear(ctx: GpuContext, label: string, args: LinearArgs): Dispatch[] {
+export function linear(ctx: GpuContext, label: string, args: LinearArgs): KernelOp {
   const w = asWeight(args.weight);
   const { x, y, m, bias } = args;
   const xRowOffset = args.xRowOffset ?? 0;
@@ -89,7 +89,7 @@ export function linear(ctx: GpuContext, label: string, args: LinearArgs): Dispat
   const path = args.path ?? 'auto';
   const matvec = path === 'matvec' || (path === 'auto' && m === 1);
   if (matvec && m !== 1) throw new Error(`${label}: the matvec path computes one row, got m = ${m}`);
-  return matvec ? buildMatvec(ctx, label, args, w, defines) : buildMatmul(ctx, label, args, w, defines);
+  return kernelOp(matvec ? buildMatvec(ctx, label, args, w, defines) : buildMatmul(ctx, label, args, w, defines));
 }
 
 function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
@@ -103,13 +103,7 @@ function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
   const slots = subgroups ? Math.max(1, Math.floor(MATVEC_WG / ctx.subgroupSize!.min)) : 0;
   const rowsPerWg = subgroups ? slots * MATVEC_ROWS_PER_TEAM : (MATVEC_WG / tpr) * MATVEC_ROWS_PER_TEAM;
   const file = w.kind === 'q4' ? 'q4_matvec.wgsl' : 'matvec16.wgsl';
-  const allDefines = { ...defines, SUBGROUPS: subgroups };
-  const pipeline = ctx.pipelines.get({
-    family: file.replace('.wgsl', ''),
-    code: shaderSource(file, allDefines),
-    defines: allDefines,
-    constants: subgroups ? { SLOTS: slots } : { TPR: tpr },
-  });
+  const pipeline = kernelPipeline(ctx, file, { ...defines, SUBGROUPS: subgroups }, subgroups ? { SLOTS: slots } : { TPR: tpr });
   const xVec4 = ((args.xRowOffset ?? 0) * w.cols) / 4;
   return w.chunks.map((chunk, i) => {
     const name = `${label}.chunk${i}`;
@@ -133,7 +127,7 @@ function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
 
 function buildMatmul(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
   const file = w.kind === 'q4' ? 'q4_matmul.wgsl' : 'matmul16.wgsl';
-  const pipeline = ctx.pipelines.get({ family: file.replace('.wgsl', ''), code: shaderSource(file, defines), defines });
+  const pipeline = kernelPipeline(ctx, file, defines);
   const mTiles = Math.ceil(args.m / TILE);
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
   if (mTiles > maxDim) throw new Error(`${label}: m = ${args.m} needs ${mTiles} row tiles, over the ${maxDim} workgroups per dimension`);

@@ -6,7 +6,7 @@
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, linearGrid, Uniforms, type Dispatch, runDispatches } from '../gpu/dispatch';
 import { numel, readBuffer, storageUsage, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { Q4_GROUP, chunksInRange, type Q4Weight } from './weight-chunks';
 
 const WG = 64;
@@ -47,7 +47,7 @@ export class Q4Quantizer {
       throw new Error(`${name}: source ${src.label} has ${numel(src.shape)} values, need ${srcRow0 + rows} rows of ${dst.cols}`);
     }
     const defines = { SRC_F32: src.dtype === 'f32', SRC_BF16: src.dtype === 'bf16' };
-    const pipeline = ctx.pipelines.get({ family: 'q4_quantize', code: shaderSource('q4_quantize.wgsl', defines), defines, constants: { WG } });
+    const pipeline = kernelPipeline(ctx, 'q4_quantize.wgsl', defines, { WG });
     const groupsPerRow = dst.cols / Q4_GROUP;
     const dispatches: Dispatch[] = chunksInRange(dst.chunks, dstRow0, rows).map(({ chunk, index, from, count }) => {
       const params = this.params[index]!

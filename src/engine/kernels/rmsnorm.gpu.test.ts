@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { f32To16Bits, randomF32, rmsnormRef, widen16 } from '../../test-utils/cpu/linalg';
 import { rmsnorm, rmsnormResidual } from './rmsnorm';
@@ -35,7 +35,7 @@ describe('rmsnorm', () => {
       const x = uploadTensor(ctx, 'x', 'f32', [m, k], xHost);
       const w = uploadTensor(ctx, 'w', dtype, [k], wBits);
       const y = createTensor(ctx, 'y', 'f32', [m, k]);
-      runDispatches(ctx, [rmsnorm(ctx, 'norm', { x, weight: w, y, m, eps: 1e-6 })]);
+      runOps(ctx, [rmsnorm(ctx, 'norm', { x, weight: w, y, m, eps: 1e-6 })]);
       expectClose(await readTensorF32(ctx, y), rmsnormRef(xHost, m, k, wValues, 1e-6));
       expect(ctx.errors).toEqual([]);
     });
@@ -51,7 +51,7 @@ describe('rmsnorm', () => {
     const delta = uploadTensor(ctx, 'delta', 'f32', [m, k], dHost);
     const w = uploadTensor(ctx, 'w', 'bf16', [k], wBits);
     const y = createTensor(ctx, 'y', 'f32', [m, k]);
-    runDispatches(ctx, [rmsnormResidual(ctx, 'addnorm', { h, delta, weight: w, y, m, eps: 1e-6 })]);
+    runOps(ctx, [rmsnormResidual(ctx, 'addnorm', { h, delta, weight: w, y, m, eps: 1e-6 })]);
     const sum = hHost.map((v, i) => Math.fround(v + dHost[i]!));
     expect(Array.from(await readTensorF32(ctx, h))).toEqual(Array.from(sum));
     expectClose(await readTensorF32(ctx, y), rmsnormRef(sum, m, k, widen16('bf16', wBits), 1e-6));

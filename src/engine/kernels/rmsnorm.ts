@@ -1,8 +1,8 @@
 // RMSNorm and the fused residual-add + RMSNorm (shaders/rmsnorm.wgsl).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 
 export interface RmsNormArgs {
@@ -24,16 +24,16 @@ export interface RmsNormResidualArgs extends Omit<RmsNormArgs, 'x'> {
 }
 
 /** y = x / sqrt(mean(x²) + eps) · w per row. */
-export function rmsnorm(ctx: GpuContext, label: string, args: RmsNormArgs): Dispatch {
+export function rmsnorm(ctx: GpuContext, label: string, args: RmsNormArgs): KernelOp {
   return build(ctx, label, args.x, undefined, args);
 }
 
 /** h += delta; y = rmsnorm(h) per row (decode's residual add fused with the next norm). */
-export function rmsnormResidual(ctx: GpuContext, label: string, args: RmsNormResidualArgs): Dispatch {
+export function rmsnormResidual(ctx: GpuContext, label: string, args: RmsNormResidualArgs): KernelOp {
   return build(ctx, label, args.h, args.delta, args);
 }
 
-function build(ctx: GpuContext, label: string, x: GpuTensor, delta: GpuTensor | undefined, args: Omit<RmsNormArgs, 'x'>): Dispatch {
+function build(ctx: GpuContext, label: string, x: GpuTensor, delta: GpuTensor | undefined, args: Omit<RmsNormArgs, 'x'>): KernelOp {
   const { weight, y, m, eps } = args;
   const k = numel(weight.shape);
   expectDtype(label, delta ? { h: x, delta, y } : { x, y }, 'f32');
@@ -47,14 +47,16 @@ function build(ctx: GpuContext, label: string, x: GpuTensor, delta: GpuTensor | 
   }
   if (y.buffer === x.buffer || y.buffer === delta?.buffer) throw new Error(`${label}: y (${y.label}) must not alias the input`);
   const defines = { RESIDUAL: Boolean(delta), W_F32: weight.dtype === 'f32', W_BF16: weight.dtype === 'bf16' };
-  const pipeline = ctx.pipelines.get({ family: 'rmsnorm', code: shaderSource('rmsnorm.wgsl', defines), defines });
+  const pipeline = kernelPipeline(ctx, 'rmsnorm.wgsl', defines);
   const params = new Uniforms(ctx, `${label}.params`, ['k4', 'eps', 'rows']).setU32('k4', k / 4).setF32('eps', eps).setU32('rows', m).write();
   const resources = [x.buffer, weight.buffer, y.buffer, params, ...(delta ? [delta.buffer] : [])];
-  return {
-    label,
-    pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, resources),
-    uniforms: [params],
-    workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
-  };
+  return kernelOp([
+    {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, resources),
+      uniforms: [params],
+      workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
+    },
+  ]);
 }

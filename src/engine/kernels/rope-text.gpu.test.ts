@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { randomF32, ropeTextRef, worstRatio } from '../../test-utils/cpu/attention';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { readTensorF32, uploadTensor, writeHost, type GpuTensor } from '../gpu/tensor';
 import type { GpuContext } from '../gpu/device';
 import { createKvCacheLayer, type KvDtype } from './kv-cache';
@@ -68,7 +68,7 @@ async function runCase(c: Case, seed: number) {
   fill(ctx, cache.v, SENTINEL);
   const rope = ropeTextKvAppend(ctx, 'rope', { heads: H, kvHeads: K, headDim: D, mropeSection: c.section, maxRows: c.maxRows }, { ...views, positions, invFreq, qOut, cache });
   rope.set({ rows: M, cacheStart: c.cacheStart, posColumn: c.posColumn });
-  runDispatches(ctx, [rope.dispatch]);
+  runOps(ctx, [rope]);
 
   const inv = ropeInvFreq(c.theta, D);
   const wantQ = ropeTextRef(q, M, H, D, pos, c.posLen, c.posColumn, inv, c.section);
@@ -89,7 +89,7 @@ function cacheRows(c: Case, got: Float32Array, sentinel: number): Float32Array {
       const src = got.subarray((h * c.maxLen + p) * D, (h * c.maxLen + p + 1) * D);
       const r = p - c.cacheStart;
       if (r >= 0 && r < c.rows) out.set(src, (r * K + h) * D);
-      else expect(src.every((x) => x === sentinel)).toBe(true);
+      else expect(src.findIndex((x) => x !== sentinel), 'first index where it fails').toBe(-1);
     }
   }
   return out;
@@ -106,7 +106,7 @@ describe('ropeTextKvAppend', () => {
     const r = await runCase(tiny, 11);
     const { heads: H, dim: D, rows: M } = tiny;
     expect(worstRatio(r.gotQ.subarray(0, M * H * D), r.wantQ, ...F32_TOL).ratio).toBeLessThanOrEqual(1);
-    expect(r.gotQ.subarray(M * H * D).every((x) => x === SENTINEL)).toBe(true);
+    expect(r.gotQ.subarray(M * H * D).findIndex((x) => x !== SENTINEL), 'first index where it fails').toBe(-1);
     expect(worstRatio(cacheRows(tiny, r.gotK, SENTINEL), r.wantK, ...F32_TOL).ratio).toBeLessThanOrEqual(1);
     expect(cacheRows(tiny, r.gotV, SENTINEL)).toEqual(r.v.subarray(0, M * tiny.kvHeads * D));
   });

@@ -1,8 +1,8 @@
 // M-RoPE on q/k fused with the KV-cache append (shaders/rope_text.wgsl), docs/model.md §4.3.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype, expectElements, expectInt, expectShape } from './checks';
 import { expectKvCache, type KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
@@ -42,11 +42,9 @@ export interface RopeTextStep {
   readonly posColumn: number;
 }
 
-export interface RopeTextKvAppend {
-  readonly dispatch: Dispatch;
+export interface RopeTextKvAppend extends KernelOp {
   /** Queues this call's values; they apply to every later submit, so use one step per submit. */
   set(step: RopeTextStep): void;
-  destroy(): void;
 }
 
 export function ropeTextKvAppend(ctx: GpuContext, label: string, cfg: RopeTextConfig, io: RopeTextBindings): RopeTextKvAppend {
@@ -75,12 +73,7 @@ export function ropeTextKvAppend(ctx: GpuContext, label: string, cfg: RopeTextCo
   expectElements(label, 'qOut', io.qOut, maxRows * heads * D);
 
   const f16 = io.cache.dtype === 'f16';
-  const pipeline = ctx.pipelines.get({
-    family: 'rope_text',
-    code: shaderSource('rope_text.wgsl', { KV_F16: f16 }),
-    defines: { KV_F16: f16 },
-    constants: { HQ: heads, HKV: kvHeads, D, WG },
-  });
+  const pipeline = kernelPipeline(ctx, 'rope_text.wgsl', { KV_F16: f16 }, { HQ: heads, HKV: kvHeads, D, WG });
   const params = new Uniforms(ctx, `${label}.params`, [
     'rows', 'q_off', 'q_stride', 'k_off', 'k_stride', 'v_off', 'v_stride',
     'pos_col0', 'pos_stride', 'cache_start', 'max_len', 'sec_t', 'sec_th',
@@ -102,7 +95,7 @@ export function ropeTextKvAppend(ctx: GpuContext, label: string, cfg: RopeTextCo
     workgroups: linearGrid(Math.ceil(threads / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
   };
   return {
-    dispatch,
+    dispatches: [dispatch],
     set(step) {
       expectInt(label, 'rows', step.rows, 1, maxRows);
       expectInt(label, 'cacheStart', step.cacheStart, 0, io.cache.maxLen - step.rows);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { seededRandom } from '../../test-utils/random';
 import { randomF32, ropeVisionAngles, rotateRows, worstRatio } from '../../test-utils/cpu/attention';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { readTensorF32, uploadTensor } from '../gpu/tensor';
 import { ropeInvFreq, ropeInvFreqTensor } from './rope-freq';
 import { ropeVision } from './rope-vision';
@@ -37,7 +37,7 @@ describe('ropeVision', () => {
         coords: uploadTensor(ctx, 'coords', 'i32', [n, 2], coords),
         invFreq: ropeInvFreqTensor(ctx, 'vinv', 10000, dim / 2),
       });
-      runDispatches(ctx, [rope.dispatch]);
+      runOps(ctx, [rope]);
       const got = await readTensorF32(ctx, tq);
       expect(ctx.errors).toEqual([]);
 

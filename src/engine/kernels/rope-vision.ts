@@ -1,8 +1,8 @@
 // 2-D vision RoPE in place on the qkv buffer (shaders/rope_vision.wgsl), docs/model.md §3.3.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype, expectInt, expectShape } from './checks';
 
 const WG = 64;
@@ -23,11 +23,9 @@ export interface RopeVisionBindings {
   readonly invFreq: GpuTensor;
 }
 
-export interface RopeVision {
-  readonly dispatch: Dispatch;
+export interface RopeVision extends KernelOp {
   /** Rows actually present (≤ maxRows); queued for later submits. */
-  setRows(rows: number): void;
-  destroy(): void;
+  set(step: { rows: number }): void;
 }
 
 export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig, io: RopeVisionBindings): RopeVision {
@@ -40,16 +38,18 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
   expectShape(label, 'qkv', io.qkv, [maxRows, 3 * H * D]);
   expectShape(label, 'coords', io.coords, [maxRows, 2]);
   expectShape(label, 'invFreq', io.invFreq, [D / 4]);
-  const pipeline = ctx.pipelines.get({ family: 'rope_vision', code: shaderSource('rope_vision.wgsl'), constants: { H, D, WG } });
+  const pipeline = kernelPipeline(ctx, 'rope_vision.wgsl', {}, { H, D, WG });
   const params = new Uniforms(ctx, `${label}.params`, ['rows']).setU32('rows', maxRows).write();
   return {
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params]),
-      workgroups: linearGrid(Math.ceil((maxRows * 2 * H * (D / 4)) / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-    setRows(rows) {
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params]),
+        workgroups: linearGrid(Math.ceil((maxRows * 2 * H * (D / 4)) / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+      },
+    ],
+    set({ rows }) {
       expectInt(label, 'rows', rows, 1, maxRows);
       params.setU32('rows', rows).write();
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { seededNormal, seededRandom } from '../../test-utils/random';
 import { argmaxRef, gumbelDrawRef, keptSetRef, orderKeyRef, processLogitsRef } from '../../test-utils/cpu/sampling';
-import { runDispatches } from '../gpu/dispatch';
+import { runOps } from '../gpu/dispatch';
 import { readBuffer, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { createSampler, type SamplerConfig } from './sampling';
 
@@ -21,8 +21,8 @@ async function step(cfg: SamplerConfig, logits: Float32Array, seen: number[], st
   const t = uploadTensor(ctx, 'logits', 'f32', [logits.length], logits);
   const s = createSampler(ctx, 'sampler', cfg, t);
   s.resetSeen(seen);
-  s.setStep(stepNo);
-  runDispatches(ctx, s.dispatches);
+  s.set({ step: stepNo });
+  runOps(ctx, [s]);
   const [id, stopped] = new Uint32Array(await readBuffer(ctx, s.result.buffer));
   expect(ctx.errors).toEqual([]);
   return { ctx, s, id: id!, stopped: stopped! };
@@ -60,7 +60,7 @@ describe('sampler, greedy', () => {
     expect((mask[1023 >>> 5]! >>> (1023 & 31)) & 1).toBe(1);
     expect(mask.reduce((a, w) => a + popcount(w), 0)).toBe(1);
     // A second step now penalises 1023: 2 / 1.05 loses to the other tied ids; lowest is 1024.
-    runDispatches(tie.ctx, tie.s.dispatches);
+    runOps(tie.ctx, [tie.s]);
     expect(new Uint32Array(await readBuffer(tie.ctx, tie.s.result.buffer))[0]).toBe(1024);
 
     const stopLogits = new Float32Array(QWEN_VOCAB).fill(0);
@@ -92,8 +92,8 @@ describe('sampler, sampling', () => {
     const ids = [first.id];
     for (const st of steps.slice(1)) {
       s.resetSeen(seen); // keep the same processed logits for every draw
-      s.setStep(st);
-      runDispatches(ctx, s.dispatches);
+      s.set({ step: st });
+      runOps(ctx, [s]);
       ids.push(new Uint32Array(await readBuffer(ctx, s.result.buffer))[0]!);
     }
     return { wantX, gpuKept, ids };

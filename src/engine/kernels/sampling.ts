@@ -3,9 +3,9 @@
 // argmax of the penalised f32 logits, ties to the lowest id. Top-k/top-p are exact radix selects on the logits'
 // order keys (no sort); the draw is Gumbel-max over the kept set with a counter-based RNG (seed, step, id).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../gpu/dispatch';
+import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { createTensor, writeHost, type GpuTensor } from '../gpu/tensor';
-import { shaderSource } from './shader-source';
+import { kernelPipeline } from './shader-source';
 import { expectDtype, expectElements, expectInt } from './checks';
 
 const BLOCK = 1024; // ids per block workgroup (256 invocations × 4)
@@ -23,13 +23,13 @@ export interface SamplerConfig {
   readonly topK: number;
   /** 1 = off; keeps tokens whose higher-ranked mass is < topP (the smallest set reaching topP, ties together). */
   readonly topP: number;
-  /** u32 seed of the draw; the per-step counter comes from setStep. */
+  /** u32 seed of the draw; the per-step counter comes from the sampler's set({ step }). */
   readonly seed: number;
   /** Ids that end generation (e.g. <|im_end|>, <|endoftext|>). */
   readonly stopIds: readonly number[];
 }
 
-export interface Sampler {
+export interface Sampler extends KernelOp {
   /** Encode in order after the lm_head; then copy `result` (8 bytes) to read the id back. */
   readonly dispatches: readonly Dispatch[];
   /** u32 [2] = (sampled id, 1 if it is a stop id else 0); also what the next step's embedding gather can read. */
@@ -43,8 +43,7 @@ export interface Sampler {
   /** Sets the seen mask to exactly these ids (the whole prompt, video pads included) — call before the first step. */
   resetSeen(contextIds: ArrayLike<number>): void;
   /** Draw counter of the next submit (sample mode; queued). */
-  setStep(step: number): void;
-  destroy(): void;
+  set(step: { step: number }): void;
 }
 
 export function checkSamplerConfig(label: string, c: SamplerConfig): void {
@@ -92,8 +91,6 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
   const levels = [0, 1, 2, 3].map((l) => new Uniforms(ctx, `${label}.level${l}`, ['level']).setU32('level', l).write());
 
   const blockGrid = linearGrid(blocks, ctx.limits.maxComputeWorkgroupsPerDimension);
-  const pipe = (family: string, file: string, defines: Record<string, boolean>) =>
-    ctx.pipelines.get({ family, code: shaderSource(file, defines), defines });
   const dispatch = (name: string, pipeline: GPUComputePipeline, resources: (GPUBuffer | Uniforms)[], workgroups: readonly [number, number, number]): Dispatch => ({
     label: `${label}.${name}`,
     pipeline,
@@ -102,25 +99,25 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
   });
 
   const dispatches: Dispatch[] = [];
-  const prepare = pipe('sampling_block', 'sampling_block.wgsl', { DRAW: false, SAMPLE: sample });
+  const prepare = kernelPipeline(ctx, 'sampling_block.wgsl', { DRAW: false, SAMPLE: sample });
   dispatches.push(dispatch('prepare', prepare, [logits.buffer, seen.buffer, partials.buffer, params, ...(work ? [work.buffer] : [])], blockGrid));
   if (sample && work && state && hist) {
-    const stats = pipe('sampling_reduce', 'sampling_reduce.wgsl', { FINAL: false });
+    const stats = kernelPipeline(ctx, 'sampling_reduce.wgsl', { FINAL: false });
     dispatches.push(dispatch('stats', stats, [partials.buffer, params, state.buffer, hist.buffer], [1, 1, 1]));
     for (const [on, mass] of [[useTopK, false], [useTopP, true]] as const) {
       if (!on) continue;
-      const histPipe = pipe('sampling_hist', 'sampling_hist.wgsl', { MASS: mass });
-      const selectPipe = pipe('sampling_select', 'sampling_select.wgsl', { MASS: mass });
+      const histPipe = kernelPipeline(ctx, 'sampling_hist.wgsl', { MASS: mass });
+      const selectPipe = kernelPipeline(ctx, 'sampling_select.wgsl', { MASS: mass });
       const what = mass ? 'top_p' : 'top_k';
       levels.forEach((lv, l) => {
         dispatches.push(dispatch(`${what}.hist${l}`, histPipe, [work.buffer, state.buffer, hist.buffer, params, lv], blockGrid));
         dispatches.push(dispatch(`${what}.select${l}`, selectPipe, [state.buffer, hist.buffer, lv, ...(mass ? [params] : [])], [1, 1, 1]));
       });
     }
-    const draw = pipe('sampling_block', 'sampling_block.wgsl', { DRAW: true, SAMPLE: true });
+    const draw = kernelPipeline(ctx, 'sampling_block.wgsl', { DRAW: true, SAMPLE: true });
     dispatches.push(dispatch('draw', draw, [work.buffer, state.buffer, partials.buffer, params], blockGrid));
   }
-  const final = pipe('sampling_reduce', 'sampling_reduce.wgsl', { FINAL: true });
+  const final = kernelPipeline(ctx, 'sampling_reduce.wgsl', { FINAL: true });
   dispatches.push(dispatch('final', final, [partials.buffer, params, result.buffer, seen.buffer, stopIds.buffer], [1, 1, 1]));
 
   return {
@@ -138,7 +135,7 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
       }
       writeHost(ctx, seen.buffer, 0, mask);
     },
-    setStep(step) {
+    set({ step }) {
       expectInt(label, 'step', step, 0, 0xffffffff);
       params.setU32('step', step).write();
     },

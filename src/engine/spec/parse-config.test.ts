@@ -3,7 +3,7 @@ import config7b from './fixtures/qwen2_5_vl_7b/config.json';
 import gen7b from './fixtures/qwen2_5_vl_7b/generation_config.json';
 import pre7b from './fixtures/qwen2_5_vl_7b/preprocessor_config.json';
 import { parseModelSpec, ModelSpecError } from './parse-config';
-import { tinyConfig, nestedLayout } from './test-configs';
+import { tinyConfig, nestedLayout } from '../../test-utils/test-configs';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 

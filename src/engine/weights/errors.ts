@@ -7,6 +7,9 @@ export class WeightsError extends Error {
   }
 }
 
+/** The network or the server failed us (HTTP errors, no Range support, retries exhausted, a file changing). */
+export class NetworkError extends WeightsError {}
+
 /** A file the checkpoint needs is not in the folder / at the URL. */
 export class MissingFileError extends WeightsError {
   constructor(
@@ -18,7 +21,7 @@ export class MissingFileError extends WeightsError {
 }
 
 /** The server answered a Range request with the whole file (or otherwise ignored the range). */
-export class RangeNotSupportedError extends WeightsError {
+export class RangeNotSupportedError extends NetworkError {
   constructor(
     readonly url: string,
     detail: string,
@@ -32,7 +35,7 @@ export class RangeNotSupportedError extends WeightsError {
 }
 
 /** Every attempt failed before any HTTP answer (offline, DNS, refused): not a problem of the model or server. */
-export class NetworkUnreachableError extends WeightsError {
+export class NetworkUnreachableError extends NetworkError {
   constructor(
     readonly url: string,
     attempts: number,
@@ -45,7 +48,7 @@ export class NetworkUnreachableError extends WeightsError {
   }
 }
 
-export class HttpError extends WeightsError {
+export class HttpError extends NetworkError {
   constructor(
     readonly url: string,
     readonly status: number,

@@ -1,11 +1,11 @@
 // A checkpoint folder behind a FileSystemDirectoryHandle (what showDirectoryPicker returns; an OPFS directory
 // is the same interface and needs no user gesture), including a shard in a subfolder.
 import { afterAll, describe, expect, it } from 'vitest';
-import { tinyConfig } from '../spec/test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { MissingFileError } from './errors';
 import { DirectoryHandleSource } from './local-source';
-import { buildCheckpoint } from './test-checkpoint';
+import { buildCheckpoint } from '../../test-utils/test-checkpoint';
 
 const rootName = `local-source-test-${Date.now()}`;
 afterAll(async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tinyConfig } from '../spec/test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { MissingFileError } from './errors';
 import { FileListSource, relativePaths } from './local-source';
-import { buildCheckpoint } from './test-checkpoint';
+import { buildCheckpoint } from '../../test-utils/test-checkpoint';
 
 /** A File as a folder picker returns it (webkitRelativePath = "<picked folder>/<path>"). */
 function picked(path: string, data: Uint8Array | string): File {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SafetensorsError } from './errors';
 import { headerLength, parseSafetensorsHeader } from './safetensors';
-import { writeSafetensors } from './safetensors-write';
+import { writeSafetensors } from '../../test-utils/safetensors-write';
 
 /** Parses a complete in-memory file the way readSafetensorsHeader does. */
 function parse(file: Uint8Array, size: number | null = file.byteLength) {

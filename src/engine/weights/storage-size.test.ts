@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import config7b from '../spec/fixtures/qwen2_5_vl_7b/config.json';
 import { parseModelSpec } from '../spec/parse-config';
-import { tinyConfig } from '../spec/test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 import { q4ByteSize } from './q4-scheme';
 import { weightStorageBytes } from './storage-size';
 

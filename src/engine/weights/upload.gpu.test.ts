@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { readBuffer } from '../gpu/tensor';
 import type { GpuContext } from '../gpu/device';
-import { tinyConfig } from '../spec/test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { BytesSource } from './source';
-import { buildCheckpoint } from './test-checkpoint';
+import { buildCheckpoint } from '../../test-utils/test-checkpoint';
 import { streamIntoRows, streamThroughStaging, uploadDense, uploadDenseParts } from './upload';
 
 const withLimits = (ctx: GpuContext, binding: number): GpuContext => ({ ...ctx, limits: { ...ctx.limits, maxStorageBufferBindingSize: binding } });

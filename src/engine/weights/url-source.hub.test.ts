@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHubServer, type HubServer } from '../../../e2e/support/hub-server';
-import { tinyConfig } from '../spec/test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { HttpError, MissingFileError } from './errors';
-import { buildCheckpoint, type BuiltCheckpoint } from './test-checkpoint';
+import { buildCheckpoint, type BuiltCheckpoint } from '../../test-utils/test-checkpoint';
 import { UrlSource } from './url-source';
 
 const REPO = 'test-org/tiny-vl';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { tinyConfig } from '../spec/test-configs';
+import { tinyConfig } from '../../test-utils/test-configs';
 import { openCheckpoint } from './checkpoint';
 import { HttpError, MissingFileError } from './errors';
-import { buildCheckpoint, seededBytes } from './test-checkpoint';
+import { buildCheckpoint, seededBytes } from '../../test-utils/test-checkpoint';
 import { UrlSource, huggingFaceBase, parseContentRange } from './url-source';
 
 interface Behaviour {

@@ -4,7 +4,7 @@
 // A server that ignores Range (200 with the whole body, e.g. `python3 -m http.server`) still works: that
 // body is read forward through a WholeBodyFile, in bounded pieces, and `rangeSupported` turns false so the
 // UI can say a download from this host cannot resume.
-import { HttpError, MissingFileError, NetworkUnreachableError, RangeNotSupportedError, WeightsError, isAbortError } from './errors';
+import { HttpError, MissingFileError, NetworkError, NetworkUnreachableError, RangeNotSupportedError, WeightsError, isAbortError } from './errors';
 import { Semaphore, checkRange, type ReadRangeOptions, type WeightSource } from './source';
 import { WholeBodyFile } from './whole-body-file';
 
@@ -165,7 +165,7 @@ export class UrlSource implements WeightSource {
         }
         if (res.status === 416) {
           await res.body?.cancel();
-          throw new WeightsError(`${this.url(path)}: bytes ${from}–${end - 1} are past the end of the file (HTTP 416); is the file truncated?`);
+          throw new NetworkError(`${this.url(path)}: bytes ${from}–${end - 1} are past the end of the file (HTTP 416); is the file truncated?`);
         }
         if (res.status === 200 && res.body) {
           this.checkResponse(path, res, 0, Number.MAX_SAFE_INTEGER);
@@ -175,7 +175,7 @@ export class UrlSource implements WeightSource {
         if (res.status !== 206) return this.failed(res, path);
         this.checkResponse(path, res, from, end);
         const body = res.body;
-        if (!body) throw new WeightsError(`${this.url(path)}: empty response body`);
+        if (!body) throw new NetworkError(`${this.url(path)}: empty response body`);
         const before = received;
         const reader = body.getReader();
         try {
@@ -295,7 +295,7 @@ export class UrlSource implements WeightSource {
       return;
     }
     if ((prev.etag && etag && prev.etag !== etag) || (prev.size !== null && size !== null && prev.size !== size)) {
-      throw new WeightsError(`${this.url(path)} changed on the server while loading (ETag ${prev.etag} → ${etag}, size ${prev.size} → ${size}); reload to start again`);
+      throw new NetworkError(`${this.url(path)} changed on the server while loading (ETag ${prev.etag} → ${etag}, size ${prev.size} → ${size}); reload to start again`);
     }
     if (prev.size === null && size !== null) prev.size = size;
     if (prev.etag === null && etag !== null) prev.etag = etag;
@@ -336,7 +336,7 @@ export class UrlSource implements WeightSource {
       failures++;
       if (failures > this.retries) {
         if (!answered) throw new NetworkUnreachableError(this.url(path), failures, why);
-        throw new WeightsError(`${this.url(path)}: giving up after ${failures} failed attempts (last: ${why})`);
+        throw new NetworkError(`${this.url(path)}: giving up after ${failures} failed attempts (last: ${why})`);
       }
       await this.sleep(Math.max(this.retryDelayMs * 2 ** (failures - 1), waitMs ?? 0), signal);
     }

@@ -2,17 +2,9 @@
 // by a different route than the shaders: f16 rounding by f64 arithmetic (the shader uses integer bit tricks), q4
 // rounding by exact f64 division (the shader uses midpoint comparisons), sums in f64.
 import { f16BitsToF32 } from '../../engine/gpu/tensor';
+import { roundHalfEven } from '../../lib/round-half-even';
 
-export { f16BitsToF32 };
-
-/** Round half to even of a finite f64. */
-export function roundHalfEven(t: number): number {
-  const f = Math.floor(t);
-  const diff = t - f;
-  if (diff < 0.5) return f;
-  if (diff > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
+export { f16BitsToF32, roundHalfEven };
 
 /** f32/f64 value → f16 bits, round-to-nearest-even, subnormals kept, overflow to ±inf (NaN → 0x7e00). */
 export function f32ToF16Bits(x: number): number {
@@ -36,12 +28,11 @@ export function f16Round(x: number): number {
   return f16BitsToF32(f32ToF16Bits(x));
 }
 
-/** f32 value → bf16 bits, round-to-nearest-even (test inputs; NaN → 0x7fc0). */
-export function f32ToBf16Bits(x: number): number {
-  const u = new Uint32Array(new Float32Array([x]).buffer)[0]!;
-  if ((u & 0x7fffffff) > 0x7f800000) return 0x7fc0;
-  return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
-}
+
+// f32 value → bf16 bits, round-to-nearest-even (NaN → 0x7fc0, as torch): one copy for the whole repo, in
+// src/lib/hash-prng.ts.
+import { f32ToBf16Bits } from '../../lib/hash-prng';
+export { f32ToBf16Bits };
 
 export function bf16BitsToF32(h: number): number {
   return new Float32Array(new Uint32Array([(h & 0xffff) << 16]).buffer)[0]!;

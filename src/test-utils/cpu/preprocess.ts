@@ -4,7 +4,8 @@
 // rescale (f64 product → f32), normalise ((x − mean) / std in f32) and its 9-D transpose into rows.
 // It shares only the tap tables and fmaF32 with the engine; those two are pinned to torch by
 // tools/reference/fixtures/preprocess (resize-weights.test.ts, preprocess-reference.test.ts).
-import { fmaF32, fround, roundHalfEven } from '../../engine/kernels/preprocess/exact-f32';
+import { fmaF32, fround } from '../../engine/kernels/preprocess/exact-f32';
+import { roundHalfEven } from '../../lib/round-half-even';
 import { resizeTaps, type ResizeTaps } from '../../engine/kernels/preprocess/resize-weights';
 
 /** preprocessor_config.json values of Qwen2.5-VL (transformers 4.51 Qwen2VLImageProcessor). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../test-utils/random';
-import { fmaF32, fround, nextF32, roundHalfEven } from './exact-f32';
+import { roundHalfEven } from '../../../lib/round-half-even';
+import { fmaF32, fround, nextF32 } from './exact-f32';
 
 /** Exact fma through BigInt rationals: the truth fmaF32 must reproduce. */
 function fmaExact(a: number, b: number, c: number): number {

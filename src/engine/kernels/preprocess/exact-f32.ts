@@ -35,15 +35,6 @@ export function fmaF32(a: number, b: number, c: number): number {
   return r;
 }
 
-/** Python/NumPy/torch `round` on a float: nearest integer, ties to even. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
-
 /** The IEEE bits of a float32 value. */
 export function f32ToBits(x: number): number {
   f32Bits[0] = x;

@@ -25,7 +25,7 @@ async function gpuFma(triples: readonly (readonly [number, number, number, boole
   triples.forEach(([a, b, c, u8], i) => data.set([u8 ? a : f32ToBits(a), f32ToBits(b), f32ToBits(c), u8 ? 1 : 0], i * 4));
   const input = uploadTensor(ctx, 'fma.in', 'u32', [triples.length, 4], data);
   const out = createTensor(ctx, 'fma.out', 'u32', [triples.length]);
-  const pipeline = ctx.pipelines.get({ family: 'test/exact_fma', code: shaderSource('preprocess/exact_fma.wgsl') + HARNESS });
+  const pipeline = ctx.pipelines.get({ family: 'test/exact_fma', code: () => shaderSource('preprocess/exact_fma.wgsl') + HARNESS });
   runDispatches(ctx, [{ label: 'fma', pipeline, bindGroup: bindGroup(ctx, pipeline, 'fma', [input.buffer, out.buffer]), workgroups: [Math.ceil(triples.length / 64), 1, 1] }]);
   const got = new Uint32Array(await readBuffer(ctx, out.buffer));
   input.buffer.destroy();

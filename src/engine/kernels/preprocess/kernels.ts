@@ -1,21 +1,20 @@
 // Dispatch builders for shaders/preprocess/resize_h.wgsl and resize_v.wgsl: shape checks, pipeline keys, grids.
-// Per-frame values (the source band, the temporal slot) live in the returned Uniforms.
+// Per-frame values (the source band, the temporal slot) are queued with the returned op's `set`.
 import type { GpuContext } from '../../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch } from '../../gpu/dispatch';
+import { bindGroup, linearGrid, Uniforms, type KernelOp } from '../../gpu/dispatch';
 import type { GpuTensor } from '../../gpu/tensor';
 import type { ResizeTaps } from './resize-weights';
 import { expectDtype, expectShape } from '../checks';
-import { shaderSource } from '../shader-source';
+import { kernelPipeline } from '../shader-source';
 
 /** Workgroup tiles (pipeline constants). resize_h stages ROWS·H_CHUNK u32 = 12 KiB of workgroup memory. */
 const TILE_X = 64;
 const ROWS = 4;
 const H_CHUNK = 768;
 
-export interface HorizontalPass {
-  readonly dispatch: Dispatch;
-  /** Fields band_row0 / band_rows: which rows of the frame `src` holds for the next submit. */
-  readonly params: Uniforms;
+export interface HorizontalPass extends KernelOp {
+  /** Which rows of the frame `src` holds for the next submit. */
+  set(step: { bandRow0: number; bandRows: number }): void;
 }
 
 /** Tap tables as the passes read them: (first, count) pairs, and the weights tap-major for the width pass
@@ -55,19 +54,22 @@ export function resizeHorizontal(
   if (t.src.shape.length !== 2 || bandRows < 1 || bandRows > srcH) {
     throw new Error(`${kernel}: src (${t.src.label}) has shape [${t.src.shape.join(', ')}], expected [1..${srcH}, srcW]`);
   }
-  const pipeline = ctx.pipelines.get({ family: 'preprocess/resize_h', code: shaderSource('preprocess/resize_h.wgsl'), constants: { TILE_X, ROWS, CHUNK: H_CHUNK } });
+  const pipeline = kernelPipeline(ctx, 'preprocess/resize_h.wgsl', {}, { TILE_X, ROWS, CHUNK: H_CHUNK });
   const tilesX = Math.ceil(outW / TILE_X);
   const params = new Uniforms(ctx, `${label}.params`, ['src_w', 'src_h', 'out_w', 'band_row0', 'band_rows', 'tiles_x']);
   params.setU32('src_w', srcW).setU32('src_h', srcH).setU32('out_w', outW);
   params.setU32('band_row0', 0).setU32('band_rows', bandRows).setU32('tiles_x', tilesX).write();
   return {
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [t.src.buffer, t.taps.buffer, t.weights.buffer, t.inter.buffer, params]),
-      workgroups: linearGrid(tilesX * Math.ceil(bandRows / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-    params,
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [t.src.buffer, t.taps.buffer, t.weights.buffer, t.inter.buffer, params]),
+        workgroups: linearGrid(tilesX * Math.ceil(bandRows / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
+      },
+    ],
+    set: (step) => params.setU32('band_row0', step.bandRow0).setU32('band_rows', step.bandRows).write(),
+    destroy: () => params.destroy(),
   };
 }
 
@@ -77,10 +79,9 @@ export interface PatchLayout {
   readonly temporalPatchSize: number;
 }
 
-export interface VerticalPass {
-  readonly dispatch: Dispatch;
-  /** Fields row_base (first pixel row of the frame's temporal patch inside `pixels`) and tt_mask. */
-  readonly params: Uniforms;
+export interface VerticalPass extends KernelOp {
+  /** rowBase: first pixel row of the frame's temporal patch inside `pixels`; ttMask: the temporal slots it fills. */
+  set(step: { rowBase: number; ttMask: number }): void;
 }
 
 /**
@@ -115,22 +116,21 @@ export function resizeVerticalPatchify(
   if (t.pixels.shape.length !== 2 || t.pixels.shape[1] !== rowLen || t.pixels.shape[0]! < rowsPerFrame) {
     throw new Error(`${kernel}: pixels (${t.pixels.label}) has shape [${t.pixels.shape.join(', ')}], expected [≥ ${rowsPerFrame}, ${rowLen}]`);
   }
-  const pipeline = ctx.pipelines.get({
-    family: 'preprocess/resize_v',
-    code: shaderSource('preprocess/resize_v.wgsl'),
-    constants: { TILE_X, ROWS, PATCH: p, MERGE: m, TEMPORAL: tp },
-  });
+  const pipeline = kernelPipeline(ctx, 'preprocess/resize_v.wgsl', {}, { TILE_X, ROWS, PATCH: p, MERGE: m, TEMPORAL: tp });
   const tilesX = Math.ceil(outW / TILE_X);
   const params = new Uniforms(ctx, `${label}.params`, ['out_w', 'out_h', 'src_h', 'stride', 'tiles_x', 'row_base', 'tt_mask']);
   params.setU32('out_w', outW).setU32('out_h', outH).setU32('src_h', srcH).setU32('stride', stride).setU32('tiles_x', tilesX);
   params.setU32('row_base', 0).setU32('tt_mask', 1).write();
   return {
-    dispatch: {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [t.inter.buffer, t.taps.buffer, t.weights.buffer, t.lut.buffer, t.resized.buffer, t.pixels.buffer, params]),
-      workgroups: linearGrid(tilesX * Math.ceil(outH / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-    params,
+    dispatches: [
+      {
+        label,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, label, [t.inter.buffer, t.taps.buffer, t.weights.buffer, t.lut.buffer, t.resized.buffer, t.pixels.buffer, params]),
+        workgroups: linearGrid(tilesX * Math.ceil(outH / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
+      },
+    ],
+    set: (step) => params.setU32('row_base', step.rowBase).setU32('tt_mask', step.ttMask).write(),
+    destroy: () => params.destroy(),
   };
 }

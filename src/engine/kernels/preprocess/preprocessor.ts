@@ -11,7 +11,7 @@
 // Only one source frame is ever on the GPU, and a frame larger than `maxBandBytes` is uploaded in row bands
 // (the width pass is row-local), so an 8K frame never needs a 132 MB binding.
 import type { GpuContext } from '../../gpu/device';
-import { runDispatches, encodeDispatches } from '../../gpu/dispatch';
+import { encodeOps, runOps } from '../../gpu/dispatch';
 import { createTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { resizeHorizontal, resizeVerticalPatchify, tapTableData, type HorizontalPass, type VerticalPass } from './kernels';
 import { normalizeLut, type VideoProcessorValues } from './normalize-lut';
@@ -155,8 +155,8 @@ class GpuPreprocessor implements Preprocessor {
     for (let row0 = 0; row0 < height; row0 += s.bandRows) {
       const rows = Math.min(s.bandRows, height - row0);
       ctx.device.queue.writeBuffer(s.band.buffer, 0, rgba, row0 * width * 4, rows * width * 4);
-      s.horizontal.params.setU32('band_row0', row0).setU32('band_rows', rows).write();
-      runDispatches(ctx, [s.horizontal.dispatch], `${this.label}.resize_h`);
+      s.horizontal.set({ bandRow0: row0, bandRows: rows });
+      runOps(ctx, [s.horizontal], `${this.label}.resize_h`);
     }
 
     const tp = this.opts.processor.temporalPatchSize;
@@ -165,13 +165,13 @@ class GpuPreprocessor implements Preprocessor {
     if (index === this.opts.frames - 1) for (let k = (index % tp) + 1; k < tp; k++) mask |= 1 << k; // repeat the last frame
     const c = this.chunks.findIndex((ch) => t >= ch.firstTemporal && t < ch.firstTemporal + ch.temporalCount);
     const vertical = s.vertical[c]!;
-    vertical.params.setU32('row_base', (t - this.chunks[c]!.firstTemporal) * this.rowsPerTemporal).setU32('tt_mask', mask).write();
+    vertical.set({ rowBase: (t - this.chunks[c]!.firstTemporal) * this.rowsPerTemporal, ttMask: mask });
 
     const resized = this.resized!;
     const bytes = resized.buffer.size;
     const staging = ctx.device.createBuffer({ label: `${this.label}.resized_rgba.readback[${index}]`, size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const enc = ctx.device.createCommandEncoder({ label: `${this.label}.resize_v` });
-    encodeDispatches(enc, [vertical.dispatch], `${this.label}.resize_v`);
+    encodeOps(enc, [vertical], `${this.label}.resize_v`);
     enc.copyBufferToBuffer(resized.buffer, 0, staging, 0, bytes);
     ctx.device.queue.submit([enc.finish()]);
     if (this.framesPushed === this.opts.frames) this.releaseScratch();
@@ -228,8 +228,8 @@ class GpuPreprocessor implements Preprocessor {
     const s = this.scratch;
     if (!s) return;
     for (const t of s.tensors) t.buffer.destroy();
-    s.horizontal.params.destroy();
-    for (const v of s.vertical) v.params.destroy();
+    s.horizontal.destroy();
+    for (const v of s.vertical) v.destroy();
     this.scratch = null;
   }
 

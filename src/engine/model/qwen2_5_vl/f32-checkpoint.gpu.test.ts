@@ -7,7 +7,7 @@ import { loadGolden, parseSafetensors } from '../../../test-utils/goldens';
 import { checkpointSource } from '../../../test-utils/parity';
 import { uploadTensor } from '../../gpu/tensor';
 import { openCheckpoint } from '../../weights/checkpoint';
-import { writeSafetensors } from '../../weights/safetensors-write';
+import { writeSafetensors } from '../../../test-utils/safetensors-write';
 import { BytesSource } from '../../weights/source';
 import { Qwen25VL } from './model';
 

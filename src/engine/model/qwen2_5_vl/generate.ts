@@ -5,7 +5,7 @@
 // The last prompt token goes through the decode pass rather than the prefill: its attention row is the one that
 // produced the first generated token (docs/attention.md §2), and the decode pass is where the tap lives.
 import type { GpuContext } from '../../gpu/device';
-import { encodeDispatches, releaseDispatches } from '../../gpu/dispatch';
+import { encodeDispatches, encodeOps } from '../../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../../gpu/tensor';
 import type { AttentionTap } from '../../../protocol/engine';
 import { attentionTap, createTapBuffer, decodeTapSlot, tapLayout } from '../../kernels/attention-tap';
@@ -100,7 +100,7 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
       }
       prefill.set(rows, start);
       const enc = ctx.device.createCommandEncoder({ label: `prefill[${start}..${start + rows})` });
-      encodeDispatches(enc, prefill.ops, 'prefill');
+      encodeDispatches(enc, prefill.dispatches, 'prefill');
       ctx.device.queue.submit([enc.finish()]);
       await ctx.device.queue.onSubmittedWorkDone();
       hooks.onPrefill?.(start + rows, L);
@@ -119,17 +119,17 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
     const sampler = createSampler(ctx, 'sampler', { ...req.sampler, vocab: t.vocabSize }, model.logits);
     owned.push(sampler);
     sampler.resetSeen(req.ids);
-    const lmHead = model.lmHeadOps();
-    owned.push({ destroy: () => releaseDispatches(lmHead) });
+    const lmHead = model.lmHead();
+    owned.push(lmHead);
 
-    let tap: { dispatch: ReturnType<typeof attentionTap>; layout: ReturnType<typeof tapLayout>; buffer: GpuTensor } | null = null;
+    let tap: { op: ReturnType<typeof attentionTap>; layout: ReturnType<typeof tapLayout>; buffer: GpuTensor } | null = null;
     if (tapOn && req.video && decode.tappedAttention) {
       const [v0, v1] = req.video.span;
       const layout = tapLayout(t.numHeads, req.video.grid.t, v1 - v0, 'f32');
       const tb = createTapBuffer(ctx, 'tap.buffer', layout, TAP_SLOTS);
       const { tapScores, tapStats } = decode.tappedAttention;
       const d = attentionTap(ctx, 'tap', { heads: t.numHeads, videoStart: v0, videoEnd: v1, promptLen: L }, { scores: tapScores!, stats: tapStats!, buffer: tb });
-      tap = { dispatch: d, layout, buffer: tb.tensor };
+      tap = { op: d, layout, buffer: tb.tensor };
       owned.push(d, { destroy: () => tb.tensor.buffer.destroy() });
     }
     const stagingBytes = 8 + (tap ? tap.layout.slotBytes : 0);
@@ -150,13 +150,13 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
       const pos = L - 1 + s;
       if (s > 0) model.writePositions(pos, [[pos + ropeDelta], [pos + ropeDelta], [pos + ropeDelta]]);
       decode.set(pos);
-      sampler.setStep(s);
-      tap?.dispatch.set({ slot: s % TAP_SLOTS, len: pos + 1 });
+      sampler.set({ step: s });
+      tap?.op.set({ slot: s % TAP_SLOTS, len: pos + 1 });
       const enc = ctx.device.createCommandEncoder({ label: `decode[${s}]` });
       if (s > 0) enc.copyBufferToBuffer(sampler.result.buffer, 0, decodeIds.buffer, 0, 8);
-      encodeDispatches(enc, decode.ops, 'decode.layers');
+      encodeDispatches(enc, decode.dispatches, 'decode.layers');
       decode.copyHidden(enc);
-      encodeDispatches(enc, [...lmHead, ...sampler.dispatches, ...(tap ? [tap.dispatch.dispatch] : [])], 'decode.head');
+      encodeOps(enc, [lmHead, sampler, ...(tap ? [tap.op] : [])], 'decode.head');
       if (s === 0 && firstLogits) enc.copyBufferToBuffer(model.logits.buffer, 0, firstLogits, 0, firstLogits.size);
       const out = staging[s % DEPTH]!;
       enc.copyBufferToBuffer(sampler.result.buffer, 0, out, 0, 8);

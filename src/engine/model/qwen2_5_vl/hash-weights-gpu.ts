@@ -6,7 +6,7 @@
 // the GPU generator does not do) are generated on the host.
 import { hashBf16, hashF32, streamKey, type HashTensorSpec } from '../../../lib/hash-prng';
 import type { GpuContext } from '../../gpu/device';
-import { releaseDispatches, runDispatches, type Dispatch } from '../../gpu/dispatch';
+import { destroyOps, runOps, type KernelOp } from '../../gpu/dispatch';
 import { createTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { hashFillBf16 } from '../../kernels/hash-fill';
 import { Q4Quantizer } from '../../kernels/q4-quantize';
@@ -57,9 +57,9 @@ export class GpuHashProvider implements WeightProvider {
   }
 
   /** Dispatches writing tensor elements [elem0, elem0 + count) to dst from word dstWord0, in bounded pieces. */
-  private fill(label: string, s: HashTensorSpec, dst: GPUBuffer, dstWord0: number, elem0: number, count: number): Dispatch[] {
+  private fill(label: string, s: HashTensorSpec, dst: GPUBuffer, dstWord0: number, elem0: number, count: number): KernelOp[] {
     const key = streamKey(s.seed, s.name);
-    const out: Dispatch[] = [];
+    const out: KernelOp[] = [];
     for (let at = 0; at < count; at += FILL_ELEMENTS) {
       const n = Math.min(FILL_ELEMENTS, count - at);
       out.push(hashFillBf16(this.ctx, `${label}.hash`, { dst, dstWord0: dstWord0 + at / 2, key, std: s.std, elem0: elem0 + at, count: n }));
@@ -67,9 +67,9 @@ export class GpuHashProvider implements WeightProvider {
     return out;
   }
 
-  private submit(label: string, ops: Dispatch[]): void {
-    runDispatches(this.ctx, ops, label);
-    releaseDispatches(ops);
+  private submit(label: string, ops: KernelOp[]): void {
+    runOps(this.ctx, ops, label);
+    destroyOps(ops);
   }
 
   private async matrix16(label: string, names: string[]): Promise<W16Weight> {

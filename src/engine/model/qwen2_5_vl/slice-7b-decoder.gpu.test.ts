@@ -80,7 +80,7 @@ async function runLayer(ctx: GpuContext, layer: TextLayerWeights, hiddenIn: W16W
       ctx.device.queue.writeBuffer(model.ids.buffer, 0, Uint32Array.from({ length: P }, (_, i) => i));
       const prefill = model.buildPrefill(P, null);
       prefill.set(P, 0);
-      await runSplit(ctx, prefill.ops, model.prefillResidual, P, 0, run);
+      await runSplit(ctx, prefill.dispatches, model.prefillResidual, P, 0, run);
       prefill.destroy();
     }
     const t1 = performance.now();
@@ -89,7 +89,7 @@ async function runLayer(ctx: GpuContext, layer: TextLayerWeights, hiddenIn: W16W
       for (let pos = P; pos < L; pos++) {
         ctx.device.queue.writeBuffer(idSource.buffer, 0, new Uint32Array([pos]));
         decode.set(pos);
-        await runSplit(ctx, decode.ops, model.decodeResidual, 1, pos, run);
+        await runSplit(ctx, decode.dispatches, model.decodeResidual, 1, pos, run);
       }
       decode.destroy();
     }

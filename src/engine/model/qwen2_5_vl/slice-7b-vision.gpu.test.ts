@@ -19,9 +19,9 @@ import { HashWeightProvider } from '../../../test-utils/hash-provider';
 import { hashF32 } from '../../../test-utils/hash-weights';
 import { difference, relError } from '../../../test-utils/parity';
 import type { GpuContext } from '../../gpu/device';
-import { encodeDispatches, releaseDispatches } from '../../gpu/dispatch';
+import { destroyOps, encodeOps } from '../../gpu/dispatch';
 import { createTensor, readTensorF32, writeHost } from '../../gpu/tensor';
-import { residualAdd } from '../../kernels/residual';
+import { residualAdd } from '../../../test-utils/residual-add';
 import { ropeInvFreqTensor } from '../../kernels/rope-freq';
 import { parseModelSpec, type ModelSpec } from '../../spec';
 import { loadVisionBlock, Owner, type VisionBlockWeights } from './load-weights';
@@ -50,17 +50,16 @@ async function runBlock(ctx: GpuContext, block: VisionBlockWeights, fullAttentio
   const out = createTensor(ctx, 'slice.vision.block_out', 'f32', [res.rows, C]);
   try {
     writeHost(ctx, res.patch.buffer, 0, hiddenIn.subarray(first * SLICE * C, (first + slices) * SLICE * C));
-    const { ops, owned } = visionBlockOps(ctx, v, [block], res, invFreq);
+    const ops = visionBlockOps(ctx, v, [block], res, invFreq);
     // The tower leaves the last MLP branch in tmp for the merger's fused add; here the block output is x + tmp.
     const all = [...ops, residualAdd(ctx, 'slice.vision.residual', res.x, res.tmp, out, res.rows * C)];
     const t0 = performance.now();
     const enc = ctx.device.createCommandEncoder({ label: 'slice.vision' });
-    encodeDispatches(enc, all, 'slice.vision');
+    encodeOps(enc, all, 'slice.vision');
     ctx.device.queue.submit([enc.finish()]);
     const result = await readTensorF32(ctx, out);
     console.log(`[swiftshader] 7B vision block, ${fullAttention ? 'full' : 'windowed'}, ${res.rows} patches: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    for (const o of owned) o.destroy();
-    releaseDispatches(all);
+    destroyOps(all);
     return result;
   } finally {
     res.destroy();

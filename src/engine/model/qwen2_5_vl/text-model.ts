@@ -2,7 +2,7 @@
 // a KV cache, the final norm and lm_head. Reads like the model card: `layerOps` is one decoder layer as a flat list
 // of named kernels. One activation plan, for the largest chunk, is reused (ARCHITECTURE.md, principle 3).
 import type { GpuContext } from '../../gpu/device';
-import { releaseDispatches, type Dispatch } from '../../gpu/dispatch';
+import { destroyOps, opDispatches, type Dispatch, type KernelOp } from '../../gpu/dispatch';
 import { createTensor, freeTensor, type GpuTensor } from '../../gpu/tensor';
 import { swigluFused } from '../../kernels/activations';
 import { attentionDecode, createDecodeScratch, type AttentionDecode } from '../../kernels/attention-decode';
@@ -45,10 +45,11 @@ class Activations {
   }
 }
 
-/** The per-layer kernels that take step values (rows, cache position): set before each submit. */
-interface LayerSteps {
-  rope: RopeTextKvAppend;
-  attention: AttentionPrefill | AttentionDecode;
+/** One decoder layer's kernels in order, and the two that take step values (rows, cache position) per submit. */
+interface DecoderLayer<A extends KernelOp> {
+  readonly ops: readonly KernelOp[];
+  readonly rope: RopeTextKvAppend;
+  readonly attention: A;
 }
 
 export interface TextModelOptions {
@@ -112,41 +113,41 @@ export class TextModel {
   }
 
   /**
-   * One decoder layer for `m` rows in `a` (docs/model.md §4.2). The input RMSNorm is fused with the
-   * previous layer's residual add; the caller passes which norm reads what.
+   * One decoder layer for `m` rows in `a` (Qwen2 decoder layer, docs/model.md §4.2). The input RMSNorm is fused with the
+   * previous layer's residual add; `attention` builds the prefill or decode attention from q to its output rows.
    */
-  private layerOps(i: number, a: Activations, m: number, attention: (q: GpuTensor, out: GpuTensor) => AttentionPrefill | AttentionDecode, steps: LayerSteps[]): Dispatch[] {
+  private layer<A extends KernelOp>(i: number, a: Activations, m: number, attention: (q: GpuTensor, out: GpuTensor) => A): DecoderLayer<A> {
     const { ctx, spec: t } = this;
     const L = this.w.layers[i]!;
     const p = `layer${i}`;
-    const inputNorm =
-      i === 0
-        ? rmsnorm(ctx, `${p}.input_layernorm`, { x: a.x, weight: L.inputNorm, y: a.normed, m, eps: t.rmsNormEps })
-        : rmsnormResidual(ctx, `${p}.input_layernorm`, { h: a.x, delta: a.tmp, weight: L.inputNorm, y: a.normed, m, eps: t.rmsNormEps });
+    const eps = t.rmsNormEps;
     const views = fusedQkvRows(a.qkv, t.numHeads, t.numKvHeads, t.headDim);
-    const rope = ropeTextKvAppend(ctx, `${p}.rope_kv_append`, { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, mropeSection: t.mropeSection, maxRows: m }, { ...views, positions: this.positions, invFreq: this.invFreq, qOut: a.q, cache: this.kv[i]! });
+    const ropeCfg = { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, mropeSection: t.mropeSection, maxRows: m };
+    const rope = ropeTextKvAppend(ctx, `${p}.rope_kv_append`, ropeCfg, { ...views, positions: this.positions, invFreq: this.invFreq, qOut: a.q, cache: this.kv[i]! });
     const attn = attention(a.q, a.attn);
-    steps.push({ rope, attention: attn });
-    return [
-      inputNorm,
-      ...linear(ctx, `${p}.qkv_proj`, { x: a.normed, weight: L.qkv, bias: L.qkvBias, y: a.qkv, m }),
-      rope.dispatch,
-      ...('dispatches' in attn ? attn.dispatches : [attn.dispatch]),
-      ...linear(ctx, `${p}.o_proj`, { x: a.attn, weight: L.o, y: a.tmp, m }),
-      rmsnormResidual(ctx, `${p}.post_attention_layernorm`, { h: a.x, delta: a.tmp, weight: L.postNorm, y: a.normed, m, eps: t.rmsNormEps }),
-      ...linear(ctx, `${p}.mlp.gate_up_proj`, { x: a.normed, weight: L.gateUp, y: a.gateUp, m }),
+    const ops = [
+      i === 0
+        ? rmsnorm(ctx, `${p}.input_layernorm`, { x: a.x, weight: L.inputNorm, y: a.normed, m, eps })
+        : rmsnormResidual(ctx, `${p}.input_layernorm`, { h: a.x, delta: a.tmp, weight: L.inputNorm, y: a.normed, m, eps }),
+      linear(ctx, `${p}.qkv_proj`, { x: a.normed, weight: L.qkv, bias: L.qkvBias, y: a.qkv, m }),
+      rope,
+      attn,
+      linear(ctx, `${p}.o_proj`, { x: a.attn, weight: L.o, y: a.tmp, m }),
+      rmsnormResidual(ctx, `${p}.post_attention_layernorm`, { h: a.x, delta: a.tmp, weight: L.postNorm, y: a.normed, m, eps }),
+      linear(ctx, `${p}.mlp.gate_up_proj`, { x: a.normed, weight: L.gateUp, y: a.gateUp, m }),
       swigluFused(ctx, `${p}.mlp.act`, { gateUp: a.gateUp, out: a.act, m, cols: t.intermediateSize }),
-      ...linear(ctx, `${p}.mlp.down_proj`, { x: a.act, weight: L.down, y: a.tmp, m }),
+      linear(ctx, `${p}.mlp.down_proj`, { x: a.act, weight: L.down, y: a.tmp, m }),
     ];
+    return { ops, rope, attention: attn };
   }
 
   /** After the last layer: h += mlp out; normed = norm(h). */
-  private finalNorm(a: Activations, m: number): Dispatch {
+  private finalNorm(a: Activations, m: number): KernelOp {
     return rmsnormResidual(this.ctx, 'model.norm', { h: a.x, delta: a.tmp, weight: this.w.norm, y: a.normed, m, eps: this.spec.rmsNormEps });
   }
 
   /** lm_head over `lastHidden` into `logits`. */
-  lmHeadOps(): Dispatch[] {
+  lmHead(): KernelOp {
     return linear(this.ctx, 'lm_head', { x: this.lastHidden, weight: this.w.lmHead, y: this.logits, m: 1 });
   }
 
@@ -157,15 +158,19 @@ export class TextModel {
   buildPrefill(rows: number, features: GpuTensor | null): PrefillPass {
     const { ctx } = this;
     if (rows > this.options.maxPrefillRows) throw new Error(`prefill: ${rows} rows exceed the planned ${this.options.maxPrefillRows}`);
+    const { spec: t } = this;
     const a = this.prefillAct;
-    const steps: LayerSteps[] = [];
-    const ops: Dispatch[] = [...embedGather(ctx, 'model.embed_tokens', { ids: this.ids, table: this.w.embed, out: a.x, m: rows })];
-    if (features) ops.push(injectRows(ctx, 'model.video_rows', { ordinals: this.ordinals, features, out: a.x, m: rows }));
-    for (let i = 0; i < this.w.layers.length; i++) {
-      ops.push(...this.layerOps(i, a, rows, (q, out) => attentionPrefill(ctx, `layer${i}.attn`, { heads: this.spec.numHeads, kvHeads: this.spec.numKvHeads, headDim: this.spec.headDim, maxRows: rows }, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out) }), steps));
-    }
-    ops.push(this.finalNorm(a, rows));
-    return new PrefillPass(ops, steps, a.normed, this.lastHidden, this.spec.hiddenSize);
+    const attnCfg = { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, maxRows: rows };
+    const layers = this.w.layers.map((_, i) =>
+      this.layer(i, a, rows, (q, out) => attentionPrefill(ctx, `layer${i}.attn`, attnCfg, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out) })),
+    );
+    const ops = [
+      embedGather(ctx, 'model.embed_tokens', { ids: this.ids, table: this.w.embed, out: a.x, m: rows }),
+      ...(features ? [injectRows(ctx, 'model.video_rows', { ordinals: this.ordinals, features, out: a.x, m: rows })] : []),
+      ...layers.flatMap((l) => l.ops),
+      this.finalNorm(a, rows),
+    ];
+    return new PrefillPass(ops, layers, a.normed, this.lastHidden, t.hiddenSize);
   }
 
   /**
@@ -176,21 +181,14 @@ export class TextModel {
     const { ctx, spec: t } = this;
     const a = this.decodeAct;
     const scratch = createDecodeScratch(ctx, 'decode.attn_scratch', t.numHeads, t.headDim, this.options.maxContext, true);
-    const steps: LayerSteps[] = [];
-    const last = this.w.layers.length - 1;
-    let tapOut: AttentionDecode | null = null;
-    const ops: Dispatch[] = [...embedGather(ctx, 'model.embed_tokens', { ids: idSource, table: this.w.embed, out: a.x, m: 1 })];
-    for (let i = 0; i <= last; i++) {
-      ops.push(
-        ...this.layerOps(i, a, 1, (q, out) => {
-          const d = attentionDecode(ctx, `layer${i}.attn`, { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, tap: i === tapLayer }, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out), scratch });
-          if (i === tapLayer) tapOut = d;
-          return d;
-        }, steps),
-      );
-    }
-    ops.push(this.finalNorm(a, 1));
-    return new DecodePass(ops, steps, a.normed, this.lastHidden, tapOut, () => [scratch.partO, scratch.partMl].forEach((x) => freeTensor(ctx, x)));
+    const layers = this.w.layers.map((_, i) =>
+      this.layer(i, a, 1, (q, out) =>
+        attentionDecode(ctx, `layer${i}.attn`, { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, tap: i === tapLayer }, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out), scratch }),
+      ),
+    );
+    const ops = [embedGather(ctx, 'model.embed_tokens', { ids: idSource, table: this.w.embed, out: a.x, m: 1 }), ...layers.flatMap((l) => l.ops), this.finalNorm(a, 1)];
+    const tapped = tapLayer === null ? null : layers[tapLayer]!.attention;
+    return new DecodePass(ops, layers, a.normed, this.lastHidden, tapped, () => [scratch.partO, scratch.partMl].forEach((x) => freeTensor(ctx, x)));
   }
 
   /** Writes position columns [col, col + positions[0].length). */
@@ -211,19 +209,24 @@ export class TextModel {
 }
 
 export class PrefillPass {
+  /** Every dispatch of the pass, in order. */
+  readonly dispatches: readonly Dispatch[];
+
   constructor(
-    readonly ops: Dispatch[],
-    private readonly steps: LayerSteps[],
+    private readonly ops: readonly KernelOp[],
+    private readonly layers: readonly DecoderLayer<AttentionPrefill>[],
     private readonly normed: GpuTensor,
     private readonly lastHidden: GpuTensor,
     private readonly hidden: number,
-  ) {}
+  ) {
+    this.dispatches = opDispatches(ops);
+  }
 
   /** Queues the step values of a chunk of `rows` tokens starting at cache row `start`. */
   set(rows: number, start: number): void {
-    for (const s of this.steps) {
-      s.rope.set({ rows, cacheStart: start, posColumn: start });
-      (s.attention as AttentionPrefill).set({ rows, cacheStart: start });
+    for (const l of this.layers) {
+      l.rope.set({ rows, cacheStart: start, posColumn: start });
+      l.attention.set({ rows, cacheStart: start });
     }
   }
 
@@ -233,30 +236,31 @@ export class PrefillPass {
   }
 
   destroy(): void {
-    for (const s of this.steps) {
-      s.rope.destroy();
-      s.attention.destroy();
-    }
-    releaseDispatches(this.ops);
+    destroyOps(this.ops);
   }
 }
 
 export class DecodePass {
+  /** Every dispatch of the pass, in order. */
+  readonly dispatches: readonly Dispatch[];
+
   constructor(
-    readonly ops: Dispatch[],
-    private readonly steps: LayerSteps[],
+    private readonly ops: readonly KernelOp[],
+    private readonly layers: readonly DecoderLayer<AttentionDecode>[],
     private readonly normed: GpuTensor,
     private readonly lastHidden: GpuTensor,
     /** The tapped layer's attention with its tap exports (null when built without a tap). */
     readonly tappedAttention: AttentionDecode | null,
     private readonly freeScratch: () => void,
-  ) {}
+  ) {
+    this.dispatches = opDispatches(ops);
+  }
 
   /** Queues the values of the step that appends cache row `pos` (context length pos + 1). */
   set(pos: number): void {
-    for (const s of this.steps) {
-      s.rope.set({ rows: 1, cacheStart: pos, posColumn: pos });
-      (s.attention as AttentionDecode).set({ len: pos + 1 });
+    for (const l of this.layers) {
+      l.rope.set({ rows: 1, cacheStart: pos, posColumn: pos });
+      l.attention.set({ len: pos + 1 });
     }
   }
 
@@ -265,11 +269,7 @@ export class DecodePass {
   }
 
   destroy(): void {
-    for (const s of this.steps) {
-      s.rope.destroy();
-      s.attention.destroy();
-    }
-    releaseDispatches(this.ops);
+    destroyOps(this.ops);
     this.freeScratch();
   }
 }

@@ -3,15 +3,15 @@
 // (windows and full-attention segments are both per slice), so the tower runs on chunks of whole slices, which
 // bounds activations whatever the video length.
 import type { GpuContext } from '../../gpu/device';
-import { type Dispatch, encodeDispatches, releaseDispatches } from '../../gpu/dispatch';
+import { destroyOps, encodeDispatches, encodeOps, opDispatches, type Dispatch, type KernelOp } from '../../gpu/dispatch';
 import { createTensor, freeTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { gelu, swigluFused } from '../../kernels/activations';
-import { attentionVision, type AttentionVision } from '../../kernels/attention-vision';
+import { attentionVision } from '../../kernels/attention-vision';
 import { injectRows } from '../../kernels/embed';
 import { linear } from '../../kernels/linear';
 import { rmsnorm, rmsnormResidual } from '../../kernels/rmsnorm';
 import { ropeInvFreqTensor } from '../../kernels/rope-freq';
-import { ropeVision, type RopeVision } from '../../kernels/rope-vision';
+import { ropeVision } from '../../kernels/rope-vision';
 import type { PixelValuesChunk } from '../../kernels/preprocess/preprocessor';
 import type { ModelSpec, VisionSpec } from '../../spec/model-spec';
 import type { VisionBlockWeights, VisionWeights } from './load-weights';
@@ -83,61 +83,54 @@ export class ChunkResources {
  * the residual before the last block's MLP branch and `r.tmp` that branch (the merger's ln_q adds them), both in
  * window order. Exported for the 7B-shaped single-block test.
  */
-export function visionBlockOps(ctx: GpuContext, v: VisionSpec, blocks: readonly VisionBlockWeights[], r: ChunkResources, invFreq: GpuTensor): { ops: Dispatch[]; owned: (AttentionVision | RopeVision)[] } {
+export function visionBlockOps(ctx: GpuContext, v: VisionSpec, blocks: readonly VisionBlockWeights[], r: ChunkResources, invFreq: GpuTensor): KernelOp[] {
   const R = r.rows;
   const eps = v.rmsNormEps;
   const full = new Set(v.fullAttentionBlocks);
-  const ops: Dispatch[] = [injectRows(ctx, 'visual.window_order', { ordinals: r.rowPerm, features: r.patch, out: r.x, m: R })];
-  const owned: (AttentionVision | RopeVision)[] = [];
-  blocks.forEach((B, i) => {
+  const block = (B: VisionBlockWeights, i: number): KernelOp[] => {
     const p = `visual.blocks.${i}`;
-    const rope = ropeVision(ctx, `${p}.rope`, { heads: v.numHeads, headDim: v.headDim, maxRows: R }, { qkv: r.qkv, coords: r.coords, invFreq });
-    const attn = attentionVision(ctx, `${p}.attn`, { heads: v.numHeads, headDim: v.headDim }, { qkv: r.qkv, cuSeqlens: full.has(i) ? r.cuFull : r.cuWindow, out: r.attn });
-    owned.push(rope, attn);
-    ops.push(
+    return [
       i === 0
         ? rmsnorm(ctx, `${p}.norm1`, { x: r.x, weight: B.norm1, y: r.normed, m: R, eps })
         : rmsnormResidual(ctx, `${p}.norm1`, { h: r.x, delta: r.tmp, weight: B.norm1, y: r.normed, m: R, eps }),
-      ...linear(ctx, `${p}.attn.qkv`, { x: r.normed, weight: B.qkv, bias: B.qkvBias, y: r.qkv, m: R }),
-      rope.dispatch,
-      attn.dispatch,
-      ...linear(ctx, `${p}.attn.proj`, { x: r.attn, weight: B.proj, bias: B.projBias, y: r.tmp, m: R }),
+      linear(ctx, `${p}.attn.qkv`, { x: r.normed, weight: B.qkv, bias: B.qkvBias, y: r.qkv, m: R }),
+      ropeVision(ctx, `${p}.rope`, { heads: v.numHeads, headDim: v.headDim, maxRows: R }, { qkv: r.qkv, coords: r.coords, invFreq }),
+      attentionVision(ctx, `${p}.attn`, { heads: v.numHeads, headDim: v.headDim }, { qkv: r.qkv, cuSeqlens: full.has(i) ? r.cuFull : r.cuWindow, out: r.attn }),
+      linear(ctx, `${p}.attn.proj`, { x: r.attn, weight: B.proj, bias: B.projBias, y: r.tmp, m: R }),
       rmsnormResidual(ctx, `${p}.norm2`, { h: r.x, delta: r.tmp, weight: B.norm2, y: r.normed, m: R, eps }),
-      ...linear(ctx, `${p}.mlp.gate_up_proj`, { x: r.normed, weight: B.gateUp, bias: B.gateUpBias, y: r.gateUp, m: R }),
+      linear(ctx, `${p}.mlp.gate_up_proj`, { x: r.normed, weight: B.gateUp, bias: B.gateUpBias, y: r.gateUp, m: R }),
       swigluFused(ctx, `${p}.mlp.act`, { gateUp: r.gateUp, out: r.act, m: R, cols: v.intermediateSize }),
-      ...linear(ctx, `${p}.mlp.down_proj`, { x: r.act, weight: B.down, bias: B.downBias, y: r.tmp, m: R }),
-    );
-  });
-  return { ops, owned };
+      linear(ctx, `${p}.mlp.down_proj`, { x: r.act, weight: B.down, bias: B.downBias, y: r.tmp, m: R }),
+    ];
+  };
+  return [injectRows(ctx, 'visual.window_order', { ordinals: r.rowPerm, features: r.patch, out: r.x, m: R }), ...blocks.flatMap(block)];
 }
 
-/** Per-chunk-size dispatches from the patch embeddings to the raster merger output. */
+/** Per-chunk-size kernels from the patch embeddings to the raster merger output. */
 class ChunkPass {
-  readonly ops: Dispatch[] = [];
-  private readonly owned: (AttentionVision | RopeVision)[] = [];
+  private readonly ops: KernelOp[];
+  readonly dispatches: readonly Dispatch[];
 
   constructor(ctx: GpuContext, spec: ModelSpec, w: VisionWeights, r: ChunkResources, invFreq: GpuTensor) {
     const v = spec.vision;
     const R = r.rows;
     const M = R / v.mergeUnit;
     const eps = v.rmsNormEps;
-    const blocks = visionBlockOps(ctx, v, w.blocks, r, invFreq);
-    this.ops.push(...blocks.ops);
-    this.owned.push(...blocks.owned);
     // Merger: ln_q (fused with the last residual add), 2×2 concat = a free reshape of consecutive rows, MLP.
     const concat: GpuTensor = { ...r.normed, shape: [M, v.mergerHidden] };
-    this.ops.push(
+    this.ops = [
+      ...visionBlockOps(ctx, v, w.blocks, r, invFreq),
       rmsnormResidual(ctx, 'visual.merger.ln_q', { h: r.x, delta: r.tmp, weight: w.lnQ, y: r.normed, m: R, eps }),
-      ...linear(ctx, 'visual.merger.mlp.0', { x: concat, weight: w.mlp0, bias: w.mlp0Bias, y: r.merged, m: M }),
+      linear(ctx, 'visual.merger.mlp.0', { x: concat, weight: w.mlp0, bias: w.mlp0Bias, y: r.merged, m: M }),
       gelu(ctx, 'visual.merger.gelu', { x: r.merged, n: M * v.mergerHidden }),
-      ...linear(ctx, 'visual.merger.mlp.2', { x: r.merged, weight: w.mlp2, bias: w.mlp2Bias, y: r.mergedOut, m: M }),
+      linear(ctx, 'visual.merger.mlp.2', { x: r.merged, weight: w.mlp2, bias: w.mlp2Bias, y: r.mergedOut, m: M }),
       injectRows(ctx, 'visual.window_order_undo', { ordinals: r.windowInverse, features: r.mergedOut, out: r.raster, m: M }),
-    );
+    ];
+    this.dispatches = opDispatches(this.ops);
   }
 
   destroy(): void {
-    for (const o of this.owned) o.destroy();
-    releaseDispatches(this.ops);
+    destroyOps(this.ops);
   }
 }
 
@@ -184,13 +177,13 @@ export class VisionModel {
         const { res, pass } = get(slices);
         const enc = ctx.device.createCommandEncoder({ label: `vision.chunk[t ${t0}..${t0 + slices})` });
         const embed = linear(ctx, 'visual.patch_embed', { x: src.tensor, weight: this.w.patchEmbed, y: res.patch, m: res.rows, xRowOffset: (t0 - src.firstTemporal) * sliceRows });
-        encodeDispatches(enc, embed, 'visual.patch_embed');
-        encodeDispatches(enc, pass.ops, 'visual.blocks');
+        encodeOps(enc, [embed], 'visual.patch_embed');
+        encodeDispatches(enc, pass.dispatches, 'visual.blocks');
         enc.copyBufferToBuffer(res.raster.buffer, 0, features.buffer, t0 * sliceTokens * v.outHiddenSize * 4, slices * sliceTokens * v.outHiddenSize * 4);
         ctx.device.queue.submit([enc.finish()]);
         t0 += slices;
         await ctx.device.queue.onSubmittedWorkDone();
-        releaseDispatches(embed);
+        embed.destroy();
         onSlices?.(t0, grid.t);
       }
       return features;

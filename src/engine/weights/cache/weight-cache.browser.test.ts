@@ -3,7 +3,7 @@ import { testGpu } from '../../../test-utils/gpu';
 import { readBuffer } from '../../gpu/tensor';
 import { StorageQuotaError } from '../errors';
 import { Q4_SCHEME } from '../q4-scheme';
-import { seededBytes } from '../test-checkpoint';
+import { seededBytes } from '../../../test-utils/test-checkpoint';
 import { cacheKey, CACHE_DIR } from './manifest';
 import { WeightCache } from './weight-cache';
 

@@ -1,12 +1,12 @@
 // Builds small but complete Qwen2.5-VL checkpoints in Hugging Face layout for the weights tests (Node and
 // browser): every tensor the spec requires, seeded bytes, either naming layout, single file or sharded.
-import { seededRandom } from '../../test-utils/random';
-import { parseModelSpec } from '../spec/parse-config';
-import { checkpointTensors } from '../spec/tensors';
-import { storedTensorName, type NamingLayout } from './names';
-import type { SafetensorsDType } from './safetensors';
+import { seededRandom } from './random';
+import { parseModelSpec } from '../engine/spec/parse-config';
+import { checkpointTensors } from '../engine/spec/tensors';
+import { storedTensorName, type NamingLayout } from '../engine/weights/names';
+import type { SafetensorsDType } from '../engine/weights/safetensors';
 import { writeSafetensors, type TensorToWrite } from './safetensors-write';
-import { DTYPE_BYTES } from './safetensors';
+import { DTYPE_BYTES } from '../engine/weights/safetensors';
 
 export interface BuildOptions {
   layout?: NamingLayout;

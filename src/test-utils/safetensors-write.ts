@@ -1,5 +1,5 @@
 // A minimal safetensors writer (tests build small checkpoints with it; it also documents the format).
-import { DTYPE_BYTES, type SafetensorsDType } from './safetensors';
+import { DTYPE_BYTES, type SafetensorsDType } from '../engine/weights/safetensors';
 
 export interface TensorToWrite {
   name: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test-utils/gpu';
-import { runDispatches } from '../gpu/dispatch';
-import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
-import { seededRandom } from '../../test-utils/random';
-import { residualAdd } from './residual';
+import { testGpu } from './gpu';
+import { runOps } from '../engine/gpu/dispatch';
+import { createTensor, readTensorF32, uploadTensor } from '../engine/gpu/tensor';
+import { seededRandom } from './random';
+import { residualAdd } from './residual-add';
 
 describe('residualAdd', () => {
   it('adds f32 vectors exactly, including a length that is not a workgroup multiple', async () => {
@@ -15,7 +15,7 @@ describe('residualAdd', () => {
     const ta = uploadTensor(ctx, 'a', 'f32', [n], a);
     const tb = uploadTensor(ctx, 'b', 'f32', [n], b);
     const out = createTensor(ctx, 'out', 'f32', [n]);
-    runDispatches(ctx, [residualAdd(ctx, 'add', ta, tb, out)]);
+    runOps(ctx, [residualAdd(ctx, 'add', ta, tb, out)]);
     const got = await readTensorF32(ctx, out);
     for (let i = 0; i < n; i++) expect(got[i]).toBe(Math.fround(a[i]! + b[i]!));
     expect(ctx.errors).toEqual([]);

@@ -1,12 +1,12 @@
 // Test-only helpers for the linear kernels: upload host weights, run a linear, compare with the f64 reference.
 // (Imported by *.gpu.test.ts only; not part of the engine's runtime surface.)
 import { expect } from 'vitest';
-import type { GpuContext } from '../gpu/device';
-import { runDispatches } from '../gpu/dispatch';
-import { createTensor, readBuffer, uploadTensor, type GpuTensor } from '../gpu/tensor';
-import { dequantQ4Rows, f32To16Bits, linearRef, widen16, worstLinearError, type Dtype16, type Q4Host } from '../../test-utils/cpu/linalg';
-import { linear, type LinearArgs } from './linear';
-import { createQ4Weight, createW16Weight, writeQ4Rows, writeW16Rows, type ChunkOptions, type Q4Weight, type W16Weight } from './weight-chunks';
+import type { GpuContext } from '../engine/gpu/device';
+import { runOps } from '../engine/gpu/dispatch';
+import { createTensor, readBuffer, uploadTensor, type GpuTensor } from '../engine/gpu/tensor';
+import { dequantQ4Rows, f32To16Bits, linearRef, widen16, worstLinearError, type Dtype16, type Q4Host } from './cpu/linalg';
+import { linear, type LinearArgs } from '../engine/kernels/linear';
+import { createQ4Weight, createW16Weight, writeQ4Rows, writeW16Rows, type ChunkOptions, type Q4Weight, type W16Weight } from '../engine/kernels/weight-chunks';
 
 /** f32 accumulation error bound used by every linear test, relative to Σ|x·w| + |b| of the output (see the report). */
 export const LINEAR_TOL = 1e-5;
@@ -54,7 +54,7 @@ export async function runAndCheckLinear(ctx: GpuContext, label: string, args: Om
   const n = 'kind' in args.weight ? args.weight.rows : args.weight.shape[0]!;
   const k = 'kind' in args.weight ? args.weight.cols : args.weight.shape[1]!;
   const y = createTensor(ctx, `${label}.y`, 'f32', [c.m, n]);
-  runDispatches(ctx, linear(ctx, label, { ...args, y }), label);
+  runOps(ctx, [linear(ctx, label, { ...args, y })], label);
   const got = new Float32Array(await readBuffer(ctx, y.buffer));
   y.buffer.destroy();
   const x0 = (args.xRowOffset ?? 0) * k;
