@@ -7,7 +7,8 @@ import { CHROMIUM_PATH } from './chromium.mjs';
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const steps = [
   ['typecheck', 'npx', ['tsc', '-p', '.']],
-  ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
+  // Formatting (Prettier, `npm run format` fixes it) is part of lint.
+  ['lint', 'sh', ['-c', 'npx prettier --check --log-level warn . && npx eslint . --max-warnings 0']],
   ['unit', 'npx', ['vitest', 'run', '--project', 'unit']],
   ['gpu', 'npx', ['vitest', 'run', '--project', 'gpu']],
   ['browser', 'npx', ['vitest', 'run', '--project', 'browser']],
