@@ -15,7 +15,11 @@ export default defineConfig({
       // The built page carries its Content-Security-Policy (scripts/csp.mjs); the dev server does not (HMR).
       name: 'content-security-policy',
       apply: 'build',
-      transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy({ meta: true })}" />`),
+      transformIndexHtml: (html) =>
+        html.replace(
+          '<meta charset="UTF-8" />',
+          `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy({ meta: true })}" />`,
+        ),
     },
   ],
   worker: { format: 'es' },
@@ -41,7 +45,10 @@ export default defineConfig({
           include: ['src/**/*.gpu.test.ts'],
           setupFiles: ['src/test-utils/dawn-setup.ts'],
           // XDG_RUNTIME_DIR only silences the Vulkan loader's warning when it is unset (headless CI).
-          env: { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+          env: {
+            VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD,
+            XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
+          },
           // SwiftShader runs kernels on the CPU: one test file at a time keeps timings sane on 2 cores.
           fileParallelism: false,
           testTimeout: 600_000,

@@ -27,9 +27,29 @@ const MODELS = join(ROOT, 'bench/models');
 
 const PRESETS = {
   // SwiftShader on 2 CPU cores: a few minutes in total.
-  small: { layers: 4, prompt: 64, decode: 8, visionDepth: 2, visionGrid: '1x24x42', copyMib: 512, copyReps: 3, matmul: 1024, matmulReps: 2 },
+  small: {
+    layers: 4,
+    prompt: 64,
+    decode: 8,
+    visionDepth: 2,
+    visionGrid: '1x24x42',
+    copyMib: 512,
+    copyReps: 3,
+    matmul: 1024,
+    matmulReps: 2,
+  },
   // The issues' setting: Qwen2.5-0.5B text shapes (24 layers), a 2k prompt, a 588×336 frame pair (1,008 patches).
-  full: { layers: 24, prompt: 2048, decode: 128, visionDepth: 2, visionGrid: '1x24x42', copyMib: 1024, copyReps: 20, matmul: 2048, matmulReps: 10 },
+  full: {
+    layers: 24,
+    prompt: 2048,
+    decode: 128,
+    visionDepth: 2,
+    visionGrid: '1x24x42',
+    copyMib: 1024,
+    copyReps: 20,
+    matmul: 2048,
+    matmulReps: 10,
+  },
 };
 
 const HELP = `npm run bench [-- options]
@@ -49,11 +69,24 @@ Defaults (SwiftShader-sized): ${JSON.stringify(PRESETS.small)}`;
 function options() {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean' }, 'no-ort': { type: 'boolean' },
-      layers: { type: 'string' }, prompt: { type: 'string' }, decode: { type: 'string' }, kv: { type: 'string' },
-      'vision-depth': { type: 'string' }, 'vision-grid': { type: 'string' },
-      'copy-mib': { type: 'string' }, 'copy-reps': { type: 'string' }, matmul: { type: 'string' }, 'matmul-reps': { type: 'string' },
-      port: { type: 'string' }, 'ort-accuracy-level': { type: 'string' }, '7b-args': { type: 'string' }, '7b-browser': { type: 'boolean' },
+      only: { type: 'string' },
+      full: { type: 'boolean' },
+      help: { type: 'boolean' },
+      'no-ort': { type: 'boolean' },
+      layers: { type: 'string' },
+      prompt: { type: 'string' },
+      decode: { type: 'string' },
+      kv: { type: 'string' },
+      'vision-depth': { type: 'string' },
+      'vision-grid': { type: 'string' },
+      'copy-mib': { type: 'string' },
+      'copy-reps': { type: 'string' },
+      matmul: { type: 'string' },
+      'matmul-reps': { type: 'string' },
+      port: { type: 'string' },
+      'ort-accuracy-level': { type: 'string' },
+      '7b-args': { type: 'string' },
+      '7b-browser': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -67,28 +100,54 @@ function options() {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} ${values[name]}: expected a positive integer`);
     p[key] = n;
   };
-  for (const [name, key] of [['layers', 'layers'], ['prompt', 'prompt'], ['decode', 'decode'], ['vision-depth', 'visionDepth'], ['copy-mib', 'copyMib'], ['copy-reps', 'copyReps'], ['matmul', 'matmul'], ['matmul-reps', 'matmulReps']]) int(name, key);
+  for (const [name, key] of [
+    ['layers', 'layers'],
+    ['prompt', 'prompt'],
+    ['decode', 'decode'],
+    ['vision-depth', 'visionDepth'],
+    ['copy-mib', 'copyMib'],
+    ['copy-reps', 'copyReps'],
+    ['matmul', 'matmul'],
+    ['matmul-reps', 'matmulReps'],
+  ])
+    int(name, key);
   if (values['vision-grid']) p.visionGrid = values['vision-grid'];
   const grid = p.visionGrid.split('x').map(Number);
-  if (grid.length !== 3 || grid.some((n) => !Number.isInteger(n) || n < 1) || grid[1] % 2 || grid[2] % 2) throw new Error(`--vision-grid ${p.visionGrid}: expected TxHxW with even H and W`);
+  if (grid.length !== 3 || grid.some((n) => !Number.isInteger(n) || n < 1) || grid[1] % 2 || grid[2] % 2)
+    throw new Error(`--vision-grid ${p.visionGrid}: expected TxHxW with even H and W`);
   if (p.decode < 2) throw new Error('--decode must be at least 2 (the first new token belongs to the prefill)');
   if (p.prompt < 2) throw new Error('--prompt must be at least 2');
   const kv = values.kv ?? 'f16';
   if (kv !== 'f16' && kv !== 'f32') throw new Error(`--kv ${kv}: expected f16 or f32`);
   const accuracyLevel = Number(values['ort-accuracy-level'] ?? 0);
-  if (accuracyLevel !== 0 && accuracyLevel !== 4) throw new Error(`--ort-accuracy-level ${values['ort-accuracy-level']}: expected 0 or 4`);
+  if (accuracyLevel !== 0 && accuracyLevel !== 4)
+    throw new Error(`--ort-accuracy-level ${values['ort-accuracy-level']}: expected 0 or 4`);
   const sections = ['media', 'engine', 'viz', 'views', '7b'];
   // The synthetic 7B is opt-in until it has been seen to finish on a software adapter in reasonable time.
   const only = new Set((values.only ?? 'media,engine,viz,views').split(','));
-  for (const o of only) if (!sections.includes(o)) throw new Error(`--only ${o}: expected some of ${sections.join(', ')}`);
+  for (const o of only)
+    if (!sections.includes(o)) throw new Error(`--only ${o}: expected some of ${sections.join(', ')}`);
   const args7b = (values['7b-args'] ?? '').split(/\s+/).filter(Boolean);
-  return { ...p, grid: { t: grid[0], h: grid[1], w: grid[2] }, kv, accuracyLevel, only, ort: !values['no-ort'], port: Number(values.port ?? 5392), args7b, browser7b: Boolean(values['7b-browser']) };
+  return {
+    ...p,
+    grid: { t: grid[0], h: grid[1], w: grid[2] },
+    kv,
+    accuracyLevel,
+    only,
+    ort: !values['no-ort'],
+    port: Number(values.port ?? 5392),
+    args7b,
+    browser7b: Boolean(values['7b-browser']),
+  };
 }
 
 /** bench/media/run.mjs as a child process; its printed summary parsed into numbers. */
 function runMedia() {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench/media/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bench/media/run.mjs')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -98,8 +157,17 @@ function runMedia() {
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => {
       const num = (re) => Number(re.exec(out)?.[1]);
-      const result = { oursMs: num(/^ours:\s+(\d+) ms/m), elementMs: num(/^HTMLVideoElement:\s+(\d+) ms/m), ratio: num(/^ratio \(HTMLVideoElement \/ ours\): ([\d.]+)/m), output: out };
-      if (code !== 0 || !Number.isFinite(result.ratio)) resolvePromise({ error: `bench/media/run.mjs exited with ${code}: ${err.trim().split('\n').slice(-3).join(' / ') || 'no ratio printed'}`, output: out });
+      const result = {
+        oursMs: num(/^ours:\s+(\d+) ms/m),
+        elementMs: num(/^HTMLVideoElement:\s+(\d+) ms/m),
+        ratio: num(/^ratio \(HTMLVideoElement \/ ours\): ([\d.]+)/m),
+        output: out,
+      };
+      if (code !== 0 || !Number.isFinite(result.ratio))
+        resolvePromise({
+          error: `bench/media/run.mjs exited with ${code}: ${err.trim().split('\n').slice(-3).join(' / ') || 'no ratio printed'}`,
+          output: out,
+        });
       else resolvePromise(result);
     });
   });
@@ -107,7 +175,15 @@ function runMedia() {
 
 async function runEngine(o) {
   console.log('engine: preparing the bench models (tools/bench/make_models.py; generated once, then reused)');
-  const made = await makeModels(ROOT, MODELS, ['--layers', String(o.layers), '--vision-depth', String(o.visionDepth), '--accuracy-level', String(o.accuracyLevel), ...(o.ort ? [] : ['--no-onnx'])]);
+  const made = await makeModels(ROOT, MODELS, [
+    '--layers',
+    String(o.layers),
+    '--vision-depth',
+    String(o.visionDepth),
+    '--accuracy-level',
+    String(o.accuracyLevel),
+    ...(o.ort ? [] : ['--no-onnx']),
+  ]);
   const config = {
     vl: urlPath(ROOT, made.vl),
     onnx: o.ort ? urlPath(ROOT, made.onnx) : null,
@@ -116,7 +192,12 @@ async function runEngine(o) {
     ortLogitsTolerance: o.accuracyLevel === 4 ? 0.1 : 1e-2,
     ortAccuracyLevel: o.accuracyLevel,
     vision: o.grid,
-    refs: { copyMiB: o.copyMib, copyReps: o.copyReps, matmul: { m: o.matmul, n: o.matmul, k: o.matmul }, matmulReps: o.matmulReps },
+    refs: {
+      copyMiB: o.copyMib,
+      copyReps: o.copyReps,
+      matmul: { m: o.matmul, n: o.matmul, k: o.matmul },
+      matmulReps: o.matmulReps,
+    },
   };
   console.log('engine: running bench/engine/index.html in Chromium');
   const { result, consoleWarnings } = await runEnginePage(ROOT, config, { port: o.port });
@@ -140,7 +221,10 @@ async function main() {
       out.engine = await runEngine(o);
       const f = engineFigures(out.engine);
       out.engine.figures = f;
-      sections.push(`### Text decode and prefill\n\n${textTable(out.engine, f)}`, `### Vision tower and prefill FLOP/s\n\n${visionTable(out.engine, f)}`);
+      sections.push(
+        `### Text decode and prefill\n\n${textTable(out.engine, f)}`,
+        `### Vision tower and prefill FLOP/s\n\n${visionTable(out.engine, f)}`,
+      );
     } catch (e) {
       failed = true;
       out.engineError = e instanceof MissingPythonError ? e.message : String(e?.stack ?? e);
@@ -148,7 +232,7 @@ async function main() {
     }
   }
   if (o.only.has('viz')) {
-    console.log('viz: the inspector\'s pure logic on a replayed 2,000-token run (bench/viz)');
+    console.log("viz: the inspector's pure logic on a replayed 2,000-token run (bench/viz)");
     try {
       out.viz = await runViz();
       sections.push(`### Inspector logic (src/viz)\n\n${vizTable(out.viz)}`);
@@ -159,7 +243,9 @@ async function main() {
     }
   }
   if (o.only.has('7b')) {
-    console.log(`7b: synthetic Qwen2.5-VL-7B ${o.browser7b ? 'in Chromium' : 'in Node through Dawn'} ${o.args7b.join(' ')}`);
+    console.log(
+      `7b: synthetic Qwen2.5-VL-7B ${o.browser7b ? 'in Chromium' : 'in Node through Dawn'} ${o.args7b.join(' ')}`,
+    );
     try {
       out.synthetic7b = await run7b(ROOT, o.args7b, { browser: o.browser7b });
       sections.push(out.synthetic7b.markdown.replace(/^## /, '### '));
@@ -177,7 +263,10 @@ async function main() {
     }
     console.log('views: node bench/views/run.mjs');
     const r = await new Promise((res) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bench/views/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(ROOT, 'bench/views/run.mjs')], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let text = '';
       let err = '';
       child.stdout.on('data', (d) => (text += d));
@@ -186,7 +275,11 @@ async function main() {
     });
     out.views = { output: r.text, error: r.code === 0 ? null : r.err.trim().split('\n').slice(-3).join(' / ') };
     failed ||= r.code !== 0;
-    sections.push(r.code === 0 ? r.text.trim() : `### Inspector while streaming\n\nNot run (build first: npx vite build): ${out.views.error}`);
+    sections.push(
+      r.code === 0
+        ? r.text.trim()
+        : `### Inspector while streaming\n\nNot run (build first: npx vite build): ${out.views.error}`,
+    );
   }
   const dev = out.engine?.device;
   const header = `## npm run bench — ${started.toISOString()}${dev ? `\n\nDevice: ${dev.adapter}; ${dev.userAgent}` : ''}`;
@@ -197,7 +290,9 @@ async function main() {
   writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(out, null, 2));
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   console.log(`\n${markdown}`);
-  console.log(`results: bench/results/bench-${stamp}.json (and latest.json / latest.md); ${((Date.now() - started.getTime()) / 60000).toFixed(1)} min`);
+  console.log(
+    `results: bench/results/bench-${stamp}.json (and latest.json / latest.md); ${((Date.now() - started.getTime()) / 60000).toFixed(1)} min`,
+  );
   if (failed) process.exit(1);
 }
 

@@ -7,7 +7,16 @@
 // checks the model's resized frames, then asks with the golden's prompt and requires the golden's token ids.
 import { expect, test, type Page } from '@playwright/test';
 import { loadGolden } from '../src/test-utils/goldens';
-import { REFERENCE_URL, dropFile, openApp, screenshot, setSampling, settledVideo, statValue, stripImages } from './support/app';
+import {
+  REFERENCE_URL,
+  dropFile,
+  openApp,
+  screenshot,
+  setSampling,
+  settledVideo,
+  statValue,
+  stripImages,
+} from './support/app';
 import { diffBytes, rgbOf } from './support/pixels';
 import { watchOrigins } from './support/same-origin';
 
@@ -38,11 +47,22 @@ const runState = (page: Page): Promise<RunView> =>
     const s = window.__videoR2!.store.getState();
     const run = s.run.runId ? s.runs.get(s.run.runId) : undefined;
     const tokens = run?.tokens;
-    return { status: s.run.status, stopReason: run?.meta.stopReason ?? null, error: s.run.error, promptTokens: run?.meta.layout?.promptTokens ?? 0, ids: tokens ? Array.from(tokens.ids) : [], text: tokens?.text ?? '' };
+    return {
+      status: s.run.status,
+      stopReason: run?.meta.stopReason ?? null,
+      error: s.run.error,
+      promptTokens: run?.meta.layout?.promptTokens ?? 0,
+      ids: tokens ? Array.from(tokens.ids) : [],
+      text: tokens?.text ?? '',
+    };
   });
 
 async function waitRunEnd(page: Page): Promise<RunView> {
-  await page.waitForFunction(() => ['done', 'cancelled', 'error'].includes(window.__videoR2!.store.getState().run.status), undefined, { timeout: 300_000, polling: 200 });
+  await page.waitForFunction(
+    () => ['done', 'cancelled', 'error'].includes(window.__videoR2!.store.getState().run.status),
+    undefined,
+    { timeout: 300_000, polling: 200 },
+  );
   return runState(page);
 }
 
@@ -54,7 +74,11 @@ async function fillCollapsed(page: Page, title: string, label: string, value: st
   await ask.getByLabel(label).fill(value);
 }
 
-test('ask about a dropped file: memory plan, streaming, stop, and the exact reference tokens', async ({ page, context, baseURL }) => {
+test('ask about a dropped file: memory plan, streaming, stop, and the exact reference tokens', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   // The whole session stays on this origin under the app's Content-Security-Policy (csp.spec.ts checks the policy).
   const watch = await watchOrigins(page, context, new URL(baseURL!).origin);
   const golden = loadGolden(GOLDEN);
@@ -66,7 +90,12 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
   await screenshot(page, 'ask-empty-page');
 
   // 1. Identity resize (the 224×112 frames are already multiples of 28): the strip shows the decoded RGB itself.
-  await setSampling(page, { countMode: 'nframes', nframes, minPixels: meta.identity_pixels, maxPixels: meta.identity_pixels });
+  await setSampling(page, {
+    countMode: 'nframes',
+    nframes,
+    minPixels: meta.identity_pixels,
+    maxPixels: meta.identity_pixels,
+  });
   await dropFile(page, videoUrl, 'e2e-grey-lossless.mp4', 'video/mp4');
   let v = await settledVideo(page);
   expect(v.error).toBeNull();
@@ -78,27 +107,40 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
   for (const [k, img] of decoded.entries()) {
     expect([img.width, img.height]).toEqual([sw, sh]);
     const ref = sampled.data.subarray(k * sh * sw * 3, (k + 1) * sh * sw * 3);
-    expect(diffBytes(rgbOf(img), ref), `decoded frame ${meta.sampling.indices[k]} vs PyAV/libswscale rgb24`).toEqual({ count: 0, max: 0 });
+    expect(diffBytes(rgbOf(img), ref), `decoded frame ${meta.sampling.indices[k]} vs PyAV/libswscale rgb24`).toEqual({
+      count: 0,
+      max: 0,
+    });
   }
 
   // 2. The golden's setting, typed into the sampling form: the model's frames equal torchvision's resize.
   await page.getByLabel('max_pixels').fill(String(meta.element.max_pixels));
   await page.getByLabel('min_pixels').fill(String(meta.element.min_pixels));
   const [rh, rw] = meta.sampling.resized_hw;
-  await page.waitForFunction(([h, w]) => {
-    const s = window.__videoR2!.store.getState().video;
-    return s.status === 'ready' && s.plan?.resized.height === h && s.plan.resized.width === w;
-  }, [rh, rw] as const);
+  await page.waitForFunction(
+    ([h, w]) => {
+      const s = window.__videoR2!.store.getState().video;
+      return s.status === 'ready' && s.plan?.resized.height === h && s.plan.resized.width === w;
+    },
+    [rh, rw] as const,
+  );
   v = await settledVideo(page);
   const [t, gh, gw] = meta.video_grid_thw;
-  expect(v.plan).toMatchObject({ nframes, indices: meta.sampling.indices, grid: { t, h: gh, w: gw, tokens: (t * gh * gw) / 4 } });
+  expect(v.plan).toMatchObject({
+    nframes,
+    indices: meta.sampling.indices,
+    grid: { t, h: gh, w: gw, tokens: (t * gh * gw) / 4 },
+  });
   expect(v.plan!.secondPerGridT).toBe(Math.fround(meta.second_per_grid_ts));
   expect(await statValue(page, 'grid-summary', 'video_grid_thw')).toBe(`(${t}, ${gh}, ${gw})`);
   expect(await statValue(page, 'grid-summary', 'Video tokens')).toBe(String((t * gh * gw) / 4));
   const resized = golden.u8('inputs.safetensors', 'frames_resized_rgb');
   for (const [k, img] of (await stripImages(page)).entries()) {
     expect([img.width, img.height]).toEqual([rw, rh]);
-    expect(diffBytes(rgbOf(img), resized.data.subarray(k * rh * rw * 3, (k + 1) * rh * rw * 3)), `resized frame ${k}`).toEqual({ count: 0, max: 0 });
+    expect(
+      diffBytes(rgbOf(img), resized.data.subarray(k * rh * rw * 3, (k + 1) * rh * rw * 3)),
+      `resized frame ${k}`,
+    ).toEqual({ count: 0, max: 0 });
   }
   await screenshot(page, 'ask-video-ready');
 
@@ -131,7 +173,10 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
   };
   await page.waitForFunction(`(${liveTokens.toString()})() >= 2`, undefined, { timeout: 120_000, polling: 100 });
   const early = await runState(page);
-  await page.waitForFunction(`(${liveTokens.toString()})() > ${early.ids.length}`, undefined, { timeout: 60_000, polling: 100 });
+  await page.waitForFunction(`(${liveTokens.toString()})() > ${early.ids.length}`, undefined, {
+    timeout: 60_000,
+    polling: 100,
+  });
   const later = await runState(page);
   expect(later.status).toBe('running');
   expect(later.text.length).toBeGreaterThan(early.text.length);
@@ -144,7 +189,12 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
   await screenshot(page, 'ask-running');
   await ask.getByRole('button', { name: '■ Stop' }).click({ timeout: 10_000 });
   const stopped = await waitRunEnd(page);
-  expect(stopped).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', error: null, promptTokens: meta.prompt.length });
+  expect(stopped).toMatchObject({
+    status: 'cancelled',
+    stopReason: 'cancelled',
+    error: null,
+    promptTokens: meta.prompt.length,
+  });
   expect(stopped.ids.length).toBeLessThan(600);
   // Deterministic decoding: whatever streamed before Stop starts like the reference continuation.
   const shared = Math.min(stopped.ids.length, meta.generation.tokens.length);
@@ -154,7 +204,9 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
 
   // 6. A second run, to the golden's length: exactly the reference tokens and text.
   await fillCollapsed(page, 'Decoding', 'Max new tokens', String(meta.generation.max_new_tokens));
-  expect((await page.evaluate(() => window.__videoR2!.store.getState().params)).maxNewTokens).toBe(meta.generation.max_new_tokens);
+  expect((await page.evaluate(() => window.__videoR2!.store.getState().params)).maxNewTokens).toBe(
+    meta.generation.max_new_tokens,
+  );
   await ask.getByRole('button', { name: '▶ Run' }).click();
   const done = await waitRunEnd(page);
   expect(done.error).toBeNull();
@@ -167,7 +219,12 @@ test('ask about a dropped file: memory plan, streaming, stop, and the exact refe
   await expect(page.getByTestId('stage-line')).toHaveAttribute('data-stage', 'done');
   await expect(page.getByTestId('stage-line')).toContainText(/first token \d/);
   // The stopped run is still there, with its tokens, and can be shown again.
-  const kept = await page.evaluate(() => window.__videoR2!.store.getState().runs.list().map((r) => ({ stage: r.meta.stage, tokens: r.tokens?.count ?? 0 })));
+  const kept = await page.evaluate(() =>
+    window
+      .__videoR2!.store.getState()
+      .runs.list()
+      .map((r) => ({ stage: r.meta.stage, tokens: r.tokens?.count ?? 0 })),
+  );
   expect(kept).toEqual([
     { stage: 'cancelled', tokens: stopped.ids.length },
     { stage: 'done', tokens: meta.generation.tokens.length },
@@ -186,7 +243,9 @@ test('the 7B memory plan for the demo setting is shown before anything is downlo
   // The demo's defaults (32 frames, max_pixels 200704) on the bundled 640×360 sample: 588×336, 4,032 video tokens.
   // The plan exists as soon as the file is opened; the 32 frames keep decoding in the background meanwhile.
   await page.getByRole('button', { name: 'Use the sample video' }).click();
-  await page.waitForFunction(() => window.__videoR2!.store.getState().video.plan !== null, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => window.__videoR2!.store.getState().video.plan !== null, undefined, {
+    timeout: 60_000,
+  });
   expect(await statValue(page, 'grid-summary', 'Frames sampled')).toBe('32');
   expect(await statValue(page, 'grid-summary', 'Model frame size')).toBe('588×336');
   expect(await statValue(page, 'grid-summary', 'Video tokens')).toBe('4,032');
@@ -197,7 +256,10 @@ test('the 7B memory plan for the demo setting is shown before anything is downlo
     const url = route.request().url();
     hubRequests.push(url);
     if (url === 'https://huggingface.co/MBZUAI/Video-R2/resolve/main/config.json') {
-      return route.fulfill({ path: 'src/engine/spec/fixtures/qwen2_5_vl_7b/config.json', contentType: 'application/json' });
+      return route.fulfill({
+        path: 'src/engine/spec/fixtures/qwen2_5_vl_7b/config.json',
+        contentType: 'application/json',
+      });
     }
     return route.fulfill({ status: 404 });
   });
@@ -208,8 +270,14 @@ test('the 7B memory plan for the demo setting is shown before anything is downlo
   await expect(plan).toContainText('Language model weights (4-bit)');
   // Before, the plan also fetched generation_config.json and preprocessor_config.json, and a failure of either was
   // reported as "config.json could not be read" while quoting the other file's URL.
-  expect(hubRequests.filter((u) => !u.endsWith('/resolve/main/config.json')), 'Hub files the memory plan fetched besides config.json').toEqual([]);
-  await expect(page.locator('.plan-note', { hasText: 'Computed from' }), 'the plan came from the served config.json, so no fallback note').toHaveCount(0);
+  expect(
+    hubRequests.filter((u) => !u.endsWith('/resolve/main/config.json')),
+    'Hub files the memory plan fetched besides config.json',
+  ).toEqual([]);
+  await expect(
+    page.locator('.plan-note', { hasText: 'Computed from' }),
+    'the plan came from the served config.json, so no fallback note',
+  ).toHaveCount(0);
   await expect(plan).toContainText('Video input (16,128 patches)'); // 16 temporal patches × 24 × 42
   const kv = (await plan.locator('tr', { hasText: 'KV cache' }).innerText()).match(/KV cache \(([\d,]+) tokens, f16\)/);
   expect(Number(kv?.[1]?.replaceAll(',', ''))).toBeGreaterThanOrEqual(4032 + 2048);

@@ -6,11 +6,16 @@ import { contentSecurityPolicy } from '../scripts/csp.mjs';
 import { openApp, setSampling, settledVideo } from './support/app';
 import { watchOrigins } from './support/same-origin';
 
-test('content security policy: set on the page and its workers, nothing broader than needed, no violations', async ({ page, context, baseURL }) => {
+test('content security policy: set on the page and its workers, nothing broader than needed, no violations', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const watch = await watchOrigins(page, context, new URL(baseURL!).origin);
   const workerPolicies: (string | undefined)[] = [];
   page.on('response', (r) => {
-    if (/\.worker-[\w-]+\.js$/.test(new URL(r.url()).pathname)) workerPolicies.push(r.headers()['content-security-policy']);
+    if (/\.worker-[\w-]+\.js$/.test(new URL(r.url()).pathname))
+      workerPolicies.push(r.headers()['content-security-policy']);
   });
   const response = await page.goto('/');
   expect(response?.headers()['content-security-policy']).toBe(contentSecurityPolicy());

@@ -11,9 +11,24 @@ import { screenshot } from './support/app';
 
 const TINY = join(REPO, 'public/models/video-r2-tiny');
 const tinyFiles = Object.fromEntries(
-  ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'chat_template.json', 'model.safetensors'].map((f) => [f, readFileSync(join(TINY, f))]),
+  [
+    'config.json',
+    'generation_config.json',
+    'preprocessor_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'chat_template.json',
+    'model.safetensors',
+  ].map((f) => [f, readFileSync(join(TINY, f))]),
 );
-const notQwen = { ...tinyFiles, 'config.json': JSON.stringify({ ...JSON.parse(readFileSync(join(TINY, 'config.json'), 'utf8')), model_type: 'llama', architectures: ['LlamaForCausalLM'] }) };
+const notQwen = {
+  ...tinyFiles,
+  'config.json': JSON.stringify({
+    ...JSON.parse(readFileSync(join(TINY, 'config.json'), 'utf8')),
+    model_type: 'llama',
+    architectures: ['LlamaForCausalLM'],
+  }),
+};
 
 let hub: HubServer;
 test.beforeAll(async () => {
@@ -30,11 +45,17 @@ async function useRepo(page: Page, id: string): Promise<void> {
   await page.getByRole('button', { name: 'Use', exact: true }).click();
 }
 
-const storeModel = (page: Page) => page.evaluate(() => window.__videoR2!.store.getState().model).then((m) => ({ status: m.status, loaded: m.summary?.id ?? null, error: m.error, fromCache: m.fromCache }));
+const storeModel = (page: Page) =>
+  page
+    .evaluate(() => window.__videoR2!.store.getState().model)
+    .then((m) => ({ status: m.status, loaded: m.summary?.id ?? null, error: m.error, fromCache: m.fromCache }));
 
-test('custom repos from a configured Hub endpoint: checks, gated, not Qwen2.5-VL, a real load, then the cache', async ({ page }) => {
+test('custom repos from a configured Hub endpoint: checks, gated, not Qwen2.5-VL, a real load, then the cache', async ({
+  page,
+}) => {
   await page.addInitScript((endpoint) => {
-    if (!localStorage.getItem('video-r2.hub-settings')) localStorage.setItem('video-r2.hub-settings', JSON.stringify({ endpoint, revision: 'main', token: '' }));
+    if (!localStorage.getItem('video-r2.hub-settings'))
+      localStorage.setItem('video-r2.hub-settings', JSON.stringify({ endpoint, revision: 'main', token: '' }));
   }, hub.url);
   await page.goto('/');
   await page.getByRole('button', { name: 'Load model' }).click();
@@ -55,10 +76,15 @@ test('custom repos from a configured Hub endpoint: checks, gated, not Qwen2.5-VL
   await expect(page.locator('.model-note')).toContainText(`requests its files from ${new URL(hub.url).host}`);
   await page.getByRole('button', { name: 'Load model' }).click();
   await expect(page.getByRole('alert')).toContainText('HTTP 401');
-  await expect(page.getByRole('alert')).toContainText('gated or private: add a Hugging Face access token (Hub settings)');
+  await expect(page.getByRole('alert')).toContainText(
+    'gated or private: add a Hugging Face access token (Hub settings)',
+  );
   await expect(page.getByRole('alert')).toContainText('Video-R2 tiny (offline demo) is still loaded and usable.');
   expect(await storeModel(page)).toMatchObject({ status: 'ready', loaded: 'video-r2-tiny' });
-  expect(hub.log.filter((r) => r.origin === 'cdn'), 'no weight bytes for a gated repo').toEqual([]);
+  expect(
+    hub.log.filter((r) => r.origin === 'cdn'),
+    'no weight bytes for a gated repo',
+  ).toEqual([]);
   await screenshot(page, 'hub-gated-kept-model');
 
   // Not a Qwen2.5-VL checkpoint: said from config.json alone; the error clears when another model is chosen.
@@ -66,7 +92,10 @@ test('custom repos from a configured Hub endpoint: checks, gated, not Qwen2.5-VL
   await expect(page.getByRole('alert')).toHaveCount(0);
   await page.getByRole('button', { name: 'Load model' }).click();
   await expect(page.getByRole('alert')).toContainText(/llama|Qwen2\.5-VL/i);
-  expect(hub.log.filter((r) => r.origin === 'cdn' && r.file === 'model.safetensors' && r.bytes > 1 << 20), 'no weights streamed for a non-Qwen repo').toEqual([]);
+  expect(
+    hub.log.filter((r) => r.origin === 'cdn' && r.file === 'model.safetensors' && r.bytes > 1 << 20),
+    'no weights streamed for a non-Qwen repo',
+  ).toEqual([]);
   expect((await storeModel(page)).loaded).toBe('video-r2-tiny');
 
   // A real load: weights redirected to the second origin, read with Range, quantized and cached.
@@ -74,11 +103,24 @@ test('custom repos from a configured Hub endpoint: checks, gated, not Qwen2.5-VL
   hub.log.length = 0;
   await page.getByRole('button', { name: 'Load model' }).click();
   await expect(page.locator('.model-ready')).toContainText('on GPU', { timeout: 180_000 });
-  expect(await storeModel(page)).toMatchObject({ status: 'ready', loaded: 'test-org/tiny-vl', error: null, fromCache: false });
+  expect(await storeModel(page)).toMatchObject({
+    status: 'ready',
+    loaded: 'test-org/tiny-vl',
+    error: null,
+    fromCache: false,
+  });
   const size = tinyFiles['model.safetensors']!.byteLength;
-  expect(hub.log.some((r) => r.origin === 'hub' && r.status === 302), 'weights were redirected').toBe(true);
-  expect(hub.log.filter((r) => r.origin === 'cdn').every((r) => r.status === 206), 'every weight read was a range').toBe(true);
-  expect(hub.bytesSent('model.safetensors'), 'the weights file was fetched once (no byte twice)').toBeLessThanOrEqual(size);
+  expect(
+    hub.log.some((r) => r.origin === 'hub' && r.status === 302),
+    'weights were redirected',
+  ).toBe(true);
+  expect(
+    hub.log.filter((r) => r.origin === 'cdn').every((r) => r.status === 206),
+    'every weight read was a range',
+  ).toBe(true);
+  expect(hub.bytesSent('model.safetensors'), 'the weights file was fetched once (no byte twice)').toBeLessThanOrEqual(
+    size,
+  );
 
   // Second visit: the cached q4 copy loads without a single request.
   await page.reload();
@@ -92,7 +134,11 @@ test('custom repos from a configured Hub endpoint: checks, gated, not Qwen2.5-VL
 });
 
 test('a download that stalls says so within seconds, then resumes from where it stopped', async ({ page }) => {
-  await page.addInitScript((endpoint) => localStorage.setItem('video-r2.hub-settings', JSON.stringify({ endpoint, revision: 'main', token: '' })), hub.url);
+  await page.addInitScript(
+    (endpoint) =>
+      localStorage.setItem('video-r2.hub-settings', JSON.stringify({ endpoint, revision: 'main', token: '' })),
+    hub.url,
+  );
   await page.goto('/');
   await page.getByLabel('Model', { exact: true }).selectOption({ label: 'Other Hugging Face repo…' });
   await useRepo(page, 'test-org/tiny-vl');
@@ -104,5 +150,7 @@ test('a download that stalls says so within seconds, then resumes from where it 
   await screenshot(page, 'hub-stalled');
   await expect(page.locator('.model-ready')).toContainText('on GPU', { timeout: 180_000 });
   hub.faults.stall = null;
-  expect(hub.bytesSent('model.safetensors'), 'nothing fetched twice after the stall').toBeLessThanOrEqual(tinyFiles['model.safetensors']!.byteLength);
+  expect(hub.bytesSent('model.safetensors'), 'nothing fetched twice after the stall').toBeLessThanOrEqual(
+    tinyFiles['model.safetensors']!.byteLength,
+  );
 });

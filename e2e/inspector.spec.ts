@@ -14,7 +14,9 @@ async function openBundle(page: Page, path: string): Promise<void> {
 }
 
 async function openBundleText(page: Page, name: string, text: string): Promise<void> {
-  await page.getByLabel('Open a run bundle').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page
+    .getByLabel('Open a run bundle')
+    .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
 }
 
 const token = (page: Page, t: number) => page.getByTestId('transcript').locator(`[data-t="${t}"]`).first();
@@ -49,19 +51,26 @@ test('synthetic bundle: heat strip, maps, reverse view, box plot and keyboard', 
   // A patch: cell (2, 5) of pair 3 was looked at by token 7 only.
   const map3 = page.getByTestId('pair-maps').locator('canvas[data-pair="3"]');
   const box = (await map3.boundingBox())!;
-  await map3.click({ position: { x: ((5 + 0.5) / SYNTHETIC.mergedCols) * box.width, y: ((2 + 0.5) / SYNTHETIC.mergedRows) * box.height } });
+  await map3.click({
+    position: { x: ((5 + 0.5) / SYNTHETIC.mergedCols) * box.width, y: ((2 + 0.5) / SYNTHETIC.mergedRows) * box.height },
+  });
   await expect(reverse).toContainText('cell row 3 col 6');
   await expect(reverse.locator('li').first()).toContainText('#7');
   await expect(reverse.locator('li').first()).toContainText('50%');
 
   // The box plot's medians are the bundle's: <think> holds tokens 1–16 (between the tags), <answer> token 19.
-  const thinkTokens = SYNTHETIC.texts.map((_, t) => t).filter((t) => t > SYNTHETIC.texts.indexOf('<think>') && t < SYNTHETIC.texts.indexOf('</think>'));
+  const thinkTokens = SYNTHETIC.texts
+    .map((_, t) => t)
+    .filter((t) => t > SYNTHETIC.texts.indexOf('<think>') && t < SYNTHETIC.texts.indexOf('</think>'));
   const sorted = thinkTokens.map(syntheticVideoMass).sort((a, b) => a - b);
   const median = (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   const groups = page.getByTestId('summary-boxplot').locator('g.bp-group');
   expect(Number(await groups.nth(0).getAttribute('data-median')), 'think median').toBeCloseTo(median, 6);
   expect(Number(await groups.nth(0).getAttribute('data-n')), 'think tokens').toBe(thinkTokens.length);
-  expect(Number(await groups.nth(1).getAttribute('data-median')), 'answer median').toBeCloseTo(syntheticVideoMass(SYNTHETIC.texts.indexOf('B')), 6);
+  expect(Number(await groups.nth(1).getAttribute('data-median')), 'answer median').toBeCloseTo(
+    syntheticVideoMass(SYNTHETIC.texts.indexOf('B')),
+    6,
+  );
   await expect(page.getByTestId('tac-check')).toHaveAttribute('data-status', 'match');
 
   // The cited time " 00:06" is a chip: it picks pair 3 (6 s lies in [6, 7]) and seeks the player (a 3 s video is
@@ -99,7 +108,11 @@ test('bad bundles: truncated, foreign, newer version → specific messages, open
   const cases: [string, string, RegExp][] = [
     ['cut.json', good.slice(0, Math.floor(good.length / 2)), /truncated/],
     ['foreign.json', JSON.stringify({ hello: 'world' }), /not a Video-R2 Web run bundle/],
-    ['newer.json', JSON.stringify({ ...JSON.parse(good), version: 99, appVersion: '9.0.0' }), /newer Video-R2 Web.*bundle version 99/],
+    [
+      'newer.json',
+      JSON.stringify({ ...JSON.parse(good), version: 99, appVersion: '9.0.0' }),
+      /newer Video-R2 Web.*bundle version 99/,
+    ],
   ];
   for (const [name, text, message] of cases) {
     await openBundleText(page, name, text);
@@ -111,7 +124,10 @@ test('bad bundles: truncated, foreign, newer version → specific messages, open
   await screenshot(page, 'inspector-bad-bundle');
 });
 
-test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare, export and re-open', async ({ page, browser }) => {
+test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare, export and re-open', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(300_000);
   await openApp(page);
   await setSampling(page, { countMode: 'nframes', nframes: 4, minPixels: 3136, maxPixels: 12544 });
@@ -123,10 +139,11 @@ test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare,
   await page.getByRole('button', { name: '▶ Run' }).click();
 
   // While it streams: hovering a token shows its heat strip and maps; the transcript keeps growing.
-  const count = () => page.evaluate(() => {
-    const s = window.__videoR2!.store.getState();
-    return (s.run.runId && s.runs.get(s.run.runId)?.tokens?.count) || 0;
-  });
+  const count = () =>
+    page.evaluate(() => {
+      const s = window.__videoR2!.store.getState();
+      return (s.run.runId && s.runs.get(s.run.runId)?.tokens?.count) || 0;
+    });
   await expect.poll(count, { timeout: 120_000 }).toBeGreaterThan(3);
   await token(page, 1).hover();
   await expect(page.getByTestId('heat-strip').first()).toHaveAttribute('data-focus', '1-2');
@@ -134,7 +151,11 @@ test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare,
   await expect(pairs).toHaveCount(2);
   await expect(pairs.first()).toHaveAttribute('data-argmax', /\d+,\d+/);
   await screenshot(page, 'inspector-live-streaming');
-  await page.waitForFunction(() => ['done', 'cancelled', 'error'].includes(window.__videoR2!.store.getState().run.status), undefined, { timeout: 240_000 });
+  await page.waitForFunction(
+    () => ['done', 'cancelled', 'error'].includes(window.__videoR2!.store.getState().run.status),
+    undefined,
+    { timeout: 240_000 },
+  );
   expect(await page.evaluate(() => window.__videoR2!.store.getState().run.status)).toBe('done');
 
   // Lock token 2, pick pair 2 (seeks the player to its first frame), the reverse view ranks tokens.
@@ -143,7 +164,10 @@ test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare,
   await page.getByTestId('pair-maps').locator('button[data-pair="1"] .pair-time').click();
   await expect(page.getByTestId('reverse-view').locator('li')).not.toHaveCount(0);
   const t1 = await page.evaluate(() => window.__videoR2!.store.getState().video.frames[2]!.referenceTime);
-  await page.waitForFunction((t) => Math.abs((document.querySelector('video.player') as HTMLVideoElement).currentTime - t) < 0.05, t1);
+  await page.waitForFunction(
+    (t) => Math.abs((document.querySelector('video.player') as HTMLVideoElement).currentTime - t) < 0.05,
+    t1,
+  );
   await expect(page.getByTestId('player-overlay')).toHaveAttribute('data-pair', '1');
   const vas1 = await page.getByTestId('run-vas').locator('.big-value').innerText();
   await screenshot(page, 'inspector-live-locked');
@@ -155,7 +179,13 @@ test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare,
     return v.status === 'ready' && v.plan?.nframes === 6;
   });
   await page.getByRole('button', { name: '▶ Run' }).click();
-  await page.waitForFunction(() => window.__videoR2!.store.getState().runs.list().length === 2 && window.__videoR2!.store.getState().run.status === 'done', undefined, { timeout: 240_000 });
+  await page.waitForFunction(
+    () =>
+      window.__videoR2!.store.getState().runs.list().length === 2 &&
+      window.__videoR2!.store.getState().run.status === 'done',
+    undefined,
+    { timeout: 240_000 },
+  );
   const compare = page.getByTestId('compare-panel');
   await compare.getByRole('checkbox').first().check();
   await expect(compare.getByTestId('compare-boxplot').locator('g.bp-group')).toHaveCount(2); // the tiny model writes no <think>/<answer>: one box of all tokens per run
@@ -168,7 +198,11 @@ test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare,
     const dl = page.waitForEvent('download');
     await page.getByTestId(id).click();
     const file = await dl;
-    const path = join(REPO, 'e2e/.artifacts/screenshots', `inspector-export-${id}${id.endsWith('svg') ? '.svg' : '.png'}`);
+    const path = join(
+      REPO,
+      'e2e/.artifacts/screenshots',
+      `inspector-export-${id}${id.endsWith('svg') ? '.svg' : '.png'}`,
+    );
     await file.saveAs(path);
     expect(readFileSync(path).length, `${id} wrote a file`).toBeGreaterThan(1000);
   }

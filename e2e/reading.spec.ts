@@ -10,11 +10,15 @@ const SMALL = { countMode: 'nframes', minPixels: 3136, maxPixels: 12544 } as con
 const activeLabel = (page: Page) =>
   page.evaluate(() => {
     const a = document.activeElement;
-    return a === document.body || a === null ? 'BODY' : `${a.tagName}:${a.getAttribute('data-ordinal') ?? a.textContent?.trim() ?? ''}`;
+    return a === document.body || a === null
+      ? 'BODY'
+      : `${a.tagName}:${a.getAttribute('data-ordinal') ?? a.textContent?.trim() ?? ''}`;
   });
 
 test.describe('keyboard and reading (issue 12)', () => {
-  test('focus survives a load; the strip is one tab stop with arrow keys; subtitles are reachable', async ({ page }) => {
+  test('focus survives a load; the strip is one tab stop with arrow keys; subtitles are reachable', async ({
+    page,
+  }) => {
     await page.setViewportSize({ width: 720, height: 900 }); // narrow: the strip wraps into rows
     await openApp(page);
     await setSampling(page, { ...SMALL, nframes: 10 });
@@ -26,7 +30,10 @@ test.describe('keyboard and reading (issue 12)', () => {
 
     const thumbs = page.getByTestId('frame-strip').locator('button.thumb');
     await expect(thumbs).toHaveCount(10);
-    await expect(page.locator('[data-testid=frame-strip] button.thumb[tabindex="0"]'), 'tab stops in the strip').toHaveCount(1);
+    await expect(
+      page.locator('[data-testid=frame-strip] button.thumb[tabindex="0"]'),
+      'tab stops in the strip',
+    ).toHaveCount(1);
     await thumbs.first().focus();
     await page.keyboard.press('ArrowRight');
     expect(await activeLabel(page)).toBe('BUTTON:1');
@@ -36,11 +43,16 @@ test.describe('keyboard and reading (issue 12)', () => {
     expect(await activeLabel(page)).toBe('BUTTON:0');
     await page.keyboard.press('ArrowDown');
     const below = await activeLabel(page);
-    const rows = await thumbs.evaluateAll((bs) => new Set(bs.map((b) => Math.round(b.getBoundingClientRect().top))).size);
+    const rows = await thumbs.evaluateAll(
+      (bs) => new Set(bs.map((b) => Math.round(b.getBoundingClientRect().top))).size,
+    );
     expect(rows, 'rows of thumbnails').toBeGreaterThan(1);
     expect(Number(below.split(':')[1]), 'ArrowDown moves to the next row').toBeGreaterThan(1);
     // The roving stop follows focus; Tab leaves the strip in one step.
-    await expect(page.locator('[data-testid=frame-strip] button.thumb[tabindex="0"]')).toHaveAttribute('data-ordinal', below.split(':')[1]!);
+    await expect(page.locator('[data-testid=frame-strip] button.thumb[tabindex="0"]')).toHaveAttribute(
+      'data-ordinal',
+      below.split(':')[1]!,
+    );
     await page.keyboard.press('Tab');
     expect(await activeLabel(page)).not.toMatch(/^BUTTON:\d+$/);
     // Enter on a thumbnail seeks the player.
@@ -56,7 +68,9 @@ test.describe('keyboard and reading (issue 12)', () => {
     expect((await chooser).isMultiple()).toBe(false);
   });
 
-  test('variable frame rate: thumbnails show and seek to the real time, and say where Video-R2 differs', async ({ page }) => {
+  test('variable frame rate: thumbnails show and seek to the real time, and say where Video-R2 differs', async ({
+    page,
+  }) => {
     const fx = decodable('vfr.mp4');
     await openApp(page);
     await setSampling(page, { ...SMALL, nframes: 4 });
@@ -66,13 +80,18 @@ test.describe('keyboard and reading (issue 12)', () => {
     // Frame 59 is really at 1.967 s; Video-R2 times it at 59 ÷ 18.75 = 3.15 s.
     const thumb = page.getByTestId('frame-strip').locator('button.thumb').nth(2);
     await expect(thumb.locator('.thumb-time')).toHaveText('0:01.97 ≠');
-    const differing = v.plan!.indices.filter((i) => Math.abs(fx.times[i]! - fx.times[0]! - i / fx.avgFps) > 0.5 / fx.avgFps).length;
+    const differing = v.plan!.indices.filter(
+      (i) => Math.abs(fx.times[i]! - fx.times[0]! - i / fx.avgFps) > 0.5 / fx.avgFps,
+    ).length;
     expect(differing).toBeGreaterThan(0);
     await expect(page.getByTestId('times-note')).toContainText(`differ for ${differing} of these frames`);
     await thumb.click();
     const seek = await page.evaluate(() => window.__videoR2!.store.getState().video.seekRequest?.seconds);
     expect(seek).toBeCloseTo(fx.times[59]!, 5);
-    await page.waitForFunction((t) => Math.abs(document.querySelector<HTMLVideoElement>('video.player')!.currentTime - t) < 0.01, fx.times[59]!);
+    await page.waitForFunction(
+      (t) => Math.abs(document.querySelector<HTMLVideoElement>('video.player')!.currentTime - t) < 0.01,
+      fx.times[59]!,
+    );
   });
 
   test('portrait (rotated) video: every thumbnail keeps its shape and the last row is visible', async ({ page }) => {
@@ -81,24 +100,39 @@ test.describe('keyboard and reading (issue 12)', () => {
     await dropVideo(page, 'rotated-90.mp4');
     const v = await settledVideo(page);
     expect(v.metadata?.height, 'displayed portrait').toBeGreaterThan(v.metadata!.width);
-    const boxes = await page.getByTestId('frame-strip').locator('button.thumb canvas').evaluateAll((cs) =>
-      cs.map((c) => {
-        const r = c.getBoundingClientRect();
-        return { ratio: r.width / r.height, bitmap: (c as HTMLCanvasElement).width / (c as HTMLCanvasElement).height };
-      }),
-    );
+    const boxes = await page
+      .getByTestId('frame-strip')
+      .locator('button.thumb canvas')
+      .evaluateAll((cs) =>
+        cs.map((c) => {
+          const r = c.getBoundingClientRect();
+          return {
+            ratio: r.width / r.height,
+            bitmap: (c as HTMLCanvasElement).width / (c as HTMLCanvasElement).height,
+          };
+        }),
+      );
     expect(boxes).toHaveLength(8);
-    for (const b of boxes) expect(Math.abs(b.ratio - b.bitmap), `thumbnail ${JSON.stringify(b)} changes the frame's shape`).toBeLessThan(0.05);
+    for (const b of boxes)
+      expect(Math.abs(b.ratio - b.bitmap), `thumbnail ${JSON.stringify(b)} changes the frame's shape`).toBeLessThan(
+        0.05,
+      );
     const fit = await page.getByTestId('frame-strip').evaluate((strip) => {
       const last = [...strip.querySelectorAll('button.thumb')].at(-1)!.getBoundingClientRect();
-      return { overflows: strip.scrollHeight > strip.clientHeight + 1, lastBottom: last.bottom, stripBottom: strip.getBoundingClientRect().bottom };
+      return {
+        overflows: strip.scrollHeight > strip.clientHeight + 1,
+        lastBottom: last.bottom,
+        stripBottom: strip.getBoundingClientRect().bottom,
+      };
     });
     if (fit.overflows) await expect(page.getByRole('button', { name: /more frames below/ })).toBeVisible();
     else expect(fit.lastBottom).toBeLessThanOrEqual(fit.stripBottom + 1);
     await screenshot(page, 'portrait-strip');
   });
 
-  test('light and dark follow the system and the toggle, which sticks; typed questions read as text', async ({ page }) => {
+  test('light and dark follow the system and the toggle, which sticks; typed questions read as text', async ({
+    page,
+  }) => {
     const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     await page.emulateMedia({ colorScheme: 'dark' });
     await openApp(page);
@@ -115,7 +149,11 @@ test.describe('keyboard and reading (issue 12)', () => {
     await page.getByLabel('Colour theme').selectOption('system');
     expect(await bg()).toBe('rgb(246, 247, 249)');
     const question = page.locator('.ask-panel textarea').first();
-    const style = await question.evaluate((t) => ({ size: getComputedStyle(t).fontSize, color: getComputedStyle(t).color, text: getComputedStyle(document.documentElement).color }));
+    const style = await question.evaluate((t) => ({
+      size: getComputedStyle(t).fontSize,
+      color: getComputedStyle(t).color,
+      text: getComputedStyle(document.documentElement).color,
+    }));
     expect(Number.parseFloat(style.size), 'question font size').toBeGreaterThanOrEqual(14);
     expect(style.color, 'question text colour is the body text colour, not muted').toBe(style.text);
   });

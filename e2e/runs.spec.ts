@@ -8,14 +8,20 @@ import { REPO } from './support/paths';
 
 const BUNDLE = join(REPO, 'e2e/fixtures/synthetic-run.bundle.json');
 
-test('open a run bundle without a model, export it, re-open it; a truncated bundle changes nothing', async ({ page }) => {
+test('open a run bundle without a model, export it, re-open it; a truncated bundle changes nothing', async ({
+  page,
+}) => {
   await openApp(page);
   const answer = page.getByRole('region', { name: 'Answer' });
   await answer.getByLabel('Open a run bundle').setInputFiles(BUNDLE);
   await expect(answer.getByTestId('transcript')).toContainText('The ball moves right. At 00:06 it stops.');
   await expect(answer.getByTestId('run-status')).toContainText('prompt 140 tokens · 22 generated');
-  await expect(answer.getByLabel('Run shown')).toContainText('Synthetic · known attention · imported · synthetic.mp4, 8 frames · done');
-  expect(await page.evaluate(() => window.__videoR2!.store.getState().model.status), 'no model was loaded').toBe('idle');
+  await expect(answer.getByLabel('Run shown')).toContainText(
+    'Synthetic · known attention · imported · synthetic.mp4, 8 frames · done',
+  );
+  expect(await page.evaluate(() => window.__videoR2!.store.getState().model.status), 'no model was loaded').toBe(
+    'idle',
+  );
   await screenshot(page, 'runs-imported');
 
   // Export → the same bundle content, which opens again as a second run.
@@ -30,7 +36,9 @@ test('open a run bundle without a model, export it, re-open it; a truncated bund
 
   // A truncated bundle: a specific message, the two runs and the one shown unchanged.
   const shown = await page.evaluate(() => window.__videoR2!.store.getState().runView.selected);
-  await answer.getByLabel('Open a run bundle').setInputFiles({ name: 'cut.json', mimeType: 'application/json', buffer: readFileSync(BUNDLE).subarray(0, 2000) });
+  await answer
+    .getByLabel('Open a run bundle')
+    .setInputFiles({ name: 'cut.json', mimeType: 'application/json', buffer: readFileSync(BUNDLE).subarray(0, 2000) });
   await expect(answer.getByTestId('import-error')).toContainText('“cut.json” is cut short');
   await expect(answer.getByLabel('Run shown').locator('option')).toHaveCount(2);
   expect(await page.evaluate(() => window.__videoR2!.store.getState().runView.selected)).toBe(shown);

@@ -10,9 +10,19 @@ const PORT = 4198;
 let server: ChildProcess;
 
 test.beforeAll(async () => {
-  server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1', '--directory', join(REPO, 'dist')], { stdio: 'ignore' });
+  server = spawn(
+    'python3',
+    ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1', '--directory', join(REPO, 'dist')],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${PORT}/`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`http://127.0.0.1:${PORT}/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('python3 -m http.server did not start');
@@ -21,7 +31,9 @@ test.afterAll(() => {
   server.kill();
 });
 
-test('python3 -m http.server (no Range): the tiny model loads and the UI says resume is unavailable', async ({ page }) => {
+test('python3 -m http.server (no Range): the tiny model loads and the UI says resume is unavailable', async ({
+  page,
+}) => {
   const statuses: number[] = [];
   page.on('response', (r) => {
     if (r.url().endsWith('/model.safetensors')) statuses.push(r.status());
@@ -32,6 +44,9 @@ test('python3 -m http.server (no Range): the tiny model loads and the UI says re
   await expect(page.locator('.model-ready'), 'the model loaded').toContainText('on GPU', { timeout: 180_000 });
   await expect(page.locator('.warn-box')).toContainText('ignores HTTP Range requests');
   expect(statuses.length, 'model.safetensors was requested').toBeGreaterThan(0);
-  expect(statuses.every((s) => s === 200), `every answer was a whole body (got ${statuses.join(', ')})`).toBe(true);
+  expect(
+    statuses.every((s) => s === 200),
+    `every answer was a whole body (got ${statuses.join(', ')})`,
+  ).toBe(true);
   await screenshot(page, 'static-host-no-range');
 });

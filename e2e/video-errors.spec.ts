@@ -1,7 +1,16 @@
 // Issue 2, bad input: each bad file gives its own specific message in the UI, the page stays usable, a video that
 // was already loaded is kept, and the next good file works.
 import { expect, test, type Page } from '@playwright/test';
-import { dropVideo, openApp, pickVideo, screenshot, setSampling, settledError, settledVideo, videoState } from './support/app';
+import {
+  dropVideo,
+  openApp,
+  pickVideo,
+  screenshot,
+  setSampling,
+  settledError,
+  settledVideo,
+  videoState,
+} from './support/app';
 import { fixture } from './support/fixtures';
 
 const SMALL = { countMode: 'nframes', nframes: 4, minPixels: 3136, maxPixels: 12544 } as const;
@@ -16,7 +25,11 @@ interface BadCase {
 /** Files rejected while opening: the loaded video must survive them untouched. */
 const OPEN_ERRORS: BadCase[] = [
   { file: 'empty.mp4', code: 'EMPTY_FILE', says: [/empty\.mp4/, /empty \(0 bytes\)/] },
-  { file: 'not-a-video.mp4', code: 'NOT_A_VIDEO', says: [/not-a-video\.mp4/, /not a video file/, /MP4, MOV, M4V, WebM or MKV/] },
+  {
+    file: 'not-a-video.mp4',
+    code: 'NOT_A_VIDEO',
+    says: [/not-a-video\.mp4/, /not a video file/, /MP4, MOV, M4V, WebM or MKV/],
+  },
   { file: 'audio-only.m4a', code: 'NO_VIDEO_TRACK', says: [/audio-only\.m4a/, /audio/, /no video/] },
   { file: 'audio-only.mp4', code: 'NO_VIDEO_TRACK', says: [/audio-only\.mp4/, /no video track/] },
   { file: 'audio-only.webm', code: 'NO_VIDEO_TRACK', says: [/audio-only\.webm/, /no video track/, /audio track/] },

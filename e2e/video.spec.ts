@@ -3,7 +3,17 @@
 // the thumbnails are checked to be the right frames by reading the frame number each fixture frame paints.
 import { expect, test, type Page } from '@playwright/test';
 import { readFrameId } from '../src/media/test-fixtures/frame-id';
-import { dropVideo, openApp, pickVideo, screenshot, setSampling, settledVideo, statValue, stripImages, type VideoView } from './support/app';
+import {
+  dropVideo,
+  openApp,
+  pickVideo,
+  screenshot,
+  setSampling,
+  settledVideo,
+  statValue,
+  stripImages,
+  type VideoView,
+} from './support/app';
 import { clockLabel, expectedPlan } from './support/expected';
 import { decodable } from './support/fixtures';
 import { unrotate } from './support/pixels';
@@ -36,7 +46,12 @@ const GOOD: GoodCase[] = [
 const fpsText = (fps: number) => `${fps.toFixed(3).replace(/\.?0+$/, '')} fps`;
 
 /** Everything the UI and the store say about a loaded good file, against ffprobe and the reference rules. */
-async function expectLoaded(page: Page, c: GoodCase, v: VideoView, sampling: { nframes: number; minPixels: number; maxPixels: number }): Promise<void> {
+async function expectLoaded(
+  page: Page,
+  c: GoodCase,
+  v: VideoView,
+  sampling: { nframes: number; minPixels: number; maxPixels: number },
+): Promise<void> {
   const fx = decodable(c.file);
   expect(v.error, `${c.file}: ${v.error?.message}`).toBeNull();
   expect(v.status).toBe('ready');
@@ -44,7 +59,17 @@ async function expectLoaded(page: Page, c: GoodCase, v: VideoView, sampling: { n
   // ffprobe's rotation is counter-clockwise; the app reports the clockwise quarter turn it applies.
   const rotation = (360 - fx.rotationCcw) % 360;
   const [dw, dh] = rotation % 180 ? [fx.height, fx.width] : [fx.width, fx.height];
-  expect(m).toMatchObject({ fileName: c.file, codecName: c.codec, containerLabel: c.container, codedWidth: fx.width, codedHeight: fx.height, width: dw, height: dh, rotation, frameCount: fx.frameCount });
+  expect(m).toMatchObject({
+    fileName: c.file,
+    codecName: c.codec,
+    containerLabel: c.container,
+    codedWidth: fx.width,
+    codedHeight: fx.height,
+    width: dw,
+    height: dh,
+    rotation,
+    frameCount: fx.frameCount,
+  });
   expect(m.averageFps).toBeCloseTo(fx.avgFps, 9);
   expect(m.firstFrameTime).toBeCloseTo(fx.times[0]!, 5);
   expect(m.variableFrameRate).toBe(c.file === 'vfr.mp4');
@@ -52,21 +77,40 @@ async function expectLoaded(page: Page, c: GoodCase, v: VideoView, sampling: { n
   await expect(page.getByTestId('video-meta')).toBeVisible();
   expect(await statValue(page, 'video-meta', 'File')).toBe(c.file);
   // Said with its direction (ffprobe's rotation is the counter-clockwise angle).
-  const turn = rotation === 90 ? ' (rotated 90° clockwise)' : rotation === 270 ? ' (rotated 90° counter-clockwise)' : rotation === 180 ? ' (rotated 180°)' : '';
+  const turn =
+    rotation === 90
+      ? ' (rotated 90° clockwise)'
+      : rotation === 270
+        ? ' (rotated 90° counter-clockwise)'
+        : rotation === 180
+          ? ' (rotated 180°)'
+          : '';
   expect(await statValue(page, 'video-meta', 'Size')).toBe(`${dw}×${dh}${turn}`);
   expect(await statValue(page, 'video-meta', 'Codec')).toBe(`${c.codec} · ${c.container}`);
-  expect(await statValue(page, 'video-meta', 'Frame rate')).toBe(`${fpsText(fx.avgFps)}${m.variableFrameRate ? ' (VFR)' : ''}`);
+  expect(await statValue(page, 'video-meta', 'Frame rate')).toBe(
+    `${fpsText(fx.avgFps)}${m.variableFrameRate ? ' (VFR)' : ''}`,
+  );
   expect(await statValue(page, 'video-meta', 'Frames')).toBe(fx.frameCount.toLocaleString('en-US'));
 
   const exp = expectedPlan({ frameCount: fx.frameCount, fps: fx.avgFps, width: dw, height: dh, ...sampling });
-  expect(v.plan).toMatchObject({ totalFrames: fx.frameCount, nframes: exp.nframes, indices: exp.indices, resized: exp.resized, grid: exp.grid });
+  expect(v.plan).toMatchObject({
+    totalFrames: fx.frameCount,
+    nframes: exp.nframes,
+    indices: exp.indices,
+    resized: exp.resized,
+    grid: exp.grid,
+  });
   expect(v.plan!.secondPerGridT).toBe(exp.secondPerGridT);
   expect(await statValue(page, 'grid-summary', 'Frames sampled')).toBe(String(exp.nframes));
   expect(await statValue(page, 'grid-summary', 'Model frame size')).toBe(`${exp.resized.width}×${exp.resized.height}`);
   expect(await statValue(page, 'grid-summary', 'video_grid_thw')).toBe(`(${exp.grid.t}, ${exp.grid.h}, ${exp.grid.w})`);
   expect(await statValue(page, 'grid-summary', 'Video tokens')).toBe(exp.grid.tokens.toLocaleString('en-US'));
-  expect(await statValue(page, 'grid-summary', 'second_per_grid_ts')).toBe(exp.secondPerGridT.toPrecision(6).replace(/\.?0+$/, ''));
-  expect(await statValue(page, 'grid-summary', 'Sample fps')).toBe(((exp.nframes / fx.frameCount) * fx.avgFps).toPrecision(4).replace(/\.?0+$/, ''));
+  expect(await statValue(page, 'grid-summary', 'second_per_grid_ts')).toBe(
+    exp.secondPerGridT.toPrecision(6).replace(/\.?0+$/, ''),
+  );
+  expect(await statValue(page, 'grid-summary', 'Sample fps')).toBe(
+    ((exp.nframes / fx.frameCount) * fx.avgFps).toPrecision(4).replace(/\.?0+$/, ''),
+  );
 
   // The sampled frames: source indices, ffprobe's presentation times, the reference's index / avg_fps times.
   expect(v.frames.map((f) => f.sourceIndex)).toEqual(exp.indices);
@@ -87,11 +131,15 @@ async function expectLoaded(page: Page, c: GoodCase, v: VideoView, sampling: { n
     await expect(thumbs.nth(k)).toHaveAttribute('title', `Frame ${idx} at ${label}${note} — show in player`);
     await expect(thumbs.nth(k).locator('.thumb-time')).toHaveText(differs ? `${label} ≠` : label);
   }
-  await expect(page.getByTestId('times-note')).toHaveCount(exp.indices.some((idx) => Math.abs(fx.times[idx]! - fx.times[0]! - idx / fx.avgFps) > 0.5 / fx.avgFps) ? 1 : 0);
+  await expect(page.getByTestId('times-note')).toHaveCount(
+    exp.indices.some((idx) => Math.abs(fx.times[idx]! - fx.times[0]! - idx / fx.avgFps) > 0.5 / fx.avgFps) ? 1 : 0,
+  );
   if (c.ids) {
     // Frame n of the encoder paints n. For constant-rate sources that is its ffprobe time × fps (a truncated file
     // can lose a B-frame from the middle, so index ≠ n there); the VFR source is numbered in presentation order.
-    const painted = exp.indices.map((idx) => (m.variableFrameRate ? idx : Math.round((fx.times[idx]! - fx.times[0]!) * fx.avgFps)));
+    const painted = exp.indices.map((idx) =>
+      m.variableFrameRate ? idx : Math.round((fx.times[idx]! - fx.times[0]!) * fx.avgFps),
+    );
     const ids = (await stripImages(page)).map((img) => {
       const upright = unrotate(img, rotation);
       return readFrameId(upright.rgba, upright.width, upright.height);
@@ -136,7 +184,14 @@ test.describe('video files (issue 2)', () => {
     await page.getByRole('button', { name: 'Use the sample video' }).click();
     const v = await settledVideo(page);
     expect(v.error).toBeNull();
-    expect(v.metadata).toMatchObject({ fileName: 'shapes.mp4', codecName: 'H.264', width: 640, height: 360, frameCount: 384, averageFps: 24 });
+    expect(v.metadata).toMatchObject({
+      fileName: 'shapes.mp4',
+      codecName: 'H.264',
+      width: 640,
+      height: 360,
+      frameCount: 384,
+      averageFps: 24,
+    });
     const exp = expectedPlan({ frameCount: 384, fps: 24, width: 640, height: 360, ...SMALL });
     expect(v.plan).toMatchObject({ indices: exp.indices, resized: exp.resized, grid: exp.grid });
     await expect(page.getByTestId('frame-strip').locator('button.thumb')).toHaveCount(4);

@@ -3,7 +3,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
-const stale = !existsSync('node_modules/.package-lock.json') || statSync('package-lock.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
+const stale =
+  !existsSync('node_modules/.package-lock.json') ||
+  statSync('package-lock.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
 if (stale) {
   console.log('Installing dependencies (npm ci)…');
   // package.json's allowScripts denies onnxruntime-node's postinstall (it would fetch CUDA libraries from NuGet on

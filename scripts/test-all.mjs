@@ -23,11 +23,17 @@ if (unknown.length) {
   process.exit(2);
 }
 if (!existsSync(CHROMIUM_PATH)) {
-  console.error(`No Chromium at ${CHROMIUM_PATH}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  console.error(
+    `No Chromium at ${CHROMIUM_PATH}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`,
+  );
   process.exit(2);
 }
 
-const env = { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD, NO_UPDATE_NOTIFIER: '1' };
+const env = {
+  ...process.env,
+  VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD,
+  NO_UPDATE_NOTIFIER: '1',
+};
 const timings = [];
 for (const [name, cmd, args] of steps) {
   if (only.length && !only.includes(name)) continue;

@@ -12,7 +12,8 @@ export async function describeAdapter(gpu: GPU): Promise<AdapterReport> {
     if (typeof v === 'number') limits[key] = v;
   }
   return {
-    description: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter',
+    description:
+      [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter',
     fallback: Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter),
     features: [...adapter.features].map(String).sort(),
     limits,

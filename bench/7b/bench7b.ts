@@ -40,7 +40,12 @@ export interface Bench7bResult {
   spec: { layers: number; visionDepth: number; hidden: number; vocab: number };
   references: { copy: CopyResult; matmul: MatmulResult }[];
   build: { ms: number; weightBytes: number };
-  memory: { planBytes: number; planLines: { label: string; bytes: number }[]; peakAllocatedBytes: number; weightsAndModelBytes: number };
+  memory: {
+    planBytes: number;
+    planLines: { label: string; bytes: number }[];
+    peakAllocatedBytes: number;
+    weightsAndModelBytes: number;
+  };
   preprocess: { frames: number; sourceWidth: number; sourceHeight: number; ms: number };
   vision: { grid: { t: number; h: number; w: number }; patches: number; ms: number; flops: number };
   text: { tapOff: TextRun; tapOn: TextRun; videoTokens: number; prefillFlops: number; decodeBytesPerToken: number };
@@ -54,7 +59,9 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function references(ctx: GpuContext, o: Bench7bOptions, log: Log, when: string) {
   const copy = await measureCopy(ctx, o.copyMiB, o.copyReps);
   const matmul = await measureMatmul(ctx, { m: o.matmul, n: o.matmul, k: o.matmul }, o.matmulReps);
-  log(`references (${when}): copy ${(copy.bytesPerSecond / 1e9).toFixed(2)} GB/s, matmul f32 ${o.matmul}³ ${(matmul.flopPerSecond / 1e9).toFixed(1)} GFLOP/s`);
+  log(
+    `references (${when}): copy ${(copy.bytesPerSecond / 1e9).toFixed(2)} GB/s, matmul f32 ${o.matmul}³ ${(matmul.flopPerSecond / 1e9).toFixed(1)} GFLOP/s`,
+  );
   return { copy, matmul };
 }
 
@@ -73,8 +80,20 @@ function sourceFrame(width: number, height: number): Uint8Array {
   return rgba;
 }
 
-async function preprocess(ctx: GpuContext, spec: ModelSpec, o: Bench7bOptions, frames: number, rgba: Uint8Array): Promise<{ pre: Preprocessor; ms: number }> {
-  const pre = createPreprocessor(ctx, { targetHeight: o.height, targetWidth: o.width, frames, processor: spec.preprocessor, label: 'bench.video' });
+async function preprocess(
+  ctx: GpuContext,
+  spec: ModelSpec,
+  o: Bench7bOptions,
+  frames: number,
+  rgba: Uint8Array,
+): Promise<{ pre: Preprocessor; ms: number }> {
+  const pre = createPreprocessor(ctx, {
+    targetHeight: o.height,
+    targetWidth: o.width,
+    frames,
+    processor: spec.preprocessor,
+    label: 'bench.video',
+  });
   await ctx.device.queue.onSubmittedWorkDone();
   const t0 = performance.now();
   const pushed: Promise<unknown>[] = [];
@@ -85,7 +104,12 @@ async function preprocess(ctx: GpuContext, spec: ModelSpec, o: Bench7bOptions, f
 }
 
 /** ids: half the text, <|vision_start|>, the video pads, <|vision_end|>, the other half. */
-function promptIds(spec: ModelSpec, textTokens: number, videoTokens: number, seed: number): { ids: Int32Array; span: [number, number] } {
+function promptIds(
+  spec: ModelSpec,
+  textTokens: number,
+  videoTokens: number,
+  seed: number,
+): { ids: Int32Array; span: [number, number] } {
   // Ordinary ids only: every special id sits in the last 512 rows of the vocabulary.
   const text = benchPromptIds(textTokens, seed).map((id) => id % (spec.text.vocabSize - 512));
   const head = Math.floor(textTokens / 2);
@@ -98,21 +122,52 @@ function promptIds(spec: ModelSpec, textTokens: number, videoTokens: number, see
   return { ids, span: [head + 1, head + 1 + videoTokens] };
 }
 
-async function runText(ctx: GpuContext, spec: ModelSpec, weights: ModelWeights, req: GenerationRequest): Promise<TextRun> {
+async function runText(
+  ctx: GpuContext,
+  spec: ModelSpec,
+  weights: ModelWeights,
+  req: GenerationRequest,
+): Promise<TextRun> {
   const stepMs: number[] = [];
-  const out = await generate(ctx, spec, weights.text, req, { isCancelled: () => false, onStep: (s) => stepMs.push(s.ms) });
-  if (out.tokens.length !== req.maxNewTokens) throw new Error(`generated ${out.tokens.length} tokens, expected ${req.maxNewTokens} (${out.reason})`);
-  return { promptTokens: req.ids.length, prefillTokens: req.ids.length - 1, prefillMs: out.prefillMs, decodeSteps: req.maxNewTokens, decodeMs: stepMs.slice(1).reduce((a, b) => a + b, 0) };
+  const out = await generate(ctx, spec, weights.text, req, {
+    isCancelled: () => false,
+    onStep: (s) => stepMs.push(s.ms),
+  });
+  if (out.tokens.length !== req.maxNewTokens)
+    throw new Error(`generated ${out.tokens.length} tokens, expected ${req.maxNewTokens} (${out.reason})`);
+  return {
+    promptTokens: req.ids.length,
+    prefillTokens: req.ids.length - 1,
+    prefillMs: out.prefillMs,
+    decodeSteps: req.maxNewTokens,
+    decodeMs: stepMs.slice(1).reduce((a, b) => a + b, 0),
+  };
 }
 
-export async function runBench7b(ctx: GpuContext, adapter: AdapterReport, o: Bench7bOptions, preset: string, memory: AllocationTracker, log: Log): Promise<Bench7bResult> {
+export async function runBench7b(
+  ctx: GpuContext,
+  adapter: AdapterReport,
+  o: Bench7bOptions,
+  preset: string,
+  memory: AllocationTracker,
+  log: Log,
+): Promise<Bench7bResult> {
   const spec = spec7b(o.layers, o.visionDepth, o.vocab);
   log(`adapter: ${adapter.description}; preset ${preset}: ${JSON.stringify(o)}`);
   const refs = [await references(ctx, o, log, 'start')];
   memory.resetPeak();
 
-  const plan = memoryPlan({ spec, quantize: true, kvCache: 'f16', video: { frames: o.frames, height: o.height, width: o.width }, maxNewTokens: o.decode, limits: ctx.limits });
-  log(`building ${o.layers} decoder layers and ${o.visionDepth} vision blocks at 7B widths on the GPU (memory plan ${(plan.totalBytes / 1e9).toFixed(2)} GB)`);
+  const plan = memoryPlan({
+    spec,
+    quantize: true,
+    kvCache: 'f16',
+    video: { frames: o.frames, height: o.height, width: o.width },
+    maxNewTokens: o.decode,
+    limits: ctx.limits,
+  });
+  log(
+    `building ${o.layers} decoder layers and ${o.visionDepth} vision blocks at 7B widths on the GPU (memory plan ${(plan.totalBytes / 1e9).toFixed(2)} GB)`,
+  );
   let t0 = performance.now();
   const weights = await buildSynthetic7b(ctx, spec, o.seed);
   const build = { ms: performance.now() - t0, weightBytes: weights.bytes };
@@ -127,7 +182,9 @@ export async function runBench7b(ctx: GpuContext, adapter: AdapterReport, o: Ben
     warm.pre.destroy();
 
     const { pre, ms: preMs } = await preprocess(ctx, spec, o, o.frames, rgba);
-    log(`preprocessing: ${o.frames} frames ${o.sourceWidth}×${o.sourceHeight} → ${o.width}×${o.height} in ${preMs.toFixed(0)} ms`);
+    log(
+      `preprocessing: ${o.frames} frames ${o.sourceWidth}×${o.sourceHeight} → ${o.width}×${o.height} in ${preMs.toFixed(0)} ms`,
+    );
     const shape = videoShape(spec, { frames: o.frames, height: o.height, width: o.width });
     const grid = { t: shape.t, h: shape.h, w: shape.w };
     t0 = performance.now();
@@ -135,7 +192,9 @@ export async function runBench7b(ctx: GpuContext, adapter: AdapterReport, o: Ben
     await ctx.device.queue.onSubmittedWorkDone();
     const visionMs = performance.now() - t0;
     const vFlops = visionFlops(spec, grid).total;
-    log(`vision: ${shape.rows} patches in ${secs(visionMs)} (${(vFlops / (visionMs / 1000) / 1e9).toFixed(1)} GFLOP/s)`);
+    log(
+      `vision: ${shape.rows} patches in ${secs(visionMs)} (${(vFlops / (visionMs / 1000) / 1e9).toFixed(1)} GFLOP/s)`,
+    );
 
     const { ids, span } = promptIds(spec, o.textTokens, shape.tokens, o.seed);
     const base: Omit<GenerationRequest, 'tap' | 'ids' | 'video' | 'maxNewTokens'> = {
@@ -145,7 +204,13 @@ export async function runBench7b(ctx: GpuContext, adapter: AdapterReport, o: Ben
     const video = { span, grid, secondPerGridT: 1, features };
     // Warm-up: a short prompt with a 4-token video span (grid 1×2×8) and the tap, 2 new tokens.
     const warmIds = promptIds(spec, 16, 4, o.seed + 1);
-    await runText(ctx, spec, weights, { ...base, ids: warmIds.ids, video: { span: warmIds.span, grid: { t: 1, h: 2, w: 8 }, secondPerGridT: 1, features }, maxNewTokens: 2, tap: true });
+    await runText(ctx, spec, weights, {
+      ...base,
+      ids: warmIds.ids,
+      video: { span: warmIds.span, grid: { t: 1, h: 2, w: 8 }, secondPerGridT: 1, features },
+      maxNewTokens: 2,
+      tap: true,
+    });
     log(`text: ${ids.length}-token prompt (${shape.tokens} video tokens), ${o.decode} new tokens, tap off`);
     const tapOff = await runText(ctx, spec, weights, { ...base, ids, video, maxNewTokens: o.decode, tap: false });
     log(`  prefill ${secs(tapOff.prefillMs)}, decode ${(tapOff.decodeMs / (o.decode - 1)).toFixed(1)} ms/token`);
@@ -169,10 +234,20 @@ export async function runBench7b(ctx: GpuContext, adapter: AdapterReport, o: Ben
       adapter,
       options: o,
       preset,
-      spec: { layers: spec.text.numLayers, visionDepth: spec.vision.depth, hidden: spec.text.hiddenSize, vocab: spec.text.vocabSize },
+      spec: {
+        layers: spec.text.numLayers,
+        visionDepth: spec.vision.depth,
+        hidden: spec.text.hiddenSize,
+        vocab: spec.text.vocabSize,
+      },
       references: refs,
       build,
-      memory: { planBytes: plan.totalBytes, planLines: plan.lines, peakAllocatedBytes: peak, weightsAndModelBytes: weights.bytes },
+      memory: {
+        planBytes: plan.totalBytes,
+        planLines: plan.lines,
+        peakAllocatedBytes: peak,
+        weightsAndModelBytes: weights.bytes,
+      },
       preprocess: { frames: o.frames, sourceWidth: o.sourceWidth, sourceHeight: o.sourceHeight, ms: preMs },
       vision: { grid, patches: shape.rows, ms: visionMs, flops: vFlops },
       text,
@@ -186,7 +261,14 @@ export async function runBench7b(ctx: GpuContext, adapter: AdapterReport, o: Ben
 }
 
 /** Runs the benchmark and the closing references (after the model is freed, so the copy buffers fit). */
-export async function runBench7bWithReferences(ctx: GpuContext, adapter: AdapterReport, o: Bench7bOptions, preset: string, memory: AllocationTracker, log: Log): Promise<Bench7bResult> {
+export async function runBench7bWithReferences(
+  ctx: GpuContext,
+  adapter: AdapterReport,
+  o: Bench7bOptions,
+  preset: string,
+  memory: AllocationTracker,
+  log: Log,
+): Promise<Bench7bResult> {
   const t0 = performance.now();
   const r = await runBench7b(ctx, adapter, o, preset, memory, log);
   r.references.push(await references(ctx, o, log, 'end'));

@@ -27,15 +27,29 @@ export function spec7b(layers: number, visionDepth: number, vocab: number): Mode
   const base = files.config as { vocab_size: number };
   if (vocab > base.vocab_size || vocab < 1024) throw new Error(`--vocab ${vocab}: expected 1024 … ${base.vocab_size}`);
   const shift = base.vocab_size - vocab;
-  const config = shiftTokenIds(structuredClone(files.config) as Record<string, unknown>, shift) as Record<string, unknown> & { num_hidden_layers: number; vocab_size: number; vision_config: { depth: number; fullatt_block_indexes: number[] } };
+  const config = shiftTokenIds(structuredClone(files.config) as Record<string, unknown>, shift) as Record<
+    string,
+    unknown
+  > & {
+    num_hidden_layers: number;
+    vocab_size: number;
+    vision_config: { depth: number; fullatt_block_indexes: number[] };
+  };
   config.vocab_size = vocab;
   if (layers > config.num_hidden_layers) throw new Error(`--layers ${layers}: the 7B has ${config.num_hidden_layers}`);
-  if (visionDepth > config.vision_config.depth) throw new Error(`--vision-depth ${visionDepth}: the 7B has ${config.vision_config.depth}`);
+  if (visionDepth > config.vision_config.depth)
+    throw new Error(`--vision-depth ${visionDepth}: the 7B has ${config.vision_config.depth}`);
   config.num_hidden_layers = layers;
   const full = config.vision_config.fullatt_block_indexes.filter((b) => b < visionDepth);
   if (!full.includes(visionDepth - 1)) full.push(visionDepth - 1);
   config.vision_config = { ...config.vision_config, depth: visionDepth, fullatt_block_indexes: full };
-  return parseModelSpec({ ...files, config, ...(files.generationConfig ? { generationConfig: shiftTokenIds(files.generationConfig as Record<string, unknown>, shift) } : {}) });
+  return parseModelSpec({
+    ...files,
+    config,
+    ...(files.generationConfig
+      ? { generationConfig: shiftTokenIds(files.generationConfig as Record<string, unknown>, shift) }
+      : {}),
+  });
 }
 
 export async function buildSynthetic7b(ctx: GpuContext, spec: ModelSpec, seed: number): Promise<ModelWeights> {

@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   const md = markdown(result, f);
   mkdirSync(outDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const json = JSON.stringify({ ...result, figures: f, runtime: { node: process.version, platform: `${process.platform}-${process.arch}` } }, null, 2);
+  const json = JSON.stringify(
+    { ...result, figures: f, runtime: { node: process.version, platform: `${process.platform}-${process.arch}` } },
+    null,
+    2,
+  );
   writeFileSync(join(outDir, `7b-${stamp}.json`), json);
   writeFileSync(join(outDir, '7b-latest.json'), json);
   writeFileSync(join(outDir, '7b-latest.md'), md);

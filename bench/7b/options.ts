@@ -90,7 +90,10 @@ full:     ${JSON.stringify(FULL)}
 software: ${JSON.stringify(SOFTWARE)}`;
 
 /** Parses `--name value` pairs (Node argv or the page's query string turned into argv). */
-export function parseBenchArgs(argv: readonly string[], softwareAdapter: boolean): { options: Bench7bOptions; preset: string } {
+export function parseBenchArgs(
+  argv: readonly string[],
+  softwareAdapter: boolean,
+): { options: Bench7bOptions; preset: string } {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -101,7 +104,8 @@ export function parseBenchArgs(argv: readonly string[], softwareAdapter: boolean
     values.set(name, value);
   }
   const presetName = values.get('preset') ?? (softwareAdapter ? 'software' : 'full');
-  if (presetName !== 'full' && presetName !== 'software') throw new Error(`--preset ${presetName}: expected full or software`);
+  if (presetName !== 'full' && presetName !== 'software')
+    throw new Error(`--preset ${presetName}: expected full or software`);
   values.delete('preset');
   const options = { ...(presetName === 'full' ? FULL : SOFTWARE) };
   for (const [name, value] of values) {

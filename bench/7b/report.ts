@@ -57,15 +57,47 @@ export function markdown(r: Bench7bResult, f: Bench7bFigures): string {
   const o = r.options;
   const whole = o.layers === 28 && o.visionDepth === 32 && o.vocab === 152064;
   const rows: [string, string, string][] = [
-    ['copy bandwidth (reference)', g(f.copyBytesPerSecond, 'GB/s'), `${o.copyMiB} MiB × ${o.copyReps}, mean of start and end`],
+    [
+      'copy bandwidth (reference)',
+      g(f.copyBytesPerSecond, 'GB/s'),
+      `${o.copyMiB} MiB × ${o.copyReps}, mean of start and end`,
+    ],
     ['tiled f32 matmul (reference)', g(f.matmulFlopPerSecond, 'GFLOP/s'), `${o.matmul}³ × ${o.matmulReps}`],
-    ['weights built on the GPU', `${(r.build.ms / 1000).toFixed(1)} s`, `${gb(r.build.weightBytes)} (q4 text, bf16 vision)`],
-    ['preprocessing', `${f.preprocessMsPerFrame.toFixed(1)} ms/frame`, `${o.frames} frames ${o.sourceWidth}×${o.sourceHeight} → ${o.width}×${o.height}`],
-    ['vision tower', `${(r.vision.ms / 1000).toFixed(2)} s`, `${r.vision.patches.toLocaleString('en-US')} patches, ${f.visionPatchesPerSecond.toFixed(0)} patches/s, ${g(f.visionFlopPerSecond, 'GFLOP/s')} = **${pct(f.visionShare)}** of matmul`],
-    ['prefill', `${(Math.min(r.text.tapOff.prefillMs, r.text.tapOn.prefillMs) / 1000).toFixed(2)} s`, `${r.text.tapOff.prefillTokens.toLocaleString('en-US')} tokens, ${f.prefillTokensPerSecond.toFixed(0)} tok/s, ${g(f.prefillFlopPerSecond, 'GFLOP/s')} = **${pct(f.prefillShare)}** of matmul`],
-    ['decode (tap off)', `${f.decodeTokensPerSecond.toFixed(2)} tok/s`, `${gb(r.text.decodeBytesPerToken)}/token → **${pct(f.decodeShare)}** of copy bandwidth`],
-    ['decode (tap on)', `${f.decodeTokensPerSecondTap.toFixed(2)} tok/s`, `tap overhead **${pct(f.tapOverhead)}** (goal ≤ 3 %)`],
-    ['time to first token', `${(f.timeToFirstTokenMs / 1000).toFixed(2)} s`, 'preprocessing + vision + prefill + one decode step'],
+    [
+      'weights built on the GPU',
+      `${(r.build.ms / 1000).toFixed(1)} s`,
+      `${gb(r.build.weightBytes)} (q4 text, bf16 vision)`,
+    ],
+    [
+      'preprocessing',
+      `${f.preprocessMsPerFrame.toFixed(1)} ms/frame`,
+      `${o.frames} frames ${o.sourceWidth}×${o.sourceHeight} → ${o.width}×${o.height}`,
+    ],
+    [
+      'vision tower',
+      `${(r.vision.ms / 1000).toFixed(2)} s`,
+      `${r.vision.patches.toLocaleString('en-US')} patches, ${f.visionPatchesPerSecond.toFixed(0)} patches/s, ${g(f.visionFlopPerSecond, 'GFLOP/s')} = **${pct(f.visionShare)}** of matmul`,
+    ],
+    [
+      'prefill',
+      `${(Math.min(r.text.tapOff.prefillMs, r.text.tapOn.prefillMs) / 1000).toFixed(2)} s`,
+      `${r.text.tapOff.prefillTokens.toLocaleString('en-US')} tokens, ${f.prefillTokensPerSecond.toFixed(0)} tok/s, ${g(f.prefillFlopPerSecond, 'GFLOP/s')} = **${pct(f.prefillShare)}** of matmul`,
+    ],
+    [
+      'decode (tap off)',
+      `${f.decodeTokensPerSecond.toFixed(2)} tok/s`,
+      `${gb(r.text.decodeBytesPerToken)}/token → **${pct(f.decodeShare)}** of copy bandwidth`,
+    ],
+    [
+      'decode (tap on)',
+      `${f.decodeTokensPerSecondTap.toFixed(2)} tok/s`,
+      `tap overhead **${pct(f.tapOverhead)}** (goal ≤ 3 %)`,
+    ],
+    [
+      'time to first token',
+      `${(f.timeToFirstTokenMs / 1000).toFixed(2)} s`,
+      'preprocessing + vision + prefill + one decode step',
+    ],
     ['GPU memory: plan', gb(r.memory.planBytes), 'memory-plan.ts, before allocating'],
     ['GPU memory: peak allocated', gb(r.memory.peakAllocatedBytes), 'every createBuffer until destroy, model run only'],
   ];

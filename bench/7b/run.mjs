@@ -15,18 +15,28 @@ export async function bundle7b(root) {
 
 export async function run7b(root, args, { browser = false, port = 5393 } = {}) {
   if (browser) {
-    const { result } = await runEnginePage(root, null, { port, page: `bench/7b/index.html?args=${encodeURIComponent(args.join(' '))}` });
+    const { result } = await runEnginePage(root, null, {
+      port,
+      page: `bench/7b/index.html?args=${encodeURIComponent(args.join(' '))}`,
+    });
     return result;
   }
   const script = await bundle7b(root);
   const out = mkdtempSync(join(tmpdir(), 'bench7b-'));
   try {
     await new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, [script, ...args, '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [script, ...args, '--out', out], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let err = '';
       child.stdout.on('data', (d) => process.stdout.write(String(d).replace(/^/gm, '  ')));
       child.stderr.on('data', (d) => (err += d));
-      child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`bench/7b exited with ${code}: ${err.trim().split('\n').slice(-5).join(' / ')}`))));
+      child.on('close', (code) =>
+        code === 0
+          ? resolvePromise()
+          : reject(new Error(`bench/7b exited with ${code}: ${err.trim().split('\n').slice(-5).join(' / ')}`)),
+      );
     });
     const result = JSON.parse(readFileSync(join(out, '7b-latest.json'), 'utf8'));
     result.markdown = readFileSync(join(out, '7b-latest.md'), 'utf8');

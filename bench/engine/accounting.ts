@@ -27,10 +27,15 @@ export function oursDecodeBytes(spec: ModelSpec, context: number, kvBytes: numbe
  */
 export function ortDecodeBytes(spec: ModelSpec, context: number): DecodeBytes {
   const t = spec.text;
-  const q4 = (rows: number, cols: number) => (rows * cols) / 2 + (rows * cols / 32) * 4;
-  const layer = q4(t.qDim + 2 * t.kvDim, t.hiddenSize) + q4(t.hiddenSize, t.qDim) + 2 * q4(t.intermediateSize, t.hiddenSize) + q4(t.hiddenSize, t.intermediateSize);
+  const q4 = (rows: number, cols: number) => (rows * cols) / 2 + ((rows * cols) / 32) * 4;
+  const layer =
+    q4(t.qDim + 2 * t.kvDim, t.hiddenSize) +
+    q4(t.hiddenSize, t.qDim) +
+    2 * q4(t.intermediateSize, t.hiddenSize) +
+    q4(t.hiddenSize, t.intermediateSize);
   const small = 4 * (2 * t.hiddenSize + t.qDim + 2 * t.kvDim);
-  const weights = t.numLayers * (layer + small) + q4(t.vocabSize, t.hiddenSize) + 4 * t.hiddenSize + q4(1, t.hiddenSize);
+  const weights =
+    t.numLayers * (layer + small) + q4(t.vocabSize, t.hiddenSize) + 4 * t.hiddenSize + q4(1, t.hiddenSize);
   return withKv(spec, weights, context, 4);
 }
 
@@ -46,7 +51,11 @@ function withKv(spec: ModelSpec, weights: number, context: number, kvBytes: numb
  */
 export function textPrefillFlops(spec: ModelSpec, rows: number, past: number, lmHeadRows: number): number {
   const t = spec.text;
-  const perRow = t.hiddenSize * (t.qDim + 2 * t.kvDim) + t.qDim * t.hiddenSize + t.hiddenSize * 2 * t.intermediateSize + t.intermediateSize * t.hiddenSize;
+  const perRow =
+    t.hiddenSize * (t.qDim + 2 * t.kvDim) +
+    t.qDim * t.hiddenSize +
+    t.hiddenSize * 2 * t.intermediateSize +
+    t.intermediateSize * t.hiddenSize;
   // Σ over rows i of (past + i + 1) visible keys.
   const keys = rows * past + (rows * (rows + 1)) / 2;
   const attention = 4 * t.headDim * t.numHeads * keys;
@@ -74,7 +83,8 @@ export function visionFlops(spec: ModelSpec, grid: { t: number; h: number; w: nu
   };
   const full = new Set(v.fullAttentionBlocks);
   let attention = 0;
-  for (let b = 0; b < v.depth; b++) attention += 4 * C * sumSquares(full.has(b) ? layout.cuSeqlens : layout.cuWindowSeqlens);
+  for (let b = 0; b < v.depth; b++)
+    attention += 4 * C * sumSquares(full.has(b) ? layout.cuSeqlens : layout.cuWindowSeqlens);
   const block = 2 * N * (C * 3 * C + C * C + C * 2 * I + I * C);
   const merger = 2 * (N / v.mergeUnit) * (v.mergerHidden * v.mergerHidden + v.mergerHidden * v.outHiddenSize);
   const linear = 2 * N * v.patchDim * C + v.depth * block + merger;

@@ -30,14 +30,22 @@ const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}
 async function references(ctx: GpuContext, cfg: EngineBenchConfig, when: string) {
   const copy = await measureCopy(ctx, cfg.refs.copyMiB, cfg.refs.copyReps);
   const matmul = await measureMatmul(ctx, cfg.refs.matmul, cfg.refs.matmulReps);
-  log(`references (${when}): copy ${(copy.bytesPerSecond / 1e9).toFixed(2)} GB/s, matmul f32 ${matmul.m}×${matmul.n}×${matmul.k} ${(matmul.flopPerSecond / 1e9).toFixed(2)} GFLOP/s`);
+  log(
+    `references (${when}): copy ${(copy.bytesPerSecond / 1e9).toFixed(2)} GB/s, matmul f32 ${matmul.m}×${matmul.n}×${matmul.k} ${(matmul.flopPerSecond / 1e9).toFixed(2)} GFLOP/s`,
+  );
   return { copy, matmul };
 }
 
 async function run(cfg: EngineBenchConfig) {
   const ctx = await acquireGpu(navigator.gpu);
   log(`adapter: ${ctx.adapterDescription}`);
-  const device = { adapter: ctx.adapterDescription, features: ctx.features, subgroupSize: ctx.subgroupSize, limits: ctx.limits, userAgent: navigator.userAgent };
+  const device = {
+    adapter: ctx.adapterDescription,
+    features: ctx.features,
+    subgroupSize: ctx.subgroupSize,
+    limits: ctx.limits,
+    userAgent: navigator.userAgent,
+  };
   const refs = [await references(ctx, cfg, 'start')];
 
   const t = cfg.text;
@@ -57,7 +65,9 @@ async function run(cfg: EngineBenchConfig) {
     oursWarmLogits = (await runOursText(model, ids, 2, t.kvDtype)).firstLogits;
     log(`ours: text, ${t.promptTokens}-token prompt, ${t.decodeTokens} new tokens`);
     oursText = await runOursText(model, ids, t.decodeTokens, t.kvDtype);
-    log(`ours: prefill ${oursText.prefillMs.toFixed(0)} ms, decode ${(oursText.decodeMs / Math.max(1, t.decodeTokens - 1)).toFixed(0)} ms/token`);
+    log(
+      `ours: prefill ${oursText.prefillMs.toFixed(0)} ms, decode ${(oursText.decodeMs / Math.max(1, t.decodeTokens - 1)).toFixed(0)} ms/token`,
+    );
     let vision = null;
     if (cfg.vision) {
       const g = cfg.vision;
@@ -66,13 +76,23 @@ async function run(cfg: EngineBenchConfig) {
       log(`ours: vision ${g.t}×${g.h}×${g.w} patches, ${spec.vision.depth} blocks`);
       const v = await runOursVision(ctx, model, g);
       log(`ours: vision ${v.ms.toFixed(0)} ms`);
-      vision = { ...v, depth: spec.vision.depth, fullAttentionBlocks: spec.vision.fullAttentionBlocks, flops: visionFlops(spec, g) };
+      vision = {
+        ...v,
+        depth: spec.vision.depth,
+        fullAttentionBlocks: spec.vision.fullAttentionBlocks,
+        flops: visionFlops(spec, g),
+      };
     }
     const { firstLogits: _f, ...text } = oursText;
     ours = {
       loadMs,
       weightBytes: model.weightBytes,
-      text: { ...text, prefillFlops: textPrefillFlops(spec, text.prefillTokens, 0, 0), decodeContext, bytesPerToken: oursDecodeBytes(spec, decodeContext, t.kvDtype === 'f16' ? 2 : 4) },
+      text: {
+        ...text,
+        prefillFlops: textPrefillFlops(spec, text.prefillTokens, 0, 0),
+        decodeContext,
+        bytesPerToken: oursDecodeBytes(spec, decodeContext, t.kvDtype === 'f16' ? 2 : 4),
+      },
       vision,
     };
   } finally {
@@ -85,10 +105,23 @@ async function run(cfg: EngineBenchConfig) {
   let agreement = null;
   if (cfg.onnx) {
     try {
-      const r = await ortPhase({ baseUrl: cfg.onnx, spec, ids, decodeTokens: t.decodeTokens, decodeContext, oursWarmLogits, tolerance: cfg.ortLogitsTolerance, log });
+      const r = await ortPhase({
+        baseUrl: cfg.onnx,
+        spec,
+        ids,
+        decodeTokens: t.decodeTokens,
+        decodeContext,
+        oursWarmLogits,
+        tolerance: cfg.ortLogitsTolerance,
+        log,
+      });
       let equal = 0;
       while (equal < r.run.tokens.length && r.run.tokens[equal] === oursText.tokens[equal]) equal++;
-      agreement = { firstLogitsRelError: relativeError(r.run.firstLogits, oursText.firstLogits), tokensEqualPrefix: equal, of: r.run.tokens.length };
+      agreement = {
+        firstLogitsRelError: relativeError(r.run.firstLogits, oursText.firstLogits),
+        tokensEqualPrefix: equal,
+        of: r.run.tokens.length,
+      };
       const { run: _run, ...rest } = r;
       ort = rest;
     } catch (e) {

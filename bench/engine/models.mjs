@@ -22,7 +22,10 @@ export function benchPython(root) {
 export function makeModels(root, outDir, args) {
   const py = benchPython(root);
   return new Promise((resolve, reject) => {
-    const child = spawn(py, [join(root, 'tools/bench/make_models.py'), '--out', outDir, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(py, [join(root, 'tools/bench/make_models.py'), '--out', outDir, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {

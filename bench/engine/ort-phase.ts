@@ -36,7 +36,9 @@ export interface OrtPhaseResult {
 export async function ortPhase(p: OrtPhaseInput): Promise<OrtPhaseResult> {
   const shape = { layers: p.spec.text.numLayers, kvHeads: p.spec.text.numKvHeads, headDim: p.spec.text.headDim };
   const tried: { device: string; error: number }[] = [];
-  const attempt = async (which: 'default' | 'without-subgroups'): Promise<{ m: OrtModel; device: GPUDevice | null; ok: boolean }> => {
+  const attempt = async (
+    which: 'default' | 'without-subgroups',
+  ): Promise<{ m: OrtModel; device: GPUDevice | null; ok: boolean }> => {
     const device = which === 'default' ? null : await deviceWithoutSubgroups();
     const m = await loadOrt(p.baseUrl, shape, device ?? undefined);
     p.log(`onnxruntime-web ${m.version} (${which} device): loaded in ${(m.loadMs / 1000).toFixed(1)} s; warm-up`);
@@ -56,10 +58,15 @@ export async function ortPhase(p: OrtPhaseInput): Promise<OrtPhaseResult> {
     a = await attempt(which);
   }
   try {
-    if (!a.ok) throw new Error(`onnxruntime-web's logits disagree with ours (relative error ${tried.at(-1)!.error.toExponential(2)}) on every device tried`);
+    if (!a.ok)
+      throw new Error(
+        `onnxruntime-web's logits disagree with ours (relative error ${tried.at(-1)!.error.toExponential(2)}) on every device tried`,
+      );
     p.log(`onnxruntime-web: text, ${p.ids.length}-token prompt, ${p.decodeTokens} new tokens`);
     const run = await runOrtText(a.m, p.ids, p.decodeTokens);
-    p.log(`onnxruntime-web: prefill ${run.prefillMs.toFixed(0)} ms, decode ${(run.decodeMs / Math.max(1, run.decodeSteps - 1)).toFixed(0)} ms/token`);
+    p.log(
+      `onnxruntime-web: prefill ${run.prefillMs.toFixed(0)} ms, decode ${(run.decodeMs / Math.max(1, run.decodeSteps - 1)).toFixed(0)} ms/token`,
+    );
     const { firstLogits: _f, ...rest } = run;
     return {
       version: a.m.version,
@@ -67,7 +74,12 @@ export async function ortPhase(p: OrtPhaseInput): Promise<OrtPhaseResult> {
       device: which,
       warmupLogitsError: tried,
       run,
-      text: { ...rest, prefillFlops: textPrefillFlops(p.spec, run.promptTokens, 0, 1), decodeContext: p.decodeContext, bytesPerToken: ortDecodeBytes(p.spec, p.decodeContext) },
+      text: {
+        ...rest,
+        prefillFlops: textPrefillFlops(p.spec, run.promptTokens, 0, 1),
+        decodeContext: p.decodeContext,
+        bytesPerToken: ortDecodeBytes(p.spec, p.decodeContext),
+      },
     };
   } finally {
     await a.m.session.release();

@@ -32,19 +32,33 @@ export interface OrtTextRun {
 export async function deviceWithoutSubgroups(): Promise<GPUDevice> {
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('no WebGPU adapter for onnxruntime-web');
-  const features = [...adapter.features].filter((f) => f !== 'subgroups' && f !== 'subgroup-size-control') as GPUFeatureName[];
+  const features = [...adapter.features].filter(
+    (f) => f !== 'subgroups' && f !== 'subgroup-size-control',
+  ) as GPUFeatureName[];
   const L = adapter.limits;
   const names = [
-    'maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup',
-    'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ', 'maxComputeWorkgroupsPerDimension',
-    'maxStorageBuffersPerShaderStage', 'maxUniformBufferBindingSize', 'maxBindGroups',
+    'maxBufferSize',
+    'maxStorageBufferBindingSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxComputeWorkgroupSizeY',
+    'maxComputeWorkgroupSizeZ',
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBuffersPerShaderStage',
+    'maxUniformBufferBindingSize',
+    'maxBindGroups',
   ] as const;
   const requiredLimits: Record<string, number> = {};
   for (const n of names) requiredLimits[n] = L[n];
   return adapter.requestDevice({ label: 'onnxruntime-web (no subgroups)', requiredFeatures: features, requiredLimits });
 }
 
-export async function loadOrt(baseUrl: string, shape: { layers: number; kvHeads: number; headDim: number }, device?: GPUDevice): Promise<OrtModel> {
+export async function loadOrt(
+  baseUrl: string,
+  shape: { layers: number; kvHeads: number; headDim: number },
+  device?: GPUDevice,
+): Promise<OrtModel> {
   ort.env.wasm.wasmPaths = new URL('/ort-dist/', location.href).href;
   // One thread: the graph runs on the GPU, and threads would need a cross-origin-isolated page.
   ort.env.wasm.numThreads = 1;
@@ -65,12 +79,19 @@ export async function loadOrt(baseUrl: string, shape: { layers: number; kvHeads:
   return { session, ...shape, loadMs: performance.now() - t0, version: ort.env.versions.web ?? 'unknown' };
 }
 
-const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(v))), dims);
+const int64 = (values: ArrayLike<number>, dims: number[]) =>
+  new ort.Tensor('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(v))), dims);
 
 export async function runOrtText(m: OrtModel, ids: Int32Array, decodeSteps: number): Promise<OrtTextRun> {
   let past: Record<string, ort.Tensor> = {};
   for (let i = 0; i < m.layers; i++) {
-    for (const kind of ['key', 'value']) past[`past_key_values.${i}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, m.kvHeads, 0, m.headDim]);
+    for (const kind of ['key', 'value'])
+      past[`past_key_values.${i}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
+        1,
+        m.kvHeads,
+        0,
+        m.headDim,
+      ]);
   }
   const tokens: number[] = [];
   let firstLogits: Float32Array | null = null;

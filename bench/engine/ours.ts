@@ -24,7 +24,11 @@ export interface VisionRun {
   ms: number;
 }
 
-export async function loadOurs(ctx: GpuContext, baseUrl: string, log: (s: string) => void): Promise<{ model: Qwen25VL; loadMs: number }> {
+export async function loadOurs(
+  ctx: GpuContext,
+  baseUrl: string,
+  log: (s: string) => void,
+): Promise<{ model: Qwen25VL; loadMs: number }> {
   const t0 = performance.now();
   const ckpt = await openCheckpoint(new UrlSource(baseUrl));
   let lastLog = 0;
@@ -42,7 +46,12 @@ export async function loadOurs(ctx: GpuContext, baseUrl: string, log: (s: string
   return { model, loadMs: performance.now() - t0 };
 }
 
-export async function runOursText(model: Qwen25VL, ids: Int32Array, decodeSteps: number, kvDtype: KvDtype): Promise<TextRun> {
+export async function runOursText(
+  model: Qwen25VL,
+  ids: Int32Array,
+  decodeSteps: number,
+  kvDtype: KvDtype,
+): Promise<TextRun> {
   const stepMs: number[] = [];
   const out = await model.generate(
     {
@@ -57,7 +66,8 @@ export async function runOursText(model: Qwen25VL, ids: Int32Array, decodeSteps:
     },
     { isCancelled: () => false, onStep: (s) => stepMs.push(s.ms) },
   );
-  if (out.tokens.length !== decodeSteps) throw new Error(`ours: generated ${out.tokens.length} tokens, expected ${decodeSteps} (${out.reason})`);
+  if (out.tokens.length !== decodeSteps)
+    throw new Error(`ours: generated ${out.tokens.length} tokens, expected ${decodeSteps} (${out.reason})`);
   return {
     promptTokens: ids.length,
     prefillTokens: ids.length - 1,
@@ -80,7 +90,11 @@ function randomPixels(rows: number, cols: number, seed: number): Float32Array {
   return out;
 }
 
-export async function runOursVision(ctx: GpuContext, model: Qwen25VL, grid: { t: number; h: number; w: number }): Promise<VisionRun> {
+export async function runOursVision(
+  ctx: GpuContext,
+  model: Qwen25VL,
+  grid: { t: number; h: number; w: number },
+): Promise<VisionRun> {
   const patchDim = model.spec.vision.patchDim;
   const rows = grid.t * grid.h * grid.w;
   const pixels = uploadTensor(ctx, 'bench.pixel_values', 'f32', [rows, patchDim], randomPixels(rows, patchDim, 7));

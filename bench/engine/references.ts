@@ -55,9 +55,14 @@ export async function measureCopy(ctx: GpuContext, mib: number, reps: number): P
   }
 }
 
-export async function measureMatmul(ctx: GpuContext, size: { m: number; n: number; k: number }, reps: number): Promise<MatmulResult> {
+export async function measureMatmul(
+  ctx: GpuContext,
+  size: { m: number; n: number; k: number },
+  reps: number,
+): Promise<MatmulResult> {
   const { m, n, k } = size;
-  const fill = (len: number, seed: number) => Float32Array.from({ length: len }, (_, i) => (((i * 2654435761 + seed) >>> 0) / 2 ** 32 - 0.5) * 0.1);
+  const fill = (len: number, seed: number) =>
+    Float32Array.from({ length: len }, (_, i) => (((i * 2654435761 + seed) >>> 0) / 2 ** 32 - 0.5) * 0.1);
   const a = uploadTensor(ctx, 'bench.matmul.a', 'f32', [m, k], fill(m * k, 1));
   const b = uploadTensor(ctx, 'bench.matmul.b', 'f32', [n, k], fill(n * k, 2));
   const c = createTensor(ctx, 'bench.matmul.c', 'f32', [m, n]);

@@ -36,7 +36,11 @@ export function urlPath(root, file) {
  * { result, consoleWarnings } (warnings/errors the page logged, e.g. onnxruntime's node placement messages).
  * `page` (path and query) opens another bench page that reports the same way (bench/7b/index.html).
  */
-export async function runEnginePage(root, config, { port = 5392, timeoutMs = 60 * 60_000, onLine = console.log, page: pagePath = null } = {}) {
+export async function runEnginePage(
+  root,
+  config,
+  { port = 5392, timeoutMs = 60 * 60_000, onLine = console.log, page: pagePath = null } = {},
+) {
   const server = await createServer({
     root,
     configFile: join(root, 'vite.config.ts'),
@@ -67,10 +71,16 @@ export async function runEnginePage(root, config, { port = 5392, timeoutMs = 60 
     page.on('pageerror', (e) => consoleWarnings.push(`pageerror: ${e.message}`));
     let loads = 0;
     page.on('load', () => {
-      if (++loads > 1) onLine('  (Vite reloaded the page after optimizing a dependency: the bench restarts from the beginning)');
+      if (++loads > 1)
+        onLine('  (Vite reloaded the page after optimizing a dependency: the bench restarts from the beginning)');
     });
-    await page.goto(`${address}${pagePath ?? `bench/engine/index.html?config=${encodeURIComponent(JSON.stringify(config))}`}`);
-    await page.waitForFunction(() => window.__benchResult || window.__benchError, null, { timeout: timeoutMs, polling: 1000 });
+    await page.goto(
+      `${address}${pagePath ?? `bench/engine/index.html?config=${encodeURIComponent(JSON.stringify(config))}`}`,
+    );
+    await page.waitForFunction(() => window.__benchResult || window.__benchError, null, {
+      timeout: timeoutMs,
+      polling: 1000,
+    });
     const { result, error } = await page.evaluate(() => ({ result: window.__benchResult, error: window.__benchError }));
     if (error) throw new Error(`engine bench page failed: ${error}`);
     return { result, consoleWarnings };

@@ -7,7 +7,17 @@
 //   kit/run.sh, kit/README.txt
 // Writes bench/kit/dist/kit.tar.xz (gitignored) and refuses an archive of 60 MiB or more.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle7b } from '../7b/run.mjs';
@@ -41,7 +51,9 @@ function nodeBinary() {
   if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
   console.log(`kit: fetching ${NODE_PACKAGE} from the npm registry (once; cached in ${CACHE})`);
-  execFileSync('npm', ['pack', NODE_PACKAGE, '--pack-destination', dir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['pack', NODE_PACKAGE, '--pack-destination', dir, '--silent'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (!tgz) throw new Error(`npm pack ${NODE_PACKAGE} left no tarball in ${dir}`);
   execFileSync('tar', ['xzf', join(dir, tgz), '-C', dir, 'package/bin/node']);
@@ -58,7 +70,8 @@ async function main() {
   copyFileSync(nodeBinary(), join(kit, 'node'));
   chmodSync(join(kit, 'node'), 0o755);
   const webgpu = join(ROOT, 'node_modules/webgpu');
-  for (const f of ['index.js', 'package.json', 'LICENSE.md', 'dist/linux-x64/dawn.node']) copyFileSync(join(webgpu, f), join(kit, 'node_modules/webgpu', f));
+  for (const f of ['index.js', 'package.json', 'LICENSE.md', 'dist/linux-x64/dawn.node'])
+    copyFileSync(join(webgpu, f), join(kit, 'node_modules/webgpu', f));
   writeFileSync(join(kit, 'run.sh'), RUN_SH);
   chmodSync(join(kit, 'run.sh'), 0o755);
   writeFileSync(join(kit, 'README.txt'), README);
@@ -69,7 +82,8 @@ async function main() {
   execFileSync('tar', ['-C', OUT, '-cf', archive, '--use-compress-program=xz -6 -T0', 'kit']);
   const size = statSync(archive).size;
   rmSync(kit, { recursive: true, force: true });
-  if (size >= LIMIT) throw new Error(`kit: ${archive} is ${(size / 2 ** 20).toFixed(1)} MiB, over the ${LIMIT / 2 ** 20} MiB limit`);
+  if (size >= LIMIT)
+    throw new Error(`kit: ${archive} is ${(size / 2 ** 20).toFixed(1)} MiB, over the ${LIMIT / 2 ** 20} MiB limit`);
   console.log(`kit: ${archive} (${(size / 2 ** 20).toFixed(1)} MiB). Run: tar xf kit.tar.xz && ./kit/run.sh`);
 }
 

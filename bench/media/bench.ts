@@ -75,8 +75,22 @@ async function main(): Promise<BenchResult> {
   log(`element: ${b.totalMs.toFixed(0)} ms`);
   const oursTotal = a.openMs + a.sampleMs;
   return {
-    video: { width: a.meta.width, height: a.meta.height, frames: a.meta.frameCount, fps: a.meta.averageFps, duration: a.meta.durationSeconds, keyframes: a.meta.keyframeCount },
-    ours: { openMs: a.openMs, sampleMs: a.sampleMs, totalMs: oursTotal, samplesFed: a.summary.stats.samplesFed, samplesSkipped: a.summary.stats.samplesSkipped, runs: a.summary.stats.runs },
+    video: {
+      width: a.meta.width,
+      height: a.meta.height,
+      frames: a.meta.frameCount,
+      fps: a.meta.averageFps,
+      duration: a.meta.durationSeconds,
+      keyframes: a.meta.keyframeCount,
+    },
+    ours: {
+      openMs: a.openMs,
+      sampleMs: a.sampleMs,
+      totalMs: oursTotal,
+      samplesFed: a.summary.stats.samplesFed,
+      samplesSkipped: a.summary.stats.samplesSkipped,
+      runs: a.summary.stats.runs,
+    },
     element: { totalMs: b.totalMs, seeks: times.length },
     ratio: b.totalMs / oursTotal,
   };

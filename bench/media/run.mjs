@@ -28,13 +28,32 @@ function ensureVideo() {
   mkdirSync(OUT, { recursive: true });
   const clip = join(OUT, 'clip-20s.mp4');
   console.log('generating the 10-minute 1080p H.264 bench video (once)…');
-  ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=20', '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '2M', '-pix_fmt', 'yuv420p', clip]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1920x1080:rate=30:duration=20',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-b:v',
+    '2M',
+    '-pix_fmt',
+    'yuv420p',
+    clip,
+  ]);
   ffmpeg(['-stream_loop', '29', '-i', clip, '-c', 'copy', VIDEO]);
 }
 
 async function main() {
   ensureVideo();
-  const server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', server: { port: PORT, strictPort: false, host: '127.0.0.1' } });
+  const server = await createServer({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    server: { port: PORT, strictPort: false, host: '127.0.0.1' },
+  });
   await server.listen();
   const address = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${PORT}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
@@ -43,12 +62,19 @@ async function main() {
     page.on('console', (m) => m.type() === 'error' && console.error('[page]', m.text()));
     const videoUrl = `/${relative(ROOT, VIDEO).split('\\').join('/')}`;
     await page.goto(`${address}bench/media/index.html?video=${encodeURIComponent(videoUrl)}`);
-    await page.waitForFunction(() => window.__benchResult || window.__benchError, null, { timeout: 30 * 60_000, polling: 1000 });
+    await page.waitForFunction(() => window.__benchResult || window.__benchError, null, {
+      timeout: 30 * 60_000,
+      polling: 1000,
+    });
     const { result, error } = await page.evaluate(() => ({ result: window.__benchResult, error: window.__benchError }));
     if (error) throw new Error(error);
     const r = result;
-    console.log(`video: ${r.video.width}×${r.video.height}, ${r.video.frames} frames at ${r.video.fps} fps (${r.video.duration.toFixed(0)} s), ${r.video.keyframes} keyframes`);
-    console.log(`ours:             ${r.ours.totalMs.toFixed(0)} ms (index ${r.ours.openMs.toFixed(0)} ms + sample ${r.ours.sampleMs.toFixed(0)} ms; ${r.ours.samplesFed} samples decoded, ${r.ours.samplesSkipped} non-reference skipped, ${r.ours.runs} runs)`);
+    console.log(
+      `video: ${r.video.width}×${r.video.height}, ${r.video.frames} frames at ${r.video.fps} fps (${r.video.duration.toFixed(0)} s), ${r.video.keyframes} keyframes`,
+    );
+    console.log(
+      `ours:             ${r.ours.totalMs.toFixed(0)} ms (index ${r.ours.openMs.toFixed(0)} ms + sample ${r.ours.sampleMs.toFixed(0)} ms; ${r.ours.samplesFed} samples decoded, ${r.ours.samplesSkipped} non-reference skipped, ${r.ours.runs} runs)`,
+    );
     console.log(`HTMLVideoElement: ${r.element.totalMs.toFixed(0)} ms (${r.element.seeks} seeks + canvas draws)`);
     console.log(`ratio (HTMLVideoElement / ours): ${r.ratio.toFixed(2)}×`);
   } finally {

@@ -26,25 +26,101 @@ async function waitForServer(url, ms = 60_000) {
 
 /** Runs in the page: build the run, replay it, measure. */
 async function replay({ tokens, perFrame }) {
-  const G = 16, rows = 12, cols = 21, V = G * rows * cols, H = 28;
+  const G = 16,
+    rows = 12,
+    cols = 21,
+    V = G * rows * cols,
+    H = 28;
   const store = window.__videoR2.store.getState();
   const runs = store.runs;
   const id = `bench-${Date.now()}`;
   const frameTimes = Array.from({ length: 2 * G }, (_, i) => i * 0.5);
   runs.add({
-    id, label: 'Bench replay', origin: 'live', appVersion: 'bench', model: null, prompt: { system: '', question: 'Which option? (A) red (B) blue', suffix: '', text: null },
-    decoding: { maxNewTokens: tokens, doSample: false, temperature: 1, topK: 1, topP: 1, repetitionPenalty: 1, seed: 0 }, tap: { layer: 27 }, video: null, layout: null,
-    stage: 'generate', stopReason: null, error: null, timings: { startedAt: Date.now(), loadedMs: 0, preprocessedMs: 0, visionMs: 0, prefilledMs: 0, firstTokenMs: 0, endedMs: null, engine: null },
+    id,
+    label: 'Bench replay',
+    origin: 'live',
+    appVersion: 'bench',
+    model: null,
+    prompt: { system: '', question: 'Which option? (A) red (B) blue', suffix: '', text: null },
+    decoding: {
+      maxNewTokens: tokens,
+      doSample: false,
+      temperature: 1,
+      topK: 1,
+      topP: 1,
+      repetitionPenalty: 1,
+      seed: 0,
+    },
+    tap: { layer: 27 },
+    video: null,
+    layout: null,
+    stage: 'generate',
+    stopReason: null,
+    error: null,
+    timings: {
+      startedAt: Date.now(),
+      loadedMs: 0,
+      preprocessedMs: 0,
+      visionMs: 0,
+      prefilledMs: 0,
+      firstTokenMs: 0,
+      endedMs: null,
+      engine: null,
+    },
   });
   runs.update(id, {
-    model: { id: 'bench', revision: null, weightsHash: null, quantization: 'q4', kvCache: 'f16', textLayers: 28, heads: H },
-    video: { name: 'bench.mp4', fileSize: 0, durationSeconds: 16, width: 588, height: 336, averageFps: 30, variableFrameRate: false, codec: 'avc1', container: 'MP4', sampling: {}, frameIndices: frameTimes.map((_, i) => i), frameTimes, presentationTimes: frameTimes, resized: { width: 588, height: 336 }, grid: { t: G, h: 2 * rows, w: 2 * cols }, secondPerGridT: 1 },
+    model: {
+      id: 'bench',
+      revision: null,
+      weightsHash: null,
+      quantization: 'q4',
+      kvCache: 'f16',
+      textLayers: 28,
+      heads: H,
+    },
+    video: {
+      name: 'bench.mp4',
+      fileSize: 0,
+      durationSeconds: 16,
+      width: 588,
+      height: 336,
+      averageFps: 30,
+      variableFrameRate: false,
+      codec: 'avc1',
+      container: 'MP4',
+      sampling: {},
+      frameIndices: frameTimes.map((_, i) => i),
+      frameTimes,
+      presentationTimes: frameTimes,
+      resized: { width: 588, height: 336 },
+      grid: { t: G, h: 2 * rows, w: 2 * cols },
+      secondPerGridT: 1,
+    },
     layout: { promptTokens: 4200, videoStart: 15, videoEnd: 15 + V },
   });
   store.selectRun(id);
-  const words = ['<think>', 'Let', ' me', ' look', ' at', ' 00:04', ' where', ' the', ' ball', ' moves', '.', ' Wait', ',', ' at', ' 00:11', ' it', ' stops', '.'];
+  const words = [
+    '<think>',
+    'Let',
+    ' me',
+    ' look',
+    ' at',
+    ' 00:04',
+    ' where',
+    ' the',
+    ' ball',
+    ' moves',
+    '.',
+    ' Wait',
+    ',',
+    ' at',
+    ' 00:11',
+    ' it',
+    ' stops',
+    '.',
+  ];
   let seed = 1;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const make = (t) => {
     const row = new Float32Array(V);
     const peak = t % G;
@@ -55,7 +131,14 @@ async function replay({ tokens, perFrame }) {
     const pairMass = new Float32Array(G);
     for (let i = 0; i < V; i++) pairMass[Math.floor(i / (rows * cols))] += row[i];
     const headMass = Float32Array.from({ length: H }, () => video * (0.5 + rnd()));
-    const text = t === tokens - 3 ? '</think><answer>' : t === tokens - 2 ? 'B' : t === tokens - 1 ? '</answer>' : words[t === 0 ? 0 : 1 + (t % (words.length - 1))];
+    const text =
+      t === tokens - 3
+        ? '</think><answer>'
+        : t === tokens - 2
+          ? 'B'
+          : t === tokens - 1
+            ? '</answer>'
+            : words[t === 0 ? 0 : 1 + (t % (words.length - 1))];
     return { id: t, text, ms: 30, headMass, pairMass, videoRow: row, segmentMass: [0.5, 0.1, video, 0.2, 0.2 - video] };
   };
   // Rows are made ahead of time so the measurement is the app's work, not the generator's.
@@ -83,11 +166,23 @@ async function replay({ tokens, perFrame }) {
   obs.disconnect();
   intervals.sort((a, b) => a - b);
   const q = (p) => intervals[Math.min(intervals.length - 1, Math.floor(p * intervals.length))];
-  return { tokens, frames: intervals.length, wallMs: wall, medianFrameMs: q(0.5), p95FrameMs: q(0.95), maxFrameMs: intervals.at(-1), longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks), tokensPerSecond: tokens / (wall / 1000) };
+  return {
+    tokens,
+    frames: intervals.length,
+    wallMs: wall,
+    medianFrameMs: q(0.5),
+    p95FrameMs: q(0.95),
+    maxFrameMs: intervals.at(-1),
+    longTasks: longTasks.length,
+    longestTaskMs: Math.max(0, ...longTasks),
+    tokensPerSecond: tokens / (wall / 1000),
+  };
 }
 
 async function main() {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
+    stdio: 'ignore',
+  });
   try {
     await waitForServer(`http://127.0.0.1:${PORT}/`);
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -96,17 +191,28 @@ async function main() {
     await page.getByRole('region', { name: 'Video' }).waitFor({ timeout: 60_000 });
     // Hover a token through the view store once the transcript has tokens (the pointer's path).
     await page.evaluate(() => {
-      const hover = (t) => document.querySelector(`[data-testid=transcript] [data-t="${t}"]`)?.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+      const hover = (t) =>
+        document
+          .querySelector(`[data-testid=transcript] [data-t="${t}"]`)
+          ?.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
       window.__videoR2inspector = { setHover: hover };
     });
     const r = await page.evaluate(replay, { tokens: TOKENS, perFrame: PER_FRAME });
     await browser.close();
     const f = (x) => x.toFixed(1);
-    console.log(`### Inspector while streaming (${r.tokens} tokens × 4,032 video tokens, ${PER_FRAME} tokens per frame, one token hovered)\n`);
-    console.log('| frames | median frame | p95 frame | worst frame | long tasks (> 50 ms) | longest task | tokens/s replayed |');
+    console.log(
+      `### Inspector while streaming (${r.tokens} tokens × 4,032 video tokens, ${PER_FRAME} tokens per frame, one token hovered)\n`,
+    );
+    console.log(
+      '| frames | median frame | p95 frame | worst frame | long tasks (> 50 ms) | longest task | tokens/s replayed |',
+    );
     console.log('|---|---|---|---|---|---|---|');
-    console.log(`| ${r.frames} | ${f(r.medianFrameMs)} ms | ${f(r.p95FrameMs)} ms | ${f(r.maxFrameMs)} ms | ${r.longTasks} | ${f(r.longestTaskMs)} ms | ${f(r.tokensPerSecond)} |`);
-    console.log('\nSoftware rendering on a shared CPU inflates every figure; the goal is no main-thread task over 50 ms.');
+    console.log(
+      `| ${r.frames} | ${f(r.medianFrameMs)} ms | ${f(r.p95FrameMs)} ms | ${f(r.maxFrameMs)} ms | ${r.longTasks} | ${f(r.longestTaskMs)} ms | ${f(r.tokensPerSecond)} |`,
+    );
+    console.log(
+      '\nSoftware rendering on a shared CPU inflates every figure; the goal is no main-thread task over 50 ms.',
+    );
   } finally {
     server.kill();
   }

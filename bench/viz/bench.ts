@@ -3,7 +3,14 @@
 // Measures (1) the work per streamed token that keeps the views' running state (maxima, growing-span mean,
 // cited times, section box plots, TAC) and (2) one-off interactions (span maps, reverse view, colorizing), and
 // reports them against a 16.7 ms frame and the 50 ms long-task limit. Loaded by bench/viz/run.mjs through Vite.
-import { effectivePairsSeries, headVideoMassSeries, mergedGrid, spanSpatialMap, SpanAccumulator, spanVideoRow } from '../../src/viz/attention';
+import {
+  effectivePairsSeries,
+  headVideoMassSeries,
+  mergedGrid,
+  spanSpatialMap,
+  SpanAccumulator,
+  spanVideoRow,
+} from '../../src/viz/attention';
 import { SectionBoxCache } from '../../src/viz/boxplot';
 import { colorizeInto } from '../../src/viz/colormaps';
 import { RunMaxima, sinkCorrectedSeries } from '../../src/viz/segments';
@@ -24,7 +31,7 @@ export interface VizBenchResult {
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function median(xs: number[]): number {
@@ -46,7 +53,23 @@ export function runVizBench(tokens = 2000): VizBenchResult {
   const rowOf = (t: number) => blocks[t >> 6]!.subarray((t & 63) * V, ((t & 63) + 1) * V);
   // A transcript of the right length with cited times, sections and a conclusion.
   const pieces: string[] = ['<think>'];
-  const sentence = ['At', ' 00:', '05', ' the', ' ball', ' moves', ' left', ',', ' then', ' at', ' 1:', '02', ' it', ' stops', '.'];
+  const sentence = [
+    'At',
+    ' 00:',
+    '05',
+    ' the',
+    ' ball',
+    ' moves',
+    ' left',
+    ',',
+    ' then',
+    ' at',
+    ' 1:',
+    '02',
+    ' it',
+    ' stops',
+    '.',
+  ];
   while (pieces.length < tokens - 12) pieces.push(...sentence);
   pieces.length = tokens - 12;
   pieces.push(' So', ' the', ' answer', ' is', ' B', '.', '</think>', '<answer>', 'B', '</answer>', '\n', '');
@@ -54,7 +77,14 @@ export function runVizBench(tokens = 2000): VizBenchResult {
   const vas = headVideoMassSeries(headMass, H, tokens, { kind: 'mean' });
   const question = 'What happens?\nA. It stops\nB. It moves left';
 
-  const names = ['running maxima (profiles + f16 rows)', 'growing span mean (all of <think>)', 'cited times (incremental scan)', 'section box plots (cached)', 'TAC check', 'all of the above'];
+  const names = [
+    'running maxima (profiles + f16 rows)',
+    'growing span mean (all of <think>)',
+    'cited times (incremental scan)',
+    'section box plots (cached)',
+    'TAC check',
+    'all of the above',
+  ];
   const samples = names.map(() => [] as number[]);
   const maxima = new RunMaxima(G, V);
   const span = new SpanAccumulator(V);
@@ -86,7 +116,11 @@ export function runVizBench(tokens = 2000): VizBenchResult {
     });
     samples[steps.length]!.push(total);
   }
-  const perToken = names.map((name, i) => ({ name, meanMs: samples[i]!.reduce((a, b) => a + b, 0) / tokens, maxMs: Math.max(...samples[i]!) }));
+  const perToken = names.map((name, i) => ({
+    name,
+    meanMs: samples[i]!.reduce((a, b) => a + b, 0) / tokens,
+    maxMs: Math.max(...samples[i]!),
+  }));
 
   const out = new Uint8ClampedArray(V * 4);
   const vals = new Float32Array(V).map(() => rand());
@@ -112,11 +146,14 @@ export function runVizBench(tokens = 2000): VizBenchResult {
   // The same whole-row span in 250-token slices (SpanAccumulator's maxTokens): the worst slice is what a frame pays.
   const slices: number[] = [];
   const sliced = new SpanAccumulator(V);
-  for (let done = false; !done; ) {
+  for (let done = false; !done;) {
     const t0 = performance.now();
     done = sliced.update(rowOf, 0, tokens, 250);
     slices.push(performance.now() - t0);
   }
-  interactions.push({ name: `span mean of whole rows, worst of ${slices.length} slices of 250 tokens`, ms: Math.max(...slices) });
+  interactions.push({
+    name: `span mean of whole rows, worst of ${slices.length} slices of 250 tokens`,
+    ms: Math.max(...slices),
+  });
   return { tokens, videoTokens: V, heads: H, pairs: G, perToken, interactions };
 }

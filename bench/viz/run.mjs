@@ -8,7 +8,13 @@ import { createServer } from 'vite';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function runViz() {
-  const server = await createServer({ root: ROOT, configFile: false, logLevel: 'error', server: { middlewareMode: true, hmr: false }, appType: 'custom' });
+  const server = await createServer({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    server: { middlewareMode: true, hmr: false },
+    appType: 'custom',
+  });
   try {
     const mod = await server.ssrLoadModule('/bench/viz/bench.ts');
     return mod.runVizBench(2000);
@@ -23,7 +29,9 @@ const share = (x, budget) => `${((100 * x) / budget).toFixed(1)} %`;
 /** Markdown for the result: per-token work against a 16.7 ms frame, interactions against the 50 ms long-task limit. */
 export function vizTable(r) {
   const head = `${r.tokens} tokens × ${r.videoTokens} video tokens (${r.pairs} pairs, ${r.heads} heads), f16 rows in blocks of 64 tokens; Node, one thread.`;
-  const rows1 = r.perToken.map((p) => `| ${p.name} | ${ms(p.meanMs)} | ${ms(p.maxMs)} | ${share(p.meanMs, 1000 / 60)} |`);
+  const rows1 = r.perToken.map(
+    (p) => `| ${p.name} | ${ms(p.meanMs)} | ${ms(p.maxMs)} | ${share(p.meanMs, 1000 / 60)} |`,
+  );
   const rows2 = r.interactions.map((i) => `| ${i.name} | ${ms(i.ms)} | ${share(i.ms, 50)} |`);
   return [
     head,

@@ -90,7 +90,14 @@ export interface VideoView {
     resized: { width: number; height: number };
     grid: { t: number; h: number; w: number; tokens: number };
   } | null;
-  frames: { ordinal: number; sourceIndex: number; referenceTime: number; presentationTime: number; width: number; height: number }[];
+  frames: {
+    ordinal: number;
+    sourceIndex: number;
+    referenceTime: number;
+    presentationTime: number;
+    width: number;
+    height: number;
+  }[];
   engineVideoId: string | null;
 }
 
@@ -104,7 +111,14 @@ export async function videoState(page: Page): Promise<VideoView> {
         fileName: v.file?.name ?? null,
         metadata: v.metadata,
         plan: v.plan,
-        frames: v.frames.map((f) => ({ ordinal: f.ordinal, sourceIndex: f.sourceIndex, referenceTime: f.referenceTime, presentationTime: f.presentationTime, width: f.bitmap.width, height: f.bitmap.height })),
+        frames: v.frames.map((f) => ({
+          ordinal: f.ordinal,
+          sourceIndex: f.sourceIndex,
+          referenceTime: f.referenceTime,
+          presentationTime: f.presentationTime,
+          width: f.bitmap.width,
+          height: f.bitmap.height,
+        })),
         engineVideoId: v.engineVideoId,
       }),
     ) as VideoView;
@@ -163,7 +177,10 @@ export async function stripImages(page: Page): Promise<StripImage[]> {
 
 /** The text of a labelled stat (components Stat) inside a container. */
 export async function statValue(page: Page, testId: string, label: string): Promise<string> {
-  const stat = page.getByTestId(testId).locator('.stat').filter({ has: page.locator('.stat-label', { hasText: new RegExp(`^${label}$`) }) });
+  const stat = page
+    .getByTestId(testId)
+    .locator('.stat')
+    .filter({ has: page.locator('.stat-label', { hasText: new RegExp(`^${label}$`) }) });
   return (await stat.locator('.stat-value').innerText()).trim();
 }
 

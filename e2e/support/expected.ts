@@ -52,13 +52,27 @@ export interface ExpectedPlan {
  * The demo's nframes path for a display size (after rotation). With the small max_pixels used in the tests the
  * per-frame budget is max_pixels itself (VIDEO_MAX_PIXELS and total_pixels / nframes are far larger).
  */
-export function expectedPlan(o: { frameCount: number; fps: number; width: number; height: number; nframes: number; minPixels: number; maxPixels: number }): ExpectedPlan {
+export function expectedPlan(o: {
+  frameCount: number;
+  fps: number;
+  width: number;
+  height: number;
+  nframes: number;
+  minPixels: number;
+  maxPixels: number;
+}): ExpectedPlan {
   const n = roundHalfEven(o.nframes / 2) * 2;
   if (n < 2 || n > o.frameCount) throw new Error(`nframes ${n} outside [2, ${o.frameCount}]`);
   const [h, w] = smartResize(o.height, o.width, o.minPixels, o.maxPixels);
   const t = n / 2;
   const grid = { t, h: h / 14, w: w / 14, tokens: (t * h * w) / (14 * 14 * 4) };
-  return { nframes: n, indices: sampleIndices(o.frameCount, n), resized: { width: w, height: h }, grid, secondPerGridT: Math.fround(2 / ((n / o.frameCount) * o.fps)) };
+  return {
+    nframes: n,
+    indices: sampleIndices(o.frameCount, n),
+    resized: { width: w, height: h },
+    grid,
+    secondPerGridT: Math.fround(2 / ((n / o.frameCount) * o.fps)),
+  };
 }
 
 /** The strip's time label (formatClock with 2 decimals) for times under an hour. */

@@ -61,7 +61,8 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-const EXPOSE = 'Content-Range, Content-Length, ETag, Accept-Ranges, Retry-After, X-Linked-Etag, X-Linked-Size, X-Repo-Commit, X-Error-Code';
+const EXPOSE =
+  'Content-Range, Content-Length, ETag, Accept-Ranges, Retry-After, X-Linked-Etag, X-Linked-Size, X-Repo-Commit, X-Error-Code';
 
 function cors(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
@@ -74,7 +75,9 @@ const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b
 const isLarge = (file: string): boolean => file.endsWith('.safetensors');
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 /** "bytes=a-b" / "bytes=a-" → [start, endInclusive] clipped to size, or null when unsatisfiable/malformed. */
@@ -113,12 +116,27 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
   }
 
   function entry(origin: HubRequest['origin'], req: IncomingMessage, file: string | null): HubRequest {
-    const e: HubRequest = { origin, method: req.method ?? 'GET', path: req.url ?? '', file, range: req.headers.range ?? null, status: 0, bytes: 0, authorized: !!req.headers.authorization };
+    const e: HubRequest = {
+      origin,
+      method: req.method ?? 'GET',
+      path: req.url ?? '',
+      file,
+      range: req.headers.range ?? null,
+      status: 0,
+      bytes: 0,
+      authorized: !!req.headers.authorization,
+    };
     log.push(e);
     return e;
   }
 
-  function finish(res: ServerResponse, e: HubRequest, status: number, headers: Record<string, string>, body = ''): void {
+  function finish(
+    res: ServerResponse,
+    e: HubRequest,
+    status: number,
+    headers: Record<string, string>,
+    body = '',
+  ): void {
     e.status = status;
     res.writeHead(status, headers);
     e.bytes += Buffer.byteLength(body);
@@ -128,10 +146,12 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
   /** Sends body[from..] in slices, applying drop / stall / throttle / ETag-change faults. */
   async function sendBody(res: ServerResponse, e: HubRequest, key: string, body: Uint8Array): Promise<void> {
     const file = e.file ?? '';
-    const drop = faults.drop && faults.drop.file === file && counters.drop < (faults.drop.times ?? 1) ? faults.drop : null;
-    const stall = faults.stall && faults.stall.file === file && counters.stall < (faults.stall.times ?? 1) ? faults.stall : null;
+    const drop =
+      faults.drop && faults.drop.file === file && counters.drop < (faults.drop.times ?? 1) ? faults.drop : null;
+    const stall =
+      faults.stall && faults.stall.file === file && counters.stall < (faults.stall.times ?? 1) ? faults.stall : null;
     const slice = 64 * 1024;
-    for (let at = 0; at < body.byteLength; ) {
+    for (let at = 0; at < body.byteLength;) {
       let n = Math.min(slice, body.byteLength - at);
       const limit = drop?.afterBytes ?? stall?.afterBytes;
       if (limit !== undefined) n = Math.min(n, Math.max(0, limit - at));
@@ -140,7 +160,10 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
         if (drop) counters.drop++;
         else if (stall) counters.stall++;
         // A drop cuts the socket once what was written has been flushed (so the client did receive it).
-        if (drop) await new Promise<void>((r) => res.write('', () => r())).then(() => new Promise((r) => setTimeout(r, 20))).then(() => res.socket?.destroy());
+        if (drop)
+          await new Promise<void>((r) => res.write('', () => r()))
+            .then(() => new Promise((r) => setTimeout(r, 20)))
+            .then(() => res.socket?.destroy());
         return; // a stall: the socket stays open until the client gives up (or the server closes)
       }
       const ok = res.write(body.subarray(at, at + n));
@@ -149,7 +172,8 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
       const total = (sentPerFile.get(key) ?? 0) + n;
       sentPerFile.set(key, total);
       const ce = faults.changeEtag;
-      if (ce && `${key}`.endsWith(`/${ce.file}`) && total >= ce.afterBytes && !etagSuffix.has(key)) etagSuffix.set(key, 2);
+      if (ce && `${key}`.endsWith(`/${ce.file}`) && total >= ce.afterBytes && !etagSuffix.has(key))
+        etagSuffix.set(key, 2);
       if (!ok) await new Promise<void>((r) => res.once('drain', () => r()));
       if (faults.bytesPerSecond) await new Promise((r) => setTimeout(r, (n / faults.bytesPerSecond!) * 1000));
       if (res.destroyed) return;
@@ -158,15 +182,33 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
   }
 
   /** A file's bytes with Range, ETag/If-None-Match/If-Range and the fault switches. */
-  async function serveFile(req: IncomingMessage, res: ServerResponse, e: HubRequest, repo: string, file: string, extra: Record<string, string>): Promise<void> {
+  async function serveFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    e: HubRequest,
+    repo: string,
+    file: string,
+    extra: Record<string, string>,
+  ): Promise<void> {
     const tm = faults.tooMany;
     if (tm && (!tm.file || tm.file === file) && counters.tooMany < tm.times) {
       counters.tooMany++;
-      return finish(res, e, 429, { 'Retry-After': String(tm.retryAfterS), 'Content-Type': 'text/plain' }, 'Too Many Requests');
+      return finish(
+        res,
+        e,
+        429,
+        { 'Retry-After': String(tm.retryAfterS), 'Content-Type': 'text/plain' },
+        'Too Many Requests',
+      );
     }
     const body = bytesOf(repos[repo]!.files[file]!);
     const etag = etagOf(repo, file);
-    const headers: Record<string, string> = { ...extra, ETag: etag, 'Accept-Ranges': faults.ignoreRange ? 'none' : 'bytes', 'Content-Type': file.endsWith('.json') ? 'application/json' : 'application/octet-stream' };
+    const headers: Record<string, string> = {
+      ...extra,
+      ETag: etag,
+      'Accept-Ranges': faults.ignoreRange ? 'none' : 'bytes',
+      'Content-Type': file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+    };
     if (req.headers['if-none-match'] === etag) return finish(res, e, 304, headers);
     let status = 200;
     let part = body;
@@ -186,14 +228,25 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
   }
 
   function missing(res: ServerResponse, e: HubRequest, what: string): void {
-    if (faults.htmlForMissing) return finish(res, e, 200, { 'Content-Type': 'text/html; charset=utf-8' }, '<!doctype html><title>app</title>');
-    finish(res, e, 404, { 'Content-Type': 'application/json', 'X-Error-Code': 'EntryNotFound' }, JSON.stringify({ error: `${what} not found` }));
+    if (faults.htmlForMissing)
+      return finish(res, e, 200, { 'Content-Type': 'text/html; charset=utf-8' }, '<!doctype html><title>app</title>');
+    finish(
+      res,
+      e,
+      404,
+      { 'Content-Type': 'application/json', 'X-Error-Code': 'EntryNotFound' },
+      JSON.stringify({ error: `${what} not found` }),
+    );
   }
 
   const preflight = (req: IncomingMessage, res: ServerResponse): boolean => {
     cors(req, res);
     if (req.method !== 'OPTIONS') return false;
-    res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range, Authorization, If-None-Match, If-Range', 'Access-Control-Max-Age': '600' });
+    res.writeHead(204, {
+      'Access-Control-Allow-Methods': 'GET, HEAD',
+      'Access-Control-Allow-Headers': 'Range, Authorization, If-None-Match, If-Range',
+      'Access-Control-Max-Age': '600',
+    });
     res.end();
     return true;
   };
@@ -207,13 +260,40 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
       const [, repo, rev = 'main'] = api;
       const e = entry('hub', req, null);
       const r = repos[repo!];
-      if (!r) return finish(res, e, 404, { 'Content-Type': 'application/json', 'X-Error-Code': 'RepoNotFound' }, JSON.stringify({ error: 'Repository not found' }));
+      if (!r)
+        return finish(
+          res,
+          e,
+          404,
+          { 'Content-Type': 'application/json', 'X-Error-Code': 'RepoNotFound' },
+          JSON.stringify({ error: 'Repository not found' }),
+        );
       const denied = access(r, req);
-      if (denied) return finish(res, e, denied, { 'Content-Type': 'application/json', 'X-Error-Code': 'GatedRepo' }, JSON.stringify({ error: 'Access to this repository is restricted' }));
+      if (denied)
+        return finish(
+          res,
+          e,
+          denied,
+          { 'Content-Type': 'application/json', 'X-Error-Code': 'GatedRepo' },
+          JSON.stringify({ error: 'Access to this repository is restricted' }),
+        );
       const sha = shaOf(repo!, rev);
-      if (!sha) return finish(res, e, 404, { 'Content-Type': 'application/json', 'X-Error-Code': 'RevisionNotFound' }, JSON.stringify({ error: `Invalid rev id: ${rev}` }));
+      if (!sha)
+        return finish(
+          res,
+          e,
+          404,
+          { 'Content-Type': 'application/json', 'X-Error-Code': 'RevisionNotFound' },
+          JSON.stringify({ error: `Invalid rev id: ${rev}` }),
+        );
       const siblings = Object.entries(r.files).map(([rfilename, v]) => ({ rfilename, size: bytesOf(v).byteLength }));
-      return finish(res, e, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ id: repo, sha, gated: r.token ? 'manual' : false, siblings }));
+      return finish(
+        res,
+        e,
+        200,
+        { 'Content-Type': 'application/json' },
+        JSON.stringify({ id: repo, sha, gated: r.token ? 'manual' : false, siblings }),
+      );
     }
     const m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
     const file = m?.[3] ?? null;
@@ -221,14 +301,28 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
     const r = m ? repos[m[1]!] : undefined;
     if (!m || !r) return missing(res, e, 'Repository');
     const denied = access(r, req);
-    if (denied) return finish(res, e, denied, { 'Content-Type': 'application/json', 'X-Error-Code': 'GatedRepo' }, JSON.stringify({ error: 'Access to this model is restricted. You must have access to it and be authenticated.' }));
+    if (denied)
+      return finish(
+        res,
+        e,
+        denied,
+        { 'Content-Type': 'application/json', 'X-Error-Code': 'GatedRepo' },
+        JSON.stringify({
+          error: 'Access to this model is restricted. You must have access to it and be authenticated.',
+        }),
+      );
     const sha = shaOf(m[1]!, m[2]!);
     if (!sha) return missing(res, e, 'Revision');
     if (!(file! in r.files)) return missing(res, e, 'Entry');
     const commit = { 'X-Repo-Commit': sha };
     if (isLarge(file!)) {
       const location = `${cdnUrl}/${m[1]}/${sha}/${file!.split('/').map(encodeURIComponent).join('/')}`;
-      return finish(res, e, 302, { ...commit, Location: location, 'X-Linked-Etag': etagOf(m[1]!, file!), 'X-Linked-Size': String(bytesOf(r.files[file!]!).byteLength) });
+      return finish(res, e, 302, {
+        ...commit,
+        Location: location,
+        'X-Linked-Etag': etagOf(m[1]!, file!),
+        'X-Linked-Size': String(bytesOf(r.files[file!]!).byteLength),
+      });
     }
     void serveFile(req, res, e, m[1]!, file!, commit);
   });

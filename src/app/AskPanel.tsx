@@ -47,47 +47,115 @@ export function AskPanel() {
             }}
           />
         </label>
-        <Collapsible title="Reasoning instruction" summary={prompt.suffix === VIDEO_R2_REASONING_SUFFIX ? 'Video-R2 default' : prompt.suffix ? 'edited' : 'none'}>
-          <textarea rows={6} aria-label="Reasoning instruction" value={prompt.suffix} onChange={(e) => setPrompt({ suffix: e.target.value })} />
+        <Collapsible
+          title="Reasoning instruction"
+          summary={prompt.suffix === VIDEO_R2_REASONING_SUFFIX ? 'Video-R2 default' : prompt.suffix ? 'edited' : 'none'}
+        >
+          <textarea
+            rows={6}
+            aria-label="Reasoning instruction"
+            value={prompt.suffix}
+            onChange={(e) => setPrompt({ suffix: e.target.value })}
+          />
           <div className="row">
-            <button type="button" onClick={() => setPrompt({ suffix: VIDEO_R2_REASONING_SUFFIX })}>Video-R2 default</button>
-            <button type="button" onClick={() => setPrompt({ suffix: '' })}>None</button>
+            <button type="button" onClick={() => setPrompt({ suffix: VIDEO_R2_REASONING_SUFFIX })}>
+              Video-R2 default
+            </button>
+            <button type="button" onClick={() => setPrompt({ suffix: '' })}>
+              None
+            </button>
           </div>
         </Collapsible>
         <Collapsible title="System prompt" summary={prompt.system === DEFAULT_SYSTEM_PROMPT ? 'default' : 'edited'}>
-          <textarea rows={2} aria-label="System prompt" value={prompt.system} onChange={(e) => setPrompt({ system: e.target.value })} />
+          <textarea
+            rows={2}
+            aria-label="System prompt"
+            value={prompt.system}
+            onChange={(e) => setPrompt({ system: e.target.value })}
+          />
         </Collapsible>
-        <Collapsible title="Decoding" summary={params.doSample ? `sampling T=${params.temperature} top-k ${params.topK} top-p ${params.topP}` : `greedy · repetition ${params.repetitionPenalty} · ≤ ${params.maxNewTokens} tokens`}>
+        <Collapsible
+          title="Decoding"
+          summary={
+            params.doSample
+              ? `sampling T=${params.temperature} top-k ${params.topK} top-p ${params.topP}`
+              : `greedy · repetition ${params.repetitionPenalty} · ≤ ${params.maxNewTokens} tokens`
+          }
+        >
           <div className="grid-fields">
             <label className="field">
               <span>Max new tokens</span>
-              <input type="number" min={1} max={32768} value={params.maxNewTokens} onChange={(e) => setParams({ maxNewTokens: clampInt(e.target.value, 1, 32768, params.maxNewTokens) })} />
+              <input
+                type="number"
+                min={1}
+                max={32768}
+                value={params.maxNewTokens}
+                onChange={(e) => setParams({ maxNewTokens: clampInt(e.target.value, 1, 32768, params.maxNewTokens) })}
+              />
             </label>
             <label className="field">
               <span>Repetition penalty</span>
-              <input type="number" step={0.01} min={1} max={2} value={params.repetitionPenalty} onChange={(e) => setParams({ repetitionPenalty: clampNum(e.target.value, 1, 2, params.repetitionPenalty) })} />
+              <input
+                type="number"
+                step={0.01}
+                min={1}
+                max={2}
+                value={params.repetitionPenalty}
+                onChange={(e) =>
+                  setParams({ repetitionPenalty: clampNum(e.target.value, 1, 2, params.repetitionPenalty) })
+                }
+              />
             </label>
             <label className="field check">
-              <input type="checkbox" checked={params.doSample} onChange={(e) => setParams({ doSample: e.target.checked })} />
+              <input
+                type="checkbox"
+                checked={params.doSample}
+                onChange={(e) => setParams({ doSample: e.target.checked })}
+              />
               <span>Sample (otherwise greedy, as top_k = 1 makes the demo)</span>
             </label>
             {params.doSample ? (
               <>
                 <label className="field">
                   <span>Temperature</span>
-                  <input type="number" step={0.05} min={0.01} max={5} value={params.temperature} onChange={(e) => setParams({ temperature: clampNum(e.target.value, 0.01, 5, params.temperature) })} />
+                  <input
+                    type="number"
+                    step={0.05}
+                    min={0.01}
+                    max={5}
+                    value={params.temperature}
+                    onChange={(e) => setParams({ temperature: clampNum(e.target.value, 0.01, 5, params.temperature) })}
+                  />
                 </label>
                 <label className="field">
                   <span>Top-k</span>
-                  <input type="number" min={1} max={1024} value={params.topK} onChange={(e) => setParams({ topK: clampInt(e.target.value, 1, 1024, params.topK) })} />
+                  <input
+                    type="number"
+                    min={1}
+                    max={1024}
+                    value={params.topK}
+                    onChange={(e) => setParams({ topK: clampInt(e.target.value, 1, 1024, params.topK) })}
+                  />
                 </label>
                 <label className="field">
                   <span>Top-p</span>
-                  <input type="number" step={0.01} min={0.001} max={1} value={params.topP} onChange={(e) => setParams({ topP: clampNum(e.target.value, 0.001, 1, params.topP) })} />
+                  <input
+                    type="number"
+                    step={0.01}
+                    min={0.001}
+                    max={1}
+                    value={params.topP}
+                    onChange={(e) => setParams({ topP: clampNum(e.target.value, 0.001, 1, params.topP) })}
+                  />
                 </label>
                 <label className="field">
                   <span>Seed</span>
-                  <input type="number" min={0} value={params.seed} onChange={(e) => setParams({ seed: clampInt(e.target.value, 0, 2 ** 31 - 1, params.seed) })} />
+                  <input
+                    type="number"
+                    min={0}
+                    value={params.seed}
+                    onChange={(e) => setParams({ seed: clampInt(e.target.value, 0, 2 ** 31 - 1, params.seed) })}
+                  />
                 </label>
               </>
             ) : null}
@@ -105,7 +173,11 @@ export function AskPanel() {
                 max={layers !== null ? layers - 1 : undefined}
                 placeholder={layers !== null ? `final (${layers - 1})` : 'final'}
                 value={tapLayer ?? ''}
-                onChange={(e) => setTapLayer(e.target.value === '' ? null : clampInt(e.target.value, 0, layers !== null ? layers - 1 : 1023, 0))}
+                onChange={(e) =>
+                  setTapLayer(
+                    e.target.value === '' ? null : clampInt(e.target.value, 0, layers !== null ? layers - 1 : 1023, 0),
+                  )
+                }
               />
             </label>
           ) : null}
@@ -117,11 +189,23 @@ export function AskPanel() {
               ■ Stop
             </button>
           ) : (
-            <button type="submit" className="primary" disabled={!canRun} title={canRun ? 'Ctrl/⌘ + Enter' : (planAdvice ?? 'Choose a video first')}>
+            <button
+              type="submit"
+              className="primary"
+              disabled={!canRun}
+              title={canRun ? 'Ctrl/⌘ + Enter' : (planAdvice ?? 'Choose a video first')}
+            >
               ▶ Run
             </button>
           )}
-          {run.status === 'preparing' || run.progress ? <ProgressBar label={phaseLabel(run.progress?.phase)} done={run.progress?.done ?? 0} total={run.progress?.total ?? 0} detail={run.progress?.detail} /> : null}
+          {run.status === 'preparing' || run.progress ? (
+            <ProgressBar
+              label={phaseLabel(run.progress?.phase)}
+              done={run.progress?.done ?? 0}
+              total={run.progress?.total ?? 0}
+              detail={run.progress?.detail}
+            />
+          ) : null}
         </div>
         {run.status === 'error' && run.error ? (
           <div className="error-box" role="alert">

@@ -17,15 +17,29 @@ export function HubSettingsForm() {
       return 'the endpoint';
     }
   })();
-  const field = (k: keyof HubSettings) => ({ value: draft[k], onChange: (e: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [k]: e.target.value }) });
+  const field = (k: keyof HubSettings) => ({
+    value: draft[k],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [k]: e.target.value }),
+  });
 
   return (
     <details className="hub-settings">
-      <summary>Hub{hub.endpoint !== DEFAULT_HUB.endpoint || hub.revision !== DEFAULT_HUB.revision ? ` · ${new URL(hub.endpoint).host}@${hub.revision}` : ''}{hub.token ? ' · token' : ''}</summary>
+      <summary>
+        Hub
+        {hub.endpoint !== DEFAULT_HUB.endpoint || hub.revision !== DEFAULT_HUB.revision
+          ? ` · ${new URL(hub.endpoint).host}@${hub.revision}`
+          : ''}
+        {hub.token ? ' · token' : ''}
+      </summary>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (!problem) setHubSettings({ ...draft, endpoint: draft.endpoint.trim().replace(/\/+$/, ''), revision: draft.revision.trim() });
+          if (!problem)
+            setHubSettings({
+              ...draft,
+              endpoint: draft.endpoint.trim().replace(/\/+$/, ''),
+              revision: draft.revision.trim(),
+            });
         }}
       >
         <label>
@@ -35,7 +49,8 @@ export function HubSettingsForm() {
           Revision <input type="text" {...field('revision')} placeholder="main, a tag or a commit" />
         </label>
         <label>
-          Access token <input type="password" autoComplete="off" {...field('token')} placeholder="hf_… (gated or private repos)" />
+          Access token{' '}
+          <input type="password" autoComplete="off" {...field('token')} placeholder="hf_… (gated or private repos)" />
         </label>
         <p className="muted hub-note">The token stays in this browser and is sent only to {host}.</p>
         {problem ? (

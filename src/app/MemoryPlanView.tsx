@@ -24,7 +24,14 @@ export function MemoryPlanView() {
   const p = result.plan;
   if (!p) return null;
   return (
-    <Collapsible title="GPU memory plan" summary={<span className={p.fits ? undefined : 'plan-bad'}>{`${formatBytes(p.totalBytes)}${p.fits ? '' : ' — does not fit'}`}</span>}>
+    <Collapsible
+      title="GPU memory plan"
+      summary={
+        <span
+          className={p.fits ? undefined : 'plan-bad'}
+        >{`${formatBytes(p.totalBytes)}${p.fits ? '' : ' — does not fit'}`}</span>
+      }
+    >
       <table className="plan-table" data-testid="memory-plan">
         <tbody>
           {p.lines.map((l) => (
@@ -39,7 +46,10 @@ export function MemoryPlanView() {
           </tr>
         </tbody>
       </table>
-      <p className="muted plan-note">Largest single buffer {formatBytes(p.largestBufferBytes)}. Browsers do not report total GPU memory; on laptops with shared memory, keep the total well below your RAM.</p>
+      <p className="muted plan-note">
+        Largest single buffer {formatBytes(p.largestBufferBytes)}. Browsers do not report total GPU memory; on laptops
+        with shared memory, keep the total well below your RAM.
+      </p>
       {p.note ? <p className="muted plan-note">{p.note}</p> : null}
       {p.advice ? <div className="warn-box">{p.advice}</div> : null}
     </Collapsible>

@@ -32,13 +32,24 @@ export function RunStageLine() {
   const { stage, timings } = run.meta;
   const elapsed = timings.endedMs ?? clock - timings.startedAt;
   // The stage reached last, also for a run that ended (the stage it failed or stopped in).
-  const reached = ENDED.includes(stage) ? lastReached(run.meta.timings, stage) : STAGES.findIndex((s) => s.stage === stage);
+  const reached = ENDED.includes(stage)
+    ? lastReached(run.meta.timings, stage)
+    : STAGES.findIndex((s) => s.stage === stage);
   const progress = attempt.runId === run.id && attempt.progress ? attempt.progress : null;
   return (
     <div className="stage-line" data-testid="stage-line" data-stage={stage} aria-live="polite">
       <ol className="stages">
         {STAGES.map((s, i) => (
-          <li key={s.stage} className={i < reached || (i === reached && stage === 'done') ? 'stage-done' : i === reached ? `stage-now stage-${stage}` : 'stage-todo'}>
+          <li
+            key={s.stage}
+            className={
+              i < reached || (i === reached && stage === 'done')
+                ? 'stage-done'
+                : i === reached
+                  ? `stage-now stage-${stage}`
+                  : 'stage-todo'
+            }
+          >
             {s.label}
           </li>
         ))}
@@ -46,7 +57,9 @@ export function RunStageLine() {
       <span className="stage-times">
         {formatMs(Math.max(0, elapsed))}
         {timings.firstTokenMs !== null ? ` · first token ${formatMs(timings.firstTokenMs)}` : ''}
-        {progress && progress.phase === 'prefill' ? ` · ${formatCount(progress.done)} of ${formatCount(progress.total)} prompt tokens` : ''}
+        {progress && progress.phase === 'prefill'
+          ? ` · ${formatCount(progress.done)} of ${formatCount(progress.total)} prompt tokens`
+          : ''}
         {stage === 'error' ? ' · failed' : stage === 'cancelled' ? ' · stopped' : ''}
       </span>
     </div>
@@ -54,7 +67,10 @@ export function RunStageLine() {
 }
 
 /** Index of the stage a finished run got to, from which stage timings it has. */
-function lastReached(t: { loadedMs: number | null; preprocessedMs: number | null; visionMs: number | null; prefilledMs: number | null }, stage: RunStage): number {
+function lastReached(
+  t: { loadedMs: number | null; preprocessedMs: number | null; visionMs: number | null; prefilledMs: number | null },
+  stage: RunStage,
+): number {
   if (stage === 'done') return STAGES.length - 1;
   if (t.prefilledMs !== null) return 4;
   if (t.visionMs !== null) return 3;

@@ -48,15 +48,32 @@ export function RunsList() {
         <button type="button" onClick={() => fileInput.current?.click()}>
           Open run…
         </button>
-        <input ref={fileInput} type="file" accept=".json,application/json" hidden aria-label="Open a run bundle" onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) void importRuns(f);
-        }} />
-        <button type="button" disabled={!shown?.tokens} onClick={() => download('json')} title="Everything the run recorded, re-opens without the model">
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Open a run bundle"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void importRuns(f);
+          }}
+        />
+        <button
+          type="button"
+          disabled={!shown?.tokens}
+          onClick={() => download('json')}
+          title="Everything the run recorded, re-opens without the model"
+        >
           Export run
         </button>
-        <button type="button" disabled={!shown?.tokens} onClick={() => download('csv')} title="One row per token: text, section, attention masses">
+        <button
+          type="button"
+          disabled={!shown?.tokens}
+          onClick={() => download('csv')}
+          title="One row per token: text, section, attention masses"
+        >
           CSV
         </button>
       </div>
@@ -78,7 +95,8 @@ function DropNotices() {
   const last = notices[notices.length - 1]!;
   return (
     <p className="muted runs-dropped" data-testid="runs-dropped">
-      Dropped {notices.length === 1 ? `“${last.label}”` : `${notices.length} runs (last “${last.label}”)`} ({formatBytes(last.bytes)}) at {new Date(last.at).toLocaleTimeString()}: {last.reason} (
+      Dropped {notices.length === 1 ? `“${last.label}”` : `${notices.length} runs (last “${last.label}”)`} (
+      {formatBytes(last.bytes)}) at {new Date(last.at).toLocaleTimeString()}: {last.reason} (
       {formatBytes(store.budgetBytes)} kept at most). Export runs you want to keep.
     </p>
   );

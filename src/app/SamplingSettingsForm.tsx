@@ -20,56 +20,122 @@ export function SamplingSettingsForm() {
     <Collapsible title="Sampling" summary={summary} defaultOpen>
       <div className="row">
         <label className="field check">
-          <input type="radio" name="count-mode" checked={s.countMode === 'nframes'} onChange={() => set({ countMode: 'nframes' })} />
+          <input
+            type="radio"
+            name="count-mode"
+            checked={s.countMode === 'nframes'}
+            onChange={() => set({ countMode: 'nframes' })}
+          />
           <span>Fixed number of frames (demo)</span>
         </label>
         <label className="field check">
-          <input type="radio" name="count-mode" checked={s.countMode === 'fps'} onChange={() => set({ countMode: 'fps' })} />
+          <input
+            type="radio"
+            name="count-mode"
+            checked={s.countMode === 'fps'}
+            onChange={() => set({ countMode: 'fps' })}
+          />
           <span>Frames per second (training / eval)</span>
         </label>
       </div>
       {s.countMode === 'nframes' ? (
         <label className="field">
           <span>Frames: {s.nframes} (rounded to even)</span>
-          <input type="range" min={2} max={768} step={1} value={s.nframes} aria-label="Number of frames" onChange={(e) => set({ nframes: Number(e.target.value) })} />
+          <input
+            type="range"
+            min={2}
+            max={768}
+            step={1}
+            value={s.nframes}
+            aria-label="Number of frames"
+            onChange={(e) => set({ nframes: Number(e.target.value) })}
+          />
         </label>
       ) : (
         <div className="grid-fields">
           <label className="field">
             <span>fps</span>
-            <input type="number" min={0.1} max={60} step={0.1} value={s.fps} onChange={(e) => set({ fps: num(e.target.value) ?? s.fps })} />
+            <input
+              type="number"
+              min={0.1}
+              max={60}
+              step={0.1}
+              value={s.fps}
+              onChange={(e) => set({ fps: num(e.target.value) ?? s.fps })}
+            />
           </label>
           <label className="field">
             <span>Max frames</span>
-            <input type="number" min={4} max={768} value={s.fpsMaxFrames} onChange={(e) => set({ fpsMaxFrames: Math.round(num(e.target.value) ?? s.fpsMaxFrames) })} />
+            <input
+              type="number"
+              min={4}
+              max={768}
+              value={s.fpsMaxFrames}
+              onChange={(e) => set({ fpsMaxFrames: Math.round(num(e.target.value) ?? s.fpsMaxFrames) })}
+            />
           </label>
         </div>
       )}
       <div className="grid-fields">
         <label className="field">
           <span>max_pixels</span>
-          <input type="number" min={3136} step={784} value={s.maxPixels} onChange={(e) => set({ maxPixels: Math.round(num(e.target.value) ?? s.maxPixels) })} />
+          <input
+            type="number"
+            min={3136}
+            step={784}
+            value={s.maxPixels}
+            onChange={(e) => set({ maxPixels: Math.round(num(e.target.value) ?? s.maxPixels) })}
+          />
         </label>
         <label className="field">
           <span>min_pixels</span>
-          <input type="number" min={3136} step={784} value={s.minPixels} onChange={(e) => set({ minPixels: Math.round(num(e.target.value) ?? s.minPixels) })} />
+          <input
+            type="number"
+            min={3136}
+            step={784}
+            value={s.minPixels}
+            onChange={(e) => set({ minPixels: Math.round(num(e.target.value) ?? s.minPixels) })}
+          />
         </label>
         <label className="field">
           <span>Start (s)</span>
-          <input type="number" min={0} step={0.1} placeholder="start" value={s.startTime ?? ''} onChange={(e) => set({ startTime: num(e.target.value) })} />
+          <input
+            type="number"
+            min={0}
+            step={0.1}
+            placeholder="start"
+            value={s.startTime ?? ''}
+            onChange={(e) => set({ startTime: num(e.target.value) })}
+          />
         </label>
         <label className="field">
           <span>End (s)</span>
-          <input type="number" min={0} step={0.1} placeholder="end" value={s.endTime ?? ''} onChange={(e) => set({ endTime: num(e.target.value) })} />
+          <input
+            type="number"
+            min={0}
+            step={0.1}
+            placeholder="end"
+            value={s.endTime ?? ''}
+            onChange={(e) => set({ endTime: num(e.target.value) })}
+          />
         </label>
       </div>
       <div className="row">
         <label className="field check" title="HH:MM:SS in the top-left corner, as in Video-R2's training">
-          <input type="checkbox" checked={s.burnTimestamps} onChange={(e) => set({ burnTimestamps: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={s.burnTimestamps}
+            onChange={(e) => set({ burnTimestamps: e.target.checked })}
+          />
           <span>Burn in timestamps</span>
         </label>
         <label className="field check" title="Subtitle cues at the bottom, as in Video-R2's training">
-          <input type="checkbox" checked={s.burnSubtitles} disabled={!subtitles} onChange={(e) => set({ burnSubtitles: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={s.burnSubtitles}
+            disabled={!subtitles}
+            onChange={(e) => set({ burnSubtitles: e.target.checked })}
+          />
           <span>Burn in subtitles</span>
         </label>
         <input
@@ -93,7 +159,10 @@ export function SamplingSettingsForm() {
             Remove subtitles
           </button>
         ) : null}
-        <label className="field check" title="decord, which Video-R2 uses, ignores rotation metadata; turn off to match it exactly">
+        <label
+          className="field check"
+          title="decord, which Video-R2 uses, ignores rotation metadata; turn off to match it exactly"
+        >
           <input type="checkbox" checked={s.applyRotation} onChange={(e) => set({ applyRotation: e.target.checked })} />
           <span>Apply rotation</span>
         </label>

@@ -37,11 +37,20 @@ export function TopBar() {
   const folderInput = useRef<HTMLInputElement>(null);
 
   const catalogEntry = CATALOG.find((c) => c.id === model.selectedId);
-  const selectValue = model.selectedId.startsWith('local:') ? LOCAL : customMode || !catalogEntry ? CUSTOM : model.selectedId;
+  const selectValue = model.selectedId.startsWith('local:')
+    ? LOCAL
+    : customMode || !catalogEntry
+      ? CUSTOM
+      : model.selectedId;
   const busy = model.status === 'loading';
   // The custom field is in use but its id has not been applied: Load must not fall back to the previous model.
   const customId = customHubModel(custom)?.id ?? null;
-  const customProblem = custom.trim() === '' ? 'Enter a Hugging Face repository id (owner/name).' : customId ? null : 'owner/name expected (for example MBZUAI/Video-R2).';
+  const customProblem =
+    custom.trim() === ''
+      ? 'Enter a Hugging Face repository id (owner/name).'
+      : customId
+        ? null
+        : 'owner/name expected (for example MBZUAI/Video-R2).';
   const customPending = selectValue === CUSTOM && customMode && customId !== model.selectedId;
   const loaded = model.status !== 'loading' && model.summary ? model.summary : null;
   const loadedName = loaded ? (CATALOG.find((c) => c.id === loaded.id)?.name ?? loaded.id.replace(/^local:/, '')) : '';
@@ -57,7 +66,9 @@ export function TopBar() {
   return (
     <header className="topbar">
       <div className="brand">
-        <span className="brand-mark" aria-hidden>▣</span>
+        <span className="brand-mark" aria-hidden>
+          ▣
+        </span>
         <h1>Video-R2 Web</h1>
       </div>
       <div className="model-picker">
@@ -83,7 +94,9 @@ export function TopBar() {
               </option>
             ))}
             <option value={CUSTOM}>Other Hugging Face repo…</option>
-            <option value={LOCAL}>{model.selectedId.startsWith('local:') ? `Local folder: ${model.selectedId.slice(6)}` : 'Local folder…'}</option>
+            <option value={LOCAL}>
+              {model.selectedId.startsWith('local:') ? `Local folder: ${model.selectedId.slice(6)}` : 'Local folder…'}
+            </option>
           </select>
         </label>
         {selectValue === CUSTOM ? (
@@ -95,7 +108,14 @@ export function TopBar() {
               if (m) selectModel(m.id);
             }}
           >
-            <input type="text" aria-label="Hugging Face repository" aria-describedby="custom-repo-hint" placeholder="owner/name" value={custom} onChange={(e) => setCustom(e.target.value)} />
+            <input
+              type="text"
+              aria-label="Hugging Face repository"
+              aria-describedby="custom-repo-hint"
+              placeholder="owner/name"
+              value={custom}
+              onChange={(e) => setCustom(e.target.value)}
+            />
             <button type="submit" disabled={!customId}>
               Use
             </button>
@@ -114,41 +134,72 @@ export function TopBar() {
           // @ts-expect-error: non-standard but universally supported folder picking
           webkitdirectory=""
           onChange={(e) => {
-            const files = Array.from(e.target.files ?? []).map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+            const files = Array.from(e.target.files ?? []).map((file) => ({
+              path: file.webkitRelativePath || file.name,
+              file,
+            }));
             if (files.length) selectLocalFolder(files);
             e.target.value = '';
           }}
         />
         <HubSettingsForm />
-        <select aria-label="Weights" value={model.options.quantization} disabled={busy} onChange={(e) => setLoadOptions({ quantization: e.target.value as 'q4' | 'none' })} title="q4: 4-bit weights for the language model (≈5.6 GB for 7B). 16-bit: exact reference numbers, ≈16.6 GB.">
+        <select
+          aria-label="Weights"
+          value={model.options.quantization}
+          disabled={busy}
+          onChange={(e) => setLoadOptions({ quantization: e.target.value as 'q4' | 'none' })}
+          title="q4: 4-bit weights for the language model (≈5.6 GB for 7B). 16-bit: exact reference numbers, ≈16.6 GB."
+        >
           <option value="q4">4-bit</option>
           <option value="none">16-bit</option>
         </select>
         {loaded ? (
-          <span className="model-ready" title={`${loaded.textLayers} layers, hidden ${loaded.hidden}, vision depth ${loaded.visionDepth}`}>
+          <span
+            className="model-ready"
+            title={`${loaded.textLayers} layers, hidden ${loaded.hidden}, vision depth ${loaded.visionDepth}`}
+          >
             ✓ {selectedIsLoaded ? '' : `${loadedName} loaded · `}
             {formatBytes(loaded.weightBytes)} on GPU{model.fromCache ? ' (from cache)' : ''}
           </span>
         ) : null}
         {!selectedIsLoaded || customPending ? (
-          <button className="primary" disabled={busy || model.selectedId === '' || customPending} title={customPending ? (customProblem ?? 'Press Use first') : undefined} onClick={() => void loadModel()}>
+          <button
+            className="primary"
+            disabled={busy || model.selectedId === '' || customPending}
+            title={customPending ? (customProblem ?? 'Press Use first') : undefined}
+            onClick={() => void loadModel()}
+          >
             {busy ? 'Loading…' : 'Load model'}
           </button>
         ) : null}
         {busy ? (
           <>
-            <ProgressBar label={phaseLabel(model.progress?.phase)} done={model.progress?.done ?? 0} total={model.progress?.total ?? 0} detail={progressDetail(model.progress)} />
+            <ProgressBar
+              label={phaseLabel(model.progress?.phase)}
+              done={model.progress?.done ?? 0}
+              total={model.progress?.total ?? 0}
+              detail={progressDetail(model.progress)}
+            />
             <button type="button" onClick={cancelLoad}>
               Cancel
             </button>
           </>
         ) : null}
       </div>
-      <div className="gpu-badge muted" title={gpu ? `maxBufferSize ${formatBytes(gpu.maxBufferSize)}, binding ${formatBytes(gpu.maxStorageBufferBindingSize)}` : undefined}>
+      <div
+        className="gpu-badge muted"
+        title={
+          gpu
+            ? `maxBufferSize ${formatBytes(gpu.maxBufferSize)}, binding ${formatBytes(gpu.maxStorageBufferBindingSize)}`
+            : undefined
+        }
+      >
         {gpu ? `GPU: ${gpu.adapter}${gpu.shaderF16 ? ' · f16' : ''}${gpu.subgroups ? ' · subgroups' : ''}` : ''}
       </div>
       <ThemeToggle />
-      {loaded?.warnings.length && !model.error ? <div className="warn-box topbar-error">{loaded.warnings.join(' ')}</div> : null}
+      {loaded?.warnings.length && !model.error ? (
+        <div className="warn-box topbar-error">{loaded.warnings.join(' ')}</div>
+      ) : null}
       {model.error ? (
         <div className="error-box topbar-error" role="alert">
           Could not load the model: {model.error}
@@ -158,7 +209,9 @@ export function TopBar() {
       {!selectedIsLoaded && !busy && (catalogEntry || customId === model.selectedId) ? (
         <p className="model-note muted">
           {catalogEntry?.note ?? customHubModel(model.selectedId)?.note}
-          {catalogEntry && catalogEntry.downloadBytes <= 1e9 ? '' : ` Load model requests its files from ${hubHost}${catalogEntry ? ` (≈${formatBytes(catalogEntry.downloadBytes)} once; 4-bit weights are then cached in this browser)` : ''}; nothing is requested before that.`}
+          {catalogEntry && catalogEntry.downloadBytes <= 1e9
+            ? ''
+            : ` Load model requests its files from ${hubHost}${catalogEntry ? ` (≈${formatBytes(catalogEntry.downloadBytes)} once; 4-bit weights are then cached in this browser)` : ''}; nothing is requested before that.`}
         </p>
       ) : null}
     </header>

@@ -47,7 +47,11 @@ export function TranscriptPanel() {
       <RunStageLine />
       <RunsList />
       {!d || !tokens || d.count === 0 ? (
-        <p className="muted empty">{live.status === 'preparing' || live.status === 'running' ? 'Preparing…' : 'The model’s reasoning will stream here, token by token.'}</p>
+        <p className="muted empty">
+          {live.status === 'preparing' || live.status === 'running'
+            ? 'Preparing…'
+            : 'The model’s reasoning will stream here, token by token.'}
+        </p>
       ) : (
         <>
           <SpanButtons d={d} tokens={tokens} />
@@ -78,13 +82,29 @@ function SpanButtons({ d, tokens }: { d: DerivedRun; tokens: RunTokens }) {
   return (
     <div className="row span-row" role="toolbar" aria-label="Token spans">
       <span className="muted small">Aggregate:</span>
-      <button type="button" className="small-btn" onClick={() => pick('think')} disabled={!d.sections.some((s) => s.kind === 'think')}>
+      <button
+        type="button"
+        className="small-btn"
+        onClick={() => pick('think')}
+        disabled={!d.sections.some((s) => s.kind === 'think')}
+      >
         all of &lt;think&gt;
       </button>
-      <button type="button" className="small-btn" onClick={() => pick('answer')} disabled={!d.sections.some((s) => s.kind === 'answer')}>
+      <button
+        type="button"
+        className="small-btn"
+        onClick={() => pick('answer')}
+        disabled={!d.sections.some((s) => s.kind === 'answer')}
+      >
         all of &lt;answer&gt;
       </button>
-      <button type="button" className="small-btn" onClick={sentence} disabled={lock === null} title="The sentence around the locked token">
+      <button
+        type="button"
+        className="small-btn"
+        onClick={sentence}
+        disabled={lock === null}
+        title="The sentence around the locked token"
+      >
         sentence
       </button>
       {span ? (
@@ -96,17 +116,33 @@ function SpanButtons({ d, tokens }: { d: DerivedRun; tokens: RunTokens }) {
   );
 }
 
-function TokenText({ d, tokens, streaming, tintKey, scale, topKey }: { d: DerivedRun; tokens: RunTokens; streaming: boolean; tintKey: string; scale: number; topKey: string }) {
+function TokenText({
+  d,
+  tokens,
+  streaming,
+  tintKey,
+  scale,
+  topKey,
+}: {
+  d: DerivedRun;
+  tokens: RunTokens;
+  streaming: boolean;
+  tintKey: string;
+  scale: number;
+  topKey: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const colormap = useInspector((s) => s.colormap);
   const seekVideo = useApp((s) => s.seekVideo);
   const frameTimes = useShownFrameTimes();
   const onChip = (c: TimeCitation) => {
     seekVideo(c.startSec);
-    if (frameTimes && frameTimes.length >= 2) useInspector.getState().setReverse({ pair: pairForTime(c.startSec, frameTimes).pair, patch: null });
+    if (frameTimes && frameTimes.length >= 2)
+      useInspector.getState().setReverse({ pair: pairForTime(c.startSec, frameTimes).pair, patch: null });
   };
   const top = new Map(topKey ? topKey.split(',').map((t, i) => [Number(t), i + 1] as const) : []);
-  const colour = (t: number) => (tintKey === 'off' || scale <= 0 ? undefined : cssColor(colormap, d.values[t]! / scale));
+  const colour = (t: number) =>
+    tintKey === 'off' || scale <= 0 ? undefined : cssColor(colormap, d.values[t]! / scale);
   useFocusClasses(ref, d.count);
   return (
     <div
@@ -135,7 +171,27 @@ function TokenText({ d, tokens, streaming, tintKey, scale, topKey }: { d: Derive
         const [from, to] = tokenRangeForChars(tokens.charStarts, d.count, d.text.length, s.start, s.end);
         const cites = d.citations.filter((c) => c.start >= s.start && c.end <= s.end);
         const frozen = s.closed && !last ? `${s.start}:${s.end}:${tintKey}:${topKey}:${cites.length}` : null;
-        return <SectionView key={i} frozen={frozen} kind={s.kind} start={s.start} end={s.end} closed={s.closed} caret={last && streaming} text={d.text} from={from} to={to} starts={tokens.charStarts} cites={cites} colour={colour} top={top} onChip={onChip} tintKey={tintKey} topKey={topKey} />;
+        return (
+          <SectionView
+            key={i}
+            frozen={frozen}
+            kind={s.kind}
+            start={s.start}
+            end={s.end}
+            closed={s.closed}
+            caret={last && streaming}
+            text={d.text}
+            from={from}
+            to={to}
+            starts={tokens.charStarts}
+            cites={cites}
+            colour={colour}
+            top={top}
+            onChip={onChip}
+            tintKey={tintKey}
+            topKey={topKey}
+          />
+        );
       })}
     </div>
   );
@@ -173,7 +229,9 @@ function chunked(p: SectionProps) {
     const b = Math.min(p.to, c + CHUNK);
     const cs = a === p.from ? p.start : Math.max(p.start, p.starts[a]!);
     const ce = b === p.to ? p.end : Math.min(p.end, p.starts[b]!);
-    const cites = p.cites.filter((x) => x.end > cs && x.start < ce).map((x) => ({ ...x, start: Math.max(x.start, cs), end: Math.min(x.end, ce) }));
+    const cites = p.cites
+      .filter((x) => x.end > cs && x.start < ce)
+      .map((x) => ({ ...x, start: Math.max(x.start, cs), end: Math.min(x.end, ce) }));
     const complete = b === c + CHUNK && b < p.to;
     const frozen = p.frozen ?? (complete ? `${cs}:${ce}:${p.tintKey}:${p.topKey}:${cites.length}` : null);
     out.push(<Chunk key={c} {...p} frozen={frozen} from={a} to={b} start={cs} end={ce} cites={cites} />);
@@ -223,7 +281,13 @@ function renderPieces(p: SectionProps) {
   const span = (t: number, a: number, b: number) => {
     const rank = p.top.get(t);
     return (
-      <span key={`${t}:${a}`} data-t={t} className={rank ? 'tok tok-top' : 'tok'} data-rank={rank} style={tintStyle(p.colour(t))}>
+      <span
+        key={`${t}:${a}`}
+        data-t={t}
+        className={rank ? 'tok tok-top' : 'tok'}
+        data-rank={rank}
+        style={tintStyle(p.colour(t))}
+      >
         {p.text.slice(a, b)}
       </span>
     );
@@ -252,10 +316,12 @@ function renderPieces(p: SectionProps) {
 }
 
 /** The tint is a colour band under the text, so the text keeps its contrast in both themes. */
-const tintStyle = (c: string | undefined) => (c ? { backgroundImage: `linear-gradient(to top, ${c} 0, ${c} 0.32em, transparent 0.32em)` } : undefined);
+const tintStyle = (c: string | undefined) =>
+  c ? { backgroundImage: `linear-gradient(to top, ${c} 0, ${c} 0.32em, transparent 0.32em)` } : undefined;
 
 function chipButton(c: TimeCitation, children: React.ReactNode[], onChip: (c: TimeCitation) => void) {
-  const label = c.startSec === c.endSec ? formatClock(c.startSec, 1) : `${formatClock(c.startSec, 1)}–${formatClock(c.endSec, 1)}`;
+  const label =
+    c.startSec === c.endSec ? formatClock(c.startSec, 1) : `${formatClock(c.startSec, 1)}–${formatClock(c.endSec, 1)}`;
   return (
     <button
       key={`chip-${c.start}`}
@@ -338,11 +404,16 @@ function useFocusClasses(ref: React.RefObject<HTMLDivElement | null>, count: num
     const apply = () => {
       const root = ref.current;
       if (!root) return;
-      for (const el of root.querySelectorAll('.tok-focus, .tok-lock, .tok-span')) el.classList.remove('tok-focus', 'tok-lock', 'tok-span');
+      for (const el of root.querySelectorAll('.tok-focus, .tok-lock, .tok-span'))
+        el.classList.remove('tok-focus', 'tok-lock', 'tok-span');
       const v = useInspector.getState();
       const range = focusRange(v);
-      if (v.span) for (let t = v.span.from; t < v.span.to; t++) for (const el of root.querySelectorAll(`[data-t="${t}"]`)) el.classList.add('tok-span');
-      else if (range) for (const el of root.querySelectorAll(`[data-t="${range[0]}"]`)) el.classList.add(v.lock !== null ? 'tok-lock' : 'tok-focus');
+      if (v.span)
+        for (let t = v.span.from; t < v.span.to; t++)
+          for (const el of root.querySelectorAll(`[data-t="${t}"]`)) el.classList.add('tok-span');
+      else if (range)
+        for (const el of root.querySelectorAll(`[data-t="${range[0]}"]`))
+          el.classList.add(v.lock !== null ? 'tok-lock' : 'tok-focus');
     };
     apply();
     return useInspector.subscribe(apply);
@@ -367,7 +438,14 @@ function RunStatus({ run, count, streaming }: { run: RunRecord; count: number; s
     parts.push(`prefill ${formatMs(st.prefillMs)}`);
     if (count > 1 && st.decodeMs > 0) parts.push(`${((count - 1) / (st.decodeMs / 1000)).toFixed(1)} tok/s`);
   }
-  const reason = stopReason === 'eos' ? 'finished' : stopReason === 'max-tokens' ? 'stopped at the token limit' : stopReason === 'cancelled' ? 'stopped by you' : null;
+  const reason =
+    stopReason === 'eos'
+      ? 'finished'
+      : stopReason === 'max-tokens'
+        ? 'stopped at the token limit'
+        : stopReason === 'cancelled'
+          ? 'stopped by you'
+          : null;
   return (
     <div className="run-status muted" data-testid="run-status">
       {streaming ? <span className="live-dot" aria-label="streaming" /> : null}

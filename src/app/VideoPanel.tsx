@@ -19,8 +19,12 @@ const ACCEPT = 'video/*,.mp4,.mov,.m4v,.webm,.mkv';
  */
 export function rotationLabel(rotation: number): { text: string; title: string } {
   const ffprobe = rotation === 0 ? 0 : rotation === 180 ? 180 : rotation === 90 ? -90 : 90;
-  const text = rotation === 180 ? 'rotated 180°' : rotation === 90 ? 'rotated 90° clockwise' : 'rotated 90° counter-clockwise';
-  return { text, title: `The file asks players to turn the stored picture ${text.replace('rotated ', '')} (ffprobe: rotation ${ffprobe}); the size shown is after turning.` };
+  const text =
+    rotation === 180 ? 'rotated 180°' : rotation === 90 ? 'rotated 90° clockwise' : 'rotated 90° counter-clockwise';
+  return {
+    text,
+    title: `The file asks players to turn the stored picture ${text.replace('rotated ', '')} (ffprobe: rotation ${ffprobe}); the size shown is after turning.`,
+  };
 }
 
 export function VideoPanel() {
@@ -36,7 +40,8 @@ export function VideoPanel() {
   // on the same action in the panel head instead of letting it fall to the page body.
   const fileOpened = video.file !== null;
   useEffect(() => {
-    if (fileOpened && (document.activeElement === null || document.activeElement === document.body)) chooseButton.current?.focus();
+    if (fileOpened && (document.activeElement === null || document.activeElement === document.body))
+      chooseButton.current?.focus();
   }, [fileOpened, video.file]);
 
   const picker = (
@@ -81,10 +86,14 @@ export function VideoPanel() {
           <p>
             <strong>Drop a video anywhere on this page</strong>
             <br />
-            <span className="muted">MP4, MOV, M4V, WebM or MKV (H.264, VP9 or AV1). It is decoded here and never uploaded.</span>
+            <span className="muted">
+              MP4, MOV, M4V, WebM or MKV (H.264, VP9 or AV1). It is decoded here and never uploaded.
+            </span>
           </p>
           <div className="row">{picker}</div>
-          {video.status === 'opening' && video.progress ? <ProgressBar label={video.progress.label} done={video.progress.fraction} total={1} /> : null}
+          {video.status === 'opening' && video.progress ? (
+            <ProgressBar label={video.progress.label} done={video.progress.fraction} total={1} />
+          ) : null}
         </div>
       ) : (
         <>
@@ -96,7 +105,9 @@ export function VideoPanel() {
           ) : null}
           {m ? (
             <div className="meta-row" data-testid="video-meta">
-              <Stat label="File" title={m.fileName}>{m.fileName}</Stat>
+              <Stat label="File" title={m.fileName}>
+                {m.fileName}
+              </Stat>
               <Stat label="Duration">{formatClock(m.durationSeconds, 2)}</Stat>
               <Stat label="Size" title={m.rotation ? rotationLabel(m.rotation).title : undefined}>
                 {m.width}×{m.height}
@@ -105,7 +116,12 @@ export function VideoPanel() {
               <Stat label="Codec" title={m.codec}>
                 {m.codecName} · {m.containerLabel}
               </Stat>
-              <Stat label="Frame rate" title={m.variableFrameRate ? 'Variable frame rate: Video-R2 indexes frames by the average rate' : undefined}>
+              <Stat
+                label="Frame rate"
+                title={
+                  m.variableFrameRate ? 'Variable frame rate: Video-R2 indexes frames by the average rate' : undefined
+                }
+              >
                 {m.averageFps.toFixed(3).replace(/\.?0+$/, '')} fps{m.variableFrameRate ? ' (VFR)' : ''}
               </Stat>
               <Stat label="Frames">{formatCount(m.frameCount)}</Stat>
@@ -114,7 +130,9 @@ export function VideoPanel() {
           ) : null}
           {m?.warnings.length ? <div className="warn-box">{m.warnings.join(' ')}</div> : null}
           <SamplingSettingsForm />
-          {video.progress ? <ProgressBar label={video.progress.label} done={video.progress.fraction} total={1} /> : null}
+          {video.progress ? (
+            <ProgressBar label={video.progress.label} done={video.progress.fraction} total={1} />
+          ) : null}
           {plan ? (
             <>
               <div className="meta-row grid-row" data-testid="grid-summary">
@@ -126,12 +144,20 @@ export function VideoPanel() {
                   ({plan.grid.t}, {plan.grid.h}, {plan.grid.w})
                 </Stat>
                 <Stat label="Video tokens">{formatCount(plan.grid.tokens)}</Stat>
-                <Stat label="second_per_grid_ts" title="2 / sample fps, as float32">{plan.secondPerGridT.toPrecision(6).replace(/\.?0+$/, '')}</Stat>
+                <Stat label="second_per_grid_ts" title="2 / sample fps, as float32">
+                  {plan.secondPerGridT.toPrecision(6).replace(/\.?0+$/, '')}
+                </Stat>
                 <Stat label="Sample fps">{plan.sampleFps.toPrecision(4).replace(/\.?0+$/, '')}</Stat>
               </div>
               {/* After a failed decode no more frames will come: show what arrived, not empty slots. */}
               {video.status === 'error' && video.frames.length === 0 ? null : (
-                <FrameStrip frames={video.frames} expected={video.status === 'error' ? video.frames.length : plan.nframes} averageFps={plan.videoFps} startTime={m?.firstFrameTime ?? 0} onSeek={seekVideo} />
+                <FrameStrip
+                  frames={video.frames}
+                  expected={video.status === 'error' ? video.frames.length : plan.nframes}
+                  averageFps={plan.videoFps}
+                  startTime={m?.firstFrameTime ?? 0}
+                  onSeek={seekVideo}
+                />
               )}
             </>
           ) : null}

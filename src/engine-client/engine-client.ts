@@ -74,11 +74,15 @@ export class EngineClient {
 
   constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (e: MessageEvent<EngineEvent>) => this.onMessage(e.data));
-    worker.addEventListener('error', (e) => this.fail(new EngineError('internal', `The engine worker crashed: ${e.message || 'unknown error'}`)));
+    worker.addEventListener('error', (e) =>
+      this.fail(new EngineError('internal', `The engine worker crashed: ${e.message || 'unknown error'}`)),
+    );
   }
 
   static create(): EngineClient {
-    return new EngineClient(new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }));
+    return new EngineClient(
+      new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }),
+    );
   }
 
   async init(): Promise<GpuSummary> {
@@ -87,7 +91,11 @@ export class EngineClient {
   }
 
   /** Loads a model; `cancel()` stops the download (`done` then rejects with code 'cancelled'). */
-  load(source: ModelSource, options: LoadOptions, onProgress?: (p: Progress) => void): { done: Promise<{ model: ModelSummary; fromCache: boolean }>; cancel: () => void } {
+  load(
+    source: ModelSource,
+    options: LoadOptions,
+    onProgress?: (p: Progress) => void,
+  ): { done: Promise<{ model: ModelSummary; fromCache: boolean }>; cancel: () => void } {
     const rid = this.nextRid;
     const done = this.request({ type: 'load', source, options }, 'loaded', (e) => {
       if (e.type === 'progress') onProgress?.(e);
@@ -99,29 +107,63 @@ export class EngineClient {
   }
 
   /** The memory plan; `fallback` names a bundled architecture config to use if the checkpoint's cannot be read. */
-  async plan(source: ModelSource, options: LoadOptions, video: PlanVideo | null, maxNewTokens: number, fallback: 'qwen2.5-vl-7b' | null = null): Promise<MemoryPlan> {
-    const ev = (await this.request({ type: 'plan', source, options, video, maxNewTokens, fallback }, 'plan')) as Extract<EngineEvent, { type: 'plan' }>;
+  async plan(
+    source: ModelSource,
+    options: LoadOptions,
+    video: PlanVideo | null,
+    maxNewTokens: number,
+    fallback: 'qwen2.5-vl-7b' | null = null,
+  ): Promise<MemoryPlan> {
+    const ev = (await this.request(
+      { type: 'plan', source, options, video, maxNewTokens, fallback },
+      'plan',
+    )) as Extract<EngineEvent, { type: 'plan' }>;
     return ev.plan;
   }
 
   /** Starts preprocessing a video of `frames` frames resized to height × width (from smart_resize). */
-  async beginVideo(videoId: string, frames: number, height: number, width: number, secondPerGridTs: number): Promise<void> {
+  async beginVideo(
+    videoId: string,
+    frames: number,
+    height: number,
+    width: number,
+    secondPerGridTs: number,
+  ): Promise<void> {
     await this.request({ type: 'video-begin', videoId, frames, height, width, secondPerGridTs }, 'ok');
   }
 
   /** Sends one native-resolution RGBA frame (transferred); resolves with the resized frame the model sees. */
-  async pushFrame(videoId: string, index: number, width: number, height: number, rgba: ArrayBuffer): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
-    const ev = (await this.request({ type: 'video-frame', videoId, index, width, height, rgba }, 'frame-preview')) as Extract<EngineEvent, { type: 'frame-preview' }>;
+  async pushFrame(
+    videoId: string,
+    index: number,
+    width: number,
+    height: number,
+    rgba: ArrayBuffer,
+  ): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
+    const ev = (await this.request(
+      { type: 'video-frame', videoId, index, width, height, rgba },
+      'frame-preview',
+    )) as Extract<EngineEvent, { type: 'frame-preview' }>;
     return { width: ev.width, height: ev.height, rgba: ev.rgba };
   }
 
   async endVideo(videoId: string): Promise<{ grid: VideoGrid; videoTokens: number }> {
-    const ev = (await this.request({ type: 'video-end', videoId }, 'video-ready')) as Extract<EngineEvent, { type: 'video-ready' }>;
+    const ev = (await this.request({ type: 'video-end', videoId }, 'video-ready')) as Extract<
+      EngineEvent,
+      { type: 'video-ready' }
+    >;
     return { grid: ev.grid, videoTokens: ev.videoTokens };
   }
 
   /** Streams a generation. `cancel()` stops it between decode steps; `done` then resolves with reason 'cancelled'. */
-  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, handlers: GenerateHandlers, tapLayer: number | null = null): { done: Promise<GenerateResult>; cancel: () => void } {
+  generate(
+    videoId: string,
+    prompt: PromptParts,
+    params: GenerationParams,
+    attention: boolean,
+    handlers: GenerateHandlers,
+    tapLayer: number | null = null,
+  ): { done: Promise<GenerateResult>; cancel: () => void } {
     const rid = this.nextRid;
     const done = this.request({ type: 'generate', videoId, prompt, params, attention, tapLayer }, 'done', (e) => {
       if (e.type === 'progress') handlers.onProgress?.(e);
@@ -143,7 +185,11 @@ export class EngineClient {
     this.fail(new EngineError('internal', 'The engine was shut down.'));
   }
 
-  private request(msg: DistributiveOmit<EngineRequest, 'rid'>, final: EngineEvent['type'], onEvent?: (ev: EngineEvent) => void): Promise<EngineEvent> {
+  private request(
+    msg: DistributiveOmit<EngineRequest, 'rid'>,
+    final: EngineEvent['type'],
+    onEvent?: (ev: EngineEvent) => void,
+  ): Promise<EngineEvent> {
     if (this.dead) return Promise.reject(this.dead);
     const rid = this.nextRid++;
     return new Promise((resolve, reject) => {

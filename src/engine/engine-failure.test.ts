@@ -23,7 +23,9 @@ describe('EngineFailure.from', () => {
 
   it('never decides from message text', () => {
     // Words the old regexes matched, in errors of the wrong type.
-    expect(EngineFailure.from(new Error('out of memory while fetching over the network (HTTP Range)')).code).toBe('internal');
+    expect(EngineFailure.from(new Error('out of memory while fetching over the network (HTTP Range)')).code).toBe(
+      'internal',
+    );
     expect(EngineFailure.from(new SafetensorsError('HTTP Range fetch')).code).toBe('bad-model');
     expect(EngineFailure.from('plain string').message).toBe('plain string');
   });

@@ -18,12 +18,20 @@ export class EngineFailure extends Error {
   static from(e: unknown): EngineFailure {
     if (e instanceof EngineFailure) return e;
     if (e instanceof GpuUnavailableError) return new EngineFailure('no-webgpu', e.message);
-    if (e instanceof GpuOutOfMemoryError) return new EngineFailure('out-of-memory', `${e.message}. Use the 4-bit weights, fewer frames or a lower max_pixels, and close other GPU-heavy tabs.`);
+    if (e instanceof GpuOutOfMemoryError)
+      return new EngineFailure(
+        'out-of-memory',
+        `${e.message}. Use the 4-bit weights, fewer frames or a lower max_pixels, and close other GPU-heavy tabs.`,
+      );
     if (e instanceof ModelSpecError) return new EngineFailure('bad-model', e.message);
     if (e instanceof NetworkError) return new EngineFailure('network', e.message);
     if (e instanceof WeightsError) return new EngineFailure('bad-model', e.message);
     // The engine's RangeErrors come from host allocations (ArrayBuffer, typed arrays, mapped staging buffers).
-    if (e instanceof RangeError) return new EngineFailure('out-of-memory', `The browser could not allocate memory: ${e.message}. Try fewer frames or a lower max_pixels.`);
+    if (e instanceof RangeError)
+      return new EngineFailure(
+        'out-of-memory',
+        `The browser could not allocate memory: ${e.message}. Try fewer frames or a lower max_pixels.`,
+      );
     return new EngineFailure('internal', e instanceof Error ? e.message : String(e));
   }
 }

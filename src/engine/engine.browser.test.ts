@@ -20,20 +20,26 @@ async function runOnce(engine: Engine): Promise<{ ids: number[]; text: string; t
   const ids: number[] = [];
   let text = '';
   let taps = 0;
-  const res = await engine.generate('v', { question: 'What happens?', suffix: '' }, { maxNewTokens: 4, doSample: false, temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1.05, seed: 0 }, true, {
-    isCancelled: () => false,
-    onProgress: () => undefined,
-    onPrompt: (p) => expect(p.videoSpan[1] - p.videoSpan[0]).toBe(8),
-    onToken: (t) => {
-      ids.push(t.id);
-      text += t.text;
-      if (t.attention) {
-        taps++;
-        expect(t.attention.pairMass.length).toBe(2);
-        expect(t.attention.videoRow.length).toBe(8);
-      }
+  const res = await engine.generate(
+    'v',
+    { question: 'What happens?', suffix: '' },
+    { maxNewTokens: 4, doSample: false, temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1.05, seed: 0 },
+    true,
+    {
+      isCancelled: () => false,
+      onProgress: () => undefined,
+      onPrompt: (p) => expect(p.videoSpan[1] - p.videoSpan[0]).toBe(8),
+      onToken: (t) => {
+        ids.push(t.id);
+        text += t.text;
+        if (t.attention) {
+          taps++;
+          expect(t.attention.pairMass.length).toBe(2);
+          expect(t.attention.videoRow.length).toBe(8);
+        }
+      },
     },
-  });
+  );
   expect(res.reason).toBe('max-tokens');
   expect(res.stats.generatedTokens).toBe(4);
   return { ids, text, taps };
@@ -76,11 +82,24 @@ describe('Engine (Chromium)', () => {
     });
     const abort = new AbortController();
     const uncached = { ...OPTIONS, useCache: false };
-    const loading = engine.load(SOURCE, uncached, (phase, done) => {
-      if (phase === 'quantize' && done > 0) abort.abort(new Error('user'));
-    }, abort.signal);
+    const loading = engine.load(
+      SOURCE,
+      uncached,
+      (phase, done) => {
+        if (phase === 'quantize' && done > 0) abort.abort(new Error('user'));
+      },
+      abort.signal,
+    );
     await expect(loading).rejects.toMatchObject({ code: 'cancelled' });
-    await expect(engine.generate('none', { question: 'q', suffix: '' }, { maxNewTokens: 1, doSample: false, temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, seed: 0 }, false, { isCancelled: () => false, onProgress: () => undefined, onPrompt: () => undefined, onToken: () => undefined })).rejects.toMatchObject({ code: 'not-loaded' });
+    await expect(
+      engine.generate(
+        'none',
+        { question: 'q', suffix: '' },
+        { maxNewTokens: 1, doSample: false, temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, seed: 0 },
+        false,
+        { isCancelled: () => false, onProgress: () => undefined, onPrompt: () => undefined, onToken: () => undefined },
+      ),
+    ).rejects.toMatchObject({ code: 'not-loaded' });
     const again = await engine.load(SOURCE, uncached, () => undefined);
     expect(again.model.textLayers).toBe(3);
     engine.unload();

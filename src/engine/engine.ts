@@ -9,7 +9,20 @@ import { KNOWN_CONFIGS, type KnownArchitecture } from './spec/known-configs';
 import type { ModelSpec } from './spec/model-spec';
 import { memoryPlan } from './model/qwen2_5_vl/memory-plan';
 import { openSource } from './sources';
-import type { GenerationParams, GpuSummary, LoadOptions, MemoryPlan, ModelSource, ModelSummary, PhaseName, PlanVideo, PromptInfo, PromptParts, RunStats, AttentionTap } from '../protocol/engine';
+import type {
+  GenerationParams,
+  GpuSummary,
+  LoadOptions,
+  MemoryPlan,
+  ModelSource,
+  ModelSummary,
+  PhaseName,
+  PlanVideo,
+  PromptInfo,
+  PromptParts,
+  RunStats,
+  AttentionTap,
+} from '../protocol/engine';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
 import { Q4_SCHEME } from './weights/q4-scheme';
@@ -20,7 +33,8 @@ import type { Checkpoint } from './weights/checkpoint';
 import type { MadeWeights } from './model/qwen2_5_vl/load-weights';
 
 /** Said while and after loading from a host that answers Range requests with the whole file. */
-const NO_RANGE_NOTE = 'This host ignores HTTP Range requests, so the files are streamed whole: an interrupted download from it starts over.';
+const NO_RANGE_NOTE =
+  'This host ignores HTTP Range requests, so the files are streamed whole: an interrupted download from it starts over.';
 
 export type ProgressFn = (phase: PhaseName, done: number, total: number, detail?: string) => void;
 
@@ -60,8 +74,18 @@ function checkProcessor(spec: ModelSpec): void {
   const p = spec.preprocessor;
   const same = (a: readonly number[], b: readonly number[]) => a.every((x, i) => Math.fround(x) === Math.fround(b[i]!));
   const q = QWEN_PROCESSOR;
-  if (!same(p.imageMean, q.imageMean) || !same(p.imageStd, q.imageStd) || Math.fround(p.rescaleFactor) !== Math.fround(q.rescaleFactor) || p.patchSize !== q.patchSize || p.temporalPatchSize !== q.temporalPatchSize || p.mergeSize !== q.mergeSize) {
-    throw new EngineFailure('bad-model', 'This checkpoint’s preprocessor_config.json differs from Qwen2.5-VL’s (mean, std, rescale or patch sizes); it is not supported.');
+  if (
+    !same(p.imageMean, q.imageMean) ||
+    !same(p.imageStd, q.imageStd) ||
+    Math.fround(p.rescaleFactor) !== Math.fround(q.rescaleFactor) ||
+    p.patchSize !== q.patchSize ||
+    p.temporalPatchSize !== q.temporalPatchSize ||
+    p.mergeSize !== q.mergeSize
+  ) {
+    throw new EngineFailure(
+      'bad-model',
+      'This checkpoint’s preprocessor_config.json differs from Qwen2.5-VL’s (mean, std, rescale or patch sizes); it is not supported.',
+    );
   }
 }
 
@@ -75,7 +99,10 @@ export class Engine {
   static async create(gpu: GPU | undefined, onLost: (message: string) => void): Promise<Engine> {
     const ctx = await acquireGpu(gpu, { label: 'video-r2' });
     void ctx.lost.then((info) => {
-      if (info.reason !== 'destroyed') onLost(`The GPU device was lost (${info.message || 'no reason given'}). Reload the page; if it happens again, use fewer frames or the 4-bit weights.`);
+      if (info.reason !== 'destroyed')
+        onLost(
+          `The GPU device was lost (${info.message || 'no reason given'}). Reload the page; if it happens again, use fewer frames or the 4-bit weights.`,
+        );
     });
     return new Engine(ctx);
   }
@@ -109,33 +136,66 @@ export class Engine {
     return p;
   }
 
-  async plan(source: ModelSource, options: LoadOptions, video: PlanVideo | null, maxNewTokens: number, fallback: KnownArchitecture | null): Promise<MemoryPlan> {
+  async plan(
+    source: ModelSource,
+    options: LoadOptions,
+    video: PlanVideo | null,
+    maxNewTokens: number,
+    fallback: KnownArchitecture | null,
+  ): Promise<MemoryPlan> {
     let spec: ModelSpec;
     let note: string | null = null;
     if (fallback) {
       // A catalog model not yet loaded: its bundled config answers, so choosing it makes no request to the Hub.
       spec = parseModelSpec(KNOWN_CONFIGS[fallback]);
-      note = 'Computed from the bundled Qwen2.5-VL-7B config.json; the checkpoint’s own config.json is read when you press Load.';
+      note =
+        'Computed from the bundled Qwen2.5-VL-7B config.json; the checkpoint’s own config.json is read when you press Load.';
     } else {
       spec = await this.spec(source);
     }
-    const p = memoryPlan({ spec, quantize: options.quantization === 'q4', kvCache: options.kvCache, video, maxNewTokens, limits: this.ctx.limits });
-    return { lines: p.lines, totalBytes: p.totalBytes, largestBufferBytes: p.largestBufferBytes, fits: p.fits, advice: p.advice, note };
+    const p = memoryPlan({
+      spec,
+      quantize: options.quantization === 'q4',
+      kvCache: options.kvCache,
+      video,
+      maxNewTokens,
+      limits: this.ctx.limits,
+    });
+    return {
+      lines: p.lines,
+      totalBytes: p.totalBytes,
+      largestBufferBytes: p.largestBufferBytes,
+      fits: p.fits,
+      advice: p.advice,
+      note,
+    };
   }
 
   /** Loads a checkpoint (or its cached copy); `signal` cancels the download and frees what was loaded. */
-  load(source: ModelSource, options: LoadOptions, progress: ProgressFn, signal?: AbortSignal): Promise<{ model: ModelSummary; fromCache: boolean }> {
+  load(
+    source: ModelSource,
+    options: LoadOptions,
+    progress: ProgressFn,
+    signal?: AbortSignal,
+  ): Promise<{ model: ModelSummary; fromCache: boolean }> {
     // The model that works stays loaded (and usable) until the new one's config and files have been read; the
     // first weights/cache progress event tells the store it was dropped (dropPrevious).
     const previous = this.loaded;
-    return guardGpu(this.ctx, 'Loading the model', () => this.loadUnguarded(source, options, progress, signal)).catch((e: unknown) => {
-      if (this.loaded !== previous) this.unload(); // a half-loaded model must not stay on the GPU
-      if (signal?.aborted) throw new EngineFailure('cancelled', 'Loading was cancelled.');
-      throw e;
-    });
+    return guardGpu(this.ctx, 'Loading the model', () => this.loadUnguarded(source, options, progress, signal)).catch(
+      (e: unknown) => {
+        if (this.loaded !== previous) this.unload(); // a half-loaded model must not stay on the GPU
+        if (signal?.aborted) throw new EngineFailure('cancelled', 'Loading was cancelled.');
+        throw e;
+      },
+    );
   }
 
-  private async loadUnguarded(source: ModelSource, options: LoadOptions, progress: ProgressFn, signal?: AbortSignal): Promise<{ model: ModelSummary; fromCache: boolean }> {
+  private async loadUnguarded(
+    source: ModelSource,
+    options: LoadOptions,
+    progress: ProgressFn,
+    signal?: AbortSignal,
+  ): Promise<{ model: ModelSummary; fromCache: boolean }> {
     const quantize = options.quantization === 'q4';
     // Only quantized downloads are cached: a local folder is already on disk, and 16-bit weights would double it.
     const cacheable = options.useCache && quantize && source.kind === 'url';
@@ -147,19 +207,26 @@ export class Engine {
     const warnings: string[] = [];
     if (cached) {
       this.dropPrevious(progress, 'cache', cached.progress.bytesTotal);
-      model = await Qwen25VL.fromCache(this.ctx, cached, (done, total) => progress('cache', done, total, 'from this browser’s cache'));
+      model = await Qwen25VL.fromCache(this.ctx, cached, (done, total) =>
+        progress('cache', done, total, 'from this browser’s cache'),
+      );
       fromCache = true;
     } else {
       progress('config', 0, 1);
       // A silent link is said at once (the bar would otherwise just freeze); the next bytes replace the note.
       let last: [PhaseName, number, number] = ['config', 0, 1];
       const report: ProgressFn = (phase, done, total, detail) => progress(...(last = [phase, done, total]), detail);
-      const onStall = ({ idleMs }: { idleMs: number }): void => progress(...last, `No data for ${Math.round(idleMs / 1000)} s: the connection stalled, retrying…`);
+      const onStall = ({ idleMs }: { idleMs: number }): void =>
+        progress(...last, `No data for ${Math.round(idleMs / 1000)} s: the connection stalled, retrying…`);
       const checkpoint = await openCheckpoint(openSource(source, { onStall }), signal ? { signal } : {});
       progress('config', 1, 1);
       this.dropPrevious(progress, quantize ? 'quantize' : 'weights', checkpoint.progress.bytesTotal);
       const noRange = (): boolean => checkpoint.source.rangeSupported === false;
-      const loaded = await Qwen25VL.load(this.ctx, checkpoint, { quantize, ...(signal ? { signal } : {}), onProgress: (phase, done, total, detail) => report(phase, done, total, noRange() ? NO_RANGE_NOTE : detail) });
+      const loaded = await Qwen25VL.load(this.ctx, checkpoint, {
+        quantize,
+        ...(signal ? { signal } : {}),
+        onProgress: (phase, done, total, detail) => report(phase, done, total, noRange() ? NO_RANGE_NOTE : detail),
+      });
       model = loaded.model;
       if (noRange()) warnings.push(NO_RANGE_NOTE);
       if (cache) {
@@ -172,7 +239,14 @@ export class Engine {
   }
 
   /** Writes a freshly loaded q4 model to the OPFS cache; returns a warning instead of failing the load. */
-  private async saveToCache(cache: WeightCache, identity: { modelId: string; revision: string }, checkpoint: Checkpoint, model: Qwen25VL, made: MadeWeights, progress: ProgressFn): Promise<string | null> {
+  private async saveToCache(
+    cache: WeightCache,
+    identity: { modelId: string; revision: string },
+    checkpoint: Checkpoint,
+    model: Qwen25VL,
+    made: MadeWeights,
+    progress: ProgressFn,
+  ): Promise<string | null> {
     // A full disk or a failed write never costs the user the model they just loaded.
     try {
       const files: Record<string, string> = {};
@@ -180,8 +254,13 @@ export class Engine {
         const text = await checkpoint.source.readTextOptional(f);
         if (text !== null) files[f] = text;
       }
-      const writer = await cache.beginWrite({ ...identity, quantization: Q4_SCHEME }, model.weightBytes, { ctx: this.ctx, source: { label: checkpoint.source.label, validators: {} } });
-      await writeModelCache(writer, made, files, (done, total) => progress('cache', done, total, 'saving to this browser’s cache'));
+      const writer = await cache.beginWrite({ ...identity, quantization: Q4_SCHEME }, model.weightBytes, {
+        ctx: this.ctx,
+        source: { label: checkpoint.source.label, validators: {} },
+      });
+      await writeModelCache(writer, made, files, (done, total) =>
+        progress('cache', done, total, 'saving to this browser’s cache'),
+      );
       return null;
     } catch (e) {
       return `The weights were not saved for next time: ${e instanceof Error ? e.message : String(e)}`;
@@ -189,27 +268,54 @@ export class Engine {
   }
 
   beginVideo(id: string, frames: number, height: number, width: number, secondPerGridTs: number): Promise<void> {
-    return guardGpu(this.ctx, 'Preparing the video', async () => this.beginVideoUnguarded(id, frames, height, width, secondPerGridTs));
+    return guardGpu(this.ctx, 'Preparing the video', async () =>
+      this.beginVideoUnguarded(id, frames, height, width, secondPerGridTs),
+    );
   }
 
-  private beginVideoUnguarded(id: string, frames: number, height: number, width: number, secondPerGridTs: number): void {
+  private beginVideoUnguarded(
+    id: string,
+    frames: number,
+    height: number,
+    width: number,
+    secondPerGridTs: number,
+  ): void {
     this.video?.preprocessor.destroy();
     this.video?.features?.tensor.buffer.destroy();
     this.video = null;
-    const preprocessor = createPreprocessor(this.ctx, { targetHeight: height, targetWidth: width, frames, processor: QWEN_PROCESSOR, label: `video.${id}` });
+    const preprocessor = createPreprocessor(this.ctx, {
+      targetHeight: height,
+      targetWidth: width,
+      frames,
+      processor: QWEN_PROCESSOR,
+      label: `video.${id}`,
+    });
     this.video = { id, frames, height, width, secondPerGridTs, preprocessor, ready: false, features: null };
   }
 
-  async pushFrame(id: string, index: number, width: number, height: number, rgba: Uint8Array): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
+  async pushFrame(
+    id: string,
+    index: number,
+    width: number,
+    height: number,
+    rgba: Uint8Array,
+  ): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
     const v = this.currentVideo(id);
-    if (index !== v.preprocessor.framesPushed) throw new EngineFailure('bad-video', `Frame ${index} arrived out of order (expected ${v.preprocessor.framesPushed}).`);
-    const out = await guardGpu(this.ctx, `Resizing frame ${index + 1}`, () => v.preprocessor.pushFrame(rgba, width, height));
+    if (index !== v.preprocessor.framesPushed)
+      throw new EngineFailure(
+        'bad-video',
+        `Frame ${index} arrived out of order (expected ${v.preprocessor.framesPushed}).`,
+      );
+    const out = await guardGpu(this.ctx, `Resizing frame ${index + 1}`, () =>
+      v.preprocessor.pushFrame(rgba, width, height),
+    );
     return { width: out.width, height: out.height, rgba: out.rgba.buffer as ArrayBuffer };
   }
 
   async endVideo(id: string): Promise<{ grid: { t: number; h: number; w: number }; videoTokens: number }> {
     const v = this.currentVideo(id);
-    if (v.preprocessor.framesPushed !== v.frames) throw new EngineFailure('bad-video', `Only ${v.preprocessor.framesPushed} of ${v.frames} frames arrived.`);
+    if (v.preprocessor.framesPushed !== v.frames)
+      throw new EngineFailure('bad-video', `Only ${v.preprocessor.framesPushed} of ${v.frames} frames arrived.`);
     await this.ctx.device.queue.onSubmittedWorkDone();
     v.ready = true;
     const g = v.preprocessor.grid;
@@ -217,11 +323,27 @@ export class Engine {
   }
 
   /** `tapLayer`: the decoder layer whose attention is tapped when `attention` (null: the final layer). */
-  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks, tapLayer: number | null = null): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
-    return guardGpu(this.ctx, 'Answering', () => this.generateUnguarded(videoId, prompt, params, attention, cb, tapLayer));
+  generate(
+    videoId: string,
+    prompt: PromptParts,
+    params: GenerationParams,
+    attention: boolean,
+    cb: GenerateCallbacks,
+    tapLayer: number | null = null,
+  ): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
+    return guardGpu(this.ctx, 'Answering', () =>
+      this.generateUnguarded(videoId, prompt, params, attention, cb, tapLayer),
+    );
   }
 
-  private async generateUnguarded(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, cb: GenerateCallbacks, tapLayer: number | null): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
+  private async generateUnguarded(
+    videoId: string,
+    prompt: PromptParts,
+    params: GenerationParams,
+    attention: boolean,
+    cb: GenerateCallbacks,
+    tapLayer: number | null,
+  ): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
     const loaded = this.loaded;
     if (!loaded) throw new EngineFailure('not-loaded', 'Load a model first.');
     const { model } = loaded;
@@ -234,7 +356,9 @@ export class Engine {
       v.features?.tensor.buffer.destroy();
       v.features = null;
       const t0 = performance.now();
-      const tensor = await model.encodeVideo(v.preprocessor.grid, v.preprocessor.chunks, (done, total) => cb.onProgress('vision', done, total, `frame pair ${done} of ${total}`));
+      const tensor = await model.encodeVideo(v.preprocessor.grid, v.preprocessor.chunks, (done, total) =>
+        cb.onProgress('vision', done, total, `frame pair ${done} of ${total}`),
+      );
       v.features = { model, tensor };
       visionMs = performance.now() - t0;
     }
@@ -243,8 +367,15 @@ export class Engine {
     const built = model.tokenizer.buildVideoPrompt(prompt, videoTokens);
     const layers = model.spec.text.numLayers;
     const layer = tapLayer ?? layers - 1;
-    if (attention && (!Number.isInteger(layer) || layer < 0 || layer >= layers)) throw new EngineFailure('internal', `Layer ${layer} cannot be tapped: this model has layers 0–${layers - 1}.`);
-    cb.onPrompt({ promptTokens: built.ids.length, videoSpan: [built.videoSpan[0], built.videoSpan[1]], text: built.text, tapLayer: attention ? layer : null, layers });
+    if (attention && (!Number.isInteger(layer) || layer < 0 || layer >= layers))
+      throw new EngineFailure('internal', `Layer ${layer} cannot be tapped: this model has layers 0–${layers - 1}.`);
+    cb.onPrompt({
+      promptTokens: built.ids.length,
+      videoSpan: [built.videoSpan[0], built.videoSpan[1]],
+      text: built.text,
+      tapLayer: attention ? layer : null,
+      layers,
+    });
 
     const text = model.tokenizer.streamingDecoder();
     const outcome = await model.generate(
@@ -282,7 +413,13 @@ export class Engine {
     );
     return {
       reason: outcome.reason,
-      stats: { promptTokens: built.ids.length, generatedTokens: outcome.tokens.length, visionMs, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs },
+      stats: {
+        promptTokens: built.ids.length,
+        generatedTokens: outcome.tokens.length,
+        visionMs,
+        prefillMs: outcome.prefillMs,
+        decodeMs: outcome.decodeMs,
+      },
     };
   }
 
@@ -303,7 +440,8 @@ export class Engine {
   }
 
   private currentVideo(id: string): VideoEntry {
-    if (!this.video || this.video.id !== id) throw new EngineFailure('bad-video', `Video ${id} is not the current video (it was replaced).`);
+    if (!this.video || this.video.id !== id)
+      throw new EngineFailure('bad-video', `Video ${id} is not the current video (it was replaced).`);
     return this.video;
   }
 }

@@ -5,7 +5,12 @@ import type { Qwen25VL } from './model/qwen2_5_vl/model';
 /** Video-R2's demo budget for generate(): generation_config.json has no max_new_tokens, so the demo's value is ours. */
 export const DEMO_MAX_NEW_TOKENS = 2048;
 
-export function modelSummary(id: string, model: Qwen25VL, quantization: Quantization, warnings: string[]): ModelSummary {
+export function modelSummary(
+  id: string,
+  model: Qwen25VL,
+  quantization: Quantization,
+  warnings: string[],
+): ModelSummary {
   const { spec } = model;
   const g = spec.generation;
   return {
@@ -21,7 +26,15 @@ export function modelSummary(id: string, model: Qwen25VL, quantization: Quantiza
     quantization,
     weightBytes: model.weightBytes,
     // top_k = 1 (the published configs) makes sampling an argmax: say so plainly.
-    generation: { maxNewTokens: DEMO_MAX_NEW_TOKENS, doSample: g.doSample && g.topK !== 1, temperature: g.temperature, topK: g.topK, topP: g.topP, repetitionPenalty: g.repetitionPenalty, seed: 0 },
+    generation: {
+      maxNewTokens: DEMO_MAX_NEW_TOKENS,
+      doSample: g.doSample && g.topK !== 1,
+      temperature: g.temperature,
+      topK: g.topK,
+      topP: g.topP,
+      repetitionPenalty: g.repetitionPenalty,
+      seed: 0,
+    },
     eosIds: spec.tokens.eos,
     warnings,
   };

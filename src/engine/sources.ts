@@ -12,7 +12,8 @@ export function stripSharedFolder(paths: readonly string[]): string[] {
 }
 
 export function openSource(source: ModelSource, hooks: Pick<UrlSourceOptions, 'onStall'> = {}): WeightSource {
-  if (source.kind === 'url') return new UrlSource(source.baseUrl, { ...hooks, ...(source.headers ? { headers: source.headers } : {}) });
+  if (source.kind === 'url')
+    return new UrlSource(source.baseUrl, { ...hooks, ...(source.headers ? { headers: source.headers } : {}) });
   const paths = stripSharedFolder(source.files.map((f) => f.path));
   return new FileListSource(
     source.files.map((f, i) => ({ path: paths[i]!, file: f.file })),

@@ -107,7 +107,8 @@ export function hashU32(key: number, index: number): number {
  */
 export function amplitudeParts(std: number): { aHi: number; aLo: number; exp: number } {
   const amp = std * Math.sqrt(3);
-  if (!(amp > 0) || !Number.isFinite(amp)) throw new Error(`hash amplitude std·√3 = ${amp} must be positive and finite`);
+  if (!(amp > 0) || !Number.isFinite(amp))
+    throw new Error(`hash amplitude std·√3 = ${amp} must be positive and finite`);
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, amp);
   const hi = view.getUint32(0);

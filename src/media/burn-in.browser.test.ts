@@ -23,7 +23,11 @@ async function pillow(name: string): Promise<{ data: Uint8Array; width: number; 
   const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
   if (!ctx) throw new Error('no 2d');
   ctx.drawImage(bitmap, 0, 0);
-  return { data: new Uint8Array(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data.buffer), width: bitmap.width, height: bitmap.height };
+  return {
+    data: new Uint8Array(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data.buffer),
+    width: bitmap.width,
+    height: bitmap.height,
+  };
 }
 
 /** Bounding box of pixels that differ from the flat background by more than 48 in some channel. */
@@ -86,10 +90,14 @@ describe('timestamp burn-in', () => {
     const ref = await pillow(name);
     const a = inkBox(ours, width, height, bg);
     const b = inkBox(ref.data, width, height, bg);
-    for (const k of ['x0', 'y0', 'x1', 'y1'] as const) expect(Math.abs(a[k] - b[k]), `${k}: ours ${a[k]} vs Pillow ${b[k]}`).toBeLessThanOrEqual(2);
+    for (const k of ['x0', 'y0', 'x1', 'y1'] as const)
+      expect(Math.abs(a[k] - b[k]), `${k}: ours ${a[k]} vs Pillow ${b[k]}`).toBeLessThanOrEqual(2);
     // Measured: 9.8 % / 9.5 % at 16 px, 3.5 % at 54 px (hinted FreeType vs Skia glyph edges).
     expect(strongDiffShare(ours, ref.data, width, b)).toBeLessThan(0.12);
-    const isFill = colour === 'white' ? (r: number, g: number, bl: number) => r > 230 && g > 230 && bl > 230 : (r: number, g: number, bl: number) => r > 200 && g < 60 && bl < 60;
+    const isFill =
+      colour === 'white'
+        ? (r: number, g: number, bl: number) => r > 230 && g > 230 && bl > 230
+        : (r: number, g: number, bl: number) => r > 200 && g < 60 && bl < 60;
     const ourFill = count(ours, isFill);
     const refFill = count(ref.data, isFill);
     expect(ourFill).toBeGreaterThan(0.7 * refFill);
@@ -110,7 +118,11 @@ describe('subtitle burn-in', () => {
     const ref = await pillow('sub-640x360');
     const style = subtitleStyle(width, height);
     const layout = layoutSubtitle(text, width, height, style, canvasMeasure(style.fontSize));
-    expect(layout.lines.map((l) => l.text)).toEqual(['Hello world, this is a fairly long subtitle line that has', 'to wrap', 'Second line']);
+    expect(layout.lines.map((l) => l.text)).toEqual([
+      'Hello world, this is a fairly long subtitle line that has',
+      'to wrap',
+      'Second line',
+    ]);
     // Box edges: a strip inside the box, left of any text, must be identical to Pillow's composite.
     const { left, top, bottom } = layout.box;
     for (let y = top + 3; y <= bottom; y++)

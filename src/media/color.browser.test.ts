@@ -13,13 +13,22 @@ import { decoderConfig } from './metadata';
 const fixtures = inject('mediaFixtures');
 const W = 256;
 
-async function firstFrameRgb(file: string, configure: (c: VideoDecoderConfig) => VideoDecoderConfig = (c) => c): Promise<Uint8Array> {
+async function firstFrameRgb(
+  file: string,
+  configure: (c: VideoDecoderConfig) => VideoDecoderConfig = (c) => c,
+): Promise<Uint8Array> {
   const blob = await (await fetch(fixtures.urlPrefix + file)).blob();
   const signal = new AbortController().signal;
   const video = await openVideoFile(blob, file, () => undefined, signal);
   const ledger = new FrameLedger();
   let rgba: Uint8Array | null = null;
-  const frames = decodeFrames(video, webCodecsDecoder(configure(decoderConfig(video))), planDecodeRuns(video.table, [0]), { signal, ledger, watchdogMs: 10_000 }, { samplesFed: 0, framesDecoded: 0 });
+  const frames = decodeFrames(
+    video,
+    webCodecsDecoder(configure(decoderConfig(video))),
+    planDecodeRuns(video.table, [0]),
+    { signal, ledger, watchdogMs: 10_000 },
+    { samplesFed: 0, framesDecoded: 0 },
+  );
   for await (const { frame } of frames) {
     try {
       rgba = (await frameToRgba(frame)).data;
@@ -39,7 +48,9 @@ function patchMeans(pixels: Uint8Array, channels: 3 | 4): number[][] {
     const x0 = (p % 4) * 64 + 24;
     const y0 = Math.floor(p / 4) * 64 + 24;
     const sum = [0, 0, 0];
-    for (let y = y0; y < y0 + 16; y++) for (let x = x0; x < x0 + 16; x++) for (let c = 0; c < 3; c++) sum[c] = (sum[c] ?? 0) + (pixels[(y * W + x) * channels + c] ?? 0);
+    for (let y = y0; y < y0 + 16; y++)
+      for (let x = x0; x < x0 + 16; x++)
+        for (let c = 0; c < 3; c++) sum[c] = (sum[c] ?? 0) + (pixels[(y * W + x) * channels + c] ?? 0);
     return sum.map((v) => Math.round(v / 256));
   });
 }
@@ -53,15 +64,36 @@ function maxDiff(a: number[][], b: number[][]): number {
 }
 
 // Source colours: 808080 C02020 20C020 2020C0 E0E040 40E0E0 E040E0 181818.
-const UNTAGGED_BT601 = [[128, 128, 128], [192, 33, 32], [32, 192, 32], [31, 32, 190], [224, 224, 66], [64, 223, 224], [224, 64, 222], [24, 24, 24]];
-const TAGGED_BT709 = [[128, 128, 128], [206, 48, 32], [20, 167, 32], [28, 41, 190], [226, 215, 66], [50, 208, 224], [236, 89, 222], [24, 24, 24]];
+const UNTAGGED_BT601 = [
+  [128, 128, 128],
+  [192, 33, 32],
+  [32, 192, 32],
+  [31, 32, 190],
+  [224, 224, 66],
+  [64, 223, 224],
+  [224, 64, 222],
+  [24, 24, 24],
+];
+const TAGGED_BT709 = [
+  [128, 128, 128],
+  [206, 48, 32],
+  [20, 167, 32],
+  [28, 41, 190],
+  [226, 215, 66],
+  [50, 208, 224],
+  [236, 89, 222],
+  [24, 24, 24],
+];
 
 describe('YUV→RGB (VideoFrame.copyTo RGBA) against ffmpeg rgb24', () => {
-  it.each(['colors.mp4', 'colors-vp9.webm', 'colors-av1.mkv'])('untagged %s converts as BT.601 limited, like ffmpeg/decord', async (file) => {
-    const ours = patchMeans(await firstFrameRgb(file), 4);
-    expect(maxDiff(ours, await ffmpegMeans(file))).toBeLessThanOrEqual(3);
-    expect(maxDiff(ours, UNTAGGED_BT601)).toBeLessThanOrEqual(2);
-  });
+  it.each(['colors.mp4', 'colors-vp9.webm', 'colors-av1.mkv'])(
+    'untagged %s converts as BT.601 limited, like ffmpeg/decord',
+    async (file) => {
+      const ours = patchMeans(await firstFrameRgb(file), 4);
+      expect(maxDiff(ours, await ffmpegMeans(file))).toBeLessThanOrEqual(3);
+      expect(maxDiff(ours, UNTAGGED_BT601)).toBeLessThanOrEqual(2);
+    },
+  );
 
   it('untagged H.264 would come out as BT.709 (up to 23 levels off) without our BT.601 override', async () => {
     const ours = patchMeans(await firstFrameRgb('colors.mp4', ({ colorSpace: _, ...c }) => c), 4);

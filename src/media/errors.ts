@@ -37,7 +37,9 @@ export class MediaError extends Error {
   }
 
   toInfo(): MediaErrorInfo {
-    return this.detail === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, detail: this.detail };
+    return this.detail === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, detail: this.detail };
   }
 
   static fromInfo(info: MediaErrorInfo): MediaError {

@@ -7,7 +7,10 @@ const img = () => {
   for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) data.set([x, y, 7, 255], (y * 3 + x) * 4);
   return { width: 3, height: 2, data };
 };
-const at = (r: { width: number; data: Uint8Array }, x: number, y: number) => [r.data[(y * r.width + x) * 4], r.data[(y * r.width + x) * 4 + 1]];
+const at = (r: { width: number; data: Uint8Array }, x: number, y: number) => [
+  r.data[(y * r.width + x) * 4],
+  r.data[(y * r.width + x) * 4 + 1],
+];
 
 describe('rotateRgba', () => {
   it('rotates clockwise by quarter turns', () => {

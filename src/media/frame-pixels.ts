@@ -35,7 +35,10 @@ export async function frameToRgba(frame: VideoFrame): Promise<RgbaImage & { path
       copyToRgbaWorks = true;
       return { width, height, data, path: 'copyTo' };
     } catch (e) {
-      if (copyToRgbaWorks === true || !(e instanceof DOMException && (e.name === 'NotSupportedError' || e.name === 'TypeError'))) {
+      if (
+        copyToRgbaWorks === true ||
+        !(e instanceof DOMException && (e.name === 'NotSupportedError' || e.name === 'TypeError'))
+      ) {
         throw new MediaError('DECODE_FAILED', 'A decoded frame could not be converted to RGB.', String(e));
       }
       copyToRgbaWorks = false;

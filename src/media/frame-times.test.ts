@@ -4,7 +4,12 @@ import { framePairAtModelTime, type SampledTime } from './frame-times';
 // vfr.mp4's shape: 60 frames at 30 fps then 30 at 10 fps (90 frames over 5 s, average 18 fps); 6 sampled frames.
 const avg = 18;
 const real = (i: number) => (i < 60 ? i / 30 : 2 + (i - 60) / 10);
-const times: SampledTime[] = [0, 18, 36, 53, 71, 89].map((sourceIndex, ordinal) => ({ ordinal, sourceIndex, referenceTime: sourceIndex / avg, presentationTime: real(sourceIndex) }));
+const times: SampledTime[] = [0, 18, 36, 53, 71, 89].map((sourceIndex, ordinal) => ({
+  ordinal,
+  sourceIndex,
+  referenceTime: sourceIndex / avg,
+  presentationTime: real(sourceIndex),
+}));
 
 describe('framePairAtModelTime', () => {
   it('maps a cited time through the frame the model saw there to its real presentation time', () => {

@@ -25,7 +25,8 @@ export interface FramePairAtTime {
 export function framePairAtModelTime(times: readonly SampledTime[], modelSeconds: number): FramePairAtTime | null {
   if (times.length === 0) return null;
   let nearest = times[0] as SampledTime;
-  for (const t of times) if (Math.abs(t.referenceTime - modelSeconds) < Math.abs(nearest.referenceTime - modelSeconds)) nearest = t;
+  for (const t of times)
+    if (Math.abs(t.referenceTime - modelSeconds) < Math.abs(nearest.referenceTime - modelSeconds)) nearest = t;
   const pair = Math.floor(nearest.ordinal / 2);
   const frames = times.filter((t) => Math.floor(t.ordinal / 2) === pair);
   return { pair, frames, nearest, seekTo: nearest.presentationTime };

@@ -14,7 +14,8 @@ function settingsOf(meta: CaseMeta): SamplingSettings {
     e.nframes !== undefined
       ? { kind: 'nframes', nframes: e.nframes }
       : { kind: 'fps', fps: e.fps ?? VIDEO_R2.fps, minFrames: VIDEO_R2.fpsMinFrames, maxFrames: meta.fps_max_frames };
-  if (e.min_pixels === undefined || e.max_pixels === undefined) throw new Error(`${meta.video.file}: the element has no pixel bounds`);
+  if (e.min_pixels === undefined || e.max_pixels === undefined)
+    throw new Error(`${meta.video.file}: the element has no pixel bounds`);
   return { mode, minPixels: e.min_pixels, maxPixels: e.max_pixels };
 }
 
@@ -24,14 +25,19 @@ describe.each(goldenNames('case'))('planSampling vs the %s golden', (name) => {
 
   it('derives the same frames, size, grid and second_per_grid_ts', () => {
     const v = meta.video;
-    const plan = planSampling({ totalFrames: v.total_frames, averageFps: v.video_fps, width: v.width, height: v.height }, settingsOf(meta));
+    const plan = planSampling(
+      { totalFrames: v.total_frames, averageFps: v.video_fps, width: v.width, height: v.height },
+      settingsOf(meta),
+    );
     const s = meta.sampling;
     expect(plan.nframes).toBe(s.nframes);
     expect(plan.indices).toEqual(s.indices);
     expect(plan.sampleFps).toBe(s.sample_fps);
     expect([plan.resized.height, plan.resized.width]).toEqual(s.resized_hw);
     expect([plan.grid.t, plan.grid.h, plan.grid.w]).toEqual(meta.video_grid_thw);
-    expect([plan.grid.t, plan.grid.h, plan.grid.w]).toEqual(Array.from(golden.i32('inputs.safetensors', 'video_grid_thw').data));
+    expect([plan.grid.t, plan.grid.h, plan.grid.w]).toEqual(
+      Array.from(golden.i32('inputs.safetensors', 'video_grid_thw').data),
+    );
     // The processor's Python float, and the float32 the model's get_rope_index reads.
     expect(plan.secondPerGridT).toBe(Math.fround(meta.second_per_grid_ts));
     expect(plan.secondPerGridT).toBe(golden.f32('inputs.safetensors', 'second_per_grid_ts').data[0]);

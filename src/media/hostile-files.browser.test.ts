@@ -36,7 +36,13 @@ afterAll(() => {
   window.removeEventListener('unhandledrejection', onRejection);
 });
 
-const request = (nframes: number): SampleRequest => ({ ...DEFAULT_SAMPLING, mode: { kind: 'nframes', nframes }, burnTimestamps: false, subtitles: null, applyRotation: true });
+const request = (nframes: number): SampleRequest => ({
+  ...DEFAULT_SAMPLING,
+  mode: { kind: 'nframes', nframes },
+  burnTimestamps: false,
+  subtitles: null,
+  applyRotation: true,
+});
 
 type Outcome = { ok: true; meta: VideoMetadata; frames: number } | { ok: false; error: MediaError };
 
@@ -55,7 +61,10 @@ async function attempt(bytes: Uint8Array, name: string): Promise<Outcome> {
 
 async function errorOf(bytes: Uint8Array, name: string): Promise<MediaError> {
   const r = await attempt(bytes, name);
-  if (r.ok) throw new Error(`${name} opened (${r.meta.frameCount} frames, warnings: ${r.meta.warnings.join(' | ')}); an error was expected`);
+  if (r.ok)
+    throw new Error(
+      `${name} opened (${r.meta.frameCount} frames, warnings: ${r.meta.warnings.join(' | ')}); an error was expected`,
+    );
   return r.error;
 }
 
@@ -63,7 +72,9 @@ async function errorOf(bytes: Uint8Array, name: string): Promise<MediaError> {
 async function goodFileWorks(): Promise<void> {
   await client.open(new File([(await bytesOf('vp9.webm')) as BlobPart], 'vp9.webm'));
   const ids: number[] = [];
-  await client.sample(request(4), { onFrame: (f) => void ids.push(readFrameId(new Uint8Array(f.rgba), f.width, f.height)) }).done;
+  await client.sample(request(4), {
+    onFrame: (f) => void ids.push(readFrameId(new Uint8Array(f.rgba), f.width, f.height)),
+  }).done;
   expect(ids, 'a good file after damaged ones').toEqual([0, 30, 59, 89]);
 }
 
@@ -144,7 +155,9 @@ describe('damaged files that used to hang or mislead', () => {
     setU32(frag, boxAt(frag, 'tfdt') + 12, 0xffffffff); // high word of the first fragment's decode time
     const far = await errorOf(frag, 'tfdt-high.mp4');
     expect(far.code).toBe('CORRUPT_FILE');
-    expect(far.message).toMatch(/first frame is stamped at [\d,]+ s \([\d,]+ years\), although all 90 frames together last 3\.000 s/);
+    expect(far.message).toMatch(
+      /first frame is stamped at [\d,]+ s \([\d,]+ years\), although all 90 frames together last 3\.000 s/,
+    );
 
     const long = bf.slice();
     setU32(long, mdhd + 24, 7200 * timescale); // mdhd claims two hours over 3 s of samples
@@ -163,7 +176,16 @@ describe('damaged files that used to hang or mislead', () => {
 });
 
 /** Codes a damaged file may end in; WORKER_FAILED means the watchdog fired (a hang), CANCELLED that nothing finished. */
-const SPECIFIC: MediaErrorCode[] = ['NOT_A_VIDEO', 'NO_VIDEO_TRACK', 'CORRUPT_FILE', 'UNSUPPORTED_CODEC', 'DECODE_FAILED', 'DECODE_TIMEOUT', 'TOO_FEW_FRAMES', 'ASPECT_RATIO'];
+const SPECIFIC: MediaErrorCode[] = [
+  'NOT_A_VIDEO',
+  'NO_VIDEO_TRACK',
+  'CORRUPT_FILE',
+  'UNSUPPORTED_CODEC',
+  'DECODE_FAILED',
+  'DECODE_TIMEOUT',
+  'TOO_FEW_FRAMES',
+  'ASPECT_RATIO',
+];
 
 describe('fuzzed test videos (seeded)', () => {
   const BASES = ['h264-bframes.mp4', 'vp9.webm', 'fragmented.mp4', 'av1.mkv', 'h264-faststart.mov', 'tiny-16x16.mp4'];
@@ -180,12 +202,14 @@ describe('fuzzed test videos (seeded)', () => {
       tally.set(key, (tally.get(key) ?? 0) + 1);
       if (!r.ok) {
         if (!SPECIFIC.includes(r.error.code)) problems.push(`${m.name}: ${r.error.code}: ${r.error.message}`);
-        if (/at most 0 frames|frame rate \(0\)|NaN|Infinity|undefined/.test(r.error.message)) problems.push(`${m.name}: unclear message: ${r.error.message}`);
+        if (/at most 0 frames|frame rate \(0\)|NaN|Infinity|undefined/.test(r.error.message))
+          problems.push(`${m.name}: unclear message: ${r.error.message}`);
       } else if (!(r.meta.durationSeconds < 3600 && r.meta.averageFps <= 2000)) {
         problems.push(`${m.name}: absurd timing accepted: ${r.meta.durationSeconds} s at ${r.meta.averageFps} fps`);
       }
       const { framesOpened, framesClosed } = await client.accounting();
-      if (framesOpened !== framesClosed) problems.push(`${m.name}: ${framesOpened - framesClosed} VideoFrames left open`);
+      if (framesOpened !== framesClosed)
+        problems.push(`${m.name}: ${framesOpened - framesClosed} VideoFrames left open`);
       if (k % 30 === 29) await goodFileWorks();
     }
     console.log(`fuzz outcomes: ${[...tally].map(([c, n]) => `${c} ${n}`).join(', ')}`);

@@ -28,10 +28,19 @@ const client = new MediaClient({ fontUrl: '/fonts/DejaVuSans.ttf' });
 afterAll(() => client.dispose());
 
 function request(nframes: number, extra: Partial<SampleRequest> = {}): SampleRequest {
-  return { ...DEFAULT_SAMPLING, mode: { kind: 'nframes', nframes }, burnTimestamps: false, subtitles: null, applyRotation: true, ...extra };
+  return {
+    ...DEFAULT_SAMPLING,
+    mode: { kind: 'nframes', nframes },
+    burnTimestamps: false,
+    subtitles: null,
+    applyRotation: true,
+    ...extra,
+  };
 }
 
-async function sampleAll(req: SampleRequest): Promise<{ frames: (SampledFrame & { data: Uint8Array })[]; summary: SampleSummary }> {
+async function sampleAll(
+  req: SampleRequest,
+): Promise<{ frames: (SampledFrame & { data: Uint8Array })[]; summary: SampleSummary }> {
   const frames: (SampledFrame & { data: Uint8Array })[] = [];
   const job = client.sample(req, { onFrame: (f) => void frames.push({ ...f, data: new Uint8Array(f.rgba) }) });
   const summary = await job.done;
@@ -97,7 +106,8 @@ describe('media pipeline on ffmpeg-generated videos', () => {
     const f = frames.find((x) => x.sourceIndex === 17); // linspace(0, 89, 32)[6] = 17.23
     expect(f).toBeDefined();
     let diff = 0;
-    for (let p = 0; p < fx.width * fx.height; p++) for (let c = 0; c < 3; c++) diff += Math.abs((f?.data[p * 4 + c] ?? 0) - (ref[p * 3 + c] ?? 0));
+    for (let p = 0; p < fx.width * fx.height; p++)
+      for (let c = 0; c < 3; c++) diff += Math.abs((f?.data[p * 4 + c] ?? 0) - (ref[p * 3 + c] ?? 0));
     expect(diff / (fx.width * fx.height * 3)).toBeLessThan(1.5);
   });
 
@@ -111,7 +121,8 @@ describe('media pipeline on ffmpeg-generated videos', () => {
     const rotated = (await sampleAll(request(2))).frames[0];
     expect([rotated?.width, rotated?.height]).toEqual([fx.height, fx.width]);
     let diff = 0;
-    for (let p = 0; p < fx.width * fx.height; p++) for (let c = 0; c < 3; c++) diff += Math.abs((rotated?.data[p * 4 + c] ?? 0) - (ref[p * 3 + c] ?? 0));
+    for (let p = 0; p < fx.width * fx.height; p++)
+      for (let c = 0; c < 3; c++) diff += Math.abs((rotated?.data[p * 4 + c] ?? 0) - (ref[p * 3 + c] ?? 0));
     expect(diff / (fx.width * fx.height * 3)).toBeLessThan(1.5);
     const stored = (await sampleAll(request(2, { applyRotation: false }))).frames[0];
     expect([stored?.width, stored?.height]).toEqual([fx.width, fx.height]);
@@ -159,11 +170,14 @@ describe('media pipeline on ffmpeg-generated videos', () => {
     '%s fails with %s and a readable message',
     async (file, code) => {
       // Some damage only shows when decoding: open, then sample.
-      const e = await errorOf(client.open(await load(file)).then(() => client.sample(request(2), { onFrame: () => undefined }).done));
+      const e = await errorOf(
+        client.open(await load(file)).then(() => client.sample(request(2), { onFrame: () => undefined }).done),
+      );
       expect(e.code).toBe(code);
       expect(e.message.length).toBeGreaterThan(20);
       if (code === 'UNSUPPORTED_CODEC') expect(e.message).toMatch(/HEVC.*H\.264/);
-      if (code === 'DECODE_FAILED' || code === 'CORRUPT_FILE') expect(e.message).toMatch(/corrupt|truncat|incomplete|damaged/i);
+      if (code === 'DECODE_FAILED' || code === 'CORRUPT_FILE')
+        expect(e.message).toMatch(/corrupt|truncat|incomplete|damaged/i);
     },
   );
 

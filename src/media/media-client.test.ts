@@ -18,7 +18,9 @@ class ScriptedWorker {
   postMessage(msg: MediaRequest): void {
     this.received.push(msg);
     if (this.terminated) return;
-    this.answer(msg, (event) => setTimeout(() => !this.terminated && this.onmessage?.({ data: event } as MessageEvent<MediaEvent>), 1));
+    this.answer(msg, (event) =>
+      setTimeout(() => !this.terminated && this.onmessage?.({ data: event } as MessageEvent<MediaEvent>), 1),
+    );
   }
   terminate(): void {
     this.terminated = true;
@@ -26,10 +28,28 @@ class ScriptedWorker {
 }
 
 const META = { fileName: 'a.mp4', frameCount: 10 } as VideoMetadata;
-const REQUEST = { mode: { kind: 'nframes', nframes: 2 }, minPixels: 1, maxPixels: 1, burnTimestamps: false, subtitles: null, applyRotation: true } as SampleRequest;
-const frame = (ordinal: number): SampledFrame => ({ ordinal, sourceIndex: ordinal, referenceTime: 0, presentationTime: 0, width: 1, height: 1, rgba: new ArrayBuffer(4) });
+const REQUEST = {
+  mode: { kind: 'nframes', nframes: 2 },
+  minPixels: 1,
+  maxPixels: 1,
+  burnTimestamps: false,
+  subtitles: null,
+  applyRotation: true,
+} as SampleRequest;
+const frame = (ordinal: number): SampledFrame => ({
+  ordinal,
+  sourceIndex: ordinal,
+  referenceTime: 0,
+  presentationTime: 0,
+  width: 1,
+  height: 1,
+  rgba: new ArrayBuffer(4),
+});
 
-function clientWith(scripts: ((msg: MediaRequest, send: (e: MediaEvent) => void) => void)[], options: { silenceTimeoutMs?: number; replaceBusyAfterMs?: number } = {}) {
+function clientWith(
+  scripts: ((msg: MediaRequest, send: (e: MediaEvent) => void) => void)[],
+  options: { silenceTimeoutMs?: number; replaceBusyAfterMs?: number } = {},
+) {
   const workers: ScriptedWorker[] = [];
   const client = new MediaClient({
     fontUrl: 'font.ttf',
@@ -86,7 +106,10 @@ describe('MediaClient watchdog', () => {
   });
 
   it('a new file does not queue behind a busy, silent worker: the worker is replaced at once', async () => {
-    const { client, workers } = clientWith([() => undefined, alwaysOpens], { silenceTimeoutMs: 60_000, replaceBusyAfterMs: 50 });
+    const { client, workers } = clientWith([() => undefined, alwaysOpens], {
+      silenceTimeoutMs: 60_000,
+      replaceBusyAfterMs: 50,
+    });
     const stuck = outcome(client.open(new Blob(['a'])));
     await new Promise((r) => setTimeout(r, 120));
     expect(await outcome(client.open(new Blob(['b'])))).toBe('resolved');
@@ -126,7 +149,10 @@ describe('MediaClient frame handler errors', () => {
       },
     });
     expect(await outcome(job.done)).toBe('Error: Frame 3 arrived out of order (expected 1)');
-    expect(workers[0]?.received.some((m) => m.type === 'cancel'), 'the worker was not told to stop').toBe(true);
+    expect(
+      workers[0]?.received.some((m) => m.type === 'cancel'),
+      'the worker was not told to stop',
+    ).toBe(true);
     client.dispose();
   });
 });

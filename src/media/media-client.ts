@@ -83,13 +83,21 @@ export class MediaClient {
   }
 
   /** Opens (indexes) a file, replacing the previous one. */
-  open(file: Blob, options: { fileName?: string; onProgress?: (fraction: number) => void } = {}): Promise<VideoMetadata> {
+  open(
+    file: Blob,
+    options: { fileName?: string; onProgress?: (fraction: number) => void } = {},
+  ): Promise<VideoMetadata> {
     const now = performance.now();
-    const stuck = [...this.pending.values()].some((p) => p.unacked === 0 && now - p.heardAt > this.options.replaceBusyAfterMs);
+    const stuck = [...this.pending.values()].some(
+      (p) => p.unacked === 0 && now - p.heardAt > this.options.replaceBusyAfterMs,
+    );
     this.cancelKinds(['open', 'sample']);
     if (stuck) this.replaceWorker();
     const fileName = options.fileName ?? (file instanceof File ? file.name : 'video');
-    return this.request<VideoMetadata>('open', (id) => ({ type: 'open', id, file, fileName }), { onIndexProgress: options.onProgress, unacked: 0 });
+    return this.request<VideoMetadata>('open', (id) => ({ type: 'open', id, file, fileName }), {
+      onIndexProgress: options.onProgress,
+      unacked: 0,
+    });
   }
 
   /** Samples frames from the open file, replacing any running sampling job. */
@@ -100,7 +108,13 @@ export class MediaClient {
       'sample',
       (assigned) => {
         id = assigned;
-        return { type: 'sample', id: assigned, request, fontUrl: this.options.fontUrl, window: this.options.frameWindow };
+        return {
+          type: 'sample',
+          id: assigned,
+          request,
+          fontUrl: this.options.fontUrl,
+          window: this.options.frameWindow,
+        };
       },
       { handlers, chain: Promise.resolve(), unacked: 0 },
     );
@@ -134,11 +148,21 @@ export class MediaClient {
     for (const [id, p] of this.pending) if (kinds.includes(p.kind)) this.cancel(id);
   }
 
-  private request<T>(kind: Pending['kind'], build: (id: number) => MediaRequest, extra: Partial<Pending> & { unacked: number }): Promise<T> {
+  private request<T>(
+    kind: Pending['kind'],
+    build: (id: number) => MediaRequest,
+    extra: Partial<Pending> & { unacked: number },
+  ): Promise<T> {
     const id = this.nextId++;
     const message = build(id);
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { kind, resolve: resolve as (v: unknown) => void, reject, heardAt: performance.now(), ...extra });
+      this.pending.set(id, {
+        kind,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        heardAt: performance.now(),
+        ...extra,
+      });
       this.startWatchdog();
       try {
         this.ensureWorker().postMessage(message);
@@ -167,11 +191,16 @@ export class MediaClient {
     const tick = Math.max(50, Math.min(1000, this.options.silenceTimeoutMs / 4));
     this.silenceTimer ??= setInterval(() => {
       const now = performance.now();
-      const silent = [...this.pending.values()].find((p) => p.unacked === 0 && now - p.heardAt > this.options.silenceTimeoutMs);
+      const silent = [...this.pending.values()].find(
+        (p) => p.unacked === 0 && now - p.heardAt > this.options.silenceTimeoutMs,
+      );
       if (silent) {
         const seconds = Math.round(this.options.silenceTimeoutMs / 100) / 10;
-        const what = silent.kind === 'open' ? 'reading the file' : silent.kind === 'sample' ? 'decoding frames' : 'answering';
-        this.crash(`The media worker stopped responding while ${what} (no progress for ${seconds} s) and was stopped; the file may be damaged in a way the demuxer cannot handle.`);
+        const what =
+          silent.kind === 'open' ? 'reading the file' : silent.kind === 'sample' ? 'decoding frames' : 'answering';
+        this.crash(
+          `The media worker stopped responding while ${what} (no progress for ${seconds} s) and was stopped; the file may be damaged in a way the demuxer cannot handle.`,
+        );
       }
     }, tick);
   }
@@ -208,7 +237,12 @@ export class MediaClient {
     switch (event.type) {
       case 'progress':
         if (event.phase === 'index') p.onIndexProgress?.(event.fraction);
-        else p.handlers?.onProgress?.({ fraction: event.fraction, framesDelivered: event.framesDelivered ?? 0, framesDecoded: event.framesDecoded ?? 0 });
+        else
+          p.handlers?.onProgress?.({
+            fraction: event.fraction,
+            framesDelivered: event.framesDelivered ?? 0,
+            framesDecoded: event.framesDecoded ?? 0,
+          });
         return;
       case 'opened':
         return void this.settle(event.id)?.resolve(event.metadata);

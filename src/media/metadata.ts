@@ -47,7 +47,12 @@ export function describeVideo(video: DemuxedVideo, fileName: string, fileSize: n
 }
 
 /** What swscale (ffmpeg, decord) assumes for video that does not say: BT.601, limited range. */
-const FFMPEG_UNTAGGED: VideoColorSpaceInit = { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false };
+const FFMPEG_UNTAGGED: VideoColorSpaceInit = {
+  matrix: 'smpte170m',
+  primaries: 'smpte170m',
+  transfer: 'smpte170m',
+  fullRange: false,
+};
 
 /**
  * The colour space to force on the decoder, if any. WebCodecs lets `config.colorSpace` override the bitstream,
@@ -69,7 +74,12 @@ export function colorSpaceOverride(video: DemuxedVideo): VideoColorSpaceInit | u
 }
 
 export function decoderConfig(video: DemuxedVideo): VideoDecoderConfig {
-  const config: VideoDecoderConfig = { codec: video.codec, codedWidth: video.codedWidth, codedHeight: video.codedHeight, optimizeForLatency: true };
+  const config: VideoDecoderConfig = {
+    codec: video.codec,
+    codedWidth: video.codedWidth,
+    codedHeight: video.codedHeight,
+    optimizeForLatency: true,
+  };
   if (video.description) config.description = video.description;
   const colorSpace = colorSpaceOverride(video);
   if (colorSpace) config.colorSpace = colorSpace;
@@ -91,7 +101,11 @@ export function headerProblem(video: DemuxedVideo, fileName: string): MediaError
   }
   if (video.container === 'mp4' && /^avc1/.test(video.codec)) {
     const d = video.description;
-    if (!d) return new MediaError('CORRUPT_FILE', `"${fileName}" is H.264 but has no decoder configuration (its avcC box is missing or unreadable), so its frames cannot be decoded.`);
+    if (!d)
+      return new MediaError(
+        'CORRUPT_FILE',
+        `"${fileName}" is H.264 but has no decoder configuration (its avcC box is missing or unreadable), so its frames cannot be decoded.`,
+      );
     if (d.length < 7 || d[0] !== 1 || !firstSpsOfAvcC(d)) {
       return new MediaError(
         'CORRUPT_FILE',
@@ -105,21 +119,33 @@ export function headerProblem(video: DemuxedVideo, fileName: string): MediaError
 /** Throws UNSUPPORTED_CODEC (naming the codec) unless this browser's VideoDecoder accepts the track. */
 export async function assertDecodable(video: DemuxedVideo, fileName: string): Promise<VideoDecoderConfig> {
   if (typeof VideoDecoder === 'undefined' || typeof EncodedVideoChunk === 'undefined') {
-    throw new MediaError('WEBCODECS_UNAVAILABLE', 'This browser has no WebCodecs VideoDecoder. Use a current Chrome, Edge or another Chromium-based browser.');
+    throw new MediaError(
+      'WEBCODECS_UNAVAILABLE',
+      'This browser has no WebCodecs VideoDecoder. Use a current Chrome, Edge or another Chromium-based browser.',
+    );
   }
   const damage = headerProblem(video, fileName);
   if (damage) throw damage;
   const config = decoderConfig(video);
   const name = codecName(video.codec);
-  const advice = 'Re-encode it to H.264, VP9 or AV1, for example: ffmpeg -i input -c:v libx264 -crf 18 -pix_fmt yuv420p output.mp4';
+  const advice =
+    'Re-encode it to H.264, VP9 or AV1, for example: ffmpeg -i input -c:v libx264 -crf 18 -pix_fmt yuv420p output.mp4';
   let supported: boolean;
   try {
     supported = (await VideoDecoder.isConfigSupported(config)).supported === true;
   } catch (e) {
-    throw new MediaError('UNSUPPORTED_CODEC', `"${fileName}" uses ${name} (${video.codec}), which this browser cannot decode. ${advice}`, String(e));
+    throw new MediaError(
+      'UNSUPPORTED_CODEC',
+      `"${fileName}" uses ${name} (${video.codec}), which this browser cannot decode. ${advice}`,
+      String(e),
+    );
   }
   if (!supported) {
-    throw new MediaError('UNSUPPORTED_CODEC', `"${fileName}" uses ${name} (${video.codec}), which this browser cannot decode. ${advice}`, `${video.codedWidth}×${video.codedHeight}`);
+    throw new MediaError(
+      'UNSUPPORTED_CODEC',
+      `"${fileName}" uses ${name} (${video.codec}), which this browser cannot decode. ${advice}`,
+      `${video.codedWidth}×${video.codedHeight}`,
+    );
   }
   return config;
 }

@@ -2,8 +2,23 @@
 // the frame indices, sample fps, second_per_grid_ts, the resized size, the grid and the token count.
 
 import { MediaError } from './errors';
-import { frameRange, sampleFps, sampleIndices, secondPerGridT, smartNframes, VIDEO_R2, type FrameCountMode } from './sampling';
-import { frameMaxPixels, RESIZE_DEFAULTS, smartResize, videoGrid, type ResizedSize, type VideoGrid } from './smart-resize';
+import {
+  frameRange,
+  sampleFps,
+  sampleIndices,
+  secondPerGridT,
+  smartNframes,
+  VIDEO_R2,
+  type FrameCountMode,
+} from './sampling';
+import {
+  frameMaxPixels,
+  RESIZE_DEFAULTS,
+  smartResize,
+  videoGrid,
+  type ResizedSize,
+  type VideoGrid,
+} from './smart-resize';
 
 /** The facts the plan depends on, as the reference reads them (decord `len(vr)`, `get_avg_fps()`, frame size). */
 export interface VideoFacts {
@@ -60,13 +75,18 @@ export const DEFAULT_FPS_MODE: FrameCountMode = {
 
 function checkSettings(s: SamplingSettings): void {
   const positive = (name: string, v: number | undefined) => {
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new MediaError('INVALID_OPTIONS', `${name} must be a positive number, got ${v}.`);
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      throw new MediaError('INVALID_OPTIONS', `${name} must be a positive number, got ${v}.`);
   };
   positive('min_pixels', s.minPixels);
   positive('max_pixels', s.maxPixels);
   positive('total_pixels', s.totalPixels);
-  for (const [name, v] of [['Start time', s.videoStart], ['End time', s.videoEnd]] as const) {
-    if (v !== undefined && !Number.isFinite(v)) throw new MediaError('INVALID_TIME_RANGE', `${name} must be a number of seconds, got ${v}.`);
+  for (const [name, v] of [
+    ['Start time', s.videoStart],
+    ['End time', s.videoEnd],
+  ] as const) {
+    if (v !== undefined && !Number.isFinite(v))
+      throw new MediaError('INVALID_TIME_RANGE', `${name} must be a number of seconds, got ${v}.`);
   }
 }
 

@@ -18,7 +18,14 @@ export type MediaRequest =
 export type ProgressPhase = 'index' | 'decode';
 
 export type MediaEvent =
-  | { type: 'progress'; id: number; phase: ProgressPhase; fraction: number; framesDelivered?: number; framesDecoded?: number }
+  | {
+      type: 'progress';
+      id: number;
+      phase: ProgressPhase;
+      fraction: number;
+      framesDelivered?: number;
+      framesDecoded?: number;
+    }
   | { type: 'opened'; id: number; metadata: VideoMetadata }
   | { type: 'plan'; id: number; plan: SamplingPlan }
   | { type: 'frame'; id: number; frame: SampledFrame }

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ceilByFactor, f32OfExactSum, floorByFactor, roundByFactor, roundHalfEven, torchLinspaceF32 } from './python-math';
+import {
+  ceilByFactor,
+  f32OfExactSum,
+  floorByFactor,
+  roundByFactor,
+  roundHalfEven,
+  torchLinspaceF32,
+} from './python-math';
 
 describe('roundHalfEven (Python round)', () => {
   it('rounds ties to even and everything else to nearest', () => {
     expect([0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5].map(roundHalfEven)).toEqual([0, 2, 2, 4, 0, -2, -2]);
-    expect([2.4999999999999996, 2.5000000000000004, 16.5, 17.5, 1e15 + 0.5].map(roundHalfEven)).toEqual([2, 3, 16, 18, 1e15]);
+    expect([2.4999999999999996, 2.5000000000000004, 16.5, 17.5, 1e15 + 0.5].map(roundHalfEven)).toEqual([
+      2, 3, 16, 18, 1e15,
+    ]);
   });
   it('rejects non-finite input', () => {
     expect(() => roundHalfEven(Number.NaN)).toThrow(RangeError);
@@ -54,6 +63,9 @@ describe('torchLinspaceF32', () => {
   });
   it('matches torch 2.7 float32 values (values printed by torch.linspace(0, 169242, 128)[60:70])', () => {
     const v = Array.from(torchLinspaceF32(0, 169242, 128).slice(60, 70));
-    expect(v).toEqual([79956.8515625, 81289.4609375, 82622.078125, 83954.6875, 85287.3125, 86619.921875, 87952.5390625, 89285.1484375, 90617.765625, 91950.3828125]);
+    expect(v).toEqual([
+      79956.8515625, 81289.4609375, 82622.078125, 83954.6875, 85287.3125, 86619.921875, 87952.5390625, 89285.1484375,
+      90617.765625, 91950.3828125,
+    ]);
   });
 });

@@ -29,7 +29,7 @@ function nextF32(x: number, direction: 1 | -1): number {
   if (x === 0) return direction * 1.401298464324817e-45;
   f32View[0] = x;
   const bits = u32View[0] ?? 0;
-  u32View[0] = (x > 0) === (direction > 0) ? bits + 1 : bits - 1;
+  u32View[0] = x > 0 === direction > 0 ? bits + 1 : bits - 1;
   return f32View[0] ?? 0;
 }
 
@@ -57,7 +57,8 @@ export function f32OfExactSum(a: number, b: number): number {
  * integer indices for long videos, e.g. 169243 frames → 128). Integer `start`/`end` below 2^24 only.
  */
 export function torchLinspaceF32(start: number, end: number, steps: number): Float32Array {
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const out = new Float32Array(steps);
   if (steps === 0) return out;
   const s = Math.fround(start);

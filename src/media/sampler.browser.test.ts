@@ -12,7 +12,9 @@ import { runSampleJob } from './sampler';
 import type { SampledFrame, VideoMetadata } from './types';
 
 const N = 4;
-const table = buildSampleTable(Array.from({ length: N }, (_, i) => ({ isKey: true, pts: i, duration: 1, visible: true })));
+const table = buildSampleTable(
+  Array.from({ length: N }, (_, i) => ({ isKey: true, pts: i, duration: 1, visible: true })),
+);
 const video: DemuxedVideo = {
   container: 'mp4',
   containerLabel: 'MP4',
@@ -60,7 +62,13 @@ describe('runSampleJob', () => {
       video,
       meta,
       decoderConfig: { codec: 'fake.1' },
-      request: { ...DEFAULT_SAMPLING, mode: { kind: 'nframes', nframes: 4 }, burnTimestamps: false, subtitles: null, applyRotation: true },
+      request: {
+        ...DEFAULT_SAMPLING,
+        mode: { kind: 'nframes', nframes: 4 },
+        burnTimestamps: false,
+        subtitles: null,
+        applyRotation: true,
+      },
       fontUrl: '',
       ledger,
       signal: new AbortController().signal,
@@ -70,8 +78,14 @@ describe('runSampleJob', () => {
       onProgress: () => undefined,
       onFrame: async (f) => void delivered.push(f),
     });
-    await expect(job).rejects.toMatchObject({ code: 'CORRUPT_FILE', message: expect.stringMatching(/decoder returned frame 3 before frame 0/) });
-    expect(delivered.map((f) => f.ordinal), 'frames handed on before the refusal').toEqual([]);
+    await expect(job).rejects.toMatchObject({
+      code: 'CORRUPT_FILE',
+      message: expect.stringMatching(/decoder returned frame 3 before frame 0/),
+    });
+    expect(
+      delivered.map((f) => f.ordinal),
+      'frames handed on before the refusal',
+    ).toEqual([]);
     expect(ledger.closed).toBe(ledger.opened);
   });
 });

@@ -31,7 +31,9 @@ export interface SampleJob {
 }
 
 export function planFor(meta: VideoMetadata, request: SampleRequest): SamplingPlan {
-  const size = request.applyRotation ? { width: meta.width, height: meta.height } : { width: meta.codedWidth, height: meta.codedHeight };
+  const size = request.applyRotation
+    ? { width: meta.width, height: meta.height }
+    : { width: meta.codedWidth, height: meta.codedHeight };
   return planSampling({ totalFrames: meta.frameCount, averageFps: meta.averageFps, ...size }, request);
 }
 
@@ -61,7 +63,12 @@ export async function runSampleJob(job: SampleJob): Promise<SampleSummary> {
     video,
     job.createDecoder ?? webCodecsDecoder(job.decoderConfig),
     runs,
-    { signal: job.signal, ledger: job.ledger, watchdogMs: job.watchdogMs, onDecoded: (n) => job.onProgress(delivered, n) },
+    {
+      signal: job.signal,
+      ledger: job.ledger,
+      watchdogMs: job.watchdogMs,
+      onDecoded: (n) => job.onProgress(delivered, n),
+    },
     stats,
   );
   for await (const { frameIndex, frame } of frames) {
@@ -108,6 +115,13 @@ export async function runSampleJob(job: SampleJob): Promise<SampleSummary> {
   }
   return {
     plan,
-    stats: { samplesFed: stats.samplesFed, samplesSkipped: stats.samplesSkipped ?? 0, framesDecoded: stats.framesDecoded, runs: runs.length, conversion, elapsedMs: performance.now() - t0 },
+    stats: {
+      samplesFed: stats.samplesFed,
+      samplesSkipped: stats.samplesSkipped ?? 0,
+      framesDecoded: stats.framesDecoded,
+      runs: runs.length,
+      conversion,
+      elapsedMs: performance.now() - t0,
+    },
   };
 }

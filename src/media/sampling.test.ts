@@ -69,8 +69,14 @@ describe('sampleIndices (torch.linspace(...).round().long())', () => {
     expect(sampleIndices(10, 50, 8)).toEqual([10, 16, 21, 27, 33, 39, 44, 50]);
   });
   it('matches torch for 32 of 100 and 101 frames', () => {
-    expect(sampleIndices(0, 99, 32)).toEqual([0, 3, 6, 10, 13, 16, 19, 22, 26, 29, 32, 35, 38, 42, 45, 48, 51, 54, 57, 61, 64, 67, 70, 73, 77, 80, 83, 86, 89, 93, 96, 99]);
-    expect(sampleIndices(0, 100, 32)).toEqual([0, 3, 6, 10, 13, 16, 19, 23, 26, 29, 32, 35, 39, 42, 45, 48, 52, 55, 58, 61, 65, 68, 71, 74, 77, 81, 84, 87, 90, 94, 97, 100]);
+    expect(sampleIndices(0, 99, 32)).toEqual([
+      0, 3, 6, 10, 13, 16, 19, 22, 26, 29, 32, 35, 38, 42, 45, 48, 51, 54, 57, 61, 64, 67, 70, 73, 77, 80, 83, 86, 89,
+      93, 96, 99,
+    ]);
+    expect(sampleIndices(0, 100, 32)).toEqual([
+      0, 3, 6, 10, 13, 16, 19, 23, 26, 29, 32, 35, 39, 42, 45, 48, 52, 55, 58, 61, 65, 68, 71, 74, 77, 81, 84, 87, 90,
+      94, 97, 100,
+    ]);
   });
   it('matches torch on a long video where double rounding would pick different frames', () => {
     const idx = sampleIndices(0, 169242, 128);
@@ -108,6 +114,14 @@ describe('sampleFps and secondPerGridT', () => {
 
 describe('formatHhMmSs', () => {
   it('truncates to whole seconds', () => {
-    expect([0, 0.999, 59.99, 61, 3599.5, 3600, 36000 + 62].map(formatHhMmSs)).toEqual(['00:00:00', '00:00:00', '00:00:59', '00:01:01', '00:59:59', '01:00:00', '10:01:02']);
+    expect([0, 0.999, 59.99, 61, 3599.5, 3600, 36000 + 62].map(formatHhMmSs)).toEqual([
+      '00:00:00',
+      '00:00:00',
+      '00:00:59',
+      '00:01:01',
+      '00:59:59',
+      '01:00:00',
+      '10:01:02',
+    ]);
   });
 });

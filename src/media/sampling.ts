@@ -32,7 +32,8 @@ export interface FrameRange {
  * (seconds). Without either, the whole video.
  */
 export function frameRange(totalFrames: number, videoFps: number, videoStart?: number, videoEnd?: number): FrameRange {
-  if (!(videoFps > 0)) throw new MediaError('INVALID_TIME_RANGE', `The video's frame rate (${videoFps}) is not a positive number.`);
+  if (!(videoFps > 0))
+    throw new MediaError('INVALID_TIME_RANGE', `The video's frame rate (${videoFps}) is not a positive number.`);
   if (!(totalFrames > 0)) throw new MediaError('TOO_FEW_FRAMES', 'The video has no frames.');
   if (videoStart === undefined && videoEnd === undefined) {
     return { startFrame: 0, endFrame: totalFrames - 1, frameCount: totalFrames };
@@ -40,7 +41,8 @@ export function frameRange(totalFrames: number, videoFps: number, videoStart?: n
   const maxDuration = totalFrames / videoFps;
   const clamp = (t: number) => Math.max(0, Math.min(t, maxDuration));
   const startFrame = videoStart === undefined ? 0 : Math.ceil(clamp(videoStart) * videoFps);
-  const endFrame = videoEnd === undefined ? totalFrames - 1 : Math.min(Math.floor(clamp(videoEnd) * videoFps), totalFrames - 1);
+  const endFrame =
+    videoEnd === undefined ? totalFrames - 1 : Math.min(Math.floor(clamp(videoEnd) * videoFps), totalFrames - 1);
   if (startFrame >= endFrame) {
     throw new MediaError(
       'INVALID_TIME_RANGE',
@@ -55,10 +57,12 @@ export function smartNframes(mode: FrameCountMode, totalFrames: number, videoFps
   const factor = VIDEO_R2.frameFactor;
   let nframes: number;
   if (mode.kind === 'nframes') {
-    if (!Number.isFinite(mode.nframes)) throw new MediaError('INVALID_OPTIONS', `The number of frames must be a number, got ${mode.nframes}.`);
+    if (!Number.isFinite(mode.nframes))
+      throw new MediaError('INVALID_OPTIONS', `The number of frames must be a number, got ${mode.nframes}.`);
     nframes = roundByFactor(mode.nframes, factor);
   } else {
-    if (!(mode.fps > 0)) throw new MediaError('INVALID_OPTIONS', `The sampling rate must be positive, got ${mode.fps} fps.`);
+    if (!(mode.fps > 0))
+      throw new MediaError('INVALID_OPTIONS', `The sampling rate must be positive, got ${mode.fps} fps.`);
     const minFrames = ceilByFactor(mode.minFrames, factor);
     const maxFrames = floorByFactor(Math.min(mode.maxFrames, totalFrames), factor);
     const wanted = (totalFrames / videoFps) * mode.fps;

@@ -51,7 +51,10 @@ describe('videoGrid', () => {
 
 describe('planSampling', () => {
   it('chains range, count, indices, fps, budget, size and grid', () => {
-    const plan = planSampling({ totalFrames: 1800, averageFps: 30, width: 1920, height: 1080 }, { mode: { kind: 'nframes', nframes: 32 }, minPixels: 100352, maxPixels: 200704 });
+    const plan = planSampling(
+      { totalFrames: 1800, averageFps: 30, width: 1920, height: 1080 },
+      { mode: { kind: 'nframes', nframes: 32 }, minPixels: 100352, maxPixels: 200704 },
+    );
     expect(plan.nframes).toBe(32);
     expect(plan.indices.slice(0, 4)).toEqual([0, 58, 116, 174]);
     expect(plan.indices.at(-1)).toBe(1799);
@@ -62,7 +65,13 @@ describe('planSampling', () => {
   it('uses the selected range as total_frames for the count and sample fps', () => {
     const plan = planSampling(
       { totalFrames: 300, averageFps: 30, width: 640, height: 480 },
-      { mode: { kind: 'fps', fps: 2, minFrames: 4, maxFrames: 32 }, minPixels: 100352, maxPixels: 200704, videoStart: 1.01, videoEnd: 5.99 },
+      {
+        mode: { kind: 'fps', fps: 2, minFrames: 4, maxFrames: 32 },
+        minPixels: 100352,
+        maxPixels: 200704,
+        videoStart: 1.01,
+        videoEnd: 5.99,
+      },
     );
     expect(plan.range).toEqual({ startFrame: 31, endFrame: 179, frameCount: 149 });
     expect(plan.nframes).toBe(8); // 149 / 30 · 2 = 9.93 → 8
@@ -71,6 +80,11 @@ describe('planSampling', () => {
     expect(plan.sampleFps).toBe((8 / 149) * 30);
   });
   it('rejects bad options with INVALID_OPTIONS', () => {
-    expect(() => planSampling({ totalFrames: 300, averageFps: 30, width: 64, height: 64 }, { mode: { kind: 'nframes', nframes: 4 }, minPixels: -1, maxPixels: 200704 })).toThrow('min_pixels');
+    expect(() =>
+      planSampling(
+        { totalFrames: 300, averageFps: 30, width: 64, height: 64 },
+        { mode: { kind: 'nframes', nframes: 4 }, minPixels: -1, maxPixels: 200704 },
+      ),
+    ).toThrow('min_pixels');
   });
 });

@@ -31,7 +31,10 @@ export function frameMaxPixels(
   requestedMaxPixels: number | undefined,
   totalPixels: number = RESIZE_DEFAULTS.videoTotalPixels,
 ): number {
-  const budget = Math.max(Math.min(RESIZE_DEFAULTS.videoMaxPixels, (totalPixels / nframes) * 2), Math.trunc(minPixels * 1.05));
+  const budget = Math.max(
+    Math.min(RESIZE_DEFAULTS.videoMaxPixels, (totalPixels / nframes) * 2),
+    Math.trunc(minPixels * 1.05),
+  );
   return requestedMaxPixels === undefined ? budget : Math.min(requestedMaxPixels, budget);
 }
 
@@ -41,8 +44,15 @@ export interface ResizedSize {
 }
 
 /** `smart_resize(height, width, factor, min_pixels, max_pixels)`; aspect ratios above 200 are an error. */
-export function smartResize(height: number, width: number, factor: number, minPixels: number, maxPixels: number): ResizedSize {
-  if (!(height > 0 && width > 0)) throw new MediaError('INVALID_OPTIONS', `Frame size ${width}×${height} is not positive.`);
+export function smartResize(
+  height: number,
+  width: number,
+  factor: number,
+  minPixels: number,
+  maxPixels: number,
+): ResizedSize {
+  if (!(height > 0 && width > 0))
+    throw new MediaError('INVALID_OPTIONS', `Frame size ${width}×${height} is not positive.`);
   const ratio = Math.max(height, width) / Math.min(height, width);
   if (ratio > RESIZE_DEFAULTS.maxAspectRatio) {
     throw new MediaError(
@@ -80,7 +90,10 @@ export interface VideoGrid {
 export function videoGrid(nframes: number, resized: ResizedSize): VideoGrid {
   const { patchSize, mergeSize, temporalPatchSize } = RESIZE_DEFAULTS;
   if (resized.height % (patchSize * mergeSize) !== 0 || resized.width % (patchSize * mergeSize) !== 0) {
-    throw new MediaError('INVALID_OPTIONS', `Resized frame ${resized.width}×${resized.height} is not a multiple of ${patchSize * mergeSize}.`);
+    throw new MediaError(
+      'INVALID_OPTIONS',
+      `Resized frame ${resized.width}×${resized.height} is not a multiple of ${patchSize * mergeSize}.`,
+    );
   }
   const t = Math.ceil(nframes / temporalPatchSize);
   const h = resized.height / patchSize;

@@ -99,7 +99,20 @@ describe('SubtitleIndex', () => {
   it('finds the active cue with ±50 ms tolerance for increasing times', () => {
     const idx = new SubtitleIndex(cues);
     const times = [0, 0.949, 0.95, 1.5, 1.96, 2.0, 2.5, 3.049, 3.05, 4.96, 6.049, 6.05];
-    expect(times.map((t) => idx.textAt(t))).toEqual([null, null, 'a', 'a', 'b\nc', 'b\nc', 'b\nc', 'b\nc', null, 'd', 'd', null]);
+    expect(times.map((t) => idx.textAt(t))).toEqual([
+      null,
+      null,
+      'a',
+      'a',
+      'b\nc',
+      'b\nc',
+      'b\nc',
+      'b\nc',
+      null,
+      'd',
+      'd',
+      null,
+    ]);
   });
   it('prefers the later cue where two overlap within the tolerance', () => {
     expect(new SubtitleIndex(cues).textAt(1.99)).toBe('b\nc');

@@ -31,7 +31,10 @@ function srtTimeToSeconds(ts: string): number {
 }
 
 function normaliseNewlines(raw: string): string {
-  return raw.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').replace(/\r/g, '\n');
+  return raw
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n/g, '\n')
+    .replace(/\r/g, '\n');
 }
 
 /** Python `str.strip()` (whitespace at both ends). */
@@ -74,7 +77,14 @@ function vttTimeToSeconds(ts: string): number {
   return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000;
 }
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&nbsp;': '\u00a0', '&lrm;': '\u200e', '&rlm;': '\u200f' };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&nbsp;': '\u00a0',
+  '&lrm;': '\u200e',
+  '&rlm;': '\u200f',
+};
 
 function vttCueText(line: string): string {
   return line.replace(/<[^>]*>/g, '').replace(/&(amp|lt|gt|nbsp|lrm|rlm);/g, (e) => ENTITIES[e] ?? e);
@@ -82,7 +92,8 @@ function vttCueText(line: string): string {
 
 export function parseVtt(raw: string): SubtitleCue[] {
   const text = normaliseNewlines(raw);
-  if (!/^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(text)) throw new MediaError('SUBTITLES_INVALID', 'This .vtt file does not start with the "WEBVTT" header.');
+  if (!/^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(text))
+    throw new MediaError('SUBTITLES_INVALID', 'This .vtt file does not start with the "WEBVTT" header.');
   const blocks = text.split(/\n{2,}/).slice(1);
   const cues: SubtitleCue[] = [];
   for (const block of blocks) {
@@ -113,7 +124,10 @@ export function parseSubtitleFile(fileName: string, raw: string): SubtitleCue[] 
   const isVtt = /\.vtt$/i.test(fileName) || /^\uFEFF?WEBVTT/.test(raw);
   const cues = isVtt ? parseVtt(raw) : parseSrt(raw);
   if (cues.length === 0) {
-    throw new MediaError('SUBTITLES_INVALID', `No subtitle cues could be read from "${fileName}". Expected SubRip (.srt: "00:00:01,000 --> 00:00:02,500") or WebVTT (.vtt).`);
+    throw new MediaError(
+      'SUBTITLES_INVALID',
+      `No subtitle cues could be read from "${fileName}". Expected SubRip (.srt: "00:00:01,000 --> 00:00:02,500") or WebVTT (.vtt).`,
+    );
   }
   return cues;
 }

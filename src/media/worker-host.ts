@@ -56,7 +56,11 @@ export class MediaWorkerHost {
         for (const job of [this.openJob, this.sampleJob]) if (job?.id === msg.id) job.abort.abort(cancelled());
         return;
       case 'stats':
-        return this.post({ type: 'stats', id: msg.id, accounting: { framesOpened: this.ledger.opened, framesClosed: this.ledger.closed } });
+        return this.post({
+          type: 'stats',
+          id: msg.id,
+          accounting: { framesOpened: this.ledger.opened, framesClosed: this.ledger.closed },
+        });
       case 'close':
         return this.closeFile();
     }
@@ -67,7 +71,11 @@ export class MediaWorkerHost {
   }
 
   private fail(id: number, e: unknown, context: string): void {
-    const error = toMediaError(e instanceof DOMException && e.name === 'AbortError' ? cancelled() : e, 'DECODE_FAILED', context);
+    const error = toMediaError(
+      e instanceof DOMException && e.name === 'AbortError' ? cancelled() : e,
+      'DECODE_FAILED',
+      context,
+    );
     this.post({ type: 'failed', id, error: error.toInfo() });
   }
 
@@ -110,7 +118,8 @@ export class MediaWorkerHost {
     this.sampleJob?.abort.abort(cancelled());
     const job = (this.sampleJob = this.newJob(msg.id, msg.window));
     try {
-      if (!this.current) throw new MediaError('INVALID_OPTIONS', 'No video is open: open a file before sampling frames.');
+      if (!this.current)
+        throw new MediaError('INVALID_OPTIONS', 'No video is open: open a file before sampling frames.');
       const { video, meta, config } = await this.current;
       if (job.abort.signal.aborted) throw job.abort.signal.reason;
       let wanted = 1;
@@ -155,11 +164,21 @@ export class MediaWorkerHost {
 
   /** Progress, at most every 100 ms (decoder outputs and fragments can arrive thousands of times a second). */
   private lastProgress = 0;
-  private progress(id: number, phase: ProgressPhase, fraction: number, framesDelivered?: number, framesDecoded?: number): void {
+  private progress(
+    id: number,
+    phase: ProgressPhase,
+    fraction: number,
+    framesDelivered?: number,
+    framesDecoded?: number,
+  ): void {
     const now = performance.now();
     if (now - this.lastProgress < 100 && fraction < 1) return;
     this.lastProgress = now;
-    this.post(phase === 'index' ? { type: 'progress', id, phase, fraction } : { type: 'progress', id, phase, fraction, framesDelivered, framesDecoded });
+    this.post(
+      phase === 'index'
+        ? { type: 'progress', id, phase, fraction }
+        : { type: 'progress', id, phase, fraction, framesDelivered, framesDecoded },
+    );
   }
 
   private ack(id: number, _ordinal: number): void {

@@ -131,12 +131,44 @@ export type EngineRequest =
   | { type: 'init'; rid: number }
   | { type: 'load'; rid: number; source: ModelSource; options: LoadOptions }
   /** The memory plan for a checkpoint (only its config.json is read) and a video setting, before any download. */
-  | { type: 'plan'; rid: number; source: ModelSource; options: LoadOptions; video: PlanVideo | null; maxNewTokens: number; fallback: 'qwen2.5-vl-7b' | null }
-  | { type: 'video-begin'; rid: number; videoId: string; frames: number; height: number; width: number; secondPerGridTs: number }
-  | { type: 'video-frame'; rid: number; videoId: string; index: number; width: number; height: number; rgba: ArrayBuffer }
+  | {
+      type: 'plan';
+      rid: number;
+      source: ModelSource;
+      options: LoadOptions;
+      video: PlanVideo | null;
+      maxNewTokens: number;
+      fallback: 'qwen2.5-vl-7b' | null;
+    }
+  | {
+      type: 'video-begin';
+      rid: number;
+      videoId: string;
+      frames: number;
+      height: number;
+      width: number;
+      secondPerGridTs: number;
+    }
+  | {
+      type: 'video-frame';
+      rid: number;
+      videoId: string;
+      index: number;
+      width: number;
+      height: number;
+      rgba: ArrayBuffer;
+    }
   | { type: 'video-end'; rid: number; videoId: string }
   /** `tapLayer`: the decoder layer to tap when `attention` (null: the final layer, as the paper's figure). */
-  | { type: 'generate'; rid: number; videoId: string; prompt: PromptParts; params: GenerationParams; attention: boolean; tapLayer: number | null }
+  | {
+      type: 'generate';
+      rid: number;
+      videoId: string;
+      prompt: PromptParts;
+      params: GenerationParams;
+      attention: boolean;
+      tapLayer: number | null;
+    }
   | { type: 'cancel'; rid: number; target: number }
   | { type: 'unload'; rid: number };
 
@@ -145,7 +177,15 @@ export type EngineEvent =
   | { type: 'progress'; rid: number; phase: PhaseName; done: number; total: number; detail?: string }
   | { type: 'loaded'; rid: number; model: ModelSummary; fromCache: boolean }
   | { type: 'plan'; rid: number; plan: MemoryPlan }
-  | { type: 'frame-preview'; rid: number; videoId: string; index: number; width: number; height: number; rgba: ArrayBuffer }
+  | {
+      type: 'frame-preview';
+      rid: number;
+      videoId: string;
+      index: number;
+      width: number;
+      height: number;
+      rgba: ArrayBuffer;
+    }
   | { type: 'video-ready'; rid: number; videoId: string; grid: VideoGrid; videoTokens: number }
   | ({ type: 'prompt'; rid: number } & PromptInfo)
   | { type: 'token'; rid: number; step: number; id: number; text: string; ms: number; attention?: AttentionTap }
@@ -179,7 +219,14 @@ export function transferablesOf(msg: EngineRequest | EngineEvent): Transferable[
     case 'frame-preview':
       return [msg.rgba];
     case 'token':
-      return msg.attention ? [msg.attention.headMass.buffer, msg.attention.pairMass.buffer, msg.attention.segmentMass.buffer, msg.attention.videoRow.buffer] : [];
+      return msg.attention
+        ? [
+            msg.attention.headMass.buffer,
+            msg.attention.pairMass.buffer,
+            msg.attention.segmentMass.buffer,
+            msg.attention.videoRow.buffer,
+          ]
+        : [];
     default:
       return [];
   }

@@ -22,13 +22,17 @@ describe('run bundles', () => {
     expect(Array.from(b.headMass)).toEqual(Array.from(a.headMass));
     expect(Array.from(b.pairMass)).toEqual(Array.from(a.pairMass));
     expect(Array.from(b.segmentMass)).toEqual(Array.from(a.segmentMass));
-    for (let t = 0; t < a.count; t++) expect(Array.from(b.videoRowBits(t)), `video row of token ${t}`).toEqual(Array.from(a.videoRowBits(t)));
+    for (let t = 0; t < a.count; t++)
+      expect(Array.from(b.videoRowBits(t)), `video row of token ${t}`).toEqual(Array.from(a.videoRowBits(t)));
   });
 
   it('the committed synthetic fixture is what the generator makes, with the attention it promises', () => {
     const text = serializeBundle(bundleRuns([syntheticRun()], EXPORTED_AT, '0.1.0'));
     if (process.env.UPDATE_FIXTURES || !existsSync(FIXTURE)) writeFileSync(FIXTURE, text);
-    expect(readFileSync(FIXTURE, 'utf8'), 'e2e/fixtures/synthetic-run.bundle.json is stale: run scripts/make-synthetic-bundle.sh').toBe(text);
+    expect(
+      readFileSync(FIXTURE, 'utf8'),
+      'e2e/fixtures/synthetic-run.bundle.json is stale: run scripts/make-synthetic-bundle.sh',
+    ).toBe(text);
     const t = readBundle(text, 'synthetic-run.bundle.json')[0]!.tokens!;
     const row = t.videoRow(SYNTHETIC.lookingToken);
     const hot = row.reduce((best, v, i) => (v > row[best]! ? i : best), 0);
@@ -54,17 +58,24 @@ describe('run bundles', () => {
       }
       throw new Error('the bundle was accepted');
     };
-    it('a truncated file', () => expect(refuse(good.slice(0, good.length / 2))).toMatch(/“b\.json” is cut short .* truncated/));
+    it('a truncated file', () =>
+      expect(refuse(good.slice(0, good.length / 2))).toMatch(/“b\.json” is cut short .* truncated/));
     it('something that is not JSON', () => expect(refuse('hello')).toMatch(/is not JSON/));
     it('foreign JSON', () => expect(refuse('{"runs": []}')).toMatch(/JSON but not a Video-R2 Web run bundle/));
     it('a bundle from a newer app', () => {
       const newer = JSON.stringify({ ...JSON.parse(good), version: BUNDLE_VERSION + 1, appVersion: '9.0.0' });
-      expect(refuse(newer)).toMatch(new RegExp(`newer Video-R2 Web \\(app 9\\.0\\.0, bundle version ${BUNDLE_VERSION + 1}\\).*reads bundle version ${BUNDLE_VERSION}`));
+      expect(refuse(newer)).toMatch(
+        new RegExp(
+          `newer Video-R2 Web \\(app 9\\.0\\.0, bundle version ${BUNDLE_VERSION + 1}\\).*reads bundle version ${BUNDLE_VERSION}`,
+        ),
+      );
     });
     it('arrays that do not match the shape', () => {
       const b = JSON.parse(good);
       b.runs[0].tokens.pairMass.base64 = b.runs[0].tokens.pairMass.base64.slice(0, 8);
-      expect(refuse(JSON.stringify(b))).toMatch(/run 1 of 1: pairMass holds 6 bytes, expected 352 \(22 tokens × 4 f32 values\)/);
+      expect(refuse(JSON.stringify(b))).toMatch(
+        /run 1 of 1: pairMass holds 6 bytes, expected 352 \(22 tokens × 4 f32 values\)/,
+      );
     });
   });
 

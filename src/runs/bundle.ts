@@ -55,7 +55,13 @@ export class BundleError extends Error {
 // ---- writing ----
 
 export function bundleRuns(runs: readonly RunRecord[], now = new Date(), appVersion = APP_VERSION): RunBundle {
-  return { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, appVersion, exportedAt: now.toISOString(), runs: runs.map(bundleRun) };
+  return {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    appVersion,
+    exportedAt: now.toISOString(),
+    runs: runs.map(bundleRun),
+  };
 }
 
 export function serializeBundle(b: RunBundle): string {
@@ -69,7 +75,13 @@ function bundleRun(run: RunRecord): BundledRun {
   const out: BundledRun = {
     meta: run.meta,
     shape: t.shape,
-    tokens: { count: n, text: t.text, ids: Array.from(t.ids), charStarts: Array.from(t.charStarts), stepMs: Array.from(t.stepMs) },
+    tokens: {
+      count: n,
+      text: t.text,
+      ids: Array.from(t.ids),
+      charStarts: Array.from(t.charStarts),
+      stepMs: Array.from(t.stepMs),
+    },
   };
   if (t.shape.attention) {
     out.tokens.headMass = pack('f32', [n, t.shape.heads], t.headMass);
@@ -109,7 +121,8 @@ export function readBundle(text: string, fileName: string, taken: (id: string) =
     throw new BundleError(`“${fileName}” is JSON but not a Video-R2 Web run bundle (no "format": "${BUNDLE_FORMAT}").`);
   }
   const version = raw.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new BundleError(`“${fileName}”: the bundle version ${JSON.stringify(version)} is not a positive integer.`);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    throw new BundleError(`“${fileName}”: the bundle version ${JSON.stringify(version)} is not a positive integer.`);
   if (version > BUNDLE_VERSION) {
     throw new BundleError(
       `“${fileName}” was written by a newer Video-R2 Web (app ${String(raw.appVersion)}, bundle version ${version}); this app (${APP_VERSION}) reads bundle version ${BUNDLE_VERSION} and older. Open it in a newer version of the app.`,
@@ -127,19 +140,30 @@ export function readBundle(text: string, fileName: string, taken: (id: string) =
       const meta = Object.freeze({ ...run.meta, id, origin: 'imported' as const });
       return { id, meta, tokens: run.tokens, version: 1 };
     } catch (e) {
-      throw new BundleError(`“${fileName}”, run ${i + 1} of ${runs.length}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new BundleError(
+        `“${fileName}”, run ${i + 1} of ${runs.length}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   });
 }
 
 function readRun(r: unknown): RunRecord {
-  if (!isObject(r) || !isObject(r.meta) || !isObject(r.shape) || !isObject(r.tokens)) throw new Error('it lacks meta, shape or tokens.');
+  if (!isObject(r) || !isObject(r.meta) || !isObject(r.shape) || !isObject(r.tokens))
+    throw new Error('it lacks meta, shape or tokens.');
   const meta = r.meta as unknown as RunMeta;
-  for (const k of ['id', 'label', 'stage'] as const) if (typeof meta[k] !== 'string') throw new Error(`meta.${k} is missing.`);
-  if (!isObject(meta.prompt) || !isObject(meta.decoding) || !isObject(meta.timings)) throw new Error('meta lacks the prompt, decoding or timings.');
+  for (const k of ['id', 'label', 'stage'] as const)
+    if (typeof meta[k] !== 'string') throw new Error(`meta.${k} is missing.`);
+  if (!isObject(meta.prompt) || !isObject(meta.decoding) || !isObject(meta.timings))
+    throw new Error('meta lacks the prompt, decoding or timings.');
   const shape = r.shape as unknown as RunShape;
-  if (meta.video && isObject(meta.video.grid) && meta.video.grid.t !== shape.pairs) throw new Error(`the video has ${meta.video.grid.t} frame pairs but the arrays hold ${shape.pairs}.`);
-  const tokens = new RunTokens({ heads: shape.heads, pairs: shape.pairs, videoTokens: shape.videoTokens, attention: shape.attention === true });
+  if (meta.video && isObject(meta.video.grid) && meta.video.grid.t !== shape.pairs)
+    throw new Error(`the video has ${meta.video.grid.t} frame pairs but the arrays hold ${shape.pairs}.`);
+  const tokens = new RunTokens({
+    heads: shape.heads,
+    pairs: shape.pairs,
+    videoTokens: shape.videoTokens,
+    attention: shape.attention === true,
+  });
   const t = r.tokens;
   const n = t.count;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error('tokens.count is not a count.');
@@ -149,7 +173,8 @@ function readRun(r: unknown): RunRecord {
   const ms = numbers(t.stepMs, n, 'tokens.stepMs');
   for (let i = 0; i < n; i++) {
     const end = i + 1 < n ? starts[i + 1]! : t.text.length;
-    if (!(starts[i]! >= (i ? starts[i - 1]! : 0) && starts[i]! <= end && end <= t.text.length)) throw new Error(`tokens.charStarts[${i}] = ${starts[i]} is not within the text in order.`);
+    if (!(starts[i]! >= (i ? starts[i - 1]! : 0) && starts[i]! <= end && end <= t.text.length))
+      throw new Error(`tokens.charStarts[${i}] = ${starts[i]} is not within the text in order.`);
   }
   let head: Float32Array | null = null;
   let pair: Float32Array | null = null;
@@ -182,8 +207,11 @@ function readRun(r: unknown): RunRecord {
 }
 
 function numbers(a: unknown, n: number, name: string): number[] {
-  if (!Array.isArray(a) || a.length !== n) throw new Error(`${name} should hold ${n} numbers, it holds ${Array.isArray(a) ? a.length : 'none'}.`);
-  for (const x of a) if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${name} holds a non-number (${JSON.stringify(x)}).`);
+  if (!Array.isArray(a) || a.length !== n)
+    throw new Error(`${name} should hold ${n} numbers, it holds ${Array.isArray(a) ? a.length : 'none'}.`);
+  for (const x of a)
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new Error(`${name} holds a non-number (${JSON.stringify(x)}).`);
   return a as number[];
 }
 
@@ -193,7 +221,10 @@ function unpack(p: unknown, dtype: 'f32' | 'f16', shape: [number, number], name:
   const bytes = fromBase64(p.base64, name);
   const size = dtype === 'f32' ? 4 : 2;
   const want = shape[0] * shape[1];
-  if (bytes.length !== want * size) throw new Error(`${name} holds ${bytes.length} bytes, expected ${want * size} (${shape[0]} tokens × ${shape[1]} ${dtype} values).`);
+  if (bytes.length !== want * size)
+    throw new Error(
+      `${name} holds ${bytes.length} bytes, expected ${want * size} (${shape[0]} tokens × ${shape[1]} ${dtype} values).`,
+    );
   const copy = bytes.slice().buffer;
   return dtype === 'f32' ? new Float32Array(copy) : new Uint16Array(copy);
 }

@@ -36,7 +36,16 @@ describe('runsToCsv', () => {
     const [header, ...body] = rows;
     expect(body).toHaveLength(SYNTHETIC.texts.length);
     const col = (name: string) => header!.indexOf(name);
-    expect(header!.slice(0, 8)).toEqual(['run_id', 'token', 'token_id', 'text', 'char_start', 'section', 'step_ms', 'vas_attn']);
+    expect(header!.slice(0, 8)).toEqual([
+      'run_id',
+      'token',
+      'token_id',
+      'text',
+      'char_start',
+      'section',
+      'step_ms',
+      'vas_attn',
+    ]);
     const r7 = body[7]!;
     expect(r7[col('text')], 'leading spaces survive quoting').toBe(' 00:06');
     expect(r7[col('section')]).toBe('think');
@@ -45,6 +54,9 @@ describe('runsToCsv', () => {
     expect(Number(r7[col('pair_0')])).toBe(0);
     expect(Number(r7[col('seg_sink')])).toBeCloseTo(0.3, 6);
     expect(body[19]![col('section')]).toBe('answer');
-    expect(body.filter((r) => r.length !== header!.length), 'rows with a missing or extra column').toEqual([]);
+    expect(
+      body.filter((r) => r.length !== header!.length),
+      'rows with a missing or extra column',
+    ).toEqual([]);
   });
 });

@@ -9,7 +9,19 @@ import { SEGMENTS, type RunRecord } from './run-record';
 export function runsToCsv(runs: readonly RunRecord[]): string {
   const heads = Math.max(0, ...runs.map((r) => (r.tokens?.shape.attention ? r.tokens.shape.heads : 0)));
   const pairs = Math.max(0, ...runs.map((r) => (r.tokens?.shape.attention ? r.tokens.shape.pairs : 0)));
-  const header = ['run_id', 'token', 'token_id', 'text', 'char_start', 'section', 'step_ms', 'vas_attn', ...SEGMENTS.map((s) => `seg_${s}`), ...range(heads).map((h) => `head_${h}`), ...range(pairs).map((g) => `pair_${g}`)];
+  const header = [
+    'run_id',
+    'token',
+    'token_id',
+    'text',
+    'char_start',
+    'section',
+    'step_ms',
+    'vas_attn',
+    ...SEGMENTS.map((s) => `seg_${s}`),
+    ...range(heads).map((h) => `head_${h}`),
+    ...range(pairs).map((g) => `pair_${g}`),
+  ];
   const lines = [header.join(',')];
   for (const run of runs) {
     const t = run.tokens;
@@ -20,12 +32,23 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
     const pair = t.pairMass;
     const seg = t.segmentMass;
     for (let i = 0; i < t.count; i++) {
-      const cells: (string | number)[] = [quote(run.id), i, t.ids[i]!, quote(t.tokenText(i)), t.charStarts[i]!, sectionAt(sections, t.charStarts[i]!), num(t.stepMs[i]!)];
+      const cells: (string | number)[] = [
+        quote(run.id),
+        i,
+        t.ids[i]!,
+        quote(t.tokenText(i)),
+        t.charStarts[i]!,
+        sectionAt(sections, t.charStarts[i]!),
+        num(t.stepMs[i]!),
+      ];
       if (attention) {
         let mean = 0;
         for (let h = 0; h < H; h++) mean += head[i * H + h]!;
         cells.push(num(mean / H), ...range(5).map((k) => num(seg[i * 5 + k]!)));
-        cells.push(...range(heads).map((h) => (h < H ? num(head[i * H + h]!) : '')), ...range(pairs).map((g) => (g < G ? num(pair[i * G + g]!) : '')));
+        cells.push(
+          ...range(heads).map((h) => (h < H ? num(head[i * H + h]!) : '')),
+          ...range(pairs).map((g) => (g < G ? num(pair[i * G + g]!) : '')),
+        );
       } else cells.push(...range(1 + 5 + heads + pairs).map(() => ''));
       lines.push(cells.join(','));
     }

@@ -115,7 +115,12 @@ export interface RunRecord {
 export function runShape(meta: RunMeta): RunShape | null {
   if (!meta.video || !meta.layout || !meta.model) return null;
   const { grid } = meta.video;
-  return { heads: meta.model.heads, pairs: grid.t, videoTokens: meta.layout.videoEnd - meta.layout.videoStart, attention: meta.tap !== null };
+  return {
+    heads: meta.model.heads,
+    pairs: grid.t,
+    videoTokens: meta.layout.videoEnd - meta.layout.videoStart,
+    attention: meta.tap !== null,
+  };
 }
 
 /** Merged grid (what one video token covers: 28 × 28 px of both frames of a pair). */

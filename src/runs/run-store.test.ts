@@ -9,7 +9,15 @@ function meta(id: string, stage: RunMeta['stage'] = 'done', over: Partial<RunMet
     label: `Run ${id}`,
     origin: 'live',
     appVersion: '0.0.0',
-    model: { id: 'm', revision: null, weightsHash: null, quantization: 'none', kvCache: 'f32', textLayers: 2, heads: 2 },
+    model: {
+      id: 'm',
+      revision: null,
+      weightsHash: null,
+      quantization: 'none',
+      kvCache: 'f32',
+      textLayers: 2,
+      heads: 2,
+    },
     prompt: { system: 's', question: 'q', suffix: '', text: null },
     decoding: { maxNewTokens: 8, doSample: false, temperature: 1, topK: 1, topP: 1, repetitionPenalty: 1, seed: 0 },
     tap: { layer: 1 },
@@ -18,19 +26,54 @@ function meta(id: string, stage: RunMeta['stage'] = 'done', over: Partial<RunMet
     stage,
     stopReason: null,
     error: null,
-    timings: { startedAt: 0, loadedMs: null, preprocessedMs: null, visionMs: null, prefilledMs: null, firstTokenMs: null, endedMs: null, engine: null },
+    timings: {
+      startedAt: 0,
+      loadedMs: null,
+      preprocessedMs: null,
+      visionMs: null,
+      prefilledMs: null,
+      firstTokenMs: null,
+      endedMs: null,
+      engine: null,
+    },
     ...over,
   };
 }
 
-const video = { name: 'v.mp4', fileSize: 1, durationSeconds: 4, width: 56, height: 56, averageFps: 2, variableFrameRate: false, codec: 'avc1', container: 'MP4', sampling: {}, frameIndices: [0, 1, 2, 3], frameTimes: [0, 1, 2, 3], presentationTimes: [0, 1, 2, 3], resized: { width: 56, height: 56 }, grid: { t: 2, h: 4, w: 4 }, secondPerGridT: 2 };
+const video = {
+  name: 'v.mp4',
+  fileSize: 1,
+  durationSeconds: 4,
+  width: 56,
+  height: 56,
+  averageFps: 2,
+  variableFrameRate: false,
+  codec: 'avc1',
+  container: 'MP4',
+  sampling: {},
+  frameIndices: [0, 1, 2, 3],
+  frameTimes: [0, 1, 2, 3],
+  presentationTimes: [0, 1, 2, 3],
+  resized: { width: 56, height: 56 },
+  grid: { t: 2, h: 4, w: 4 },
+  secondPerGridT: 2,
+};
 
-const token = (id: number, text: string, v = 0.5) => ({ id, text, ms: 1, headMass: [v, v], pairMass: [v / 2, v / 2], videoRow: new Array(8).fill(v / 8), segmentMass: [0.1, 0.1, v, 0.2, 0.1] });
+const token = (id: number, text: string, v = 0.5) => ({
+  id,
+  text,
+  ms: 1,
+  headMass: [v, v],
+  pairMass: [v / 2, v / 2],
+  videoRow: new Array(8).fill(v / 8),
+  segmentMass: [0.1, 0.1, v, 0.2, 0.1],
+});
 
 describe('RunTokens', () => {
   it('grows past its initial capacity and keeps every token, text offset and f16 row', () => {
     const t = new RunTokens({ heads: 2, pairs: 2, videoTokens: 8, attention: true });
-    for (let i = 0; i < 200; i++) t.append({ ...token(i, `w${i} `, i / 200), videoRow: Array.from({ length: 8 }, (_, k) => (i + k) / 1000) });
+    for (let i = 0; i < 200; i++)
+      t.append({ ...token(i, `w${i} `, i / 200), videoRow: Array.from({ length: 8 }, (_, k) => (i + k) / 1000) });
     expect(t.count).toBe(200);
     expect(t.ids[150]).toBe(150);
     expect(t.tokenText(150)).toBe('w150 ');
@@ -39,7 +82,8 @@ describe('RunTokens', () => {
     expect(t.headMass[2 * 150 + 1]).toBeCloseTo(150 / 200, 6);
     expect(t.segmentMass.length).toBe(1000);
     const row = t.videoRow(130);
-    for (let k = 0; k < 8; k++) expect(Math.abs(row[k]! - (130 + k) / 1000), `row[${k}] of token 130`).toBeLessThan(1e-3 * ((130 + k) / 1000));
+    for (let k = 0; k < 8; k++)
+      expect(Math.abs(row[k]! - (130 + k) / 1000), `row[${k}] of token 130`).toBeLessThan(1e-3 * ((130 + k) / 1000));
     const column = t.videoColumn(5);
     expect(column.length).toBe(200);
     for (const i of [0, 63, 64, 130, 199]) expect(column[i], `column 5 at token ${i}`).toBe(t.videoRow(i)[5]);
@@ -47,7 +91,9 @@ describe('RunTokens', () => {
 
   it('refuses a token whose attention does not match the run shape', () => {
     const t = new RunTokens({ heads: 2, pairs: 2, videoTokens: 8, attention: true });
-    expect(() => t.append({ ...token(0, 'a'), pairMass: [1, 2, 3] })).toThrow(/pairMass has 3 values, the run expects 2/);
+    expect(() => t.append({ ...token(0, 'a'), pairMass: [1, 2, 3] })).toThrow(
+      /pairMass has 3 values, the run expects 2/,
+    );
     expect(() => t.append({ id: 0, text: 'a', ms: 1 })).toThrow(/headMass is missing/);
     expect(t.count).toBe(0);
   });

@@ -44,7 +44,8 @@ export interface RunStoreOptions {
   schedule?: (fn: () => void) => void;
 }
 
-const defaultSchedule = (fn: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => fn()) : queueMicrotask(fn));
+const defaultSchedule = (fn: () => void) =>
+  typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => fn()) : queueMicrotask(fn);
 
 export class RunStore {
   readonly budgetBytes: number;
@@ -181,7 +182,16 @@ export class RunStore {
       total -= bytes;
       this.remove(r.id);
       const mib = (this.budgetBytes / 2 ** 20).toFixed(0);
-      this.dropNotices = [...this.dropNotices, { at: Date.now(), runId: r.id, label: r.meta.label, bytes, reason: `kept runs would exceed ${mib} MiB; dropped the oldest run not on screen` }];
+      this.dropNotices = [
+        ...this.dropNotices,
+        {
+          at: Date.now(),
+          runId: r.id,
+          label: r.meta.label,
+          bytes,
+          reason: `kept runs would exceed ${mib} MiB; dropped the oldest run not on screen`,
+        },
+      ];
     }
   }
 

@@ -60,7 +60,8 @@ export class RunTokens {
 
   constructor(readonly shape: RunShape) {
     for (const k of ['heads', 'pairs', 'videoTokens'] as const) {
-      if (!Number.isInteger(shape[k]) || shape[k] < (shape.attention ? 1 : 0)) throw new Error(`RunTokens: ${k} must be a positive integer, got ${shape[k]}`);
+      if (!Number.isInteger(shape[k]) || shape[k] < (shape.attention ? 1 : 0))
+        throw new Error(`RunTokens: ${k} must be a positive integer, got ${shape[k]}`);
     }
     const w = shape.attention ? 1 : 0;
     this.headArr = new Growable((n) => new Float32Array(n), shape.heads * w);
@@ -143,9 +144,13 @@ export class RunTokens {
   /** Video position `index` across all tokens: value t = token t's head-mean attention there (the reverse view). */
   videoColumn(index: number, out: Float32Array = new Float32Array(this.n)): Float32Array {
     const V = this.shape.videoTokens;
-    if (!this.shape.attention || !Number.isInteger(index) || index < 0 || index >= V) throw new RangeError(`video index ${index} is out of range (the run has ${this.shape.attention ? V : 0} video tokens)`);
+    if (!this.shape.attention || !Number.isInteger(index) || index < 0 || index >= V)
+      throw new RangeError(
+        `video index ${index} is out of range (the run has ${this.shape.attention ? V : 0} video tokens)`,
+      );
     const half = f16Table();
-    for (let t = 0; t < this.n; t++) out[t] = half[this.rowBlocks[Math.floor(t / ROW_BLOCK)]![(t % ROW_BLOCK) * V + index]!]!;
+    for (let t = 0; t < this.n; t++)
+      out[t] = half[this.rowBlocks[Math.floor(t / ROW_BLOCK)]![(t % ROW_BLOCK) * V + index]!]!;
     return out;
   }
 
@@ -158,7 +163,10 @@ export class RunTokens {
       expectLength('videoRow', tok.videoRow, shape.videoTokens);
       expectLength('segmentMass', tok.segmentMass, SEGMENT_COUNT);
     }
-    for (const g of [this.idArr, this.startArr, this.msArr, this.headArr, this.pairArr, this.segArr] as Growable<Float32Array | Uint32Array>[]) g.ensure(t + 1);
+    for (const g of [this.idArr, this.startArr, this.msArr, this.headArr, this.pairArr, this.segArr] as Growable<
+      Float32Array | Uint32Array
+    >[])
+      g.ensure(t + 1);
     this.idArr.data[t] = tok.id;
     this.startArr.data[t] = this.transcript.length;
     this.msArr.data[t] = tok.ms;
@@ -168,7 +176,7 @@ export class RunTokens {
       this.segArr.data.set(tok.segmentMass!, t * SEGMENT_COUNT);
       const V = shape.videoTokens;
       if (t % ROW_BLOCK === 0) this.rowBlocks.push(new Uint16Array(ROW_BLOCK * V));
-      const dst = this.rowBlocks[this.rowBlocks.length - 1]!.subarray((t % ROW_BLOCK) * V, (t % ROW_BLOCK + 1) * V);
+      const dst = this.rowBlocks[this.rowBlocks.length - 1]!.subarray((t % ROW_BLOCK) * V, ((t % ROW_BLOCK) + 1) * V);
       if (tok.videoRow instanceof Uint16Array) dst.set(tok.videoRow);
       else narrowF16(tok.videoRow!, dst);
     }
@@ -179,12 +187,14 @@ export class RunTokens {
   /** Bytes held by the arrays (capacity, not just count): what the memory bound counts. */
   get bytes(): number {
     let b = this.rowBlocks.reduce((s, r) => s + r.byteLength, 0);
-    for (const g of [this.idArr, this.startArr, this.msArr, this.headArr, this.pairArr, this.segArr]) b += g.data.byteLength;
+    for (const g of [this.idArr, this.startArr, this.msArr, this.headArr, this.pairArr, this.segArr])
+      b += g.data.byteLength;
     return b + this.transcript.length * 2;
   }
 
   private check(t: number): void {
-    if (!Number.isInteger(t) || t < 0 || t >= this.n) throw new RangeError(`token ${t} is out of range (the run has ${this.n} tokens)`);
+    if (!Number.isInteger(t) || t < 0 || t >= this.n)
+      throw new RangeError(`token ${t} is out of range (the run has ${this.n} tokens)`);
   }
 }
 

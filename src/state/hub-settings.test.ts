@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HUB, hubHeaders, hubResolveBase, hubSettingsProblem, loadHubSettings, saveHubSettings } from './hub-settings';
+import {
+  DEFAULT_HUB,
+  hubHeaders,
+  hubResolveBase,
+  hubSettingsProblem,
+  loadHubSettings,
+  saveHubSettings,
+} from './hub-settings';
 
 function memoryStorage() {
   const m = new Map<string, string>();
@@ -9,7 +16,9 @@ function memoryStorage() {
 describe('Hub settings', () => {
   it('resolve URLs follow the endpoint and pinned revision (like HF_ENDPOINT)', () => {
     expect(hubResolveBase('MBZUAI/Video-R2', DEFAULT_HUB)).toBe('https://huggingface.co/MBZUAI/Video-R2/resolve/main/');
-    expect(hubResolveBase('MBZUAI/Video-R2', { endpoint: 'http://127.0.0.1:9000/', revision: 'refs/pr/1', token: '' })).toBe('http://127.0.0.1:9000/MBZUAI/Video-R2/resolve/refs%2Fpr%2F1/');
+    expect(
+      hubResolveBase('MBZUAI/Video-R2', { endpoint: 'http://127.0.0.1:9000/', revision: 'refs/pr/1', token: '' }),
+    ).toBe('http://127.0.0.1:9000/MBZUAI/Video-R2/resolve/refs%2Fpr%2F1/');
   });
 
   it('the token becomes a Bearer header only when set', () => {

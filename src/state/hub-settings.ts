@@ -48,7 +48,8 @@ export function hubSettingsProblem(s: HubSettings): string | null {
   } catch {
     return `Hub endpoint "${s.endpoint}" is not a URL (expected e.g. https://huggingface.co or http://127.0.0.1:8080).`;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `Hub endpoint must be an http(s) URL, not ${url.protocol}`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return `Hub endpoint must be an http(s) URL, not ${url.protocol}`;
   if (url.search || url.hash) return 'Hub endpoint must not carry ?query or #fragment.';
   if (!s.revision.trim()) return 'Revision is empty: use a branch (main), a tag or a commit sha.';
   if (/\s/.test(s.token)) return 'The access token contains spaces.';

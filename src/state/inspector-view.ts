@@ -36,7 +36,9 @@ export interface InspectorView {
   toggleLock: (t: number | null) => void;
   setSpan: (s: TokenSpan | null) => void;
   setReverse: (r: ReverseTarget | null) => void;
-  setControls: (c: Partial<Pick<InspectorView, 'heads' | 'sinkCorrected' | 'normalisation' | 'colormap' | 'tint' | 'selection'>>) => void;
+  setControls: (
+    c: Partial<Pick<InspectorView, 'heads' | 'sinkCorrected' | 'normalisation' | 'colormap' | 'tint' | 'selection'>>,
+  ) => void;
   /** A new run is shown: drop token indices that belonged to the old one. */
   resetFocus: () => void;
 }

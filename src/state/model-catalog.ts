@@ -26,16 +26,61 @@ export const CATALOG: readonly CatalogModel[] = [
     downloadBytes: 20_000_000,
     architecture: null,
   },
-  { id: 'MBZUAI/Video-R2', name: 'Video-R2 7B', note: 'The paper’s model (SFT + GRPO).', baseUrl: null, downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
-  { id: 'MBZUAI/Video-R2-SFT', name: 'Video-R2-SFT 7B', note: 'Video-R2 after the SFT stage only (F16 weights).', baseUrl: null, downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
-  { id: 'Qwen/Qwen2.5-VL-7B-Instruct', name: 'Qwen2.5-VL-7B-Instruct', note: 'The base model all of these start from.', baseUrl: null, downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
-  { id: 'Video-R1/Video-R1-7B', name: 'Video-R1 7B', note: 'Another RL-tuned video reasoner.', baseUrl: null, downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
-  { id: 'OpenGVLab/VideoChat-R1_5-7B', name: 'VideoChat-R1.5 7B', note: 'RL-tuned for spatio-temporal perception.', baseUrl: null, downloadBytes: SEVEN_B_BF16, architecture: 'qwen2.5-vl-7b' },
+  {
+    id: 'MBZUAI/Video-R2',
+    name: 'Video-R2 7B',
+    note: 'The paper’s model (SFT + GRPO).',
+    baseUrl: null,
+    downloadBytes: SEVEN_B_BF16,
+    architecture: 'qwen2.5-vl-7b',
+  },
+  {
+    id: 'MBZUAI/Video-R2-SFT',
+    name: 'Video-R2-SFT 7B',
+    note: 'Video-R2 after the SFT stage only (F16 weights).',
+    baseUrl: null,
+    downloadBytes: SEVEN_B_BF16,
+    architecture: 'qwen2.5-vl-7b',
+  },
+  {
+    id: 'Qwen/Qwen2.5-VL-7B-Instruct',
+    name: 'Qwen2.5-VL-7B-Instruct',
+    note: 'The base model all of these start from.',
+    baseUrl: null,
+    downloadBytes: SEVEN_B_BF16,
+    architecture: 'qwen2.5-vl-7b',
+  },
+  {
+    id: 'Video-R1/Video-R1-7B',
+    name: 'Video-R1 7B',
+    note: 'Another RL-tuned video reasoner.',
+    baseUrl: null,
+    downloadBytes: SEVEN_B_BF16,
+    architecture: 'qwen2.5-vl-7b',
+  },
+  {
+    id: 'OpenGVLab/VideoChat-R1_5-7B',
+    name: 'VideoChat-R1.5 7B',
+    note: 'RL-tuned for spatio-temporal perception.',
+    baseUrl: null,
+    downloadBytes: SEVEN_B_BF16,
+    architecture: 'qwen2.5-vl-7b',
+  },
 ];
 
 /** A Hugging Face repo id ("owner/name", or its huggingface.co URL) typed by the user; null if malformed. */
 export function customHubModel(repo: string): CatalogModel | null {
-  const r = repo.trim().replace(/^https:\/\/huggingface\.co\//, '').replace(/\/+$/, '');
+  const r = repo
+    .trim()
+    .replace(/^https:\/\/huggingface\.co\//, '')
+    .replace(/\/+$/, '');
   if (!/^[\w.-]+\/[\w.-]+$/.test(r)) return null;
-  return { id: r, name: r, note: 'Custom Hugging Face repository (must be a Qwen2.5-VL checkpoint).', baseUrl: null, downloadBytes: SEVEN_B_BF16, architecture: null };
+  return {
+    id: r,
+    name: r,
+    note: 'Custom Hugging Face repository (must be a Qwen2.5-VL checkpoint).',
+    baseUrl: null,
+    downloadBytes: SEVEN_B_BF16,
+    architecture: null,
+  };
 }

@@ -7,7 +7,8 @@ import type { ModelSummary } from '../protocol/engine';
 import type { Services } from './services';
 import { createAppStore } from './store';
 
-const summary = (id: string): ModelSummary => ({ id, weightBytes: 1, warnings: [], generation: {} }) as unknown as ModelSummary;
+const summary = (id: string): ModelSummary =>
+  ({ id, weightBytes: 1, warnings: [], generation: {} }) as unknown as ModelSummary;
 
 /** Each load runs `script` with the progress callback, then resolves with `id` or throws. */
 function fakeEngine(script: (progress: (p: Progress) => void) => void | Promise<void>, result: string | Error) {
@@ -46,16 +47,26 @@ describe('model state', () => {
     expect(useApp.getState().model).toMatchObject({ status: 'ready', summary: { id: 'video-r2-tiny' } });
     useApp.getState().selectModel('MBZUAI/Video-R2');
     expect(useApp.getState().model.status, 'choosing another model leaves the loaded one usable').toBe('ready');
-    fakeEngine((p) => p({ phase: 'config', done: 0, total: 1 }), new EngineError('network', 'The network is unreachable'));
+    fakeEngine(
+      (p) => p({ phase: 'config', done: 0, total: 1 }),
+      new EngineError('network', 'The network is unreachable'),
+    );
     await useApp.getState().loadModel();
-    expect(useApp.getState().model).toMatchObject({ status: 'ready', summary: { id: 'video-r2-tiny' }, error: 'The network is unreachable' });
+    expect(useApp.getState().model).toMatchObject({
+      status: 'ready',
+      summary: { id: 'video-r2-tiny' },
+      error: 'The network is unreachable',
+    });
     useApp.getState().selectModel('video-r2-tiny');
     expect(useApp.getState().model.error, 'the error belongs to the failed load and clears when superseded').toBeNull();
   });
 
   it('a load that fails after the engine dropped the old model (first weights progress) reports no model', async () => {
     useApp.getState().selectModel('MBZUAI/Video-R2');
-    fakeEngine((p) => p({ phase: 'quantize', done: 0, total: 100 }), new EngineError('out-of-memory', 'Out of GPU memory'));
+    fakeEngine(
+      (p) => p({ phase: 'quantize', done: 0, total: 100 }),
+      new EngineError('out-of-memory', 'Out of GPU memory'),
+    );
     await useApp.getState().loadModel();
     expect(useApp.getState().model).toMatchObject({ status: 'error', summary: null, error: 'Out of GPU memory' });
   });

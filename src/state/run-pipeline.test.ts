@@ -7,7 +7,24 @@ import { RunStore } from '../runs/run-store';
 import type { RunVideo } from '../runs/run-record';
 import { RunPipeline, type RunAttempt, type RunRequest } from './run-pipeline';
 
-const video: RunVideo = { name: 'a.mp4', fileSize: 1, durationSeconds: 4, width: 56, height: 56, averageFps: 2, variableFrameRate: false, codec: 'avc1', container: 'MP4', sampling: {}, frameIndices: [0, 2, 4, 6], frameTimes: [0, 1, 2, 3], presentationTimes: [0, 1, 2, 3], resized: { width: 56, height: 56 }, grid: { t: 2, h: 4, w: 4 }, secondPerGridT: 2 };
+const video: RunVideo = {
+  name: 'a.mp4',
+  fileSize: 1,
+  durationSeconds: 4,
+  width: 56,
+  height: 56,
+  averageFps: 2,
+  variableFrameRate: false,
+  codec: 'avc1',
+  container: 'MP4',
+  sampling: {},
+  frameIndices: [0, 2, 4, 6],
+  frameTimes: [0, 1, 2, 3],
+  presentationTimes: [0, 1, 2, 3],
+  resized: { width: 56, height: 56 },
+  grid: { t: 2, h: 4, w: 4 },
+  secondPerGridT: 2,
+};
 const summary = { id: 'tiny', quantization: 'none', textLayers: 3, heads: 2 } as ModelSummary;
 const request: RunRequest = {
   prompt: { system: 'sys', question: 'What happens?', suffix: 'Think.' },
@@ -18,18 +35,27 @@ const request: RunRequest = {
   model: { revision: 'main', quantization: 'none', kvCache: 'f32' },
 };
 
-const tap = (v: number) => ({ headMass: new Float32Array([v, v]), pairMass: new Float32Array([v / 2, v / 2]), segmentMass: new Float32Array([0.5, 0.1, v, 0.2, 0.2 - v]), videoRow: new Float32Array(8).fill(v / 8) });
+const tap = (v: number) => ({
+  headMass: new Float32Array([v, v]),
+  pairMass: new Float32Array([v / 2, v / 2]),
+  segmentMass: new Float32Array([0.5, 0.1, v, 0.2, 0.2 - v]),
+  videoRow: new Float32Array(8).fill(v / 8),
+});
 
 function harness(opts: { failVideo?: boolean; runs?: RunStore; selected?: string[]; question?: string } = {}) {
   const runs = opts.runs ?? new RunStore({ schedule: () => undefined });
   let attempt: RunAttempt = { status: 'idle', runId: null, progress: null, error: null };
   const selected = opts.selected ?? [];
   let clock = 0;
-  const texts = [['<think>', 'Hi'], [' there', '.']];
+  const texts = [
+    ['<think>', 'Hi'],
+    [' there', '.'],
+  ];
   let call = 0;
   const pipeline = new RunPipeline({
     runs,
-    request: () => (opts.question === undefined ? request : { ...request, prompt: { ...request.prompt, question: opts.question } }),
+    request: () =>
+      opts.question === undefined ? request : { ...request, prompt: { ...request.prompt, question: opts.question } },
     ensureModel: async () => summary,
     prepareVideo: async () => {
       clock += 5;
@@ -48,7 +74,10 @@ function harness(opts: { failVideo?: boolean; runs?: RunStore; selected?: string
           h.onProgress?.({ phase: 'prefill', done: 19, total: 20 });
           clock += 10;
           words.forEach((text, i) => h.onToken({ step: i, id: 100 + i, text, ms: 3, attention: tap(0.1 * (i + 1)) }));
-          return { reason: 'eos' as const, stats: { promptTokens: 20, generatedTokens: words.length, visionMs: 1, prefillMs: 2, decodeMs: 3 } };
+          return {
+            reason: 'eos' as const,
+            stats: { promptTokens: 20, generatedTokens: words.length, visionMs: 1, prefillMs: 2, decodeMs: 3 },
+          };
         })();
         return { done, cancel: () => undefined };
       },
@@ -63,10 +92,26 @@ describe('RunPipeline (fake engine)', () => {
     await h.pipeline.start();
     const [run] = h.runs.list();
     const m = run!.meta;
-    expect(m).toMatchObject({ stage: 'done', stopReason: 'eos', error: null, origin: 'live', tap: { layer: 2 }, video, layout: { promptTokens: 20, videoStart: 4, videoEnd: 12 } });
+    expect(m).toMatchObject({
+      stage: 'done',
+      stopReason: 'eos',
+      error: null,
+      origin: 'live',
+      tap: { layer: 2 },
+      video,
+      layout: { promptTokens: 20, videoStart: 4, videoEnd: 12 },
+    });
     expect(m.prompt).toEqual({ ...request.prompt, text: 'prompt' });
     expect(m.model).toMatchObject({ id: 'tiny', heads: 2, textLayers: 3, kvCache: 'f32' });
-    expect(m.timings).toMatchObject({ loadedMs: 0, preprocessedMs: 5, visionMs: 15, prefilledMs: 25, firstTokenMs: 25, endedMs: 25, engine: { visionMs: 1, prefillMs: 2, decodeMs: 3 } });
+    expect(m.timings).toMatchObject({
+      loadedMs: 0,
+      preprocessedMs: 5,
+      visionMs: 15,
+      prefilledMs: 25,
+      firstTokenMs: 25,
+      endedMs: 25,
+      engine: { visionMs: 1, prefillMs: 2, decodeMs: 3 },
+    });
     const t = run!.tokens!;
     expect(t.text).toBe('<think>Hi');
     expect(Array.from(t.ids)).toEqual([100, 101]);

@@ -8,7 +8,14 @@ import type { RunModel, RunStage, RunTimings, RunVideo } from '../runs/run-recor
 import type { RunStore } from '../runs/run-store';
 
 export interface RunEnginePort {
-  generate(videoId: string, prompt: PromptParts, params: GenerationParams, attention: boolean, handlers: GenerateHandlers, tapLayer: number | null): { done: Promise<GenerateResult>; cancel: () => void };
+  generate(
+    videoId: string,
+    prompt: PromptParts,
+    params: GenerationParams,
+    attention: boolean,
+    handlers: GenerateHandlers,
+    tapLayer: number | null,
+  ): { done: Promise<GenerateResult>; cancel: () => void };
 }
 
 /** What a run is asked with, read at the click. */
@@ -46,7 +53,12 @@ export interface RunPipelineDeps {
 
 class RunCancelled extends Error {}
 
-const STAGE_FIELD: Partial<Record<RunStage, keyof RunTimings>> = { preprocess: 'loadedMs', vision: 'preprocessedMs', prefill: 'visionMs', generate: 'prefilledMs' };
+const STAGE_FIELD: Partial<Record<RunStage, keyof RunTimings>> = {
+  preprocess: 'loadedMs',
+  vision: 'preprocessedMs',
+  prefill: 'visionMs',
+  generate: 'prefilledMs',
+};
 
 export class RunPipeline {
   private cancelCurrent: (() => void) | null = null;
@@ -91,7 +103,16 @@ export class RunPipeline {
       stage: 'load',
       stopReason: null,
       error: null,
-      timings: { startedAt: Date.now(), loadedMs: null, preprocessedMs: null, visionMs: null, prefilledMs: null, firstTokenMs: null, endedMs: null, engine: null },
+      timings: {
+        startedAt: Date.now(),
+        loadedMs: null,
+        preprocessedMs: null,
+        visionMs: null,
+        prefilledMs: null,
+        firstTokenMs: null,
+        endedMs: null,
+        engine: null,
+      },
     });
     deps.setAttempt({ status: 'preparing', runId: id, progress: null, error: null });
     const meta = () => deps.runs.get(id)!.meta;
@@ -107,7 +128,17 @@ export class RunPipeline {
     try {
       const summary = await deps.ensureModel();
       if (cancelled) throw new RunCancelled();
-      deps.runs.update(id, { model: { id: summary.id, revision: req.model.revision, weightsHash: null, quantization: summary.quantization, kvCache: req.model.kvCache, textLayers: summary.textLayers, heads: summary.heads } });
+      deps.runs.update(id, {
+        model: {
+          id: summary.id,
+          revision: req.model.revision,
+          weightsHash: null,
+          quantization: summary.quantization,
+          kvCache: req.model.kvCache,
+          textLayers: summary.textLayers,
+          heads: summary.heads,
+        },
+      });
       enter('preprocess');
       const { videoId, video } = await deps.prepareVideo();
       if (cancelled) throw new RunCancelled();
@@ -149,12 +180,28 @@ export class RunPipeline {
       if (cancelled) handle.cancel();
       const result = await handle.done;
       const stage: RunStage = result.reason === 'cancelled' ? 'cancelled' : 'done';
-      deps.runs.update(id, { stage, stopReason: result.reason, ...timing({ endedMs: now() - t0, engine: { visionMs: result.stats.visionMs, prefillMs: result.stats.prefillMs, decodeMs: result.stats.decodeMs } }) });
+      deps.runs.update(id, {
+        stage,
+        stopReason: result.reason,
+        ...timing({
+          endedMs: now() - t0,
+          engine: {
+            visionMs: result.stats.visionMs,
+            prefillMs: result.stats.prefillMs,
+            decodeMs: result.stats.decodeMs,
+          },
+        }),
+      });
       deps.setAttempt({ status: stage, progress: null });
     } catch (e) {
       const wasCancel = e instanceof RunCancelled;
       const message = wasCancel ? null : e instanceof Error ? e.message : String(e);
-      deps.runs.update(id, { stage: wasCancel ? 'cancelled' : 'error', stopReason: wasCancel ? 'cancelled' : null, error: message, ...timing({ endedMs: now() - t0 }) });
+      deps.runs.update(id, {
+        stage: wasCancel ? 'cancelled' : 'error',
+        stopReason: wasCancel ? 'cancelled' : null,
+        error: message,
+        ...timing({ endedMs: now() - t0 }),
+      });
       deps.setAttempt({ status: wasCancel ? 'cancelled' : 'error', error: message, progress: null });
     } finally {
       this.cancelCurrent = null;

@@ -45,7 +45,15 @@ export interface RunSlice {
 }
 
 // Qwen2.5-VL-7B-Instruct's generation_config (docs/model.md §5.3) until a checkpoint says otherwise.
-const DEFAULT_PARAMS: GenerationParams = { maxNewTokens: DEFAULT_MAX_NEW_TOKENS, doSample: false, temperature: 0.1, topK: 1, topP: 0.001, repetitionPenalty: 1.05, seed: 0 };
+const DEFAULT_PARAMS: GenerationParams = {
+  maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
+  doSample: false,
+  temperature: 0.1,
+  topK: 1,
+  topP: 0.001,
+  repetitionPenalty: 1.05,
+  seed: 0,
+};
 
 export function createRunSlice(services: Services): StateCreator<AppState, [], [], RunSlice> {
   return (set, get) => {
@@ -65,7 +73,18 @@ export function createRunSlice(services: Services): StateCreator<AppState, [], [
         const { prompt, params, attention, tapLayer, model, hub } = get();
         // Run uses the loaded model, which stays loaded while another one is merely selected.
         const modelId = model.status === 'ready' && model.summary ? model.summary.id : model.selectedId;
-        return { prompt, params, attention, tapLayer, modelId, model: { revision: modelId.startsWith('local:') ? null : hub.revision.trim() || 'main', quantization: model.options.quantization, kvCache: model.options.kvCache } };
+        return {
+          prompt,
+          params,
+          attention,
+          tapLayer,
+          modelId,
+          model: {
+            revision: modelId.startsWith('local:') ? null : hub.revision.trim() || 'main',
+            quantization: model.options.quantization,
+            kvCache: model.options.kvCache,
+          },
+        };
       },
       ensureModel: async () => {
         const plan = get().memoryPlan.plan;
@@ -73,7 +92,10 @@ export function createRunSlice(services: Services): StateCreator<AppState, [], [
         if (get().model.status !== 'ready') {
           // Never start a multi-gigabyte download as a side effect of Run: that is what "Load model" is for.
           const entry = CATALOG.find((c) => c.id === get().model.selectedId) ?? customHubModel(get().model.selectedId);
-          if (entry && entry.downloadBytes > 1e9) throw new Error(`Load ${entry.name} first (Load model): it downloads ≈${formatBytes(entry.downloadBytes)} once.`);
+          if (entry && entry.downloadBytes > 1e9)
+            throw new Error(
+              `Load ${entry.name} first (Load model): it downloads ≈${formatBytes(entry.downloadBytes)} once.`,
+            );
           await get().loadModel();
         }
         const m = get().model;
@@ -102,7 +124,8 @@ export function createRunSlice(services: Services): StateCreator<AppState, [], [
       setParams: (p) => set((s) => ({ params: { ...s.params, ...p } })),
       setAttention: (on) => set({ attention: on }),
       setTapLayer: (layer) => set({ tapLayer: layer }),
-      adoptGenerationDefaults: (m) => set((s) => ({ params: { ...m.generation, maxNewTokens: s.params.maxNewTokens } })),
+      adoptGenerationDefaults: (m) =>
+        set((s) => ({ params: { ...m.generation, maxNewTokens: s.params.maxNewTokens } })),
       startRun: () => pipeline.start(),
       stopRun: () => pipeline.stop(),
       selectRun: select,
@@ -117,12 +140,19 @@ export function createRunSlice(services: Services): StateCreator<AppState, [], [
           set({ importError: null });
           select(records[0]!.id);
         } catch (e) {
-          set({ importError: e instanceof BundleError ? e.message : `“${file.name}” could not be read: ${e instanceof Error ? e.message : String(e)}` });
+          set({
+            importError:
+              e instanceof BundleError
+                ? e.message
+                : `“${file.name}” could not be read: ${e instanceof Error ? e.message : String(e)}`,
+          });
         }
       },
       exportRuns: (ids, format) => {
         const chosen = ids.map((id) => runs.get(id)).filter((r) => r !== undefined);
-        return format === 'json' ? new Blob([serializeBundle(bundleRuns(chosen))], { type: 'application/json' }) : new Blob([runsToCsv(chosen)], { type: 'text/csv' });
+        return format === 'json'
+          ? new Blob([serializeBundle(bundleRuns(chosen))], { type: 'application/json' })
+          : new Blob([runsToCsv(chosen)], { type: 'text/csv' });
       },
     };
   };

@@ -23,7 +23,12 @@ describe('app store: run bundles', () => {
     const a = createAppStore(noServices);
     const b = createAppStore(noServices);
     await a.getState().importRuns(json('synthetic.json', bundle));
-    expect(a.getState().runs.list().map((r) => r.meta.origin)).toEqual(['imported']);
+    expect(
+      a
+        .getState()
+        .runs.list()
+        .map((r) => r.meta.origin),
+    ).toEqual(['imported']);
     expect(a.getState().runView.selected).toBe('synthetic-1');
     expect(b.getState().runs.list(), 'another store saw the import').toHaveLength(0);
     const exported = await a.getState().exportRuns(['synthetic-1'], 'json').text();
@@ -34,7 +39,11 @@ describe('app store: run bundles', () => {
   it.each([
     ['a truncated file', bundle.slice(0, 300), /cut short/],
     ['foreign JSON', '{"hello": 1}', /not a Video-R2 Web run bundle/],
-    ['a newer bundle', JSON.stringify({ ...JSON.parse(bundle), version: 99, appVersion: '9.9.9' }), /newer Video-R2 Web \(app 9\.9\.9, bundle version 99\)/],
+    [
+      'a newer bundle',
+      JSON.stringify({ ...JSON.parse(bundle), version: 99, appVersion: '9.9.9' }),
+      /newer Video-R2 Web \(app 9\.9\.9, bundle version 99\)/,
+    ],
   ])('%s: a specific message, and the runs and selection are untouched', async (_, text, message) => {
     const store = createAppStore(noServices);
     await store.getState().importRuns(json('first.json', bundle));

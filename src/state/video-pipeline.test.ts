@@ -8,26 +8,66 @@ import { VideoPipeline, type MediaPort, type VideoEnginePort } from './video-pip
 
 type VideoState = VideoSlice['video'];
 
-const meta = (name: string): VideoMetadata => ({
-  fileName: name, fileSize: 10, container: 'mp4', containerLabel: 'MP4', codec: 'avc1.64001e', codecName: 'H.264', codedWidth: 56, codedHeight: 56,
-  rotation: 0, width: 56, height: 56, durationSeconds: 4, frameCount: 8, averageFps: 2, variableFrameRate: false, keyframeCount: 1, firstFrameTime: 0, warnings: [],
-} as VideoMetadata);
+const meta = (name: string): VideoMetadata =>
+  ({
+    fileName: name,
+    fileSize: 10,
+    container: 'mp4',
+    containerLabel: 'MP4',
+    codec: 'avc1.64001e',
+    codecName: 'H.264',
+    codedWidth: 56,
+    codedHeight: 56,
+    rotation: 0,
+    width: 56,
+    height: 56,
+    durationSeconds: 4,
+    frameCount: 8,
+    averageFps: 2,
+    variableFrameRate: false,
+    keyframeCount: 1,
+    firstFrameTime: 0,
+    warnings: [],
+  }) as VideoMetadata;
 
 function harness(opts: { failOpen?: (name: string) => boolean } = {}) {
-  let state: VideoState = { status: 'empty', file: null, url: null, metadata: null, settings: { ...DEFAULT_VIDEO_SETTINGS, nframes: 4 }, subtitles: null, plan: null, frames: [], progress: null, error: null, engineVideoId: null, seekRequest: null };
+  let state: VideoState = {
+    status: 'empty',
+    file: null,
+    url: null,
+    metadata: null,
+    settings: { ...DEFAULT_VIDEO_SETTINGS, nframes: 4 },
+    subtitles: null,
+    plan: null,
+    frames: [],
+    progress: null,
+    error: null,
+    engineVideoId: null,
+    seekRequest: null,
+  };
   const log: string[] = [];
   let tokens = 0;
   const media: MediaPort = {
     open: async (file) => {
       const name = (file as File).name;
       log.push(`open ${name}`);
-      if (opts.failOpen?.(name)) throw new MediaError('UNSUPPORTED_CODEC', `${name} uses a codec this browser cannot decode.`);
+      if (opts.failOpen?.(name))
+        throw new MediaError('UNSUPPORTED_CODEC', `${name} uses a codec this browser cannot decode.`);
       return meta(name);
     },
     sample: (request, handlers) => ({
       done: (async () => {
         const n = request.mode.kind === 'nframes' ? request.mode.nframes : 0;
-        for (let i = 0; i < n; i++) await handlers.onFrame({ ordinal: i, sourceIndex: 2 * i, referenceTime: i, presentationTime: i, width: 56, height: 56, rgba: new ArrayBuffer(56 * 56 * 4) });
+        for (let i = 0; i < n; i++)
+          await handlers.onFrame({
+            ordinal: i,
+            sourceIndex: 2 * i,
+            referenceTime: i,
+            presentationTime: i,
+            width: 56,
+            height: 56,
+            rgba: new ArrayBuffer(56 * 56 * 4),
+          });
       })(),
     }),
   };
@@ -81,7 +121,10 @@ describe('VideoPipeline (fake workers)', () => {
     expect(after.file?.name).toBe('a.mp4');
     expect(after.status).toBe('ready');
     expect(after.engineVideoId).toBe(before.engineVideoId);
-    expect(after.error).toEqual({ code: 'UNSUPPORTED_CODEC', message: 'bad.mp4 uses a codec this browser cannot decode.' });
+    expect(after.error).toEqual({
+      code: 'UNSUPPORTED_CODEC',
+      message: 'bad.mp4 uses a codec this browser cannot decode.',
+    });
   });
 
   it('refuses an empty file without touching the current video', async () => {

@@ -10,13 +10,22 @@ type VideoState = VideoSlice['video'];
 /** What the pipeline needs of the media client. */
 export interface MediaPort {
   open(file: Blob, options?: { fileName?: string; onProgress?: (fraction: number) => void }): Promise<VideoMetadata>;
-  sample(request: SampleRequest, handlers: { onFrame: (f: SampledFrame) => Promise<void> | void }): { done: Promise<unknown> };
+  sample(
+    request: SampleRequest,
+    handlers: { onFrame: (f: SampledFrame) => Promise<void> | void },
+  ): { done: Promise<unknown> };
 }
 
 /** What the pipeline needs of the engine client. */
 export interface VideoEnginePort {
   beginVideo(videoId: string, frames: number, height: number, width: number, secondPerGridTs: number): Promise<void>;
-  pushFrame(videoId: string, index: number, width: number, height: number, rgba: ArrayBuffer): Promise<{ width: number; height: number; rgba: ArrayBuffer }>;
+  pushFrame(
+    videoId: string,
+    index: number,
+    width: number,
+    height: number,
+    rgba: ArrayBuffer,
+  ): Promise<{ width: number; height: number; rgba: ArrayBuffer }>;
   endVideo(videoId: string): Promise<{ videoTokens: number }>;
 }
 
@@ -35,7 +44,10 @@ export interface VideoPipelineDeps {
 /** The media worker's request for these settings. */
 export function sampleRequest(s: VideoSettings, subtitles: SubtitleCue[] | null): SampleRequest {
   return {
-    mode: s.countMode === 'nframes' ? { kind: 'nframes', nframes: s.nframes } : { kind: 'fps', fps: s.fps, minFrames: VIDEO_R2.fpsMinFrames, maxFrames: s.fpsMaxFrames },
+    mode:
+      s.countMode === 'nframes'
+        ? { kind: 'nframes', nframes: s.nframes }
+        : { kind: 'fps', fps: s.fps, minFrames: VIDEO_R2.fpsMinFrames, maxFrames: s.fpsMaxFrames },
     minPixels: s.minPixels,
     maxPixels: s.maxPixels,
     ...(s.startTime !== null ? { videoStart: s.startTime } : {}),
@@ -47,13 +59,18 @@ export function sampleRequest(s: VideoSettings, subtitles: SubtitleCue[] | null)
 }
 
 /** Media errors usually quote the file name already; add it only when they do not. */
-export const withFileName = (name: string, message: string) => (message.includes(name) ? message : `${name}: ${message}`);
+export const withFileName = (name: string, message: string) =>
+  message.includes(name) ? message : `${name}: ${message}`;
 
-export const describeError = (e: unknown) => (e instanceof MediaError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+export const describeError = (e: unknown) =>
+  e instanceof MediaError
+    ? { code: e.code, message: e.message }
+    : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 
 const isCancel = (e: unknown) => e instanceof MediaError && e.code === 'CANCELLED';
 
-const defaultBitmap = (rgba: ArrayBuffer, width: number, height: number) => createImageBitmap(new ImageData(new Uint8ClampedArray(rgba), width, height));
+const defaultBitmap = (rgba: ArrayBuffer, width: number, height: number) =>
+  createImageBitmap(new ImageData(new Uint8ClampedArray(rgba), width, height));
 
 export class VideoPipeline {
   /** The file currently indexed by the media worker (a failed open leaves none). */
@@ -78,7 +95,10 @@ export class VideoPipeline {
     const previous = deps.get();
     deps.patch({ status: 'opening', error: null, progress: { label: `Reading ${file.name}`, fraction: 0 } });
     try {
-      const metadata = await deps.media().open(file, { onProgress: (fraction) => my === this.generation && deps.patch({ progress: { label: `Reading ${file.name}`, fraction } }) });
+      const metadata = await deps.media().open(file, {
+        onProgress: (fraction) =>
+          my === this.generation && deps.patch({ progress: { label: `Reading ${file.name}`, fraction } }),
+      });
       this.openInWorker = file;
       if (my !== this.generation) return;
       // Show the new file while it samples; keep the previous one's URL until the new file has decoded.
@@ -96,7 +116,15 @@ export class VideoPipeline {
           if (failed.url) URL.revokeObjectURL(failed.url);
           closeFrames(failed.frames);
           this.openInWorker = null;
-          deps.patch({ file: previous.file, metadata: previous.metadata, url: previous.url, plan: previous.plan, frames: [], status: 'sampling', error: failed.error });
+          deps.patch({
+            file: previous.file,
+            metadata: previous.metadata,
+            url: previous.url,
+            plan: previous.plan,
+            frames: [],
+            status: 'sampling',
+            error: failed.error,
+          });
           this.scheduleResample(true);
           return;
         }
@@ -106,8 +134,16 @@ export class VideoPipeline {
       this.openInWorker = null;
       if (my !== this.generation || isCancel(e)) return;
       // A bad file loses nothing else: the previous video stays (re-sampled if the open interrupted it).
-      const fallback: VideoStatus = !previous.file ? 'empty' : previous.status === 'ready' || previous.status === 'error' ? previous.status : 'sampling';
-      deps.patch({ status: fallback, error: { ...describeError(e), message: withFileName(file.name, describeError(e).message) }, progress: null });
+      const fallback: VideoStatus = !previous.file
+        ? 'empty'
+        : previous.status === 'ready' || previous.status === 'error'
+          ? previous.status
+          : 'sampling';
+      deps.patch({
+        status: fallback,
+        error: { ...describeError(e), message: withFileName(file.name, describeError(e).message) },
+        progress: null,
+      });
       if (fallback === 'sampling') this.scheduleResample();
     }
   }
@@ -148,11 +184,24 @@ export class VideoPipeline {
     try {
       plan = planFor(metadata, request);
     } catch (e) {
-      deps.patch({ status: 'error', error: { ...describeError(e), message: withFileName(file.name, describeError(e).message) }, plan: null, engineVideoId: null, progress: null });
+      deps.patch({
+        status: 'error',
+        error: { ...describeError(e), message: withFileName(file.name, describeError(e).message) },
+        plan: null,
+        engineVideoId: null,
+        progress: null,
+      });
       throw e;
     }
     closeFrames(deps.get().frames);
-    deps.patch({ status: 'sampling', plan, frames: [], engineVideoId: null, ...(keepError ? {} : { error: null }), progress: { label: 'Decoding frames', fraction: 0 } });
+    deps.patch({
+      status: 'sampling',
+      plan,
+      frames: [],
+      engineVideoId: null,
+      ...(keepError ? {} : { error: null }),
+      progress: { label: 'Decoding frames', fraction: 0 },
+    });
     const engine = deps.engine();
     const videoId = `v${my}`;
     try {
@@ -169,18 +218,33 @@ export class VideoPipeline {
             bitmap.close();
             return;
           }
-          const thumb: FrameThumb = { ordinal: f.ordinal, sourceIndex: f.sourceIndex, referenceTime: f.referenceTime, presentationTime: f.presentationTime, bitmap };
-          deps.patch((v) => ({ frames: [...v.frames, thumb], progress: { label: 'Decoding frames', fraction: (f.ordinal + 1) / plan.nframes } }));
+          const thumb: FrameThumb = {
+            ordinal: f.ordinal,
+            sourceIndex: f.sourceIndex,
+            referenceTime: f.referenceTime,
+            presentationTime: f.presentationTime,
+            bitmap,
+          };
+          deps.patch((v) => ({
+            frames: [...v.frames, thumb],
+            progress: { label: 'Decoding frames', fraction: (f.ordinal + 1) / plan.nframes },
+          }));
         },
       });
       await job.done;
       const ready = await engine.endVideo(videoId);
-      if (ready.videoTokens !== plan.grid.tokens) throw new Error(`The engine made ${ready.videoTokens} video tokens, the plan says ${plan.grid.tokens}.`);
+      if (ready.videoTokens !== plan.grid.tokens)
+        throw new Error(`The engine made ${ready.videoTokens} video tokens, the plan says ${plan.grid.tokens}.`);
       if (my === this.generation) deps.patch({ status: 'ready', engineVideoId: videoId, progress: null });
       return videoId;
     } catch (e) {
       if (e instanceof MediaError && e.code === 'WORKER_FAILED') this.openInWorker = null;
-      if (my === this.generation && !isCancel(e)) deps.patch({ status: 'error', error: { ...describeError(e), message: withFileName(file.name, describeError(e).message) }, progress: null });
+      if (my === this.generation && !isCancel(e))
+        deps.patch({
+          status: 'error',
+          error: { ...describeError(e), message: withFileName(file.name, describeError(e).message) },
+          progress: null,
+        });
       throw e;
     }
   }

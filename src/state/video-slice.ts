@@ -7,7 +7,6 @@ import type { Services } from './services';
 import type { AppState } from './store';
 import { VideoPipeline, describeError, withFileName } from './video-pipeline';
 
-
 export interface VideoSettings {
   countMode: 'nframes' | 'fps';
   /** The demo's slider (2–768, rounded to even like Python's round). */
@@ -86,15 +85,32 @@ export const DEFAULT_VIDEO_SETTINGS: VideoSettings = {
 
 export const SAMPLE_VIDEO_URL = `${import.meta.env.BASE_URL}samples/shapes.mp4`;
 
-
 export function createVideoSlice(services: Services): StateCreator<AppState, [], [], VideoSlice> {
   return (set, get) => {
     const patch = (p: Partial<VideoSlice['video']> | ((v: VideoSlice['video']) => Partial<VideoSlice['video']>)) =>
       set((s) => ({ video: { ...s.video, ...(typeof p === 'function' ? p(s.video) : p) } }));
-    const pipeline = new VideoPipeline({ media: services.media, engine: services.engine, get: () => get().video, patch });
+    const pipeline = new VideoPipeline({
+      media: services.media,
+      engine: services.engine,
+      get: () => get().video,
+      patch,
+    });
 
     return {
-      video: { status: 'empty', file: null, url: null, metadata: null, settings: DEFAULT_VIDEO_SETTINGS, subtitles: null, plan: null, frames: [], progress: null, error: null, engineVideoId: null, seekRequest: null },
+      video: {
+        status: 'empty',
+        file: null,
+        url: null,
+        metadata: null,
+        settings: DEFAULT_VIDEO_SETTINGS,
+        subtitles: null,
+        plan: null,
+        frames: [],
+        progress: null,
+        error: null,
+        engineVideoId: null,
+        seekRequest: null,
+      },
 
       openVideo: (file) => pipeline.open(file),
       openSampleVideo: async () => {
@@ -114,7 +130,13 @@ export function createVideoSlice(services: Services): StateCreator<AppState, [],
       setSubtitleFile: async (file) => {
         try {
           const cues = parseSubtitleFile(file.name, await file.text());
-          set((st) => ({ video: { ...st.video, subtitles: { fileName: file.name, cues }, settings: { ...st.video.settings, burnSubtitles: true } } }));
+          set((st) => ({
+            video: {
+              ...st.video,
+              subtitles: { fileName: file.name, cues },
+              settings: { ...st.video.settings, burnSubtitles: true },
+            },
+          }));
           if (get().video.file) pipeline.scheduleResample();
         } catch (e) {
           const d = describeError(e);
@@ -123,7 +145,9 @@ export function createVideoSlice(services: Services): StateCreator<AppState, [],
       },
 
       clearSubtitles: () => {
-        set((st) => ({ video: { ...st.video, subtitles: null, settings: { ...st.video.settings, burnSubtitles: false } } }));
+        set((st) => ({
+          video: { ...st.video, subtitles: null, settings: { ...st.video.settings, burnSubtitles: false } },
+        }));
         if (get().video.file) pipeline.scheduleResample();
       },
 

@@ -15,11 +15,21 @@ export function roundF16(a: Float32Array): Float32Array {
  * Writes K and V given as [kvHeads][len][D] into cache rows [0, len) (other rows keep their contents).
  * For an f16 cache the values are rounded first; returns the values the cache now holds, as f32.
  */
-export function fillKvCache(ctx: GpuContext, cache: KvCacheLayer, k: Float32Array, v: Float32Array, len: number): { k: Float32Array; v: Float32Array } {
+export function fillKvCache(
+  ctx: GpuContext,
+  cache: KvCacheLayer,
+  k: Float32Array,
+  v: Float32Array,
+  len: number,
+): { k: Float32Array; v: Float32Array } {
   const { kvHeads: K, headDim: D, maxLen } = cache;
-  if (k.length !== K * len * D || v.length !== K * len * D) throw new Error(`fillKvCache: expected ${K}×${len}×${D} values`);
+  if (k.length !== K * len * D || v.length !== K * len * D)
+    throw new Error(`fillKvCache: expected ${K}×${len}×${D} values`);
   const held = { k: cache.dtype === 'f16' ? roundF16(k) : k, v: cache.dtype === 'f16' ? roundF16(v) : v };
-  for (const [t, src] of [[cache.k, held.k], [cache.v, held.v]] as const) {
+  for (const [t, src] of [
+    [cache.k, held.k],
+    [cache.v, held.v],
+  ] as const) {
     for (let h = 0; h < K; h++) {
       const rows = src.subarray(h * len * D, (h + 1) * len * D);
       const data = cache.dtype === 'f16' ? Uint16Array.from(rows, f32ToF16Bits) : rows;

@@ -13,7 +13,8 @@ describe('reference fixture checksums', () => {
 
   it('indexes the checkpoints, the videos and the golden sets', () => {
     const kinds = new Set(fixtureIndex().map((s) => s.kind));
-    for (const k of ['checkpoint', 'videos', 'case', 'case-q4', 'case-tied', 'q4-format', 'slice', 'slice-q4']) expect(kinds).toContain(k);
+    for (const k of ['checkpoint', 'videos', 'case', 'case-q4', 'case-tied', 'q4-format', 'slice', 'slice-q4'])
+      expect(kinds).toContain(k);
   });
 
   describe('detects', () => {

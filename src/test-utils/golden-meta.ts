@@ -13,7 +13,14 @@ export interface GenerationStep {
 }
 
 export interface GenerationMeta {
-  config: { do_sample: boolean; temperature: number; top_k: number; top_p: number; repetition_penalty: number; eos_token_id: number[] };
+  config: {
+    do_sample: boolean;
+    temperature: number;
+    top_k: number;
+    top_p: number;
+    repetition_penalty: number;
+    eos_token_id: number[];
+  };
   decoding: string;
   max_new_tokens: number;
   tokens: number[];
@@ -69,7 +76,14 @@ export interface CaseMeta {
   /** The qwen-vl-utils video element (without type/video). */
   element: { nframes?: number; fps?: number; min_pixels?: number; max_pixels?: number };
   fps_max_frames: number;
-  sampling: { nframes: number; indices: number[]; sample_fps: number; min_pixels: number; max_pixels: number; resized_hw: [number, number] };
+  sampling: {
+    nframes: number;
+    indices: number[];
+    sample_fps: number;
+    min_pixels: number;
+    max_pixels: number;
+    resized_hw: [number, number];
+  };
   prompt: { text: string; user_text_item: string; input_ids: number[]; length: number };
   video_grid_thw: [number, number, number];
   /** 2 / sample_fps as the processor computes it (Python float). */
@@ -78,7 +92,13 @@ export interface CaseMeta {
   /** Temporal M-RoPE offset of each temporal patch relative to the first video token. */
   t_positions: number[];
   rope_delta: number;
-  vision: { window_index: number[]; cu_window_seqlens: number[]; cu_seqlens: number[]; fullatt_block_indexes: number[]; taps: string };
+  vision: {
+    window_index: number[];
+    cu_window_seqlens: number[];
+    cu_seqlens: number[];
+    fullatt_block_indexes: number[];
+    taps: string;
+  };
   text: { hidden_states: string; logits_last: string };
   generation: GenerationMeta;
   numerics: NumericsReport;

@@ -7,12 +7,13 @@ import { REPO_ROOT, fetchGolden, goldenNames, loadGolden, parseSafetensors } fro
 
 /** A safetensors file built by hand: header padded to an odd length so tensor data start unaligned. */
 function handMade(): Uint8Array {
-  const header = JSON.stringify({
-    __metadata__: { format: 'pt' },
-    a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
-    b: { dtype: 'I32', shape: [1, 1], data_offsets: [8, 12] },
-    c: { dtype: 'BF16', shape: [3], data_offsets: [12, 18] },
-  }) + ' ';
+  const header =
+    JSON.stringify({
+      __metadata__: { format: 'pt' },
+      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      b: { dtype: 'I32', shape: [1, 1], data_offsets: [8, 12] },
+      c: { dtype: 'BF16', shape: [3], data_offsets: [12, 18] },
+    }) + ' ';
   const h = new TextEncoder().encode(header);
   const out = new Uint8Array(8 + h.length + 18);
   new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
@@ -63,7 +64,11 @@ describe('golden sets', () => {
     expect([...ids.data]).toEqual(meta.prompt.input_ids);
     expect(g.f32('inputs.safetensors', 'pixel_values_videos').shape).toEqual([t * h * w, 1176]);
     expect(g.u8('inputs.safetensors', 'frames_sampled_rgb').shape[0]).toBe(meta.sampling.nframes);
-    expect(g.u8('inputs.safetensors', 'frames_resized_rgb').shape).toEqual([meta.sampling.nframes, ...meta.sampling.resized_hw, 3]);
+    expect(g.u8('inputs.safetensors', 'frames_resized_rgb').shape).toEqual([
+      meta.sampling.nframes,
+      ...meta.sampling.resized_hw,
+      3,
+    ]);
     expect(g.f32('vision.safetensors', 'output').shape[0]).toBe((t * h * w) / 4);
     expect(() => g.i32('vision.safetensors', 'output')).toThrow(/is F32, not I32/);
 
@@ -86,7 +91,10 @@ describe('golden sets', () => {
       for (let hd = 0; hd < H; hd++) {
         const row = rows.data.subarray((s * H + hd) * W, (s * H + hd + 1) * W);
         expect(row.slice(0, L + s).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-        expect(row.slice(L + s).findIndex((x) => x !== 0), 'first index where it fails').toBe(-1);
+        expect(
+          row.slice(L + s).findIndex((x) => x !== 0),
+          'first index where it fails',
+        ).toBe(-1);
         const mass = row.slice(v0, v1).reduce((a, b) => a + b, 0);
         expect(heads[s * H + hd]).toBeCloseTo(mass, 5);
         vasSum += mass / H;
@@ -112,8 +120,17 @@ describe('golden sets', () => {
   it('slice metas describe hash-generated 7B tensors', () => {
     const dec = loadGolden('slice-7b-decoder').meta<SliceDecoderMeta>();
     const q = dec.weights.find((w) => w.name === 'model.layers.0.self_attn.q_proj.weight')!;
-    expect(sliceSpec(dec.seed, q)).toEqual({ seed: 7, name: q.name, shape: [3584, 3584], std: 1 / Math.sqrt(3584), mean: 0 });
-    expect(loadGolden('slice-7b-decoder').f32('outputs.safetensors', 'output').shape).toEqual([dec.position_ids[0]!.length, 3584]);
+    expect(sliceSpec(dec.seed, q)).toEqual({
+      seed: 7,
+      name: q.name,
+      shape: [3584, 3584],
+      std: 1 / Math.sqrt(3584),
+      mean: 0,
+    });
+    expect(loadGolden('slice-7b-decoder').f32('outputs.safetensors', 'output').shape).toEqual([
+      dec.position_ids[0]!.length,
+      3584,
+    ]);
     const vis = loadGolden('slice-7b-vision').meta<SliceVisionMeta>();
     expect(vis.cu_seqlens).toEqual([0, 528, 1056]);
     expect(vis.cu_window_seqlens.at(-1)).toBe(1056);

@@ -35,15 +35,33 @@ export interface FixtureIndexEntry {
 }
 
 const DTYPES = {
-  F64: Float64Array, F32: Float32Array, I64: BigInt64Array, U64: BigUint64Array, I32: Int32Array,
-  U32: Uint32Array, I16: Int16Array, U16: Uint16Array, BF16: Uint16Array, F16: Uint16Array, I8: Int8Array,
-  U8: Uint8Array, BOOL: Uint8Array,
+  F64: Float64Array,
+  F32: Float32Array,
+  I64: BigInt64Array,
+  U64: BigUint64Array,
+  I32: Int32Array,
+  U32: Uint32Array,
+  I16: Int16Array,
+  U16: Uint16Array,
+  BF16: Uint16Array,
+  F16: Uint16Array,
+  I8: Int8Array,
+  U8: Uint8Array,
+  BOOL: Uint8Array,
 } as const;
 
 export type SafetensorsDtype = keyof typeof DTYPES;
 export type TensorData =
-  | Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int32Array | Uint32Array | Int16Array | Uint16Array
-  | Int8Array | Uint8Array;
+  | Float64Array
+  | Float32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array;
 
 /** One tensor. BF16/F16 data are the raw 16-bit patterns (use bf16BitsToF32 from hash-weights.ts to widen). */
 export interface Tensor<T extends TensorData = TensorData> {
@@ -137,7 +155,8 @@ export class GoldenSet {
 
   tensor(file: string, name: string): Tensor {
     const t = this.safetensors(file).tensors.get(name);
-    if (!t) throw new Error(`golden ${this.name}/${file} has no tensor ${name} (has ${this.tensorNames(file).join(', ')})`);
+    if (!t)
+      throw new Error(`golden ${this.name}/${file} has no tensor ${name} (has ${this.tensorNames(file).join(', ')})`);
     return t;
   }
 
@@ -181,7 +200,9 @@ function entry(name: string, sets: FixtureIndexEntry[]): FixtureIndexEntry {
 
 /** Names of the sets in the index, optionally of one kind. */
 export function goldenNames(kind?: string): string[] {
-  return fixtureIndex().filter((s) => kind === undefined || s.kind === kind).map((s) => s.name);
+  return fixtureIndex()
+    .filter((s) => kind === undefined || s.kind === kind)
+    .map((s) => s.name);
 }
 
 /** A set from disk (Node tests). Files are read on first use. */
@@ -227,7 +248,8 @@ export function verifyFixtureChecksums(root = REPO_ROOT): ChecksumProblem[] {
       continue;
     }
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as GoldenManifest;
-    if (m.name !== s.name || m.kind !== s.kind) problems.push({ set: s.name, file: 'manifest.json', problem: `is ${m.kind}/${m.name}` });
+    if (m.name !== s.name || m.kind !== s.kind)
+      problems.push({ set: s.name, file: 'manifest.json', problem: `is ${m.kind}/${m.name}` });
     for (const [file, want] of Object.entries(m.files)) {
       const path = join(dir, file);
       if (!existsSync(path)) {
@@ -237,7 +259,11 @@ export function verifyFixtureChecksums(root = REPO_ROOT): ChecksumProblem[] {
       const data = readFileSync(path);
       const got = createHash('sha256').update(data).digest('hex');
       if (data.length !== want.bytes || got !== want.sha256) {
-        problems.push({ set: s.name, file, problem: `sha256 ${got} (${data.length} B), manifest says ${want.sha256} (${want.bytes} B)` });
+        problems.push({
+          set: s.name,
+          file,
+          problem: `sha256 ${got} (${data.length} B), manifest says ${want.sha256} (${want.bytes} B)`,
+        });
       }
     }
     for (const file of readdirSync(dir)) {
@@ -250,7 +276,8 @@ export function verifyFixtureChecksums(root = REPO_ROOT): ChecksumProblem[] {
   for (const parent of ['tools/reference/fixtures/goldens', 'tools/reference/fixtures/checkpoints']) {
     if (!existsSync(join(root, parent))) continue;
     for (const d of readdirSync(join(root, parent))) {
-      if (!indexed.has(`${parent}/${d}`)) problems.push({ set: d, file: '', problem: `${parent}/${d} is not in ${FIXTURE_INDEX}` });
+      if (!indexed.has(`${parent}/${d}`))
+        problems.push({ set: d, file: '', problem: `${parent}/${d} is not in ${FIXTURE_INDEX}` });
     }
   }
   return problems;

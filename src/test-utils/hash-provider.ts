@@ -3,7 +3,13 @@
 // and with an independent generator: the GPU provider (GpuHashProvider) is checked against this one. Matrices are
 // generated in row blocks (bounded host memory). With `quantize`, text matrices are stored q4 by the plain-TS
 // rule of ARCHITECTURE.md §4 (bit-identical to the GPU quantizer, which its own tests prove).
-import { createQ4Weight, createW16Weight, writeQ4Rows, writeW16Rows, type W16Weight } from '../engine/kernels/weight-chunks';
+import {
+  createQ4Weight,
+  createW16Weight,
+  writeQ4Rows,
+  writeW16Rows,
+  type W16Weight,
+} from '../engine/kernels/weight-chunks';
 import type { Matrix } from '../engine/model/qwen2_5_vl/load-weights';
 import { GpuHashProvider } from '../engine/model/qwen2_5_vl/hash-weights-gpu';
 import { quantizeQ4Ref } from './cpu/linalg';
@@ -14,7 +20,11 @@ const PACE_BYTES = 64 * 2 ** 20;
 
 export class HashWeightProvider extends GpuHashProvider {
   /** Calls `write(row, bf16 bits)` for row blocks of the named tensors stacked by rows, as the checkpoint loader fuses them. */
-  private async stacked(label: string, names: string[], write: (row0: number, bits: Uint16Array) => void): Promise<{ rows: number; cols: number }> {
+  private async stacked(
+    label: string,
+    names: string[],
+    write: (row0: number, bits: Uint16Array) => void,
+  ): Promise<{ rows: number; cols: number }> {
     const { rows, cols, specs } = this.shape(label, names);
     const blockRows = Math.max(1, Math.floor(PACE_BYTES / 2 / cols));
     let offset = 0;

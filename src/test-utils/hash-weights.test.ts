@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadGolden } from './goldens';
-import { bf16BitsToF32, f32ToBf16Bits, fnv1a32, hashBf16, hashBf16Range, hashU32, mix32, streamKey } from './hash-weights';
+import {
+  bf16BitsToF32,
+  f32ToBf16Bits,
+  fnv1a32,
+  hashBf16,
+  hashBf16Range,
+  hashU32,
+  mix32,
+  streamKey,
+} from './hash-weights';
 
 // Values computed by tools/reference/vr2ref/hash_prng.py (tests/test_hash_prng.py pins the same numbers).
 describe('hash PRNG (bit-identical with numpy)', () => {
@@ -22,7 +31,9 @@ describe('hash PRNG (bit-identical with numpy)', () => {
     expect([...q]).toEqual([48128, 48369, 47970, 48394, 15552, 15564]);
     const norm = hashBf16({ seed: 0xffffffff, name: 'norm', shape: [4], std: 0.1, mean: 1 });
     expect([...norm]).toEqual([16272, 16259, 16227, 16230]);
-    expect([...bf16BitsToF32(hashBf16({ seed: 7, name: 'x', shape: [5], std: 1 }))]).toEqual([-0.81640625, 1.640625, 1.2109375, -1.0390625, 1.359375]);
+    expect([...bf16BitsToF32(hashBf16({ seed: 7, name: 'x', shape: [5], std: 1 }))]).toEqual([
+      -0.81640625, 1.640625, 1.2109375, -1.0390625, 1.359375,
+    ]);
   });
 
   it('ranges compose to the whole tensor', () => {
@@ -73,8 +84,12 @@ describe('hash PRNG (bit-identical with numpy)', () => {
     const lm = ckpt.tensor('model.safetensors', 'lm_head.weight');
     const rows = 2000; // a sample of rows keeps the test fast; the last rows cover the padding
     const cols = lm.shape[1]!;
-    const embed = bf16BitsToF32(hashBf16Range({ seed, name: 'model.embed_tokens.weight', shape: lm.shape, std: 1 }, 0, rows * cols));
-    const noise = bf16BitsToF32(hashBf16Range({ seed, name: 'lm_head.weight', shape: lm.shape, std: 1.5 }, 0, rows * cols));
+    const embed = bf16BitsToF32(
+      hashBf16Range({ seed, name: 'model.embed_tokens.weight', shape: lm.shape, std: 1 }, 0, rows * cols),
+    );
+    const noise = bf16BitsToF32(
+      hashBf16Range({ seed, name: 'lm_head.weight', shape: lm.shape, std: 1.5 }, 0, rows * cols),
+    );
     const a = Math.fround(0.7);
     for (let i = 0; i < rows * cols; i++) {
       expect(lm.data[i]).toBe(f32ToBf16Bits(Math.fround(Math.fround(a * embed[i]!) + noise[i]!)));

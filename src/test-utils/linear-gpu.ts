@@ -4,14 +4,37 @@ import { expect } from 'vitest';
 import type { GpuContext } from '../engine/gpu/device';
 import { runOps } from '../engine/gpu/dispatch';
 import { createTensor, readBuffer, uploadTensor, type GpuTensor } from '../engine/gpu/tensor';
-import { dequantQ4Rows, f32To16Bits, linearRef, widen16, worstLinearError, type Dtype16, type Q4Host } from './cpu/linalg';
+import {
+  dequantQ4Rows,
+  f32To16Bits,
+  linearRef,
+  widen16,
+  worstLinearError,
+  type Dtype16,
+  type Q4Host,
+} from './cpu/linalg';
 import { linear, type LinearArgs } from '../engine/kernels/linear';
-import { createQ4Weight, createW16Weight, writeQ4Rows, writeW16Rows, type ChunkOptions, type Q4Weight, type W16Weight } from '../engine/kernels/weight-chunks';
+import {
+  createQ4Weight,
+  createW16Weight,
+  writeQ4Rows,
+  writeW16Rows,
+  type ChunkOptions,
+  type Q4Weight,
+  type W16Weight,
+} from '../engine/kernels/weight-chunks';
 
 /** f32 accumulation error bound used by every linear test, relative to Σ|x·w| + |b| of the output (see the report). */
 export const LINEAR_TOL = 1e-5;
 
-export function uploadQ4(ctx: GpuContext, label: string, host: Pick<Q4Host, 'qweight' | 'scales'>, rows: number, cols: number, options?: ChunkOptions): Q4Weight {
+export function uploadQ4(
+  ctx: GpuContext,
+  label: string,
+  host: Pick<Q4Host, 'qweight' | 'scales'>,
+  rows: number,
+  cols: number,
+  options?: ChunkOptions,
+): Q4Weight {
   const w = createQ4Weight(ctx, label, rows, cols, options);
   for (const c of w.chunks) {
     writeQ4Rows(
@@ -25,14 +48,27 @@ export function uploadQ4(ctx: GpuContext, label: string, host: Pick<Q4Host, 'qwe
   return w;
 }
 
-export function uploadW16(ctx: GpuContext, label: string, dtype: Dtype16, bits: Uint16Array, rows: number, cols: number, options?: ChunkOptions): W16Weight {
+export function uploadW16(
+  ctx: GpuContext,
+  label: string,
+  dtype: Dtype16,
+  bits: Uint16Array,
+  rows: number,
+  cols: number,
+  options?: ChunkOptions,
+): W16Weight {
   const w = createW16Weight(ctx, label, dtype, rows, cols, options);
   writeW16Rows(ctx, w, 0, bits);
   return w;
 }
 
 /** A bias tensor of the given dtype and the f32 values the GPU will read from it. */
-export function makeBias(ctx: GpuContext, label: string, dtype: 'f32' | Dtype16, values: Float32Array): { tensor: GpuTensor; values: Float32Array } {
+export function makeBias(
+  ctx: GpuContext,
+  label: string,
+  dtype: 'f32' | Dtype16,
+  values: Float32Array,
+): { tensor: GpuTensor; values: Float32Array } {
   if (dtype === 'f32') return { tensor: uploadTensor(ctx, label, 'f32', [values.length], values), values };
   const bits = Uint16Array.from(values, (v) => f32To16Bits(dtype, v));
   return { tensor: uploadTensor(ctx, label, dtype, [values.length], bits), values: widen16(dtype, bits) };
@@ -50,7 +86,12 @@ export interface LinearCase {
 }
 
 /** Runs `linear` into a fresh y and checks the sampled columns of every row against the f64 reference. */
-export async function runAndCheckLinear(ctx: GpuContext, label: string, args: Omit<LinearArgs, 'y'>, c: LinearCase): Promise<number> {
+export async function runAndCheckLinear(
+  ctx: GpuContext,
+  label: string,
+  args: Omit<LinearArgs, 'y'>,
+  c: LinearCase,
+): Promise<number> {
   const n = 'kind' in args.weight ? args.weight.rows : args.weight.shape[0]!;
   const k = 'kind' in args.weight ? args.weight.cols : args.weight.shape[1]!;
   const y = createTensor(ctx, `${label}.y`, 'f32', [c.m, n]);
@@ -74,6 +115,13 @@ export function spread(n: number, count = n): number[] {
   return Array.from({ length: count }, (_, i) => Math.round((i * (n - 1)) / (count - 1)));
 }
 
-export function q4Case(host: Pick<Q4Host, 'qweight' | 'scales'>, k: number, xHost: Float32Array, m: number, cols: readonly number[], biasValues?: Float32Array): LinearCase {
+export function q4Case(
+  host: Pick<Q4Host, 'qweight' | 'scales'>,
+  k: number,
+  xHost: Float32Array,
+  m: number,
+  cols: readonly number[],
+  biasValues?: Float32Array,
+): LinearCase {
   return { xHost, m, wRows: dequantQ4Rows(host, k, cols), cols, biasValues };
 }

@@ -7,7 +7,14 @@ import { expectDtype } from '../engine/kernels/checks';
 
 const WG = 256;
 
-export function residualAdd(ctx: GpuContext, label: string, a: GpuTensor, b: GpuTensor, out: GpuTensor, n = numel(a.shape)): KernelOp {
+export function residualAdd(
+  ctx: GpuContext,
+  label: string,
+  a: GpuTensor,
+  b: GpuTensor,
+  out: GpuTensor,
+  n = numel(a.shape),
+): KernelOp {
   expectDtype(label, { a, b, out }, 'f32');
   for (const [name, t] of Object.entries({ a, b, out })) {
     if (numel(t.shape) < n) throw new Error(`${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${n}`);

@@ -15,14 +15,16 @@ export function writeSafetensors(tensors: readonly TensorToWrite[], metadata?: R
   let offset = 0;
   for (const t of tensors) {
     const need = t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
-    if (t.data.byteLength !== need) throw new Error(`writeSafetensors: ${t.name} needs ${need} bytes, got ${t.data.byteLength}`);
+    if (t.data.byteLength !== need)
+      throw new Error(`writeSafetensors: ${t.name} needs ${need} bytes, got ${t.data.byteLength}`);
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + need] };
     offset += need;
   }
   // Pad the JSON with spaces to a multiple of 8 bytes, as the reference writer does (keeps data aligned).
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.byteLength / 8) * 8;
-  if (padded !== json.byteLength) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.byteLength));
+  if (padded !== json.byteLength)
+    json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.byteLength));
   const out = new Uint8Array(8 + json.byteLength + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.byteLength), true);
   out.set(json, 8);

@@ -44,17 +44,25 @@ function headerFor(config: Record<string, unknown>): { header: Uint8Array; dataB
   return { header, dataBytes: offset };
 }
 
-export async function startSyntheticCheckpointServer(configs: Record<string, Record<string, unknown>>, seed = 7): Promise<SyntheticCheckpointServer> {
+export async function startSyntheticCheckpointServer(
+  configs: Record<string, Record<string, unknown>>,
+  seed = 7,
+): Promise<SyntheticCheckpointServer> {
   const served = new Map<string, Served>();
   for (const [name, config] of Object.entries(configs)) {
     const { header, dataBytes } = headerFor(config);
     served.set(name, { header, fileBytes: header.byteLength + dataBytes, configText: JSON.stringify(config) });
   }
-  const bits = hashBf16Range({ seed, name: 'synthetic-checkpoint-block', shape: [BLOCK_ELEMENTS], std: 0.02 }, 0, BLOCK_ELEMENTS);
+  const bits = hashBf16Range(
+    { seed, name: 'synthetic-checkpoint-block', shape: [BLOCK_ELEMENTS], std: 0.02 },
+    0,
+    BLOCK_ELEMENTS,
+  );
   const block = new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
   // A reused scratch buffer of block copies, so each write is one memcpy-sized slice.
   const tile = new Uint8Array(WRITE_BYTES + block.byteLength);
-  for (let o = 0; o < tile.byteLength; o += block.byteLength) tile.set(block.subarray(0, Math.min(block.byteLength, tile.byteLength - o)), o);
+  for (let o = 0; o < tile.byteLength; o += block.byteLength)
+    tile.set(block.subarray(0, Math.min(block.byteLength, tile.byteLength - o)), o);
 
   /** Writes file bytes [start, end) with backpressure. */
   async function writeRange(res: ServerResponse, header: Uint8Array, start: number, end: number): Promise<void> {
@@ -97,7 +105,12 @@ export async function startSyntheticCheckpointServer(configs: Record<string, Rec
       res.writeHead(404, { ...cors, 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    const common = { ...cors, 'Accept-Ranges': 'bytes', ETag: '"synthetic-1"', 'Content-Type': 'application/octet-stream' };
+    const common = {
+      ...cors,
+      'Accept-Ranges': 'bytes',
+      ETag: '"synthetic-1"',
+      'Content-Type': 'application/octet-stream',
+    };
     const { header, fileBytes } = ckpt;
     const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     if (!m) {
@@ -111,7 +124,11 @@ export async function startSyntheticCheckpointServer(configs: Record<string, Rec
       res.writeHead(416, { ...common, 'Content-Range': `bytes */${fileBytes}` }).end();
       return;
     }
-    res.writeHead(206, { ...common, 'Content-Length': String(end - start), 'Content-Range': `bytes ${start}-${end - 1}/${fileBytes}` });
+    res.writeHead(206, {
+      ...common,
+      'Content-Length': String(end - start),
+      'Content-Range': `bytes ${start}-${end - 1}/${fileBytes}`,
+    });
     if (req.method !== 'HEAD') await writeRange(res, header, start, end);
     res.end();
   }
@@ -121,7 +138,9 @@ export async function startSyntheticCheckpointServer(configs: Record<string, Rec
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const checkpoints = Object.fromEntries([...served].map(([name, c]) => [name, { url: `http://127.0.0.1:${port}/${name}/`, fileBytes: c.fileBytes }]));
+  const checkpoints = Object.fromEntries(
+    [...served].map(([name, c]) => [name, { url: `http://127.0.0.1:${port}/${name}/`, fileBytes: c.fileBytes }]),
+  );
   return {
     checkpoints,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -22,7 +22,30 @@ export const SYNTHETIC = {
   lookedPatch: { row: 2, col: 5 },
   /** Index of the looked-at patch in the video row. */
   lookedIndex: 3 * 24 + 2 * 6 + 5,
-  texts: ['<think>', 'The', ' ball', ' moves', ' right', '.', ' At', ' 00:06', ' it', ' stops', '.', ' So', ' the', ' answer', ' is', ' B', '.', '</think>', '<answer>', 'B', '</answer>', ''],
+  texts: [
+    '<think>',
+    'The',
+    ' ball',
+    ' moves',
+    ' right',
+    '.',
+    ' At',
+    ' 00:06',
+    ' it',
+    ' stops',
+    '.',
+    ' So',
+    ' the',
+    ' answer',
+    ' is',
+    ' B',
+    '.',
+    '</think>',
+    '<answer>',
+    'B',
+    '</answer>',
+    '',
+  ],
   headFactors: [0.25, 0.75, 1.25, 1.75],
 } as const;
 
@@ -48,17 +71,40 @@ export function syntheticRun(): RunRecord {
         for (let k = 0; k < perPair; k++) row[g * perPair + k] = (v * share) / perPair;
       }
     }
-    const pairMass = Array.from({ length: pairs }, (_, g) => row.subarray(g * perPair, (g + 1) * perPair).reduce((a, b) => a + b, 0));
+    const pairMass = Array.from({ length: pairs }, (_, g) =>
+      row.subarray(g * perPair, (g + 1) * perPair).reduce((a, b) => a + b, 0),
+    );
     const segmentMass = [0.3, 0.05, v, 0.1, 1 - 0.3 - 0.05 - v - 0.1];
-    tokens.append({ id: 1000 + t, text, ms: 20, headMass: headFactors.map((f) => v * f), pairMass, videoRow: row, segmentMass });
+    tokens.append({
+      id: 1000 + t,
+      text,
+      ms: 20,
+      headMass: headFactors.map((f) => v * f),
+      pairMass,
+      videoRow: row,
+      segmentMass,
+    });
   });
   const meta: RunMeta = {
     id: 'synthetic-1',
     label: 'Synthetic · known attention',
     origin: 'live',
     appVersion: '0.1.0',
-    model: { id: 'synthetic/known-attention', revision: null, weightsHash: '0'.repeat(64), quantization: 'none', kvCache: 'f32', textLayers: 2, heads },
-    prompt: { system: 'You are a helpful assistant.', question: 'Which way does the ball move? (A) left (B) right', suffix: 'Think, then answer.', text: null },
+    model: {
+      id: 'synthetic/known-attention',
+      revision: null,
+      weightsHash: '0'.repeat(64),
+      quantization: 'none',
+      kvCache: 'f32',
+      textLayers: 2,
+      heads,
+    },
+    prompt: {
+      system: 'You are a helpful assistant.',
+      question: 'Which way does the ball move? (A) left (B) right',
+      suffix: 'Think, then answer.',
+      text: null,
+    },
     decoding: { maxNewTokens: 64, doSample: false, temperature: 1, topK: 1, topP: 1, repetitionPenalty: 1, seed: 0 },
     tap: { layer: 1 },
     video: {
@@ -83,7 +129,16 @@ export function syntheticRun(): RunRecord {
     stage: 'done',
     stopReason: 'eos',
     error: null,
-    timings: { startedAt: Date.UTC(2026, 0, 1), loadedMs: 10, preprocessedMs: 20, visionMs: 30, prefilledMs: 40, firstTokenMs: 60, endedMs: 500, engine: { visionMs: 10, prefillMs: 10, decodeMs: 440 } },
+    timings: {
+      startedAt: Date.UTC(2026, 0, 1),
+      loadedMs: 10,
+      preprocessedMs: 20,
+      visionMs: 30,
+      prefilledMs: 40,
+      firstTokenMs: 60,
+      endedMs: 500,
+      engine: { visionMs: 10, prefillMs: 10, decodeMs: 440 },
+    },
   };
   return { id: meta.id, meta, tokens, version: 1 };
 }

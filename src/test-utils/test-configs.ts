@@ -44,9 +44,24 @@ export function tinyConfig(over: { tie?: boolean; vocab?: number } = {}): Record
 }
 
 const TEXT_KEYS = [
-  'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'vocab_size',
-  'rms_norm_eps', 'rope_theta', 'max_position_embeddings', 'tie_word_embeddings', 'hidden_act', 'use_sliding_window',
-  'rope_scaling', 'sliding_window', 'max_window_layers', 'attention_dropout', 'bos_token_id', 'eos_token_id',
+  'hidden_size',
+  'intermediate_size',
+  'num_hidden_layers',
+  'num_attention_heads',
+  'num_key_value_heads',
+  'vocab_size',
+  'rms_norm_eps',
+  'rope_theta',
+  'max_position_embeddings',
+  'tie_word_embeddings',
+  'hidden_act',
+  'use_sliding_window',
+  'rope_scaling',
+  'sliding_window',
+  'max_window_layers',
+  'attention_dropout',
+  'bos_token_id',
+  'eos_token_id',
 ];
 
 /** The transformers ≥ 4.52 layout of a flat config: text fields moved into text_config (token ids nulled there). */

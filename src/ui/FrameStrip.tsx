@@ -20,11 +20,29 @@ export interface StripFrame {
  * More than half a frame apart: the model's time for this frame is not where it is shown. Measured from the first
  * frame (`startTime`), so a file whose frames simply start late (an fMP4 at 66.7 ms) is not called different.
  */
-export function timesDiffer(f: Pick<StripFrame, 'referenceTime' | 'presentationTime'>, averageFps: number, startTime = 0): boolean {
+export function timesDiffer(
+  f: Pick<StripFrame, 'referenceTime' | 'presentationTime'>,
+  averageFps: number,
+  startTime = 0,
+): boolean {
   return Math.abs(f.presentationTime - startTime - f.referenceTime) > 0.5 / averageFps;
 }
 
-function Thumb({ frame, averageFps, startTime, tabbable, onSeek, onFocus }: { frame: StripFrame; averageFps: number; startTime: number; tabbable: boolean; onSeek: (t: number) => void; onFocus: () => void }) {
+function Thumb({
+  frame,
+  averageFps,
+  startTime,
+  tabbable,
+  onSeek,
+  onFocus,
+}: {
+  frame: StripFrame;
+  averageFps: number;
+  startTime: number;
+  tabbable: boolean;
+  onSeek: (t: number) => void;
+  onFocus: () => void;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = ref.current;
@@ -70,12 +88,16 @@ function target(buttons: HTMLElement[], from: number, key: string): number | nul
   if (!here) return null;
   const down = key === 'ArrowDown';
   const rows = buttons.map((b) => b.getBoundingClientRect());
-  const candidates = rows.map((r, i) => ({ r, i })).filter(({ r }) => (down ? r.top > here.bottom - 2 : r.bottom < here.top + 2));
+  const candidates = rows
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => (down ? r.top > here.bottom - 2 : r.bottom < here.top + 2));
   if (candidates.length === 0) return from;
   const rowTop = down ? Math.min(...candidates.map((c) => c.r.top)) : Math.max(...candidates.map((c) => c.r.top));
   const row = candidates.filter((c) => Math.abs(c.r.top - rowTop) < 2);
   const x = here.left + here.width / 2;
-  return row.reduce((best, c) => (Math.abs(c.r.left + c.r.width / 2 - x) < Math.abs(best.r.left + best.r.width / 2 - x) ? c : best)).i;
+  return row.reduce((best, c) =>
+    Math.abs(c.r.left + c.r.width / 2 - x) < Math.abs(best.r.left + best.r.width / 2 - x) ? c : best,
+  ).i;
 }
 
 export interface FrameStripProps {
@@ -88,7 +110,10 @@ export interface FrameStripProps {
 }
 
 export function FrameStrip({ frames, expected, averageFps, startTime, onSeek }: FrameStripProps) {
-  const slots: (StripFrame | null)[] = Array.from({ length: Math.max(expected, frames.length) }, (_, i) => frames[i] ?? null);
+  const slots: (StripFrame | null)[] = Array.from(
+    { length: Math.max(expected, frames.length) },
+    (_, i) => frames[i] ?? null,
+  );
   const pairs: (StripFrame | null)[][] = [];
   for (let i = 0; i < slots.length; i += 2) pairs.push(slots.slice(i, i + 2));
   const [active, setActive] = useState(0);
@@ -123,8 +148,9 @@ export function FrameStrip({ frames, expected, averageFps, startTime, onSeek }: 
     <div className="frame-strip-wrap">
       {differing > 0 ? (
         <p className="strip-note" data-testid="times-note">
-          Thumbnails show and seek to each frame's real time. Video-R2 times frames by index ÷ {averageFps.toFixed(3).replace(/\.?0+$/, '')} fps, so its times differ
-          for {differing} of these frames (marked ≠; the tooltip gives both).
+          Thumbnails show and seek to each frame's real time. Video-R2 times frames by index ÷{' '}
+          {averageFps.toFixed(3).replace(/\.?0+$/, '')} fps, so its times differ for {differing} of these frames (marked
+          ≠; the tooltip gives both).
         </p>
       ) : null}
       <div
@@ -140,7 +166,15 @@ export function FrameStrip({ frames, expected, averageFps, startTime, onSeek }: 
           <div className="frame-pair" key={i} title={`Temporal patch ${i + 1}: frames ${2 * i + 1} and ${2 * i + 2}`}>
             {p.map((f, j) =>
               f ? (
-                <Thumb key={f.ordinal} frame={f} averageFps={averageFps} startTime={startTime} tabbable={f.ordinal === focusIndex} onSeek={onSeek} onFocus={() => setActive(f.ordinal)} />
+                <Thumb
+                  key={f.ordinal}
+                  frame={f}
+                  averageFps={averageFps}
+                  startTime={startTime}
+                  tabbable={f.ordinal === focusIndex}
+                  onSeek={onSeek}
+                  onFocus={() => setActive(f.ordinal)}
+                />
               ) : (
                 <div key={`pending-${j}`} className="thumb pending" aria-hidden />
               ),
@@ -149,7 +183,12 @@ export function FrameStrip({ frames, expected, averageFps, startTime, onSeek }: 
         ))}
       </div>
       {moreBelow ? (
-        <button type="button" className="strip-more" tabIndex={-1} onClick={() => strip.current?.scrollBy({ top: strip.current.clientHeight * 0.8, behavior: 'smooth' })}>
+        <button
+          type="button"
+          className="strip-more"
+          tabIndex={-1}
+          onClick={() => strip.current?.scrollBy({ top: strip.current.clientHeight * 0.8, behavior: 'smooth' })}
+        >
           ↓ more frames below — scroll the strip
         </button>
       ) : null}

@@ -26,12 +26,13 @@ const grid = mergedGrid({ t: 3, h: 4, w: 6 });
 /** Video rows whose value encodes the raster position: 100·pair + 10·row + col, plus 1000·token. */
 function codedRows(tokens: number): Float32Array {
   const rows = new Float32Array(tokens * grid.videoLen);
-  for (let t = 0; t < tokens; t++) for (let i = 0; i < grid.videoLen; i++) {
-    const g = Math.floor(i / grid.perPair);
-    const r = Math.floor((i % grid.perPair) / grid.cols);
-    const c = i % grid.cols;
-    rows[t * grid.videoLen + i] = 1000 * t + 100 * g + 10 * r + c;
-  }
+  for (let t = 0; t < tokens; t++)
+    for (let i = 0; i < grid.videoLen; i++) {
+      const g = Math.floor(i / grid.perPair);
+      const r = Math.floor((i % grid.perPair) / grid.cols);
+      const c = i % grid.cols;
+      rows[t * grid.videoLen + i] = 1000 * t + 100 * g + 10 * r + c;
+    }
   return rows;
 }
 
@@ -47,7 +48,15 @@ describe('mergedGrid', () => {
 
 describe('f16 rows', () => {
   it('decodes IEEE half bits: normals, subnormals, infinities, NaN', () => {
-    expect([0x3c00, 0x3800, 0x3555, 0x0001, 0x8000, 0x7c00, 0xfc00].map(f16BitsToFloat)).toEqual([1, 0.5, 0.333251953125, 2 ** -24, -0, Infinity, -Infinity]);
+    expect([0x3c00, 0x3800, 0x3555, 0x0001, 0x8000, 0x7c00, 0xfc00].map(f16BitsToFloat)).toEqual([
+      1,
+      0.5,
+      0.333251953125,
+      2 ** -24,
+      -0,
+      Infinity,
+      -Infinity,
+    ]);
     expect(f16BitsToFloat(0x7e00)).toBeNaN();
     expect(rowValue(new Uint16Array([0x3400]), 0)).toBe(0.25);
     expect(rowValue(new Float32Array([0.3]), 0)).toBeCloseTo(0.3, 7);
@@ -55,7 +64,7 @@ describe('f16 rows', () => {
 });
 
 describe('spatialMap (raster order: pair, merged row, merged col)', () => {
-  it('takes the pair\'s contiguous block row-major, for the right token', () => {
+  it("takes the pair's contiguous block row-major, for the right token", () => {
     const rows = codedRows(3);
     // Pair 1 of token 2: 2100, 2101, 2102 / 2110, 2111, 2112. A column-major or pair-interleaved reading fails here.
     expect(Array.from(spatialMap(rows, grid, 2, 1))).toEqual([2100, 2101, 2102, 2110, 2111, 2112]);
@@ -73,7 +82,7 @@ describe('spatialMap (raster order: pair, merged row, merged col)', () => {
 
 describe('pair profile and span means', () => {
   const pairMass = Float32Array.from([0.1, 0.2, 0.3, 0.5, 0.0, 0.1, 0.3, 0.3, 0.0]);
-  it('copies one token\'s profile into a reused buffer', () => {
+  it("copies one token's profile into a reused buffer", () => {
     const out = new Float32Array(3);
     expect(pairProfile(pairMass, 3, 1, out)).toBe(out);
     expect(Array.from(out)).toEqual([0.5, 0, 0.1].map(Math.fround));
@@ -100,7 +109,9 @@ describe('head selection and VAS-attn', () => {
     expect(vasAttn(headMass, 4, 0)).toBeCloseTo(0.3, 6);
     expect(headVideoMass(headMass, 4, 1, { kind: 'max' })).toBeCloseTo(0.8, 6);
     expect(headVideoMass(headMass, 4, 0, { kind: 'subset', heads: [1, 3] })).toBeCloseTo(0.4, 6);
-    expect(Array.from(headVideoMassSeries(headMass, 4, 2, { kind: 'mean' })).map((v) => +v.toFixed(6))).toEqual([0.3, 0.2]);
+    expect(Array.from(headVideoMassSeries(headMass, 4, 2, { kind: 'mean' })).map((v) => +v.toFixed(6))).toEqual([
+      0.3, 0.2,
+    ]);
   });
   it('refuses an empty or out-of-range subset', () => {
     expect(() => headVideoMass(headMass, 4, 0, { kind: 'subset', heads: [] })).toThrow(/subset is empty/);
@@ -108,7 +119,13 @@ describe('head selection and VAS-attn', () => {
   });
   it('run VAS-attn averages only the selected section and reports the count', () => {
     const values = [0.9, 0.1, 0.3, 0.5, NaN];
-    const labels = Uint8Array.from([SECTION_CODE.text, SECTION_CODE.think, SECTION_CODE.think, SECTION_CODE.answer, SECTION_CODE.answer]);
+    const labels = Uint8Array.from([
+      SECTION_CODE.text,
+      SECTION_CODE.think,
+      SECTION_CODE.think,
+      SECTION_CODE.answer,
+      SECTION_CODE.answer,
+    ]);
     expect(runVasAttn(values, labels, 5, 'think')).toEqual({ mean: 0.2, count: 2 });
     expect(runVasAttn(values, labels, 5, 'answer')).toEqual({ mean: 0.5, count: 1 });
     expect(runVasAttn(values, labels, 4, 'all').mean).toBeCloseTo(0.45, 12);
@@ -143,12 +160,14 @@ describe('row accessor (storage in blocks of tokens, as the run store keeps f16 
   const blocks = [0, 2, 4].map((t0) => rows.slice(t0 * grid.videoLen, Math.min(5, t0 + 2) * grid.videoLen));
   const rowOf = (t: number) => {
     if (t >= 5) throw new RangeError(`token ${t} is out of range`);
-    return blocks[t >> 1]!.subarray((t % 2) * grid.videoLen, (t % 2 + 1) * grid.videoLen);
+    return blocks[t >> 1]!.subarray((t % 2) * grid.videoLen, ((t % 2) + 1) * grid.videoLen);
   };
   it('gives the same maps and span means as contiguous rows', () => {
     expect(Array.from(spatialMap(rowOf, grid, 3, 2))).toEqual(Array.from(spatialMap(rows, grid, 3, 2)));
     expect(Array.from(spanSpatialMap(rowOf, grid, 1, 5, 1))).toEqual(Array.from(spanSpatialMap(rows, grid, 1, 5, 1)));
-    expect(Array.from(spanVideoRow(rowOf, grid.videoLen, 0, 5))).toEqual(Array.from(spanMean(rows, grid.videoLen, 0, 5)));
+    expect(Array.from(spanVideoRow(rowOf, grid.videoLen, 0, 5))).toEqual(
+      Array.from(spanMean(rows, grid.videoLen, 0, 5)),
+    );
     expect(() => spatialMap(rowOf, grid, 5, 0)).toThrow(/out of range/);
     expect(() => spatialMap(() => new Float32Array(3), grid, 0, 0)).toThrow(/has 3 values, the grid needs 18/);
   });

@@ -62,8 +62,11 @@ export interface Spread {
 }
 
 export function mergedGrid(grid: GridThw, mergeSize = MERGE_SIZE): MergedGrid {
-  for (const [k, v] of Object.entries(grid)) if (!Number.isInteger(v) || v < 1) throw new Error(`mergedGrid: video_grid_thw.${k} = ${v} is not a positive integer`);
-  if (grid.h % mergeSize || grid.w % mergeSize) throw new Error(`mergedGrid: grid ${grid.h}×${grid.w} patches does not merge ${mergeSize}×${mergeSize}`);
+  for (const [k, v] of Object.entries(grid))
+    if (!Number.isInteger(v) || v < 1)
+      throw new Error(`mergedGrid: video_grid_thw.${k} = ${v} is not a positive integer`);
+  if (grid.h % mergeSize || grid.w % mergeSize)
+    throw new Error(`mergedGrid: grid ${grid.h}×${grid.w} patches does not merge ${mergeSize}×${mergeSize}`);
   const rows = grid.h / mergeSize;
   const cols = grid.w / mergeSize;
   return { pairs: grid.t, rows, cols, perPair: rows * cols, videoLen: grid.t * rows * cols };
@@ -91,10 +94,16 @@ export function rowValue(rows: VideoRows, index: number): number {
 }
 
 function checkToken(fn: string, data: ArrayLike<number>, width: number, token: number): void {
-  if (!Number.isInteger(token) || token < 0 || (token + 1) * width > data.length) throw new Error(`${fn}: token ${token} is outside the ${Math.floor(data.length / width)} tokens stored`);
+  if (!Number.isInteger(token) || token < 0 || (token + 1) * width > data.length)
+    throw new Error(`${fn}: token ${token} is outside the ${Math.floor(data.length / width)} tokens stored`);
 }
 
-export function pairProfile(pairMass: Float32Array, pairs: number, token: number, out = new Float32Array(pairs)): Float32Array {
+export function pairProfile(
+  pairMass: Float32Array,
+  pairs: number,
+  token: number,
+  out = new Float32Array(pairs),
+): Float32Array {
   checkToken('pairProfile', pairMass, pairs, token);
   out.set(pairMass.subarray(token * pairs, (token + 1) * pairs));
   return out;
@@ -103,7 +112,8 @@ export function pairProfile(pairMass: Float32Array, pairs: number, token: number
 export function videoRowOf(source: VideoRowSource, videoLen: number, token: number): [VideoRows, number] {
   if (typeof source === 'function') {
     const row = source(token);
-    if (row.length < videoLen) throw new Error(`video row of token ${token} has ${row.length} values, the grid needs ${videoLen}`);
+    if (row.length < videoLen)
+      throw new Error(`video row of token ${token} has ${row.length} values, the grid needs ${videoLen}`);
     return [row, 0];
   }
   checkToken('video rows', source, videoLen, token);
@@ -125,7 +135,13 @@ function addInto(src: VideoRows, at: number, n: number, acc: Float64Array): void
   } else for (let i = 0; i < n; i++) acc[i]! += src[at + i]!;
 }
 
-export function spatialMap(videoRows: VideoRowSource, grid: MergedGrid, token: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array {
+export function spatialMap(
+  videoRows: VideoRowSource,
+  grid: MergedGrid,
+  token: number,
+  pair: number,
+  out = new Float32Array(grid.perPair),
+): Float32Array {
   if (pair < 0 || pair >= grid.pairs) throw new Error(`spatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
   const [row, base] = videoRowOf(videoRows, grid.videoLen, token);
   // Raster order: the pair's rows·cols tokens are contiguous, row-major (merged row, merged col).
@@ -134,8 +150,17 @@ export function spatialMap(videoRows: VideoRowSource, grid: MergedGrid, token: n
 }
 
 /** Mean over tokens [from, to) of a token-major [tokens × width] array (f32 or f16 bits), into `out` [width]. */
-export function spanMean(data: VideoRows, width: number, from: number, to: number, out = new Float32Array(width)): Float32Array {
-  if (!(from >= 0 && to > from && to * width <= data.length)) throw new Error(`spanMean: token range [${from}, ${to}) is empty or outside the ${Math.floor(data.length / width)} tokens stored`);
+export function spanMean(
+  data: VideoRows,
+  width: number,
+  from: number,
+  to: number,
+  out = new Float32Array(width),
+): Float32Array {
+  if (!(from >= 0 && to > from && to * width <= data.length))
+    throw new Error(
+      `spanMean: token range [${from}, ${to}) is empty or outside the ${Math.floor(data.length / width)} tokens stored`,
+    );
   const acc = new Float64Array(width);
   for (let t = from; t < to; t++) addInto(data, t * width, width, acc);
   const n = to - from;
@@ -144,17 +169,39 @@ export function spanMean(data: VideoRows, width: number, from: number, to: numbe
 }
 
 /** Mean of the video rows of tokens [from, to) (the span's aggregated map over every pair). */
-export function spanVideoRow(videoRows: VideoRowSource, videoLen: number, from: number, to: number, out = new Float32Array(videoLen)): Float32Array {
+export function spanVideoRow(
+  videoRows: VideoRowSource,
+  videoLen: number,
+  from: number,
+  to: number,
+  out = new Float32Array(videoLen),
+): Float32Array {
   return spanRows(videoRows, videoLen, from, to, 0, videoLen, out);
 }
 
-export function spanSpatialMap(videoRows: VideoRowSource, grid: MergedGrid, from: number, to: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array {
+export function spanSpatialMap(
+  videoRows: VideoRowSource,
+  grid: MergedGrid,
+  from: number,
+  to: number,
+  pair: number,
+  out = new Float32Array(grid.perPair),
+): Float32Array {
   if (pair < 0 || pair >= grid.pairs) throw new Error(`spanSpatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
   return spanRows(videoRows, grid.videoLen, from, to, pair * grid.perPair, grid.perPair, out);
 }
 
-function spanRows(videoRows: VideoRowSource, videoLen: number, from: number, to: number, offset: number, n: number, out: Float32Array): Float32Array {
-  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to > from)) throw new Error(`span: token range [${from}, ${to}) is empty`);
+function spanRows(
+  videoRows: VideoRowSource,
+  videoLen: number,
+  from: number,
+  to: number,
+  offset: number,
+  n: number,
+  out: Float32Array,
+): Float32Array {
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to > from))
+    throw new Error(`span: token range [${from}, ${to}) is empty`);
   const acc = new Float64Array(n);
   for (let t = from; t < to; t++) {
     const [row, base] = videoRowOf(videoRows, videoLen, t);
@@ -187,7 +234,8 @@ export class SpanAccumulator {
    * can be spread over frames); returns true once the span is complete. `span` says how far it got.
    */
   update(rows: VideoRowSource, from: number, to: number, maxTokens = Infinity): boolean {
-    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to >= from)) throw new Error(`SpanAccumulator: bad token range [${from}, ${to})`);
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to >= from))
+      throw new Error(`SpanAccumulator: bad token range [${from}, ${to})`);
     if (maxTokens < 1) throw new Error(`SpanAccumulator: maxTokens ${maxTokens} must be at least 1`);
     if (from !== this.from || to < this.to) {
       this.sum.fill(0);
@@ -213,7 +261,9 @@ export class SpanAccumulator {
 function checkSelection(heads: number, sel: HeadSelection): void {
   if (sel.kind !== 'subset') return;
   if (sel.heads.length === 0) throw new Error('head selection: the chosen subset is empty');
-  for (const h of sel.heads) if (!Number.isInteger(h) || h < 0 || h >= heads) throw new Error(`head selection: head ${h} is outside 0..${heads - 1}`);
+  for (const h of sel.heads)
+    if (!Number.isInteger(h) || h < 0 || h >= heads)
+      throw new Error(`head selection: head ${h} is outside 0..${heads - 1}`);
 }
 
 function selectAt(headMass: Float32Array, base: number, heads: number, sel: HeadSelection): number {
@@ -238,8 +288,15 @@ export function headVideoMass(headMass: Float32Array, heads: number, token: numb
   return selectAt(headMass, token * heads, heads, selection);
 }
 
-export function headVideoMassSeries(headMass: Float32Array, heads: number, tokens: number, selection: HeadSelection, out = new Float32Array(tokens)): Float32Array {
-  if (tokens * heads > headMass.length) throw new Error(`headVideoMassSeries: ${tokens} tokens requested, ${Math.floor(headMass.length / heads)} stored`);
+export function headVideoMassSeries(
+  headMass: Float32Array,
+  heads: number,
+  tokens: number,
+  selection: HeadSelection,
+  out = new Float32Array(tokens),
+): Float32Array {
+  if (tokens * heads > headMass.length)
+    throw new Error(`headVideoMassSeries: ${tokens} tokens requested, ${Math.floor(headMass.length / heads)} stored`);
   checkSelection(heads, selection);
   for (let t = 0; t < tokens; t++) out[t] = selectAt(headMass, t * heads, heads, selection);
   return out;
@@ -250,7 +307,12 @@ export function vasAttn(headMass: Float32Array, heads: number, token: number): n
 }
 
 /** Mean of per-token `values` over tokens [0, tokens) whose section code matches `selection`; NaN when none. */
-export function runVasAttn(values: ArrayLike<number>, labels: Uint8Array, tokens: number, selection: TokenSelection): { mean: number; count: number } {
+export function runVasAttn(
+  values: ArrayLike<number>,
+  labels: Uint8Array,
+  tokens: number,
+  selection: TokenSelection,
+): { mean: number; count: number } {
   const want = selection === 'all' ? -1 : SECTION_CODE[selection];
   let s = 0;
   let n = 0;
@@ -281,8 +343,14 @@ export function tokenSpread(pairMass: Float32Array, pairs: number, token: number
   return temporalSpread(pairMass, token * pairs, pairs);
 }
 
-export function effectivePairsSeries(pairMass: Float32Array, pairs: number, tokens: number, out = new Float32Array(tokens)): Float32Array {
-  if (tokens * pairs > pairMass.length) throw new Error(`effectivePairsSeries: ${tokens} tokens requested, ${Math.floor(pairMass.length / pairs)} stored`);
+export function effectivePairsSeries(
+  pairMass: Float32Array,
+  pairs: number,
+  tokens: number,
+  out = new Float32Array(tokens),
+): Float32Array {
+  if (tokens * pairs > pairMass.length)
+    throw new Error(`effectivePairsSeries: ${tokens} tokens requested, ${Math.floor(pairMass.length / pairs)} stored`);
   for (let t = 0; t < tokens; t++) out[t] = temporalSpread(pairMass, t * pairs, pairs).effectivePairs;
   return out;
 }

@@ -16,7 +16,17 @@ describe('boxStats', () => {
   it('whiskers stop at the furthest points inside 1.5 IQR, outliers are the rest', () => {
     // For [1..9, 30] numpy gives q1 3.25, q3 7.75, IQR 4.5 → fences −3.5, 14.5.
     const s = boxStats([30, 1, 2, 3, 4, 5, 6, 7, 8, 9])!;
-    expect(s).toMatchObject({ n: 10, min: 1, max: 30, q1: 3.25, median: 5.5, q3: 7.75, whiskerLow: 1, whiskerHigh: 9, outliers: [30] });
+    expect(s).toMatchObject({
+      n: 10,
+      min: 1,
+      max: 30,
+      q1: 3.25,
+      median: 5.5,
+      q3: 7.75,
+      whiskerLow: 1,
+      whiskerHigh: 9,
+      outliers: [30],
+    });
     expect(s.mean).toBeCloseTo(7.5, 12);
   });
   it('whiskers are data points, not the fences', () => {
@@ -31,10 +41,24 @@ describe('boxStats', () => {
     expect(boxStats([])).toBeNull();
   });
   it('all-equal values: zero IQR, whiskers on the value, no outliers', () => {
-    expect(boxStats([0.2, 0.2, 0.2])).toMatchObject({ q1: 0.2, median: 0.2, q3: 0.2, whiskerLow: 0.2, whiskerHigh: 0.2, outliers: [] });
+    expect(boxStats([0.2, 0.2, 0.2])).toMatchObject({
+      q1: 0.2,
+      median: 0.2,
+      q3: 0.2,
+      whiskerLow: 0.2,
+      whiskerHigh: 0.2,
+      outliers: [],
+    });
   });
   it('two points interpolate the quartiles between them', () => {
-    expect(boxStats([0, 1])).toMatchObject({ q1: 0.25, median: 0.5, q3: 0.75, whiskerLow: 0, whiskerHigh: 1, outliers: [] });
+    expect(boxStats([0, 1])).toMatchObject({
+      q1: 0.25,
+      median: 0.5,
+      q3: 0.75,
+      whiskerLow: 0,
+      whiskerHigh: 1,
+      outliers: [],
+    });
   });
   it('infinities are skipped like NaN', () => {
     expect(boxStats([1, Infinity, -Infinity, 3])).toMatchObject({ n: 2, median: 2 });

@@ -53,7 +53,18 @@ function statsOfSorted(x: Float64Array): BoxStats | null {
   const outliers: number[] = [];
   for (let i = 0; i < lo; i++) outliers.push(x[i]!);
   for (let i = hi + 1; i < n; i++) outliers.push(x[i]!);
-  return { n, min: x[0]!, q1, median: quantileSorted(x, 0.5), q3, max: x[n - 1]!, mean: sum / n, whiskerLow: x[lo]!, whiskerHigh: x[hi]!, outliers };
+  return {
+    n,
+    min: x[0]!,
+    q1,
+    median: quantileSorted(x, 0.5),
+    q3,
+    max: x[n - 1]!,
+    mean: sum / n,
+    whiskerLow: x[lo]!,
+    whiskerHigh: x[hi]!,
+    outliers,
+  };
 }
 
 export function boxStats(values: ArrayLike<number>, n = values.length): BoxStats | null {
@@ -63,7 +74,12 @@ export function boxStats(values: ArrayLike<number>, n = values.length): BoxStats
   return statsOfSorted(x.subarray(0, m).sort());
 }
 
-export function boxStatsWhere(values: ArrayLike<number>, labels: ArrayLike<number>, code: number, tokens: number): BoxStats | null {
+export function boxStatsWhere(
+  values: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  code: number,
+  tokens: number,
+): BoxStats | null {
   const x = new Float64Array(tokens);
   let m = 0;
   for (let t = 0; t < tokens; t++) if (labels[t] === code && Number.isFinite(values[t])) x[m++] = values[t]!;

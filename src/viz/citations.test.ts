@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkCitations, citationCheck, defaultCitationDelta, pairForTime, pairsForRange, pairSpans } from './citations';
+import {
+  checkCitations,
+  citationCheck,
+  defaultCitationDelta,
+  pairForTime,
+  pairsForRange,
+  pairSpans,
+} from './citations';
 import { findTimeCitations } from './timestamps';
 
 // 8 frames sampled at 0.5 s, 2.5 s, … : pairs [0.5, 2.5], [4.5, 6.5], [8.5, 10.5], [12.5, 14.5] with gaps between.
@@ -44,9 +51,17 @@ describe('citation check', () => {
     expect(defaultCitationDelta(times)).toBe(4);
     expect(defaultCitationDelta([0, 1])).toBe(1);
   });
-  it('shares the sentence\'s mean profile within ±Δ of the cited time', () => {
+  it("shares the sentence's mean profile within ±Δ of the cited time", () => {
     // Cited 00:05 with Δ 1 → window [4, 6] touches pair 1 only; mean profile [0.05, 0.2, 0.05, 0.2] → 0.2 / 0.5.
-    const c = citationCheck({ pairMass, pairs: 4, tokens: [0, 2], startSec: 5, endSec: 5, frameTimes: times, deltaSec: 1 });
+    const c = citationCheck({
+      pairMass,
+      pairs: 4,
+      tokens: [0, 2],
+      startSec: 5,
+      endSec: 5,
+      frameTimes: times,
+      deltaSec: 1,
+    });
     expect(c.share).toBeCloseTo(0.4, 6);
     expect(c.uniformShare).toBe(0.25);
     expect([c.firstPair, c.lastPair]).toEqual([1, 1]);
@@ -55,18 +70,45 @@ describe('citation check', () => {
     expect([d.firstPair, d.lastPair, d.deltaSec]).toEqual([0, 2, 4]);
     expect(d.share).toBeCloseTo(0.6, 6);
   });
-  it('uses only the sentence\'s tokens and the whole cited range', () => {
-    const c = citationCheck({ pairMass, pairs: 4, tokens: [1, 2], startSec: 12, endSec: 14, frameTimes: times, deltaSec: 0 });
+  it("uses only the sentence's tokens and the whole cited range", () => {
+    const c = citationCheck({
+      pairMass,
+      pairs: 4,
+      tokens: [1, 2],
+      startSec: 12,
+      endSec: 14,
+      frameTimes: times,
+      deltaSec: 0,
+    });
     expect(c.share).toBeCloseTo(0.4 / 0.6, 6);
   });
   it('no pair in the window → share 0 with an empty range; no mass → NaN', () => {
-    const c = citationCheck({ pairMass, pairs: 4, tokens: [0, 1], startSec: 7.2, endSec: 7.2, frameTimes: times, deltaSec: 0.1 });
+    const c = citationCheck({
+      pairMass,
+      pairs: 4,
+      tokens: [0, 1],
+      startSec: 7.2,
+      endSec: 7.2,
+      frameTimes: times,
+      deltaSec: 0.1,
+    });
     expect(c.share).toBe(0);
     expect(c.lastPair).toBeLessThan(c.firstPair);
-    expect(citationCheck({ pairMass: new Float32Array(4), pairs: 4, tokens: [0, 1], startSec: 5, endSec: 5, frameTimes: times }).share).toBeNaN();
+    expect(
+      citationCheck({
+        pairMass: new Float32Array(4),
+        pairs: 4,
+        tokens: [0, 1],
+        startSec: 5,
+        endSec: 5,
+        frameTimes: times,
+      }).share,
+    ).toBeNaN();
   });
-  it('refuses frame times that do not match the tap\'s pair count', () => {
-    expect(() => citationCheck({ pairMass, pairs: 4, tokens: [0, 1], startSec: 5, endSec: 5, frameTimes: times.slice(0, 6) })).toThrow(/make 3 pairs, the tap has 4/);
+  it("refuses frame times that do not match the tap's pair count", () => {
+    expect(() =>
+      citationCheck({ pairMass, pairs: 4, tokens: [0, 1], startSec: 5, endSec: 5, frameTimes: times.slice(0, 6) }),
+    ).toThrow(/make 3 pairs, the tap has 4/);
   });
 });
 
@@ -76,9 +118,23 @@ describe('checkCitations over a transcript', () => {
     const pieces = ['<think>At 00:05 ', 'a dog ', 'runs.', ' At 00:13 ', 'it ', 'sits.</think>'];
     const text = pieces.join('');
     const starts = pieces.reduce<number[]>((a, _p, i) => (a.push(i ? a[i - 1]! + pieces[i - 1]!.length : 0), a), []);
-    const pairMass = Float32Array.from([0, 0.2, 0, 0, 0, 0.2, 0, 0, 0, 0.3, 0, 0, 0.1, 0, 0, 0, 0.1, 0, 0, 0, 0.1, 0, 0, 0]);
-    const cited = checkCitations({ text, citations: findTimeCitations(text), starts, tokens: 6, pairMass, pairs: 4, frameTimes: times, deltaSec: 0 });
-    expect(cited.map((c) => text.slice(c.sentence.start, c.sentence.end))).toEqual(['At 00:05 a dog runs.', 'At 00:13 it sits.']);
+    const pairMass = Float32Array.from([
+      0, 0.2, 0, 0, 0, 0.2, 0, 0, 0, 0.3, 0, 0, 0.1, 0, 0, 0, 0.1, 0, 0, 0, 0.1, 0, 0, 0,
+    ]);
+    const cited = checkCitations({
+      text,
+      citations: findTimeCitations(text),
+      starts,
+      tokens: 6,
+      pairMass,
+      pairs: 4,
+      frameTimes: times,
+      deltaSec: 0,
+    });
+    expect(cited.map((c) => text.slice(c.sentence.start, c.sentence.end))).toEqual([
+      'At 00:05 a dog runs.',
+      'At 00:13 it sits.',
+    ]);
     expect(cited.map((c) => c.placement.pair)).toEqual([1, 3]);
     expect(cited[0]!.check!.share).toBeCloseTo(1, 6);
     expect(cited[0]!.check!.tokens).toEqual([0, 3]);
@@ -86,7 +142,15 @@ describe('checkCitations over a transcript', () => {
   });
   it('has no check when no token covers the sentence (a run without attention rows)', () => {
     const text = 'x. At 00:05 now';
-    const [c] = checkCitations({ text, citations: findTimeCitations(text), starts: [], tokens: 0, pairMass: new Float32Array(0), pairs: 4, frameTimes: times });
+    const [c] = checkCitations({
+      text,
+      citations: findTimeCitations(text),
+      starts: [],
+      tokens: 0,
+      pairMass: new Float32Array(0),
+      pairs: 4,
+      frameTimes: times,
+    });
     expect(c!.check).toBeNull();
   });
 });

@@ -41,7 +41,8 @@ export function pairSpans(frameTimes: ArrayLike<number>): Float64Array {
   for (let g = 0; g < pairs; g++) {
     out[2 * g] = frameTimes[2 * g]!;
     out[2 * g + 1] = frameTimes[Math.min(2 * g + 1, frameTimes.length - 1)]!;
-    if (!(out[2 * g + 1]! >= out[2 * g]!) || (g > 0 && out[2 * g]! < out[2 * g - 1]!)) throw new Error(`pairSpans: frame times are not ascending at pair ${g}`);
+    if (!(out[2 * g + 1]! >= out[2 * g]!) || (g > 0 && out[2 * g]! < out[2 * g - 1]!))
+      throw new Error(`pairSpans: frame times are not ascending at pair ${g}`);
   }
   return out;
 }
@@ -51,14 +52,17 @@ export function pairForTime(sec: number, frameTimes: ArrayLike<number>): PairPla
   const pairs = spans.length / 2;
   if (pairs === 0) throw new Error('pairForTime: there are no frame times, so there is no frame pair');
   if (sec < spans[0]!) return { pair: 0, placement: 'before', distance: spans[0]! - sec };
-  if (sec > spans[2 * pairs - 1]!) return { pair: pairs - 1, placement: 'after', distance: sec - spans[2 * pairs - 1]! };
+  if (sec > spans[2 * pairs - 1]!)
+    return { pair: pairs - 1, placement: 'after', distance: sec - spans[2 * pairs - 1]! };
   for (let g = 0; g < pairs; g++) {
     if (sec >= spans[2 * g]! && sec <= spans[2 * g + 1]!) return { pair: g, placement: 'inside', distance: 0 };
     const next = spans[2 * g + 2];
     if (next !== undefined && sec > spans[2 * g + 1]! && sec < next) {
       const dPrev = sec - spans[2 * g + 1]!;
       const dNext = next - sec;
-      return dNext < dPrev ? { pair: g + 1, placement: 'between', distance: dNext } : { pair: g, placement: 'between', distance: dPrev };
+      return dNext < dPrev
+        ? { pair: g + 1, placement: 'between', distance: dNext }
+        : { pair: g, placement: 'between', distance: dPrev };
     }
   }
   throw new Error(`pairForTime: ${sec} s could not be placed`); // unreachable for ascending times
@@ -112,7 +116,10 @@ export function citationCheck(input: CitationCheckInput): CitationCheck {
   const deltaSec = input.deltaSec ?? defaultCitationDelta(frameTimes);
   if (!(deltaSec >= 0)) throw new Error(`citationCheck: Δ = ${deltaSec} s must be ≥ 0`);
   const spans = pairSpans(frameTimes);
-  if (spans.length / 2 !== pairs) throw new Error(`citationCheck: ${frameTimes.length} frame times make ${spans.length / 2} pairs, the tap has ${pairs}`);
+  if (spans.length / 2 !== pairs)
+    throw new Error(
+      `citationCheck: ${frameTimes.length} frame times make ${spans.length / 2} pairs, the tap has ${pairs}`,
+    );
   const lo = Math.min(startSec, endSec) - deltaSec;
   const hi = Math.max(startSec, endSec) + deltaSec;
   let first = -1;
@@ -131,7 +138,14 @@ export function citationCheck(input: CitationCheckInput): CitationCheck {
     if (g >= first && g <= last) inside += profile[g]!;
   }
   const n = first < 0 ? 0 : last - first + 1;
-  return { share: total > 0 ? inside / total : NaN, uniformShare: n / pairs, firstPair: first < 0 ? 0 : first, lastPair: first < 0 ? -1 : last, deltaSec, tokens };
+  return {
+    share: total > 0 ? inside / total : NaN,
+    uniformShare: n / pairs,
+    firstPair: first < 0 ? 0 : first,
+    lastPair: first < 0 ? -1 : last,
+    deltaSec,
+    tokens,
+  };
 }
 
 export interface CitedTime {
@@ -170,7 +184,18 @@ export function checkCitations(input: CheckCitationsInput): CitedTime[] {
       placement: pairForTime(citation.startSec, frameTimes),
       pairs: pairsForRange(citation.startSec, citation.endSec, frameTimes),
       sentence,
-      check: range[1] > range[0] ? citationCheck({ pairMass, pairs, tokens: range, startSec: citation.startSec, endSec: citation.endSec, frameTimes, deltaSec }) : null,
+      check:
+        range[1] > range[0]
+          ? citationCheck({
+              pairMass,
+              pairs,
+              tokens: range,
+              startSec: citation.startSec,
+              endSec: citation.endSec,
+              frameTimes,
+              deltaSec,
+            })
+          : null,
     };
   });
 }

@@ -3,9 +3,27 @@ import { colorAt, colorizeInto, colormapLut, COLORMAPS, cssGradient, legendFor }
 
 // Published values of the maps at table indices 0, 64, 128, 192, 255 (sRGB, 0–255), as matplotlib ships them.
 const REFERENCE: Record<(typeof COLORMAPS)[number], [number, number, number][]> = {
-  viridis: [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]],
-  cividis: [[0, 34, 78], [67, 78, 108], [125, 124, 120], [188, 174, 108], [254, 232, 56]],
-  magma: [[0, 0, 4], [81, 18, 124], [183, 55, 121], [252, 137, 97], [252, 253, 191]],
+  viridis: [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ],
+  cividis: [
+    [0, 34, 78],
+    [67, 78, 108],
+    [125, 124, 120],
+    [188, 174, 108],
+    [254, 232, 56],
+  ],
+  magma: [
+    [0, 0, 4],
+    [81, 18, 124],
+    [183, 55, 121],
+    [252, 137, 97],
+    [252, 253, 191],
+  ],
 };
 
 // Relative luminance of sRGB (WCAG formula): these maps are designed to rise monotonically in lightness.
@@ -21,7 +39,12 @@ describe('colormap tables', () => {
       expect(lut.length).toBe(1024);
       [0, 64, 128, 192, 255].forEach((i, k) => {
         const got = [lut[4 * i]!, lut[4 * i + 1]!, lut[4 * i + 2]!];
-        got.forEach((c, ch) => expect(Math.abs(c - REFERENCE[name][k]![ch]!), `${name}[${i}] = ${got} vs ${REFERENCE[name][k]}`).toBeLessThanOrEqual(2));
+        got.forEach((c, ch) =>
+          expect(
+            Math.abs(c - REFERENCE[name][k]![ch]!),
+            `${name}[${i}] = ${got} vs ${REFERENCE[name][k]}`,
+          ).toBeLessThanOrEqual(2),
+        );
         expect(lut[4 * i + 3]).toBe(255);
       });
     });
@@ -63,22 +86,44 @@ describe('colour lookup', () => {
   });
   it('gives a CSS gradient from the table', () => {
     const g = cssGradient('magma', 3);
-    expect(g).toBe(`linear-gradient(to right, rgb(${colorAt('magma', 0).slice(0, 3).join(', ')}) 0.0%, rgb(${colorAt('magma', 128 / 255).slice(0, 3).join(', ')}) 50.0%, rgb(${colorAt('magma', 1).slice(0, 3).join(', ')}) 100.0%)`);
+    expect(g).toBe(
+      `linear-gradient(to right, rgb(${colorAt('magma', 0).slice(0, 3).join(', ')}) 0.0%, rgb(${colorAt(
+        'magma',
+        128 / 255,
+      )
+        .slice(0, 3)
+        .join(', ')}) 50.0%, rgb(${colorAt('magma', 1).slice(0, 3).join(', ')}) 100.0%)`,
+    );
   });
 });
 
 describe('legend', () => {
   it('states units and the global scale in percent', () => {
-    const l = legendFor({ colormap: 'viridis', quantity: 'pair', normalisation: 'global', scaleMax: 0.042, sinkCorrected: false });
+    const l = legendFor({
+      colormap: 'viridis',
+      quantity: 'pair',
+      normalisation: 'global',
+      scaleMax: 0.042,
+      sinkCorrected: false,
+    });
     expect(l.unit).toMatch(/% of the token's attention/);
     expect(l.scale).toBe('one scale for the whole run: top = 4.2%');
     expect(l.ticks.map((t) => t.label)).toEqual(['0%', '2.1%', '4.2%']);
   });
   it('says what the top of a relative scale is, and what sink correction means', () => {
-    const l = legendFor({ colormap: 'magma', quantity: 'cell', normalisation: 'pair', scaleMax: 0.01, sinkCorrected: true });
+    const l = legendFor({
+      colormap: 'magma',
+      quantity: 'cell',
+      normalisation: 'pair',
+      scaleMax: 0.01,
+      sinkCorrected: true,
+    });
     expect(l.scale).toMatch(/this pair's largest cell/);
     expect(l.unit).toMatch(/after the sink and system tokens/);
     expect(l.ticks.map((t) => t.label)).toEqual(['0', '½ max', 'max']);
-    expect(legendFor({ colormap: 'magma', quantity: 'pair', normalisation: 'token', scaleMax: 1, sinkCorrected: false }).scale).toMatch(/this token's largest/);
+    expect(
+      legendFor({ colormap: 'magma', quantity: 'pair', normalisation: 'token', scaleMax: 1, sinkCorrected: false })
+        .scale,
+    ).toMatch(/this token's largest/);
   });
 });

@@ -58,8 +58,14 @@ export function colorAt(name: ColormapName, v: number): [number, number, number,
 }
 
 /** Writes RGBA for each value (in [0, 1], clamped; NaN transparent) into out from byte `offset`. No allocation. */
-export function colorizeInto(values: ArrayLike<number>, name: ColormapName, out: Uint8ClampedArray, offset = 0): Uint8ClampedArray {
-  if (offset + 4 * values.length > out.length) throw new Error(`colorizeInto: ${values.length} pixels do not fit in ${out.length - offset} bytes`);
+export function colorizeInto(
+  values: ArrayLike<number>,
+  name: ColormapName,
+  out: Uint8ClampedArray,
+  offset = 0,
+): Uint8ClampedArray {
+  if (offset + 4 * values.length > out.length)
+    throw new Error(`colorizeInto: ${values.length} pixels do not fit in ${out.length - offset} bytes`);
   const lut = colormapLut(name);
   for (let i = 0, o = offset; i < values.length; i++, o += 4) {
     const v = values[i]!;
@@ -111,8 +117,13 @@ function percent(x: number): string {
 }
 
 export function legendFor(spec: LegendSpec): Legend {
-  const what = spec.quantity === 'pair' ? 'Attention on each frame pair' : 'Attention on each 28×28-pixel cell (both frames of a pair)';
-  const unit = spec.sinkCorrected ? '% of the attention left after the sink and system tokens' : "% of the token's attention (head mean, final layer unless stated)";
+  const what =
+    spec.quantity === 'pair'
+      ? 'Attention on each frame pair'
+      : 'Attention on each 28×28-pixel cell (both frames of a pair)';
+  const unit = spec.sinkCorrected
+    ? '% of the attention left after the sink and system tokens'
+    : "% of the token's attention (head mean, final layer unless stated)";
   const scale =
     spec.normalisation === 'global'
       ? `one scale for the whole run: top = ${percent(spec.scaleMax)}`
@@ -122,6 +133,9 @@ export function legendFor(spec: LegendSpec): Legend {
           ? 'per frame pair: top = the largest value any token gives that pair'
           : "per frame pair: top = this pair's largest cell";
   const fixed = spec.normalisation === 'global';
-  const ticks = [0, 0.5, 1].map((at) => ({ at, label: fixed ? percent(at * spec.scaleMax) : at === 0 ? '0' : at === 1 ? 'max' : '½ max' }));
+  const ticks = [0, 0.5, 1].map((at) => ({
+    at,
+    label: fixed ? percent(at * spec.scaleMax) : at === 0 ? '0' : at === 1 ? 'max' : '½ max',
+  }));
   return { title: what, unit, scale, gradient: cssGradient(spec.colormap), ticks };
 }

@@ -13,9 +13,12 @@ describe('topK', () => {
   });
   it('matches a full sort on random data', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const v = Array.from({ length: 500 }, () => Math.round(rand() * 50) / 50);
-    const ref = v.map((value, token) => ({ token, value })).sort((a, b) => b.value - a.value || a.token - b.token).slice(0, 10);
+    const ref = v
+      .map((value, token) => ({ token, value }))
+      .sort((a, b) => b.value - a.value || a.token - b.token)
+      .slice(0, 10);
     expect(topK((t) => v[t]!, v.length, 10)).toEqual(ref);
   });
   it('k larger than the tokens returns them all, ranked; no tokens → empty', () => {

@@ -20,7 +20,12 @@ export interface RankOptions {
 }
 
 /** The k highest score(t) over tokens [0, tokens), kept in a sorted array of at most k entries (k is small). */
-export function topK(score: (t: number) => number, tokens: number, k: number, options: RankOptions = {}): RankedToken[] {
+export function topK(
+  score: (t: number) => number,
+  tokens: number,
+  k: number,
+  options: RankOptions = {},
+): RankedToken[] {
   if (!Number.isInteger(k) || k < 1) throw new Error(`topK: k = ${k} must be a positive integer`);
   const { include, scale } = options;
   const out: RankedToken[] = [];
@@ -41,15 +46,34 @@ export function topK(score: (t: number) => number, tokens: number, k: number, op
   return out;
 }
 
-export function topTokensForPair(pairMass: Float32Array, pairs: number, tokens: number, pair: number, k: number, options?: RankOptions): RankedToken[] {
+export function topTokensForPair(
+  pairMass: Float32Array,
+  pairs: number,
+  tokens: number,
+  pair: number,
+  k: number,
+  options?: RankOptions,
+): RankedToken[] {
   if (pair < 0 || pair >= pairs) throw new Error(`topTokensForPair: pair ${pair} is outside 0..${pairs - 1}`);
-  if (tokens * pairs > pairMass.length) throw new Error(`topTokensForPair: ${tokens} tokens requested, ${Math.floor(pairMass.length / pairs)} stored`);
+  if (tokens * pairs > pairMass.length)
+    throw new Error(`topTokensForPair: ${tokens} tokens requested, ${Math.floor(pairMass.length / pairs)} stored`);
   return topK((t) => pairMass[t * pairs + pair]!, tokens, k, options);
 }
 
-export function topTokensForPatch(videoRows: VideoRowSource, grid: MergedGrid, tokens: number, pair: number, row: number, col: number, k: number, options?: RankOptions): RankedToken[] {
+export function topTokensForPatch(
+  videoRows: VideoRowSource,
+  grid: MergedGrid,
+  tokens: number,
+  pair: number,
+  row: number,
+  col: number,
+  k: number,
+  options?: RankOptions,
+): RankedToken[] {
   if (pair < 0 || pair >= grid.pairs || row < 0 || row >= grid.rows || col < 0 || col >= grid.cols) {
-    throw new Error(`topTokensForPatch: cell (pair ${pair}, row ${row}, col ${col}) is outside the ${grid.pairs}×${grid.rows}×${grid.cols} merged grid`);
+    throw new Error(
+      `topTokensForPatch: cell (pair ${pair}, row ${row}, col ${col}) is outside the ${grid.pairs}×${grid.rows}×${grid.cols} merged grid`,
+    );
   }
   const offset = pair * grid.perPair + row * grid.cols + col;
   return topK(

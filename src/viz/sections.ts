@@ -12,7 +12,10 @@ export interface Section {
   closed: boolean;
 }
 
-const TAGS: Record<Exclude<SectionKind, 'text'>, [string, string]> = { think: ['<think>', '</think>'], answer: ['<answer>', '</answer>'] };
+const TAGS: Record<Exclude<SectionKind, 'text'>, [string, string]> = {
+  think: ['<think>', '</think>'],
+  answer: ['<answer>', '</answer>'],
+};
 
 export function splitSections(text: string): Section[] {
   const out: Section[] = [];

@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseInto, normaliseMap, normaliseProfile, RunMaxima, segmentSplit, sinkCorrectedSeries, sinkCorrectedVideoMass, sinkCorrectionScale } from './segments';
+import {
+  normaliseInto,
+  normaliseMap,
+  normaliseProfile,
+  RunMaxima,
+  segmentSplit,
+  sinkCorrectedSeries,
+  sinkCorrectedVideoMass,
+  sinkCorrectionScale,
+} from './segments';
 
 // 3 tokens × (sink, system, video, question, generated)
 const segments = Float32Array.from([
-  0.5, 0.1, 0.2, 0.1, 0.1, // token 0
-  0.0, 0.0, 0.6, 0.3, 0.1, // token 1: nothing on sink/system → corrected = raw
-  0.7, 0.3, 0.0, 0.0, 0.0, // token 2: everything on sink + system → undefined
+  0.5,
+  0.1,
+  0.2,
+  0.1,
+  0.1, // token 0
+  0.0,
+  0.0,
+  0.6,
+  0.3,
+  0.1, // token 1: nothing on sink/system → corrected = raw
+  0.7,
+  0.3,
+  0.0,
+  0.0,
+  0.0, // token 2: everything on sink + system → undefined
 ]);
 
 describe('segment split', () => {
@@ -18,7 +39,9 @@ describe('segment split', () => {
   });
   it('keeps the storage order sink, system, video, question, generated', () => {
     const s = segmentSplit(segments, 0);
-    expect([s.mass.sink, s.mass.system, s.mass.video, s.mass.question, s.mass.generated].map((v) => +v.toFixed(6))).toEqual([0.5, 0.1, 0.2, 0.1, 0.1]);
+    expect(
+      [s.mass.sink, s.mass.system, s.mass.video, s.mass.question, s.mass.generated].map((v) => +v.toFixed(6)),
+    ).toEqual([0.5, 0.1, 0.2, 0.1, 0.1]);
   });
 });
 

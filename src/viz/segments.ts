@@ -30,7 +30,8 @@ export interface SegmentSplit {
 }
 
 function checkToken(fn: string, segments: Float32Array, token: number): void {
-  if (!Number.isInteger(token) || token < 0 || (token + 1) * NSEG > segments.length) throw new Error(`${fn}: token ${token} is outside the ${Math.floor(segments.length / NSEG)} tokens stored`);
+  if (!Number.isInteger(token) || token < 0 || (token + 1) * NSEG > segments.length)
+    throw new Error(`${fn}: token ${token} is outside the ${Math.floor(segments.length / NSEG)} tokens stored`);
 }
 
 export function segmentSplit(segments: Float32Array, token: number): SegmentSplit {
@@ -65,8 +66,13 @@ export function sinkCorrectedVideoMass(segments: Float32Array, token: number): n
   return segments[token * NSEG + 2]! * scaleAt(segments, token * NSEG);
 }
 
-export function sinkCorrectedSeries(segments: Float32Array, tokens: number, out = new Float32Array(tokens)): Float32Array {
-  if (tokens * NSEG > segments.length) throw new Error(`sinkCorrectedSeries: ${tokens} tokens requested, ${Math.floor(segments.length / NSEG)} stored`);
+export function sinkCorrectedSeries(
+  segments: Float32Array,
+  tokens: number,
+  out = new Float32Array(tokens),
+): Float32Array {
+  if (tokens * NSEG > segments.length)
+    throw new Error(`sinkCorrectedSeries: ${tokens} tokens requested, ${Math.floor(segments.length / NSEG)} stored`);
   for (let t = 0; t < tokens; t++) out[t] = segments[t * NSEG + 2]! * scaleAt(segments, t * NSEG);
   return out;
 }
@@ -102,7 +108,8 @@ export class RunMaxima {
   }
 
   update(pairMass: Float32Array, videoRows: VideoRowSource | null, tokens: number): void {
-    if (tokens < this.seen) throw new Error(`RunMaxima.update: a run does not shrink (${this.seen} → ${tokens} tokens)`);
+    if (tokens < this.seen)
+      throw new Error(`RunMaxima.update: a run does not shrink (${this.seen} → ${tokens} tokens)`);
     if (tokens > this.profileToken.length) {
       const cap = Math.max(tokens, this.profileToken.length * 2);
       const grow = (a: Float32Array) => {
@@ -143,7 +150,11 @@ export class RunMaxima {
 }
 
 /** values / divisor clamped to [0, 1]; an empty scale (divisor ≤ 0 or NaN) maps everything to 0. */
-export function normaliseInto(values: ArrayLike<number>, divisor: number, out = new Float32Array(values.length)): Float32Array {
+export function normaliseInto(
+  values: ArrayLike<number>,
+  divisor: number,
+  out = new Float32Array(values.length),
+): Float32Array {
   const ok = divisor > 0;
   for (let i = 0; i < values.length; i++) {
     const v = ok ? values[i]! / divisor : 0;
@@ -153,7 +164,13 @@ export function normaliseInto(values: ArrayLike<number>, divisor: number, out = 
 }
 
 /** A token's pair profile scaled for display: by the run's maximum, this token's maximum, or each pair's maximum over tokens. */
-export function normaliseProfile(profile: ArrayLike<number>, mode: Normalisation, maxima: RunMaxima, token: number, out = new Float32Array(profile.length)): Float32Array {
+export function normaliseProfile(
+  profile: ArrayLike<number>,
+  mode: Normalisation,
+  maxima: RunMaxima,
+  token: number,
+  out = new Float32Array(profile.length),
+): Float32Array {
   if (mode === 'global') return normaliseInto(profile, maxima.profileGlobal, out);
   if (mode === 'token') return normaliseInto(profile, maxima.profileToken[token] ?? 0, out);
   for (let g = 0; g < profile.length; g++) {
@@ -165,7 +182,13 @@ export function normaliseProfile(profile: ArrayLike<number>, mode: Normalisation
 }
 
 /** A spatial map scaled for display: by the run's maximum, this token's maximum over all pairs, or the map's own maximum. */
-export function normaliseMap(map: ArrayLike<number>, mode: Normalisation, maxima: RunMaxima, token: number, out = new Float32Array(map.length)): Float32Array {
+export function normaliseMap(
+  map: ArrayLike<number>,
+  mode: Normalisation,
+  maxima: RunMaxima,
+  token: number,
+  out = new Float32Array(map.length),
+): Float32Array {
   if (mode === 'global') return normaliseInto(map, maxima.mapGlobal, out);
   if (mode === 'token') return normaliseInto(map, maxima.mapToken[token] ?? 0, out);
   let m = 0;

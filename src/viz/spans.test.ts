@@ -4,9 +4,26 @@ import { splitSections } from './sections';
 import { sectionTokenRange, sentenceAround, tokenRangeForChars, tokenSections } from './spans';
 
 // Tokens as a model would stream them; the tags come as several pieces.
-const pieces = ['<', 'think', '>', 'The ball', ' moves at', ' 00:05.', ' So (B).', '</', 'think', '>\n', '<answer>', 'B', '</answer>'];
+const pieces = [
+  '<',
+  'think',
+  '>',
+  'The ball',
+  ' moves at',
+  ' 00:05.',
+  ' So (B).',
+  '</',
+  'think',
+  '>\n',
+  '<answer>',
+  'B',
+  '</answer>',
+];
 const text = pieces.join('');
-const starts = pieces.reduce<number[]>((acc, _p, i) => (acc.push(i ? acc[i - 1]! + pieces[i - 1]!.length : 0), acc), []);
+const starts = pieces.reduce<number[]>(
+  (acc, _p, i) => (acc.push(i ? acc[i - 1]! + pieces[i - 1]!.length : 0), acc),
+  [],
+);
 
 describe('tokenSections', () => {
   it('labels content tokens by section and tag pieces as text', () => {

@@ -10,7 +10,12 @@
 import { SECTION_CODE } from './attention';
 import type { Section } from './sections';
 
-export function tokenSections(starts: ArrayLike<number>, tokens: number, sections: readonly Section[], out = new Uint8Array(tokens)): Uint8Array {
+export function tokenSections(
+  starts: ArrayLike<number>,
+  tokens: number,
+  sections: readonly Section[],
+  out = new Uint8Array(tokens),
+): Uint8Array {
   let s = 0;
   for (let t = 0; t < tokens; t++) {
     const at = starts[t]!;
@@ -23,7 +28,13 @@ export function tokenSections(starts: ArrayLike<number>, tokens: number, section
 }
 
 /** Tokens whose characters overlap [charStart, charEnd), as a half-open token range (empty: from === to). */
-export function tokenRangeForChars(starts: ArrayLike<number>, tokens: number, textLength: number, charStart: number, charEnd: number): [number, number] {
+export function tokenRangeForChars(
+  starts: ArrayLike<number>,
+  tokens: number,
+  textLength: number,
+  charStart: number,
+  charEnd: number,
+): [number, number] {
   const endOf = (t: number) => (t + 1 < tokens ? starts[t + 1]! : textLength);
   // First token that ends after charStart, first token that starts at or after charEnd (binary searches).
   let lo = 0;
@@ -43,7 +54,12 @@ export function tokenRangeForChars(starts: ArrayLike<number>, tokens: number, te
   return charEnd > charStart ? [from, Math.max(from, lo)] : [from, from];
 }
 
-export function sectionTokenRange(starts: ArrayLike<number>, tokens: number, textLength: number, section: Section): [number, number] {
+export function sectionTokenRange(
+  starts: ArrayLike<number>,
+  tokens: number,
+  textLength: number,
+  section: Section,
+): [number, number] {
   return tokenRangeForChars(starts, tokens, textLength, section.start, section.end);
 }
 

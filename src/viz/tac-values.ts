@@ -13,7 +13,11 @@ export interface AnswerOption {
   text: string;
 }
 
-export type TacValue = { kind: 'option'; letter: string } | { kind: 'number'; value: number; unit: string | null } | { kind: 'yesno'; value: 'yes' | 'no' } | { kind: 'text'; text: string };
+export type TacValue =
+  | { kind: 'option'; letter: string }
+  | { kind: 'number'; value: number; unit: string | null }
+  | { kind: 'yesno'; value: 'yes' | 'no' }
+  | { kind: 'text'; text: string };
 
 export interface ParsedValue {
   value: TacValue;
@@ -27,10 +31,14 @@ const LINE_OPTION = /^[ \t]*(?:\(([A-Z])\)|([A-Z])[.):])[ \t]+(\S[^\n]*)$/gm;
 const INLINE_OPTION = /\(([A-Z])\)\s*([^()\n]+?)(?=\s*\([A-Z]\)|\s*$|\n)/g;
 
 export function parseOptions(question: string): AnswerOption[] {
-  const consecutive = (opts: AnswerOption[]) => opts.length >= 2 && opts.every((o, i) => o.letter.charCodeAt(0) === opts[0]!.letter.charCodeAt(0) + i);
+  const consecutive = (opts: AnswerOption[]) =>
+    opts.length >= 2 && opts.every((o, i) => o.letter.charCodeAt(0) === opts[0]!.letter.charCodeAt(0) + i);
   const lines = [...question.matchAll(LINE_OPTION)].map((m) => ({ letter: (m[1] ?? m[2])!, text: m[3]!.trim() }));
   if (consecutive(lines)) return lines;
-  const inline = [...question.matchAll(INLINE_OPTION)].map((m) => ({ letter: m[1]!, text: m[2]!.trim().replace(/[,;]$/, '') }));
+  const inline = [...question.matchAll(INLINE_OPTION)].map((m) => ({
+    letter: m[1]!,
+    text: m[2]!.trim().replace(/[,;]$/, ''),
+  }));
   return consecutive(inline) ? inline : [];
 }
 
@@ -44,20 +52,77 @@ export function normaliseText(s: string): string {
 }
 
 const NUMBER_WORDS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
 };
 // Units with a canonical name; other words after a number ("3 people") are kept as context but never compared.
 const UNITS: Record<string, string> = {
-  m: 'm', meter: 'm', meters: 'm', metre: 'm', metres: 'm', km: 'km', kilometer: 'km', kilometers: 'km', kilometres: 'km',
-  cm: 'cm', centimeters: 'cm', mm: 'mm', s: 's', sec: 's', secs: 's', second: 's', seconds: 's', min: 'min', mins: 'min',
-  minute: 'min', minutes: 'min', h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h', kg: 'kg', kilograms: 'kg', g: 'g', grams: 'g',
-  '%': '%', percent: '%', '°': '°', degree: '°', degrees: '°', mph: 'mph', 'km/h': 'km/h', kmh: 'km/h',
+  m: 'm',
+  meter: 'm',
+  meters: 'm',
+  metre: 'm',
+  metres: 'm',
+  km: 'km',
+  kilometer: 'km',
+  kilometers: 'km',
+  kilometres: 'km',
+  cm: 'cm',
+  centimeters: 'cm',
+  mm: 'mm',
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+  min: 'min',
+  mins: 'min',
+  minute: 'min',
+  minutes: 'min',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  kg: 'kg',
+  kilograms: 'kg',
+  g: 'g',
+  grams: 'g',
+  '%': '%',
+  percent: '%',
+  '°': '°',
+  degree: '°',
+  degrees: '°',
+  mph: 'mph',
+  'km/h': 'km/h',
+  kmh: 'km/h',
 };
 const NUMBER = String.raw`[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d:])`;
-const NUMBER_PHRASE = new RegExp(String.raw`^(?:(?:about|approximately|around|roughly|exactly)\s+|~\s*)?[$€£]?(${NUMBER}|(?:${Object.keys(NUMBER_WORDS).join('|')})\b)\s*(km/h|%|°|[a-z]+)?`, 'i');
+const NUMBER_PHRASE = new RegExp(
+  String.raw`^(?:(?:about|approximately|around|roughly|exactly)\s+|~\s*)?[$€£]?(${NUMBER}|(?:${Object.keys(NUMBER_WORDS).join('|')})\b)\s*(km/h|%|°|[a-z]+)?`,
+  'i',
+);
 // A bare capital followed by a lowercase word is an article or a name ("A red car"), unless a verb follows ("B is …").
-const LETTER = /^(?:[Oo]ption\s+|[Cc]hoice\s+)?(?:\(([A-Z])\)|([A-Z])(?=[.):,;!?*_`"'”’]|\s*$|\s+(?![a-z])|\s+(?:is|seems|appears|would|must|should)\b))/;
+const LETTER =
+  /^(?:[Oo]ption\s+|[Cc]hoice\s+)?(?:\(([A-Z])\)|([A-Z])(?=[.):,;!?*_`"'”’]|\s*$|\s+(?![a-z])|\s+(?:is|seems|appears|would|must|should)\b))/;
 const BARE_CAPITAL = /^[A-Z](?=[.):,;!?*_`"'”’]|\s*$)/;
 const YESNO = /^(yes|no)\b(?!\s+(?:one|longer|other|more|matter|need|doubt|sign|visible|evidence)\b)/i;
 
@@ -70,7 +135,9 @@ function letterAllowed(letter: string, options: readonly AnswerOption[]): boolea
 function optionByText(phrase: string, options: readonly AnswerOption[]): AnswerOption | null {
   const p = ` ${normaliseText(phrase)} `;
   const hits = options.map((o) => ({ o, t: normaliseText(o.text) })).filter(({ t }) => t && p.includes(` ${t} `));
-  const maximal = hits.filter((h) => !hits.some((k) => k !== h && k.t.length > h.t.length && ` ${k.t} `.includes(` ${h.t} `)));
+  const maximal = hits.filter(
+    (h) => !hits.some((k) => k !== h && k.t.length > h.t.length && ` ${k.t} `.includes(` ${h.t} `)),
+  );
   return maximal.length === 1 ? maximal[0]!.o : null;
 }
 
@@ -82,12 +149,18 @@ export function parseValue(phrase: string, options: readonly AnswerOption[]): Pa
   const letter = LETTER.exec(s);
   if (letter) {
     const l = (letter[1] ?? letter[2])!;
-    if (letterAllowed(l, options)) return { value: { kind: 'option', letter: l }, length: lead + letter[0].length, form: 'letter' };
+    if (letterAllowed(l, options))
+      return { value: { kind: 'option', letter: l }, length: lead + letter[0].length, form: 'letter' };
     // A letter that names no option cannot be compared by rule.
     if (letter[1] || BARE_CAPITAL.test(s) || /^[Oo]ption|^[Cc]hoice/.test(s)) return null;
   }
   const yn = YESNO.exec(s);
-  if (yn) return { value: { kind: 'yesno', value: yn[1]!.toLowerCase() as 'yes' | 'no' }, length: lead + yn[0].length, form: 'yesno' };
+  if (yn)
+    return {
+      value: { kind: 'yesno', value: yn[1]!.toLowerCase() as 'yes' | 'no' },
+      length: lead + yn[0].length,
+      form: 'yesno',
+    };
   const num = NUMBER_PHRASE.exec(s);
   if (num && num[2]?.toLowerCase() !== 'of') {
     const raw = num[1]!.toLowerCase();
@@ -117,8 +190,13 @@ function optionAsValue(letter: string, options: readonly AnswerOption[]): TacVal
   return v && v.form !== 'letter' ? v.value : { kind: 'text', text: o.text };
 }
 
-export function sameValue(a: TacValue, b: TacValue, options: readonly AnswerOption[]): { same: boolean | null; why: string } {
-  if (a.kind === 'option' && b.kind === 'option') return { same: a.letter === b.letter, why: 'both name an option letter' };
+export function sameValue(
+  a: TacValue,
+  b: TacValue,
+  options: readonly AnswerOption[],
+): { same: boolean | null; why: string } {
+  if (a.kind === 'option' && b.kind === 'option')
+    return { same: a.letter === b.letter, why: 'both name an option letter' };
   if (a.kind === 'option' || b.kind === 'option') {
     const [opt, other] = (a.kind === 'option' ? [a, b] : [b, a]) as [{ kind: 'option'; letter: string }, TacValue];
     const asValue = optionAsValue(opt.letter, options);
@@ -127,14 +205,20 @@ export function sameValue(a: TacValue, b: TacValue, options: readonly AnswerOpti
     return { same: r.same, why: `option ${opt.letter} read as its text; ${r.why}` };
   }
   if (a.kind === 'number' && b.kind === 'number') {
-    if (a.unit && b.unit && a.unit !== b.unit) return { same: false, why: `different units (${a.unit} vs ${b.unit}; units are not converted)` };
-    return { same: Math.abs(a.value - b.value) <= 1e-9 * Math.max(1, Math.abs(a.value)), why: 'both are numbers (separators ignored, units compared only when both sides give one)' };
+    if (a.unit && b.unit && a.unit !== b.unit)
+      return { same: false, why: `different units (${a.unit} vs ${b.unit}; units are not converted)` };
+    return {
+      same: Math.abs(a.value - b.value) <= 1e-9 * Math.max(1, Math.abs(a.value)),
+      why: 'both are numbers (separators ignored, units compared only when both sides give one)',
+    };
   }
   if (a.kind === 'yesno' && b.kind === 'yesno') return { same: a.value === b.value, why: 'both are yes/no' };
   if (a.kind === 'text' && b.kind === 'text') {
     const na = normaliseText(a.text);
     const nb = normaliseText(b.text);
-    return na === nb ? { same: true, why: 'same text' } : { same: null, why: 'free texts differ; rules do not judge paraphrases' };
+    return na === nb
+      ? { same: true, why: 'same text' }
+      : { same: null, why: 'free texts differ; rules do not judge paraphrases' };
   }
   return { same: null, why: `a ${a.kind} and a ${b.kind} cannot be compared by rule` };
 }

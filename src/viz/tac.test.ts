@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { tacCheck } from './tac';
 
 const Q = 'What is the man holding?\nA. A red umbrella\nB. A blue bag\nC. 1,200 m\nD. Nothing';
-const run = (think: string, answer: string | null, question = Q) => tacCheck(`<think>${think}</think>${answer === null ? '' : `<answer>${answer}</answer>`}`, question);
-const brief = (r: ReturnType<typeof tacCheck>) => [r.status, r.think?.rule, r.think && r.think.value, r.answer && r.answer.value];
+const run = (think: string, answer: string | null, question = Q) =>
+  tacCheck(`<think>${think}</think>${answer === null ? '' : `<answer>${answer}</answer>`}`, question);
+const brief = (r: ReturnType<typeof tacCheck>) => [
+  r.status,
+  r.think?.rule,
+  r.think && r.think.value,
+  r.answer && r.answer.value,
+];
 
 describe('TAC check: option letters in their usual forms', () => {
   const letterForms: [string, string][] = [
@@ -22,11 +28,27 @@ describe('TAC check: option letters in their usual forms', () => {
   for (const [think, rule] of letterForms) {
     it(`"${think}" concludes B by ${rule}`, () => {
       const r = run(`He holds something. ${think}`, 'B');
-      expect(brief(r), r.explanation).toEqual(['match', rule, { kind: 'option', letter: 'B' }, { kind: 'option', letter: 'B' }]);
+      expect(brief(r), r.explanation).toEqual([
+        'match',
+        rule,
+        { kind: 'option', letter: 'B' },
+        { kind: 'option', letter: 'B' },
+      ]);
     });
   }
   it('reads the answer block in every common form', () => {
-    for (const a of ['B', '(B)', 'B.', 'B)', 'Option B', 'B. A blue bag', '(B) A blue bag', 'The answer is B.', '  b  '.toUpperCase(), 'A blue bag']) {
+    for (const a of [
+      'B',
+      '(B)',
+      'B.',
+      'B)',
+      'Option B',
+      'B. A blue bag',
+      '(B) A blue bag',
+      'The answer is B.',
+      '  b  '.toUpperCase(),
+      'A blue bag',
+    ]) {
       const r = run('So the answer is B.', a);
       expect(r.status, `answer "${a}": ${r.explanation}`).toBe('match');
     }
@@ -43,7 +65,11 @@ describe('TAC check: option letters in their usual forms', () => {
 
 describe('TAC check: several conclusions, the last wins', () => {
   it('a revised conclusion replaces the first', () => {
-    expect(brief(run('At first the answer is A. Wait, looking at 00:07 again, the umbrella is a bag, so the answer is B.', 'B'))[0]).toBe('match');
+    expect(
+      brief(
+        run('At first the answer is A. Wait, looking at 00:07 again, the umbrella is a bag, so the answer is B.', 'B'),
+      )[0],
+    ).toBe('match');
     expect(run('The answer is B. Hmm, no: option C is correct.', 'B').status).toBe('mismatch');
   });
   it('options merely discussed are not conclusions', () => {
@@ -84,7 +110,12 @@ describe('TAC check: what is not a conclusion', () => {
 describe('TAC check: options named by their text', () => {
   it('think names the option text, answer the letter', () => {
     const r = run('Therefore, the man is holding a red umbrella.', 'A');
-    expect(brief(r)).toEqual(['match', 'therefore-option-text', { kind: 'option', letter: 'A' }, { kind: 'option', letter: 'A' }]);
+    expect(brief(r)).toEqual([
+      'match',
+      'therefore-option-text',
+      { kind: 'option', letter: 'A' },
+      { kind: 'option', letter: 'A' },
+    ]);
     expect(run('The answer is the blue bag.', '(B)').status).toBe('match');
     expect(run('The answer is the blue bag.', '(A)').status).toBe('mismatch');
   });
@@ -144,10 +175,18 @@ describe('TAC check: free text', () => {
 
 describe('options parsing', () => {
   it('reads inline "(A) x (B) y" options', () => {
-    expect(tacCheck('<think>So the answer is the dog.</think><answer>B</answer>', 'Which animal? (A) cat (B) dog (C) bird').status).toBe('match');
+    expect(
+      tacCheck('<think>So the answer is the dog.</think><answer>B</answer>', 'Which animal? (A) cat (B) dog (C) bird')
+        .status,
+    ).toBe('match');
   });
   it('uses the last think and the last answer block', () => {
-    expect(tacCheck('<think>So the answer is A.</think><answer>A</answer><think>So the answer is B.</think><answer>B</answer>', Q).status).toBe('match');
+    expect(
+      tacCheck(
+        '<think>So the answer is A.</think><answer>A</answer><think>So the answer is B.</think><answer>B</answer>',
+        Q,
+      ).status,
+    ).toBe('match');
   });
 });
 
@@ -185,7 +224,9 @@ describe('TAC check: more tricky texts', () => {
     expect(text.slice(r.think!.start, r.think!.end)).toBe('answer is B');
   });
   it('a conclusion in the text outside <think> does not count', () => {
-    expect(tacCheck('So the answer is B.<think>Looking at the frames.</think><answer>B</answer>', Q).status).toBe('no-conclusion');
+    expect(tacCheck('So the answer is B.<think>Looking at the frames.</think><answer>B</answer>', Q).status).toBe(
+      'no-conclusion',
+    );
   });
   it('an unclosed <think> (still streaming) is read up to the end', () => {
     const r = tacCheck('<think>So the answer is B', Q);

@@ -51,13 +51,49 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { name: 'answer-is', take: 'value', re: /\b(?:(?:final|correct|best|right|most\s+(?:likely|appropriate|accurate|plausible))\s+)?answer\s*(?:(?:is|would\s+be|should\s+be|must\s+be|will\s+be|seems\s+to\s+be|appears\s+to\s+be)\s*:?|[:=])\s*(?:(?:most\s+)?likely\s+|probably\s+|clearly\s+|definitely\s+|obviously\s+|indeed\s+)?/gi },
-  { name: 'option-is-correct', take: 'letter', re: new RegExp(String.raw`(?:\(([A-Za-z])\)|\b(?:option|choice)\s+\(?([A-Za-z])\)?|\b([A-Za-z]))\s+(?:is|seems\s+to\s+be|appears\s+to\s+be|would\s+be|must\s+be)\s+(?:the\s+)?(?:correct|right|best|most\s+(?:likely|appropriate|accurate|plausible))\b`, 'gi') },
-  { name: 'choose', take: 'letter', re: new RegExp(String.raw`\b(?:choose|select|pick|go\s+with|opt\s+for)\s+(?:option\s+|choice\s+)?${L}(?![\w'])`, 'gi') },
-  { name: 'therefore-option', take: 'letter', re: new RegExp(String.raw`\b(?:so|therefore|thus|hence|consequently)\b,?\s+(?:it(?:'s|\s+is|\s+must\s+be)\s+)?(?:(?:option|choice)\s+\(?([A-Za-z])\)?(?![\w'])|\(([A-Za-z])\)|([A-Za-z])(?=\s*[.,;!]|\s*$))`, 'gi') },
+  {
+    name: 'answer-is',
+    take: 'value',
+    re: /\b(?:(?:final|correct|best|right|most\s+(?:likely|appropriate|accurate|plausible))\s+)?answer\s*(?:(?:is|would\s+be|should\s+be|must\s+be|will\s+be|seems\s+to\s+be|appears\s+to\s+be)\s*:?|[:=])\s*(?:(?:most\s+)?likely\s+|probably\s+|clearly\s+|definitely\s+|obviously\s+|indeed\s+)?/gi,
+  },
+  {
+    name: 'option-is-correct',
+    take: 'letter',
+    re: new RegExp(
+      String.raw`(?:\(([A-Za-z])\)|\b(?:option|choice)\s+\(?([A-Za-z])\)?|\b([A-Za-z]))\s+(?:is|seems\s+to\s+be|appears\s+to\s+be|would\s+be|must\s+be)\s+(?:the\s+)?(?:correct|right|best|most\s+(?:likely|appropriate|accurate|plausible))\b`,
+      'gi',
+    ),
+  },
+  {
+    name: 'choose',
+    take: 'letter',
+    re: new RegExp(
+      String.raw`\b(?:choose|select|pick|go\s+with|opt\s+for)\s+(?:option\s+|choice\s+)?${L}(?![\w'])`,
+      'gi',
+    ),
+  },
+  {
+    name: 'therefore-option',
+    take: 'letter',
+    re: new RegExp(
+      String.raw`\b(?:so|therefore|thus|hence|consequently)\b,?\s+(?:it(?:'s|\s+is|\s+must\s+be)\s+)?(?:(?:option|choice)\s+\(?([A-Za-z])\)?(?![\w'])|\(([A-Za-z])\)|([A-Za-z])(?=\s*[.,;!]|\s*$))`,
+      'gi',
+    ),
+  },
   { name: 'therefore-yesno', take: 'yesno', re: /\b(?:so|therefore|thus|hence)\b,?\s+(yes|no)(?=\s*[,.!;]|\s*$)/gi },
-  { name: 'therefore-number', take: 'number', re: new RegExp(String.raw`\b(?:so|therefore|thus|hence|in\s+total|altogether)\b[^.!?\n]*?\b(?:is|are|was|were|equals|makes|gives|totals?)\s+(?=${NUMBER_START})`, 'gi') },
-  { name: 'therefore-option-text', take: 'option-text', re: /\b(?:so|therefore|thus|hence|consequently|in\s+conclusion)\b,?\s*/gi },
+  {
+    name: 'therefore-number',
+    take: 'number',
+    re: new RegExp(
+      String.raw`\b(?:so|therefore|thus|hence|in\s+total|altogether)\b[^.!?\n]*?\b(?:is|are|was|were|equals|makes|gives|totals?)\s+(?=${NUMBER_START})`,
+      'gi',
+    ),
+  },
+  {
+    name: 'therefore-option-text',
+    take: 'option-text',
+    re: /\b(?:so|therefore|thus|hence|consequently|in\s+conclusion)\b,?\s*/gi,
+  },
 ];
 
 // Clauses that only entertain a value ("if the answer is B, …").
@@ -65,7 +101,8 @@ const HEDGE = /\b(?:if|whether|suppose|supposing|assuming|assume|unless)\b/i;
 
 // Free text after "the answer is" that judges the question rather than answering it. With options, free text
 // that names no option is not a conclusion at all.
-const VAGUE = /^(?:unclear|uncertain|ambiguous|tricky|hard|difficult|not\b|hidden|unknown|a\s+bit|somewhat|probably|likely)/i;
+const VAGUE =
+  /^(?:unclear|uncertain|ambiguous|tricky|hard|difficult|not\b|hidden|unknown|a\s+bit|somewhat|probably|likely)/i;
 const NEGATION = /(?:\bnot|n't|\bnever|\bnor)\s+(?:\w+\s+)?$/i;
 
 function letterOk(letter: string, options: readonly AnswerOption[]): boolean {
@@ -89,17 +126,28 @@ export function findConclusions(output: string, think: Section, options: readonl
       let side: TacSide | null = null;
       if (rule.take === 'letter') {
         const letter = m.slice(1).find((g) => g !== undefined);
-        if (letter && letterOk(letter, options)) side = { value: { kind: 'option', letter }, start: m.index, end: matchEnd, rule: rule.name };
+        if (letter && letterOk(letter, options))
+          side = { value: { kind: 'option', letter }, start: m.index, end: matchEnd, rule: rule.name };
       } else if (rule.take === 'yesno') {
-        side = { value: { kind: 'yesno', value: m[1]!.toLowerCase() as 'yes' | 'no' }, start: m.index, end: matchEnd, rule: rule.name };
+        side = {
+          value: { kind: 'yesno', value: m[1]!.toLowerCase() as 'yes' | 'no' },
+          start: m.index,
+          end: matchEnd,
+          rule: rule.name,
+        };
       } else {
         const phrase = output.slice(matchEnd, sEnd);
         const v = parseValue(phrase, rule.take === 'option-text' ? [] : options);
         const wanted = rule.take === 'value' || (rule.take === 'number' && v?.form === 'number');
         if (rule.take === 'option-text') {
           const byText = parseValue(phrase, options);
-          if (byText?.form === 'option-text') side = { value: byText.value, start: m.index, end: sEnd, rule: rule.name };
-        } else if (v && wanted && !(v.form === 'text' && (options.length || VAGUE.test(v.value.kind === 'text' ? v.value.text : '')))) {
+          if (byText?.form === 'option-text')
+            side = { value: byText.value, start: m.index, end: sEnd, rule: rule.name };
+        } else if (
+          v &&
+          wanted &&
+          !(v.form === 'text' && (options.length || VAGUE.test(v.value.kind === 'text' ? v.value.text : '')))
+        ) {
           side = { value: v.value, start: m.index, end: matchEnd + v.length, rule: rule.name };
         }
       }
@@ -115,7 +163,8 @@ function readAnswer(output: string, answer: Section, options: readonly AnswerOpt
   const cue = /^\s*(?:(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is\s*:?|[:=])\s*)?/i.exec(raw)!;
   const v = parseValue(raw.slice(cue[0].length), options);
   if (!v) return null;
-  const start = answer.start + cue[0].length + (raw.slice(cue[0].length).length - raw.slice(cue[0].length).trimStart().length);
+  const start =
+    answer.start + cue[0].length + (raw.slice(cue[0].length).length - raw.slice(cue[0].length).trimStart().length);
   const end = v.form === 'option-text' ? answer.start + raw.trimEnd().length : answer.start + cue[0].length + v.length;
   return { value: v.value, start, end, rule: `answer-${v.form}` };
 }
@@ -130,15 +179,29 @@ export function tacCheck(output: string, question = ''): TacResult {
   const answer = answerSec ? readAnswer(output, answerSec, options) : null;
   const base = { think: thinkSide, answer, options };
   if (!thinkSide) {
-    return { ...base, status: 'no-conclusion', explanation: think ? 'No explicit conclusion in <think> (no rule fired), so consistency is not judged.' : 'There is no <think> block.' };
+    return {
+      ...base,
+      status: 'no-conclusion',
+      explanation: think
+        ? 'No explicit conclusion in <think> (no rule fired), so consistency is not judged.'
+        : 'There is no <think> block.',
+    };
   }
   if (!answer) {
     const content = answerSec ? output.slice(answerSec.start, answerSec.end).trim() : '';
-    const why = !answerSec ? 'There is no <answer> block yet.' : content ? `The <answer> block ("${content.slice(0, 40)}") names nothing the rules can compare (e.g. a letter that is not an option).` : 'The <answer> block is empty.';
+    const why = !answerSec
+      ? 'There is no <answer> block yet.'
+      : content
+        ? `The <answer> block ("${content.slice(0, 40)}") names nothing the rules can compare (e.g. a letter that is not an option).`
+        : 'The <answer> block is empty.';
     return { ...base, status: 'no-answer', explanation: why };
   }
   const r = sameValue(thinkSide.value, answer.value, options);
   const pair = `<think> concludes ${describeValue(thinkSide.value)} (${thinkSide.rule}); <answer> gives ${describeValue(answer.value)} (${answer.rule})`;
   if (r.same === null) return { ...base, status: 'undecided', explanation: `${pair}: ${r.why}.` };
-  return { ...base, status: r.same ? 'match' : 'mismatch', explanation: `${pair}: ${r.same ? 'same' : 'different'}, ${r.why}.` };
+  return {
+    ...base,
+    status: r.same ? 'match' : 'mismatch',
+    explanation: `${pair}: ${r.same ? 'same' : 'different'}, ${r.why}.`,
+  };
 }

@@ -70,7 +70,8 @@ describe('findTimeCitations on streamed (partial) text', () => {
     expect(partial('at 5:30 people')).toEqual([[330, 330, '5:30']]);
   });
   it('never shows a wrong value at any cut of a stream (token by token, char by char)', () => {
-    const full = 'At 0:59 it starts, 1:02:03 it ends; from 00:04 to 00:08.5 and 3.5s later, 12 squares, 16-second mark.';
+    const full =
+      'At 0:59 it starts, 1:02:03 it ends; from 00:04 to 00:08.5 and 3.5s later, 12 squares, 16-second mark.';
     const final = findTimeCitations(full);
     for (let cut = 0; cut <= full.length; cut++) {
       const got = findTimeCitations(full.slice(0, cut), { partial: true });

@@ -30,12 +30,18 @@ const CLOCK = String.raw`(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?`;
 const SECONDS = String.raw`\d+(?:\.\d+)?(?:\s?|-)(?:s|secs?|seconds?)\b`;
 const ONE = `(?:${CLOCK}|${SECONDS})`;
 // A clock followed by am / pm is a time of day, not a video time.
-const CITATION = new RegExp(String.raw`(?<![\d:.])(${ONE})(?:\s*(?:-|–|—|\bto\b)\s*(${ONE}))?(?![\d:])(?!\s?[ap]\.?m\b)`, 'gi');
+const CITATION = new RegExp(
+  String.raw`(?<![\d:.])(${ONE})(?:\s*(?:-|–|—|\bto\b)\s*(${ONE}))?(?![\d:])(?!\s?[ap]\.?m\b)`,
+  'gi',
+);
 
 // What may follow a citation in a text that is still growing without settling it: a range separator and a partial
 // second time; after a clock also the rest of it (":03", ".5") or an "am"/"pm" in the making; after a unit word
 // more letters ("sec" → "seconds").
-const OPEN_RANGE_TAIL = new RegExp(String.raw`^\s*(?:[-–—]|t|to)?\s*(?:\d+(?::\d*){0,2}(?:\.\d*)?(?:\s?-?[a-z]*)?)?$`, 'i');
+const OPEN_RANGE_TAIL = new RegExp(
+  String.raw`^\s*(?:[-–—]|t|to)?\s*(?:\d+(?::\d*){0,2}(?:\.\d*)?(?:\s?-?[a-z]*)?)?$`,
+  'i',
+);
 const OPEN_CLOCK_TAIL = /^(?:[:.]\d*|\s?[ap]\.?m?\.?)$/i;
 const OPEN_WORD_TAIL = /^[a-z]*$/i;
 
@@ -68,7 +74,14 @@ export function findTimeCitations(text: string, options: { partial?: boolean; fr
     const a = toSeconds(m[1]!);
     const b = m[2] !== undefined ? toSeconds(m[2]) : a;
     if (a === null || b === null) continue;
-    out.push({ start: m.index, end, startSec: Math.min(a, b), endSec: Math.max(a, b), isRange: m[2] !== undefined, text: m[0] });
+    out.push({
+      start: m.index,
+      end,
+      startSec: Math.min(a, b),
+      endSec: Math.max(a, b),
+      isRange: m[2] !== undefined,
+      text: m[0],
+    });
   }
   return out;
 }

@@ -5,7 +5,10 @@ import { Engine } from '../engine/engine';
 import { EngineFailure } from '../engine/engine-failure';
 import { transferablesOf, type EngineEvent, type EngineRequest } from '../protocol/engine';
 
-const scope = self as unknown as { postMessage(msg: unknown, transfer: Transferable[]): void; addEventListener(type: 'message', fn: (e: MessageEvent<EngineRequest>) => void): void };
+const scope = self as unknown as {
+  postMessage(msg: unknown, transfer: Transferable[]): void;
+  addEventListener(type: 'message', fn: (e: MessageEvent<EngineRequest>) => void): void;
+};
 
 const post = (ev: EngineEvent) => scope.postMessage(ev, transferablesOf(ev));
 const cancelled = new Set<number>();
@@ -23,7 +26,9 @@ async function handle(req: EngineRequest): Promise<void> {
   const rid = req.rid;
   switch (req.type) {
     case 'init': {
-      engine ??= await Engine.create(navigator.gpu, (message) => post({ type: 'error', rid: 0, code: 'gpu-lost', message }));
+      engine ??= await Engine.create(navigator.gpu, (message) =>
+        post({ type: 'error', rid: 0, code: 'gpu-lost', message }),
+      );
       post({ type: 'ready', rid, gpu: engine.gpuSummary() });
       return;
     }
@@ -31,7 +36,12 @@ async function handle(req: EngineRequest): Promise<void> {
       const abort = new AbortController();
       loads.set(rid, abort);
       try {
-        const result = await requireEngine().load(req.source, req.options, (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }), abort.signal);
+        const result = await requireEngine().load(
+          req.source,
+          req.options,
+          (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }),
+          abort.signal,
+        );
         post({ type: 'loaded', rid, model: result.model, fromCache: result.fromCache });
       } finally {
         loads.delete(rid);
@@ -39,15 +49,33 @@ async function handle(req: EngineRequest): Promise<void> {
       return;
     }
     case 'plan':
-      post({ type: 'plan', rid, plan: await requireEngine().plan(req.source, req.options, req.video, req.maxNewTokens, req.fallback) });
+      post({
+        type: 'plan',
+        rid,
+        plan: await requireEngine().plan(req.source, req.options, req.video, req.maxNewTokens, req.fallback),
+      });
       return;
     case 'video-begin':
       await requireEngine().beginVideo(req.videoId, req.frames, req.height, req.width, req.secondPerGridTs);
       post({ type: 'ok', rid });
       return;
     case 'video-frame': {
-      const preview = await requireEngine().pushFrame(req.videoId, req.index, req.width, req.height, new Uint8Array(req.rgba));
-      post({ type: 'frame-preview', rid, videoId: req.videoId, index: req.index, width: preview.width, height: preview.height, rgba: preview.rgba });
+      const preview = await requireEngine().pushFrame(
+        req.videoId,
+        req.index,
+        req.width,
+        req.height,
+        new Uint8Array(req.rgba),
+      );
+      post({
+        type: 'frame-preview',
+        rid,
+        videoId: req.videoId,
+        index: req.index,
+        width: preview.width,
+        height: preview.height,
+        rgba: preview.rgba,
+      });
       return;
     }
     case 'video-end': {
@@ -56,12 +84,19 @@ async function handle(req: EngineRequest): Promise<void> {
       return;
     }
     case 'generate': {
-      const stats = await requireEngine().generate(req.videoId, req.prompt, req.params, req.attention, {
-        isCancelled: () => cancelled.has(rid),
-        onProgress: (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }),
-        onPrompt: (p) => post({ type: 'prompt', rid, ...p }),
-        onToken: (t) => post({ type: 'token', rid, ...t }),
-      }, req.tapLayer);
+      const stats = await requireEngine().generate(
+        req.videoId,
+        req.prompt,
+        req.params,
+        req.attention,
+        {
+          isCancelled: () => cancelled.has(rid),
+          onProgress: (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }),
+          onPrompt: (p) => post({ type: 'prompt', rid, ...p }),
+          onToken: (t) => post({ type: 'token', rid, ...t }),
+        },
+        req.tapLayer,
+      );
       cancelled.delete(rid);
       post({ type: 'done', rid, reason: stats.reason, stats: stats.stats });
       return;

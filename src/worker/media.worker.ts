@@ -3,6 +3,9 @@
 import { MediaWorkerHost } from '../media/worker-host';
 import type { MediaEvent, MediaRequest } from '../media/protocol';
 
-const scope = self as unknown as { postMessage(message: MediaEvent, transfer: Transferable[]): void; onmessage: ((e: MessageEvent<MediaRequest>) => void) | null };
+const scope = self as unknown as {
+  postMessage(message: MediaEvent, transfer: Transferable[]): void;
+  onmessage: ((e: MessageEvent<MediaRequest>) => void) | null;
+};
 const host = new MediaWorkerHost((event, transfer) => scope.postMessage(event, transfer ?? []));
 scope.onmessage = (e) => host.handle(e.data);

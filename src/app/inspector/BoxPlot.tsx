@@ -30,7 +30,15 @@ export function BoxPlot({ groups, title, testId }: { groups: readonly BoxGroup[]
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const pct = formatShare;
   return (
-    <svg className="boxplot" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}. ${groups.map((g) => (g.stats ? `${g.label}${g.sub ? ` (${g.sub})` : ''}: median ${pct(g.stats.median)}, mean ${pct(g.stats.mean)}, ${g.stats.n} tokens` : `${g.label}: no tokens`)).join('; ')}`} data-testid={testId}>
+    <svg
+      className="boxplot"
+      width={W}
+      height={H}
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`${title}. ${groups.map((g) => (g.stats ? `${g.label}${g.sub ? ` (${g.sub})` : ''}: median ${pct(g.stats.median)}, mean ${pct(g.stats.mean)}, ${g.stats.n} tokens` : `${g.label}: no tokens`)).join('; ')}`}
+      data-testid={testId}
+    >
       <title>{`${title} — quartiles: ${QUANTILE_METHOD}`}</title>
       {ticks.map((t) => (
         <g key={t}>
@@ -51,7 +59,14 @@ export function BoxPlot({ groups, title, testId }: { groups: readonly BoxGroup[]
                 <line x1={cx} x2={cx} y1={y(s.q1)} y2={y(s.whiskerLow)} className="bp-whisker" />
                 <line x1={cx - 8} x2={cx + 8} y1={y(s.whiskerHigh)} y2={y(s.whiskerHigh)} className="bp-whisker" />
                 <line x1={cx - 8} x2={cx + 8} y1={y(s.whiskerLow)} y2={y(s.whiskerLow)} className="bp-whisker" />
-                <rect x={cx - 16} width={32} y={y(s.q3)} height={Math.max(1, y(s.q1) - y(s.q3))} style={{ fill: g.color }} className="bp-box" />
+                <rect
+                  x={cx - 16}
+                  width={32}
+                  y={y(s.q3)}
+                  height={Math.max(1, y(s.q1) - y(s.q3))}
+                  style={{ fill: g.color }}
+                  className="bp-box"
+                />
                 <line x1={cx - 16} x2={cx + 16} y1={y(s.median)} y2={y(s.median)} className="bp-median" />
                 <circle cx={cx} cy={y(s.mean)} r={3} className="bp-mean" />
                 {s.outliers.slice(0, 200).map((o, k) => (

@@ -26,7 +26,9 @@ export function ComparePanel() {
   // Re-render while any compared run streams (coalesced to one per frame by the store).
   useStoreVersion();
   const candidates = list.filter((r) => r.id !== shownId && r.tokens?.shape.attention && r.meta.video);
-  const runs = [shownId, ...compare.filter((id) => id !== shownId)].map((id) => (id ? store.get(id) : undefined)).filter((r): r is RunRecord => !!r?.tokens?.shape.attention && !!r.meta.video);
+  const runs = [shownId, ...compare.filter((id) => id !== shownId)]
+    .map((id) => (id ? store.get(id) : undefined))
+    .filter((r): r is RunRecord => !!r?.tokens?.shape.attention && !!r.meta.video);
   if (!shownId || candidates.length === 0) return null;
   const groups: BoxGroup[] = runs.flatMap((r) => {
     const s = summarise(r, heads, sink, 'think');
@@ -52,7 +54,13 @@ export function ComparePanel() {
         <legend className="small muted">Put beside “{shortLabel(runs[0]!)}”:</legend>
         {candidates.map((r) => (
           <label key={r.id} className="field check">
-            <input type="checkbox" checked={compare.includes(r.id)} onChange={(e) => setCompareRuns(e.target.checked ? [...compare, r.id] : compare.filter((id) => id !== r.id))} />
+            <input
+              type="checkbox"
+              checked={compare.includes(r.id)}
+              onChange={(e) =>
+                setCompareRuns(e.target.checked ? [...compare, r.id] : compare.filter((id) => id !== r.id))
+              }
+            />
             <span>{describe(r)}</span>
           </label>
         ))}
@@ -60,14 +68,29 @@ export function ComparePanel() {
       {runs.length > 1 ? (
         <>
           <div className="compare-plot">
-            <BoxPlot title="Token-wise attention to video tokens, per run and section" groups={groups} testId="compare-boxplot" />
+            <BoxPlot
+              title="Token-wise attention to video tokens, per run and section"
+              groups={groups}
+              testId="compare-boxplot"
+            />
           </div>
           <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${runs.length}, minmax(0, 1fr))` }}>
             {runs.map((r) => (
-              <CompactTranscript key={r.id} run={r} version={r.version} colormap={colormap} scale={scale} heads={JSON.stringify(heads)} sink={sink} />
+              <CompactTranscript
+                key={r.id}
+                run={r}
+                version={r.version}
+                colormap={colormap}
+                scale={scale}
+                heads={JSON.stringify(heads)}
+                sink={sink}
+              />
             ))}
           </div>
-          <p className="muted small">Box plots share one axis and the tint one scale ({Math.round(100 * scale)}% at the top), so the runs read against each other.</p>
+          <p className="muted small">
+            Box plots share one axis and the tint one scale ({Math.round(100 * scale)}% at the top), so the runs read
+            against each other.
+          </p>
         </>
       ) : null}
     </section>
@@ -88,7 +111,20 @@ function describe(r: RunRecord): string {
 }
 
 /** One run's think and answer, tinted per token; re-renders only when the run or the scale changes. */
-const CompactTranscript = memo(function CompactTranscript({ run, colormap, scale, heads, sink }: { run: RunRecord; version: number; colormap: ColormapName; scale: number; heads: string; sink: boolean }) {
+const CompactTranscript = memo(function CompactTranscript({
+  run,
+  colormap,
+  scale,
+  heads,
+  sink,
+}: {
+  run: RunRecord;
+  version: number;
+  colormap: ColormapName;
+  scale: number;
+  heads: string;
+  sink: boolean;
+}) {
   const d = derive(run, JSON.parse(heads), sink);
   const t = run.tokens!;
   const m = run.meta;
@@ -110,14 +146,21 @@ const CompactTranscript = memo(function CompactTranscript({ run, colormap, scale
             const b = Math.min(t.charEnd(i), s.end);
             const c = scale > 0 ? cssColor(colormap, d.values[i]! / scale) : undefined;
             pieces.push(
-              <span key={i} style={c ? { backgroundImage: `linear-gradient(to top, ${c} 0, ${c} 0.3em, transparent 0.3em)` } : undefined}>
+              <span
+                key={i}
+                style={
+                  c ? { backgroundImage: `linear-gradient(to top, ${c} 0, ${c} 0.3em, transparent 0.3em)` } : undefined
+                }
+              >
                 {d.text.slice(a, b)}
               </span>,
             );
           }
           return (
             <div key={s.start} className={`sec sec-${s.kind}`}>
-              {s.kind === 'text' ? null : <div className="sec-label">{s.kind === 'think' ? 'Reasoning' : 'Answer'}</div>}
+              {s.kind === 'text' ? null : (
+                <div className="sec-label">{s.kind === 'think' ? 'Reasoning' : 'Answer'}</div>
+              )}
               <div className="sec-body">{pieces}</div>
             </div>
           );

@@ -25,7 +25,17 @@ export function Controls({ heads }: { heads: number }) {
     <div className="controls" role="group" aria-label="Attention display settings">
       <label className="field">
         <span>Heads</span>
-        <select value={v.heads.kind} onChange={(e) => v.setControls({ heads: e.target.value === 'subset' ? { kind: 'subset', heads: subset.length ? subset : [0] } : { kind: e.target.value as 'mean' | 'max' } })}>
+        <select
+          value={v.heads.kind}
+          onChange={(e) =>
+            v.setControls({
+              heads:
+                e.target.value === 'subset'
+                  ? { kind: 'subset', heads: subset.length ? subset : [0] }
+                  : { kind: e.target.value as 'mean' | 'max' },
+            })
+          }
+        >
           <option value="mean">mean (VAS-attn)</option>
           <option value="max">max</option>
           <option value="subset">chosen subset</option>
@@ -51,7 +61,10 @@ export function Controls({ heads }: { heads: number }) {
       ) : null}
       <label className="field">
         <span>Normalisation</span>
-        <select value={v.normalisation} onChange={(e) => v.setControls({ normalisation: e.target.value as Normalisation })}>
+        <select
+          value={v.normalisation}
+          onChange={(e) => v.setControls({ normalisation: e.target.value as Normalisation })}
+        >
           {NORMALISATIONS.map((n) => (
             <option key={n.value} value={n.value}>
               {n.label}
@@ -68,8 +81,14 @@ export function Controls({ heads }: { heads: number }) {
         </select>
       </label>
       <label className="field check">
-        <input type="checkbox" checked={v.sinkCorrected} onChange={(e) => v.setControls({ sinkCorrected: e.target.checked })} />
-        <span title="video ÷ (1 − sink − system): removes the mass the first and template tokens soak up">Sink-corrected</span>
+        <input
+          type="checkbox"
+          checked={v.sinkCorrected}
+          onChange={(e) => v.setControls({ sinkCorrected: e.target.checked })}
+        />
+        <span title="video ÷ (1 − sink − system): removes the mass the first and template tokens soak up">
+          Sink-corrected
+        </span>
       </label>
       <label className="field check">
         <input type="checkbox" checked={v.tint} onChange={(e) => v.setControls({ tint: e.target.checked })} />
@@ -85,7 +104,13 @@ export function Legend({ run }: { run: RunRecord }) {
   const v = useInspector();
   const d = derive(run, v.heads, v.sinkCorrected);
   const f = focusProfile(run, d, v);
-  const legend = legendFor({ colormap: v.colormap, quantity: 'pair', normalisation: v.normalisation, scaleMax: f && Number.isFinite(f.divisor) ? f.divisor : (d.maxima?.profileGlobal ?? 0), sinkCorrected: v.sinkCorrected });
+  const legend = legendFor({
+    colormap: v.colormap,
+    quantity: 'pair',
+    normalisation: v.normalisation,
+    scaleMax: f && Number.isFinite(f.divisor) ? f.divisor : (d.maxima?.profileGlobal ?? 0),
+    sinkCorrected: v.sinkCorrected,
+  });
   const layer = run.meta.tap ? `layer ${run.meta.tap.layer}` : 'no tap';
   return (
     <div className="legend" data-testid="legend">
@@ -96,13 +121,20 @@ export function Legend({ run }: { run: RunRecord }) {
         ))}
       </div>
       <p className="muted small">
-        {legend.title}, {legend.unit}; tapped {layer}. Scale: {legend.scale}. Maps and strips are head means (the tap records the head-mean row); the head setting applies to video mass (tint, summary).
+        {legend.title}, {legend.unit}; tapped {layer}. Scale: {legend.scale}. Maps and strips are head means (the tap
+        records the head-mean row); the head setting applies to video mass (tint, summary).
       </p>
     </div>
   );
 }
 
-const SEGMENT_LABEL: Record<(typeof SEGMENTS)[number], string> = { sink: 'sink (first token)', system: 'system + template', video: 'video', question: 'question', generated: 'generated so far' };
+const SEGMENT_LABEL: Record<(typeof SEGMENTS)[number], string> = {
+  sink: 'sink (first token)',
+  system: 'system + template',
+  video: 'video',
+  question: 'question',
+  generated: 'generated so far',
+};
 
 /** Where the focused token's attention goes: the five context segments as one stacked bar. */
 export function SegmentBar({ run }: { run: RunRecord }) {
@@ -125,7 +157,11 @@ export function SegmentBar({ run }: { run: RunRecord }) {
   const total = mean.reduce((a, b) => a + b, 0) || 1;
   return (
     <div className="segment-bar-box" data-testid="segment-bar">
-      <div className="segment-bar" role="img" aria-label={SEGMENTS.map((s, i) => `${SEGMENT_LABEL[s]} ${formatShare(mean[i]!)}`).join(', ')}>
+      <div
+        className="segment-bar"
+        role="img"
+        aria-label={SEGMENTS.map((s, i) => `${SEGMENT_LABEL[s]} ${formatShare(mean[i]!)}`).join(', ')}
+      >
         {SEGMENTS.map((s, i) => (
           <span key={s} className={`seg seg-${s}`} style={{ width: `${(100 * mean[i]!) / total}%` }} />
         ))}

@@ -15,7 +15,11 @@ export function ViewExport({ run }: { run: RunRecord }) {
       const root = document.querySelector('.inspector-panel') as HTMLElement;
       const v = useInspector.getState();
       const r = focusRange(v);
-      const caption = v.span ? `${v.span.label}, tokens ${r![0]}–${r![1] - 1}` : r ? `token ${r[0]} “${run.tokens?.tokenText(r[0]) ?? ''}”` : 'no token in focus';
+      const caption = v.span
+        ? `${v.span.label}, tokens ${r![0]}–${r![1] - 1}`
+        : r
+          ? `token ${r[0]} “${run.tokens?.tokenText(r[0]) ?? ''}”`
+          : 'no token in focus';
       const svg = viewSvg(root, run, v.colormap, caption);
       const name = `video-r2-view-${fileStamp()}`;
       if (kind === 'svg') downloadBlob(`${name}.svg`, new Blob([svg], { type: 'image/svg+xml' }));
@@ -32,7 +36,11 @@ export function ViewExport({ run }: { run: RunRecord }) {
       <button type="button" className="small-btn" onClick={() => void save('svg')} data-testid="export-view-svg">
         SVG
       </button>
-      {error ? <span role="alert" className="plan-bad small">{error}</span> : null}
+      {error ? (
+        <span role="alert" className="plan-bad small">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -45,7 +53,8 @@ export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
     try {
       const v = useInspector.getState();
       const cited = new Set<number>();
-      for (const c of summarise(runs[0]!, v.heads, v.sinkCorrected, v.selection).cited) for (let g = c.pairs[0]; g <= c.pairs[1]; g++) cited.add(g);
+      for (const c of summarise(runs[0]!, v.heads, v.sinkCorrected, v.selection).cited)
+        for (let g = c.pairs[0]; g <= c.pairs[1]; g++) cited.add(g);
       const svg = figureOneSvg(document, runs, cited);
       const name = `video-r2-figure1-${fileStamp()}`;
       if (kind === 'svg') downloadBlob(`${name}.svg`, new Blob([svg], { type: 'image/svg+xml' }));
@@ -56,16 +65,46 @@ export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
   };
   return (
     <div className="row export-row">
-      <button type="button" className="small-btn" onClick={() => void save('png')} data-testid="export-figure-png" disabled={!runs.length}>
+      <button
+        type="button"
+        className="small-btn"
+        onClick={() => void save('png')}
+        data-testid="export-figure-png"
+        disabled={!runs.length}
+      >
         Figure 1 (PNG)
       </button>
-      <button type="button" className="small-btn" onClick={() => void save('svg')} data-testid="export-figure-svg" disabled={!runs.length}>
+      <button
+        type="button"
+        className="small-btn"
+        onClick={() => void save('svg')}
+        data-testid="export-figure-svg"
+        disabled={!runs.length}
+      >
         SVG
       </button>
-      <button type="button" className="small-btn" disabled={!runs.length} onClick={() => downloadBlob(`video-r2-runs-${fileStamp()}.json`, exportRuns(runs.map((r) => r.id), 'json'))} data-testid="export-compared-json">
+      <button
+        type="button"
+        className="small-btn"
+        disabled={!runs.length}
+        onClick={() =>
+          downloadBlob(
+            `video-r2-runs-${fileStamp()}.json`,
+            exportRuns(
+              runs.map((r) => r.id),
+              'json',
+            ),
+          )
+        }
+        data-testid="export-compared-json"
+      >
         Save these runs (JSON)
       </button>
-      {error ? <span role="alert" className="plan-bad small">{error}</span> : null}
+      {error ? (
+        <span role="alert" className="plan-bad small">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

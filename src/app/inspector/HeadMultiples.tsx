@@ -61,8 +61,15 @@ export function HeadMultiples({ runId, heads }: { runId: string; heads: number }
   });
   return (
     <figure className="head-multiples">
-      <canvas ref={ref} style={{ height: Math.max(28, Math.min(140, heads * 6)) }} role="img" aria-label={`Video mass of each of the ${heads} heads over the tokens`} />
-      <figcaption className="muted small">Per-head video mass over tokens (each row on its own scale; the box marks the focus).</figcaption>
+      <canvas
+        ref={ref}
+        style={{ height: Math.max(28, Math.min(140, heads * 6)) }}
+        role="img"
+        aria-label={`Video mass of each of the ${heads} heads over the tokens`}
+      />
+      <figcaption className="muted small">
+        Per-head video mass over tokens (each row on its own scale; the box marks the focus).
+      </figcaption>
     </figure>
   );
 }

@@ -20,7 +20,9 @@ function cellEdges(run: RunRecord): number[] | null {
   const edges: number[] = [];
   for (let g = 0; g < pairs; g++) edges.push(v.frameTimes[2 * g] ?? v.frameTimes.at(-1)!);
   const lastEnd = v.frameTimes[2 * pairs - 1] ?? v.frameTimes.at(-1)!;
-  edges.push(Math.max(lastEnd + (pairs > 1 ? (edges[pairs - 1]! - edges[0]!) / (pairs - 1) / 2 : 1), v.durationSeconds));
+  edges.push(
+    Math.max(lastEnd + (pairs > 1 ? (edges[pairs - 1]! - edges[0]!) / (pairs - 1) / 2 : 1), v.durationSeconds),
+  );
   return edges;
 }
 
@@ -30,64 +32,68 @@ export function HeatStrip({ runId }: { runId: string | null }) {
   const seekVideo = useApp((s) => s.seekVideo);
   const [cursor, setCursor] = useState(0);
   const [label, setLabel] = useState('');
-  useLiveDraw(runId, (run) => {
-    const c = ref.current;
-    if (!c || !run) return;
-    const ctx = c.getContext('2d');
-    const edges = cellEdges(run);
-    if (!ctx || !edges) return;
-    const { w, h, dpr } = fitCanvas(c);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    const v = useInspector.getState();
-    const d = derive(run, v.heads, v.sinkCorrected);
-    const f = focusProfile(run, d, v);
-    const t0 = 0;
-    const t1 = edges.at(-1)!;
-    const x = (s: number) => ((s - t0) / (t1 - t0)) * w;
-    const lut = colormapTable(v.colormap);
-    ctx.fillStyle = cssVar('--panel-2', '#1c2330');
-    ctx.fillRect(0, 0, w, h);
-    let best = -1;
-    for (let g = 0; g + 1 < edges.length; g++) {
-      const a = x(edges[g]!);
-      const b = x(edges[g + 1]!);
-      if (f) {
-        const k = 4 * Math.round(255 * f.shown[g]!);
-        ctx.fillStyle = `rgb(${lut[k]},${lut[k + 1]},${lut[k + 2]})`;
-        ctx.fillRect(a, 0, Math.max(1, b - a - 1), h);
-        if (best < 0 || f.raw[g]! > f.raw[best]!) best = g;
+  useLiveDraw(
+    runId,
+    (run) => {
+      const c = ref.current;
+      if (!c || !run) return;
+      const ctx = c.getContext('2d');
+      const edges = cellEdges(run);
+      if (!ctx || !edges) return;
+      const { w, h, dpr } = fitCanvas(c);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      const v = useInspector.getState();
+      const d = derive(run, v.heads, v.sinkCorrected);
+      const f = focusProfile(run, d, v);
+      const t0 = 0;
+      const t1 = edges.at(-1)!;
+      const x = (s: number) => ((s - t0) / (t1 - t0)) * w;
+      const lut = colormapTable(v.colormap);
+      ctx.fillStyle = cssVar('--panel-2', '#1c2330');
+      ctx.fillRect(0, 0, w, h);
+      let best = -1;
+      for (let g = 0; g + 1 < edges.length; g++) {
+        const a = x(edges[g]!);
+        const b = x(edges[g + 1]!);
+        if (f) {
+          const k = 4 * Math.round(255 * f.shown[g]!);
+          ctx.fillStyle = `rgb(${lut[k]},${lut[k + 1]},${lut[k + 2]})`;
+          ctx.fillRect(a, 0, Math.max(1, b - a - 1), h);
+          if (best < 0 || f.raw[g]! > f.raw[best]!) best = g;
+        }
       }
-    }
-    // Pair boundaries and the reverse-view pair.
-    ctx.strokeStyle = cssVar('--line', '#2a3342');
-    for (let g = 1; g + 1 < edges.length; g++) {
-      ctx.beginPath();
-      ctx.moveTo(Math.round(x(edges[g]!)) + 0.5, 0);
-      ctx.lineTo(Math.round(x(edges[g]!)) + 0.5, h);
-      ctx.stroke();
-    }
-    const rev = v.reverse?.pair;
-    if (rev !== undefined && rev + 1 < edges.length) {
-      ctx.strokeStyle = cssVar('--accent-2', '#fde725');
-      ctx.lineWidth = 2;
-      ctx.strokeRect(x(edges[rev]!) + 1, 1, x(edges[rev + 1]!) - x(edges[rev]!) - 2, h - 2);
-      ctx.lineWidth = 1;
-    }
-    if (document.activeElement === c) {
-      const g = Math.min(cursor, edges.length - 2);
-      ctx.setLineDash([3, 2]);
-      ctx.strokeStyle = cssVar('--text', '#e6e9ef');
-      ctx.strokeRect(x(edges[g]!) + 2.5, 2.5, x(edges[g + 1]!) - x(edges[g]!) - 5, h - 5);
-      ctx.setLineDash([]);
-    }
-    c.dataset.argmax = f ? String(best) : '';
-    c.dataset.focus = f ? `${f.from}-${f.to}` : '';
-    const text = f
-      ? `Frame pair ${cursor + 1} of ${edges.length - 1} (${formatClock(edges[cursor] ?? 0, 1)}): ${formatShare(f.raw[cursor] ?? NaN)} of the attention of ${f.to - f.from === 1 ? `token ${f.from}` : `tokens ${f.from}–${f.to - 1}`}; strongest pair ${best + 1}.`
-      : `Frame pair ${cursor + 1} of ${edges.length - 1}. Hover or lock a token to see where it looks.`;
-    if (text !== label) setLabel(text);
-  }, [cursor]);
+      // Pair boundaries and the reverse-view pair.
+      ctx.strokeStyle = cssVar('--line', '#2a3342');
+      for (let g = 1; g + 1 < edges.length; g++) {
+        ctx.beginPath();
+        ctx.moveTo(Math.round(x(edges[g]!)) + 0.5, 0);
+        ctx.lineTo(Math.round(x(edges[g]!)) + 0.5, h);
+        ctx.stroke();
+      }
+      const rev = v.reverse?.pair;
+      if (rev !== undefined && rev + 1 < edges.length) {
+        ctx.strokeStyle = cssVar('--accent-2', '#fde725');
+        ctx.lineWidth = 2;
+        ctx.strokeRect(x(edges[rev]!) + 1, 1, x(edges[rev + 1]!) - x(edges[rev]!) - 2, h - 2);
+        ctx.lineWidth = 1;
+      }
+      if (document.activeElement === c) {
+        const g = Math.min(cursor, edges.length - 2);
+        ctx.setLineDash([3, 2]);
+        ctx.strokeStyle = cssVar('--text', '#e6e9ef');
+        ctx.strokeRect(x(edges[g]!) + 2.5, 2.5, x(edges[g + 1]!) - x(edges[g]!) - 5, h - 5);
+        ctx.setLineDash([]);
+      }
+      c.dataset.argmax = f ? String(best) : '';
+      c.dataset.focus = f ? `${f.from}-${f.to}` : '';
+      const text = f
+        ? `Frame pair ${cursor + 1} of ${edges.length - 1} (${formatClock(edges[cursor] ?? 0, 1)}): ${formatShare(f.raw[cursor] ?? NaN)} of the attention of ${f.to - f.from === 1 ? `token ${f.from}` : `tokens ${f.from}–${f.to - 1}`}; strongest pair ${best + 1}.`
+        : `Frame pair ${cursor + 1} of ${edges.length - 1}. Hover or lock a token to see where it looks.`;
+      if (text !== label) setLabel(text);
+    },
+    [cursor],
+  );
 
   const pick = (g: number) => {
     const run = runId ? store.get(runId) : null;

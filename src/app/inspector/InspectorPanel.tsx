@@ -31,9 +31,13 @@ export function InspectorPanel() {
         </div>
       </div>
       {!run ? (
-        <p className="muted empty">Ask a question (or open saved runs) to see, for every token, where in the video it looked.</p>
+        <p className="muted empty">
+          Ask a question (or open saved runs) to see, for every token, where in the video it looked.
+        </p>
       ) : !attention ? (
-        <p className="muted empty">This run was recorded without attention (turn on “Record attention” under Decoding).</p>
+        <p className="muted empty">
+          This run was recorded without attention (turn on “Record attention” under Decoding).
+        </p>
       ) : (
         <>
           {/* Under the player when a video is loaded (VideoPanel); here otherwise. */}
@@ -55,7 +59,13 @@ function FocusLabel() {
   const lock = useInspector((s) => s.lock);
   const span = useInspector((s) => s.span);
   const toggleLock = useInspector((s) => s.toggleLock);
-  const text = span ? `${span.label}: tokens ${span.from}–${span.to - 1}` : lock !== null ? `token ${lock} (locked)` : hover !== null ? `token ${hover}` : 'hover a token';
+  const text = span
+    ? `${span.label}: tokens ${span.from}–${span.to - 1}`
+    : lock !== null
+      ? `token ${lock} (locked)`
+      : hover !== null
+        ? `token ${hover}`
+        : 'hover a token';
   return (
     <div className="row focus-label" data-testid="focus-label">
       <span className="muted small">{text}</span>

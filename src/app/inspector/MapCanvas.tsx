@@ -7,7 +7,17 @@ import { focusMap } from './focus';
 import { useLiveDraw } from './hooks';
 import { colormapTable } from './palette';
 
-export function MapCanvas({ runId, pair, className, onPatch }: { runId: string | null; pair: number; className?: string; onPatch?: (row: number, col: number) => void }) {
+export function MapCanvas({
+  runId,
+  pair,
+  className,
+  onPatch,
+}: {
+  runId: string | null;
+  pair: number;
+  className?: string;
+  onPatch?: (row: number, col: number) => void;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLiveDraw(
     runId,
@@ -57,7 +67,10 @@ export function MapCanvas({ runId, pair, className, onPatch }: { runId: string |
         const r = c.getBoundingClientRect();
         if (!c.width || !c.height) return;
         e.stopPropagation();
-        onPatch(Math.min(c.height - 1, Math.floor(((e.clientY - r.top) / r.height) * c.height)), Math.min(c.width - 1, Math.floor(((e.clientX - r.left) / r.width) * c.width)));
+        onPatch(
+          Math.min(c.height - 1, Math.floor(((e.clientY - r.top) / r.height) * c.height)),
+          Math.min(c.width - 1, Math.floor(((e.clientX - r.left) / r.width) * c.width)),
+        );
       }}
     />
   );

@@ -58,11 +58,21 @@ export function PairMaps({ run }: { run: RunRecord }) {
           >
             <span className="pair-img" style={{ aspectRatio: aspect }}>
               {frames?.[2 * g] ? <FrameCanvas bitmap={frames[2 * g]!.bitmap} /> : null}
-              <MapCanvas runId={run.id} pair={g} className={frames ? 'map-canvas over' : 'map-canvas'} onPatch={(row, col) => setReverse({ pair: g, patch: { row, col } })} />
+              <MapCanvas
+                runId={run.id}
+                pair={g}
+                className={frames ? 'map-canvas over' : 'map-canvas'}
+                onPatch={(row, col) => setReverse({ pair: g, patch: { row, col } })}
+              />
               {selected && reverse?.patch ? (
                 <span
                   className="patch-mark"
-                  style={{ left: `${(100 * reverse.patch.col) / (v.grid.w / 2)}%`, top: `${(100 * reverse.patch.row) / (v.grid.h / 2)}%`, width: `${100 / (v.grid.w / 2)}%`, height: `${100 / (v.grid.h / 2)}%` }}
+                  style={{
+                    left: `${(100 * reverse.patch.col) / (v.grid.w / 2)}%`,
+                    top: `${(100 * reverse.patch.row) / (v.grid.h / 2)}%`,
+                    width: `${100 / (v.grid.w / 2)}%`,
+                    height: `${100 / (v.grid.h / 2)}%`,
+                  }}
                   aria-hidden
                 />
               ) : null}

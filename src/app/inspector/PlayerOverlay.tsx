@@ -5,7 +5,10 @@ import { pairForTime } from '../../viz/citations';
 import { MapCanvas } from './MapCanvas';
 
 export function PlayerOverlay({ run, videoRef }: { run: RunRecord; videoRef: () => HTMLVideoElement | null }) {
-  const [state, setState] = useState<{ pair: number; box: { left: number; top: number; width: number; height: number } } | null>(null);
+  const [state, setState] = useState<{
+    pair: number;
+    box: { left: number; top: number; width: number; height: number };
+  } | null>(null);
   const holder = useRef<HTMLDivElement>(null);
   const times = run.meta.video?.frameTimes;
   useEffect(() => {
@@ -20,7 +23,15 @@ export function PlayerOverlay({ run, videoRef }: { run: RunRecord; videoRef: () 
       const s = Math.min(cw / vw, ch / vh);
       const box = { left: (cw - vw * s) / 2, top: (ch - vh * s) / 2, width: vw * s, height: vh * s };
       const pair = pairForTime(video.currentTime, times).pair;
-      setState((old) => (old && old.pair === pair && old.box.width === box.width && old.box.height === box.height && old.box.left === box.left ? old : { pair, box }));
+      setState((old) =>
+        old &&
+        old.pair === pair &&
+        old.box.width === box.width &&
+        old.box.height === box.height &&
+        old.box.left === box.left
+          ? old
+          : { pair, box },
+      );
     };
     update();
     const events = ['timeupdate', 'seeked', 'loadedmetadata', 'resize'];
@@ -34,7 +45,13 @@ export function PlayerOverlay({ run, videoRef }: { run: RunRecord; videoRef: () 
   }, [videoRef, times]);
   if (!state) return null;
   return (
-    <div ref={holder} className="player-overlay" style={{ left: state.box.left, top: state.box.top, width: state.box.width, height: state.box.height }} data-testid="player-overlay" data-pair={state.pair}>
+    <div
+      ref={holder}
+      className="player-overlay"
+      style={{ left: state.box.left, top: state.box.top, width: state.box.width, height: state.box.height }}
+      data-testid="player-overlay"
+      data-pair={state.pair}
+    >
       <MapCanvas runId={run.id} pair={state.pair} className="map-canvas over" />
     </div>
   );

@@ -14,14 +14,20 @@ export function ReverseList({ run }: { run: RunRecord }) {
   const reverse = useInspector((s) => s.reverse);
   const setReverse = useInspector((s) => s.setReverse);
   const toggleLock = useInspector((s) => s.toggleLock);
-  if (!reverse || !run.tokens) return <p className="muted small reverse-hint">Click a frame pair (or a cell of its map) to see which tokens looked at it most.</p>;
+  if (!reverse || !run.tokens)
+    return (
+      <p className="muted small reverse-hint">
+        Click a frame pair (or a cell of its map) to see which tokens looked at it most.
+      </p>
+    );
   const ranked = reverseRanking(run, reverse);
   const t0 = run.meta.video?.frameTimes[2 * reverse.pair] ?? 0;
   return (
     <div className="reverse" data-testid="reverse-view">
       <div className="row">
         <strong className="small">
-          Tokens that looked most at pair {reverse.pair + 1} ({formatClock(t0, 1)}){reverse.patch ? `, cell row ${reverse.patch.row + 1} col ${reverse.patch.col + 1}` : ''}
+          Tokens that looked most at pair {reverse.pair + 1} ({formatClock(t0, 1)})
+          {reverse.patch ? `, cell row ${reverse.patch.row + 1} col ${reverse.patch.col + 1}` : ''}
         </strong>
         <button type="button" className="small-btn" onClick={() => setReverse(null)}>
           clear ×
@@ -31,7 +37,8 @@ export function ReverseList({ run }: { run: RunRecord }) {
         {ranked.map((r) => (
           <li key={r.token}>
             <button type="button" className="small-btn" data-token={r.token} onClick={() => toggleLock(r.token)}>
-              <span className="mono">#{r.token}</span> “{run.tokens!.tokenText(r.token)}” <span className="muted">{formatShare(r.value)}</span>
+              <span className="mono">#{r.token}</span> “{run.tokens!.tokenText(r.token)}”{' '}
+              <span className="muted">{formatShare(r.value)}</span>
             </button>
           </li>
         ))}

@@ -47,7 +47,12 @@ function Summary({ run }: { run: RunRecord }) {
             <legend className="small muted">Tokens</legend>
             {SELECTIONS.map((o) => (
               <label key={o.value} className="field check">
-                <input type="radio" name="vas-selection" checked={selection === o.value} onChange={() => setControls({ selection: o.value })} />
+                <input
+                  type="radio"
+                  name="vas-selection"
+                  checked={selection === o.value}
+                  onChange={() => setControls({ selection: o.value })}
+                />
                 <span>{o.label}</span>
               </label>
             ))}
@@ -62,7 +67,9 @@ function Summary({ run }: { run: RunRecord }) {
           <div className="big-stat" data-testid="run-spread">
             <span className="stat-label">Temporal spread</span>
             <span className="big-value">{Number.isFinite(s.spread.mean) ? s.spread.mean.toFixed(1) : '—'}</span>
-            <span className="muted small">effective frame pairs (of {s.spread.pairs}) a token spreads over: exp(entropy), mean over the same tokens</span>
+            <span className="muted small">
+              effective frame pairs (of {s.spread.pairs}) a token spreads over: exp(entropy), mean over the same tokens
+            </span>
           </div>
         </div>
         <BoxPlot
@@ -83,19 +90,29 @@ function Summary({ run }: { run: RunRecord }) {
           <ul>
             {s.cited.map((c) => (
               <li key={c.citation.start}>
-                <button type="button" className="small-btn" onClick={() => {
-                  seekVideo(c.citation.startSec);
-                  useInspector.getState().setReverse({ pair: c.placement.pair, patch: null });
-                }}>
+                <button
+                  type="button"
+                  className="small-btn"
+                  onClick={() => {
+                    seekVideo(c.citation.startSec);
+                    useInspector.getState().setReverse({ pair: c.placement.pair, patch: null });
+                  }}
+                >
                   {c.citation.text}
                 </button>{' '}
                 → pair {c.pairs[0] + 1}
                 {c.pairs[1] !== c.pairs[0] ? `–${c.pairs[1] + 1}` : ''}
-                {c.placement.placement !== 'inside' ? <span className="muted"> ({c.placement.placement} the sampled frames’ pairs, {c.placement.distance.toFixed(1)} s away)</span> : null}
+                {c.placement.placement !== 'inside' ? (
+                  <span className="muted">
+                    {' '}
+                    ({c.placement.placement} the sampled frames’ pairs, {c.placement.distance.toFixed(1)} s away)
+                  </span>
+                ) : null}
                 {c.check ? (
                   <span className={c.check.share > c.check.uniformShare ? 'cite-ok' : 'cite-weak'}>
                     {' '}
-                    · its sentence puts {formatShare(c.check.share)} of its video attention within ±{c.check.deltaSec.toFixed(1)} s (flat: {formatShare(c.check.uniformShare)})
+                    · its sentence puts {formatShare(c.check.share)} of its video attention within ±
+                    {c.check.deltaSec.toFixed(1)} s (flat: {formatShare(c.check.uniformShare)})
                   </span>
                 ) : null}
               </li>
@@ -105,8 +122,10 @@ function Summary({ run }: { run: RunRecord }) {
       </div>
       <Tac run={run} tac={s.tac} />
       <p className="muted small honest">
-        Attention is descriptive, not causal: it shows where the last layer read, not why the model answered. The first tokens soak up attention (“sinks”) — compare the sink-corrected view. Last-layer attention to video tokens is typically low even when
-        earlier layers used the video. VAS-attn here is the paper’s Figure-1 measure, not the judge-scored VAS of its tables.
+        Attention is descriptive, not causal: it shows where the last layer read, not why the model answered. The first
+        tokens soak up attention (“sinks”) — compare the sink-corrected view. Last-layer attention to video tokens is
+        typically low even when earlier layers used the video. VAS-attn here is the paper’s Figure-1 measure, not the
+        judge-scored VAS of its tables.
       </p>
     </section>
   );
@@ -125,7 +144,12 @@ function Tac({ run, tac }: { run: RunRecord; tac: ReturnType<typeof summarise>['
         <span className="muted small">
           {label === 'think' ? '<think> concludes' : '<answer>'} · rule “{side.rule}”{' '}
         </span>
-        <button type="button" className="small-btn" disabled={to <= from} onClick={() => setSpan({ from, to, label: `TAC ${label} span` })}>
+        <button
+          type="button"
+          className="small-btn"
+          disabled={to <= from}
+          onClick={() => setSpan({ from, to, label: `TAC ${label} span` })}
+        >
           show where it looks
         </button>
         <div>
@@ -138,7 +162,13 @@ function Tac({ run, tac }: { run: RunRecord; tac: ReturnType<typeof summarise>['
       </blockquote>
     );
   };
-  const status = { match: 'consistent', mismatch: 'MISMATCH', 'no-conclusion': 'no conclusion in <think>', 'no-answer': 'no comparable answer', undecided: 'undecided' }[tac.status];
+  const status = {
+    match: 'consistent',
+    mismatch: 'MISMATCH',
+    'no-conclusion': 'no conclusion in <think>',
+    'no-answer': 'no comparable answer',
+    undecided: 'undecided',
+  }[tac.status];
   return (
     <div className={`tac tac-status-${tac.status}`} data-testid="tac-check" data-status={tac.status}>
       <h3 className="small">
@@ -150,4 +180,3 @@ function Tac({ run, tac }: { run: RunRecord; tac: ReturnType<typeof summarise>['
     </div>
   );
 }
-

@@ -46,7 +46,8 @@ function standaloneSvg(svg: SVGSVGElement): string {
   src.forEach((el, i) => {
     const cs = getComputedStyle(el);
     const d = dst[i] as SVGElement;
-    for (const p of ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'font-size', 'font-family']) d.style.setProperty(p, cs.getPropertyValue(p));
+    for (const p of ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'font-size', 'font-family'])
+      d.style.setProperty(p, cs.getPropertyValue(p));
   });
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   return clone.outerHTML;
@@ -74,7 +75,12 @@ interface Colours {
   accent: string;
 }
 
-const colours = (): Colours => ({ bg: cssVar('--panel', '#161b24'), text: cssVar('--text', '#e6e9ef'), muted: cssVar('--muted', '#9aa4b5'), accent: cssVar('--accent-2', '#fde725') });
+const colours = (): Colours => ({
+  bg: cssVar('--panel', '#161b24'),
+  text: cssVar('--text', '#e6e9ef'),
+  muted: cssVar('--muted', '#9aa4b5'),
+  accent: cssVar('--accent-2', '#fde725'),
+});
 
 function frame(width: number, height: number, c: Colours, body: string, defs = ''): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif"><defs>${defs}</defs><rect width="100%" height="100%" fill="${c.bg}"/>${body}</svg>`;
@@ -105,13 +111,16 @@ export function viewSvg(root: HTMLElement, run: RunRecord, colormap: ColormapNam
     const yy = y + Math.floor(i / per) * rowH;
     const selected = cell.classList.contains('selected');
     body += `<image x="${x}" y="${yy}" width="${cw}" height="${h}" href="${img.url}"/>`;
-    if (selected) body += `<rect x="${x}" y="${yy}" width="${cw}" height="${h}" fill="none" stroke="${c.accent}" stroke-width="2"/>`;
+    if (selected)
+      body += `<rect x="${x}" y="${yy}" width="${cw}" height="${h}" fill="none" stroke="${c.accent}" stroke-width="2"/>`;
     body += `<text x="${x}" y="${yy + h + 12}" fill="${c.muted}" font-size="10.5">${esc(cell.querySelector('.pair-time')?.textContent ?? '')}</text>`;
   });
   y += Math.ceil(cells.length / per) * rowH + 8;
   body += `<rect x="16" y="${y}" width="300" height="10" fill="url(#cmap)"/>`;
   const legend = root.querySelector('[data-testid=legend] p')?.textContent ?? '';
-  wrap(legend, 130).forEach((line, i) => (body += `<text x="16" y="${y + 26 + i * 14}" fill="${c.muted}" font-size="11">${esc(line)}</text>`));
+  wrap(legend, 130).forEach(
+    (line, i) => (body += `<text x="16" y="${y + 26 + i * 14}" fill="${c.muted}" font-size="11">${esc(line)}</text>`),
+  );
   y += 26 + wrap(legend, 130).length * 14 + 8;
   return frame(W, y, c, body, gradientDef('cmap', colormap));
 }
@@ -137,20 +146,26 @@ export function figureOneSvg(root: Document, runs: readonly RunRecord[], citedPa
     const x = 16 + i * (cw + 8);
     body += `<image x="${x}" y="${y}" width="${cw}" height="${h}" href="${img.url}"/>`;
     const g = Number(cell.getAttribute('data-pair'));
-    if (citedPairs.has(g)) body += `<rect x="${x}" y="${y}" width="${cw}" height="${h}" fill="none" stroke="${c.accent}" stroke-width="2"/>`;
+    if (citedPairs.has(g))
+      body += `<rect x="${x}" y="${y}" width="${cw}" height="${h}" fill="none" stroke="${c.accent}" stroke-width="2"/>`;
     body += `<text x="${x}" y="${y + h + 13}" fill="${citedPairs.has(g) ? c.accent : c.muted}" font-size="11">${esc(cell.querySelector('.pair-time')?.textContent ?? '')}${citedPairs.has(g) ? ' (cited)' : ''}</text>`;
   });
   y += rowH + 10;
-  const plot = (root.querySelector('[data-testid=compare-boxplot]') ?? root.querySelector('[data-testid=summary-boxplot]')) as SVGSVGElement | null;
+  const plot = (root.querySelector('[data-testid=compare-boxplot]') ??
+    root.querySelector('[data-testid=summary-boxplot]')) as SVGSVGElement | null;
   const plotW = plot ? Number(plot.getAttribute('width')) : 0;
   const colW = (W - 32 - plotW - 16) / runs.length;
   let textH = 0;
   runs.forEach((r, i) => {
     const x = 16 + i * colW;
-    const text = (r.tokens?.text ?? '').replace(/<\/?(think|answer)>/g, (m) => (m.startsWith('</') ? '\n' : `${m.slice(1, -1).toUpperCase()}: `));
+    const text = (r.tokens?.text ?? '').replace(/<\/?(think|answer)>/g, (m) =>
+      m.startsWith('</') ? '\n' : `${m.slice(1, -1).toUpperCase()}: `,
+    );
     const lines = wrap(text, Math.floor(colW / 6.6)).slice(0, 18);
     body += `<text x="${x}" y="${y + 12}" fill="${c.text}" font-size="12" font-weight="600">${esc(r.meta.label.slice(0, 60))}</text>`;
-    lines.forEach((l, k) => (body += `<text x="${x}" y="${y + 30 + k * 14}" fill="${c.text}" font-size="11.5">${esc(l)}</text>`));
+    lines.forEach(
+      (l, k) => (body += `<text x="${x}" y="${y + 30 + k * 14}" fill="${c.text}" font-size="11.5">${esc(l)}</text>`),
+    );
     textH = Math.max(textH, 30 + lines.length * 14);
   });
   if (plot) body += `<g transform="translate(${W - 16 - plotW}, ${y})">${standaloneSvg(plot)}</g>`;
@@ -172,7 +187,9 @@ export async function svgToPng(svg: string): Promise<Blob> {
     const ctx = c.getContext('2d')!;
     ctx.scale(2, 2);
     ctx.drawImage(img, 0, 0);
-    return await new Promise<Blob>((res, rej) => c.toBlob((b) => (b ? res(b) : rej(new Error('The browser could not encode the PNG.'))), 'image/png'));
+    return await new Promise<Blob>((res, rej) =>
+      c.toBlob((b) => (b ? res(b) : rej(new Error('The browser could not encode the PNG.'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

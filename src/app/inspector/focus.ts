@@ -35,16 +35,43 @@ export function focusProfile(run: RunRecord, d: DerivedRun, v: ViewState): Focus
   const raw = rangeProfile(run, from, to);
   if (!raw) return null;
   const single = to - from === 1;
-  if (v.normalisation === 'global') return { from, to, raw, shown: normaliseProfile(raw, 'global', d.maxima, from), scaleNote: 'the run’s largest pair mass', divisor: d.maxima.profileGlobal };
+  if (v.normalisation === 'global')
+    return {
+      from,
+      to,
+      raw,
+      shown: normaliseProfile(raw, 'global', d.maxima, from),
+      scaleNote: 'the run’s largest pair mass',
+      divisor: d.maxima.profileGlobal,
+    };
   if (v.normalisation === 'token') {
     const divisor = single ? (d.maxima.profileToken[from] ?? 0) : maxOf(raw);
-    return { from, to, raw, shown: normaliseInto(raw, divisor), scaleNote: single ? 'this token’s largest pair mass' : 'the span’s largest pair mass', divisor };
+    return {
+      from,
+      to,
+      raw,
+      shown: normaliseInto(raw, divisor),
+      scaleNote: single ? 'this token’s largest pair mass' : 'the span’s largest pair mass',
+      divisor,
+    };
   }
-  return { from, to, raw, shown: normaliseProfile(raw, 'pair', d.maxima, from), scaleNote: 'each pair’s largest mass over the run', divisor: NaN };
+  return {
+    from,
+    to,
+    raw,
+    shown: normaliseProfile(raw, 'pair', d.maxima, from),
+    scaleNote: 'each pair’s largest mass over the run',
+    divisor: NaN,
+  };
 }
 
 /** The spatial map of pair g for the focus, raw and scaled (per-pair normalisation = the map's own maximum). */
-export function focusMap(run: RunRecord, d: DerivedRun, v: ViewState, pair: number): { raw: Float32Array; shown: Float32Array } | null {
+export function focusMap(
+  run: RunRecord,
+  d: DerivedRun,
+  v: ViewState,
+  pair: number,
+): { raw: Float32Array; shown: Float32Array } | null {
   const range = focusRange(v);
   if (!range || !d.grid || !d.maxima || range[1] > d.count || pair >= d.grid.pairs) return null;
   const [from, to] = range;

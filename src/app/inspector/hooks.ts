@@ -19,7 +19,11 @@ export function useShownRunId(): string | null {
  * Calls `draw(run)` in an animation frame whenever the run or the view state changes (at most once per frame).
  * `draw` is read through a ref, so callers may pass a fresh closure on every render.
  */
-export function useLiveDraw(runId: string | null, draw: (run: RunRecord | null) => void, extraDeps: readonly unknown[] = []): void {
+export function useLiveDraw(
+  runId: string | null,
+  draw: (run: RunRecord | null) => void,
+  extraDeps: readonly unknown[] = [],
+): void {
   const store = useApp((s) => s.runs);
   const drawRef = useRef(draw);
   useEffect(() => {

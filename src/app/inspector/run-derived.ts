@@ -2,7 +2,15 @@
 // src/viz and cached by token count: tokens are append-only, so each frame only processes the tokens that arrived
 // since the last one (per-frame work does not grow with the transcript).
 import type { RunRecord } from '../../runs/run-record';
-import { f16BitsToFloat, headVideoMassSeries, mergedGrid, spatialMap, spanMean, type HeadSelection, type MergedGrid } from '../../viz/attention';
+import {
+  f16BitsToFloat,
+  headVideoMassSeries,
+  mergedGrid,
+  spatialMap,
+  spanMean,
+  type HeadSelection,
+  type MergedGrid,
+} from '../../viz/attention';
 import { RunMaxima, sinkCorrectionScale } from '../../viz/segments';
 import { splitSections, type Section } from '../../viz/sections';
 import { tokenSections } from '../../viz/spans';
@@ -34,7 +42,8 @@ interface Entry {
 
 const cache = new WeakMap<RunRecord, Entry>();
 
-const selectionKey = (h: HeadSelection, sink: boolean) => `${h.kind}:${h.kind === 'subset' ? h.heads.join(',') : ''}:${sink}`;
+const selectionKey = (h: HeadSelection, sink: boolean) =>
+  `${h.kind}:${h.kind === 'subset' ? h.heads.join(',') : ''}:${sink}`;
 
 /** The derived values of `run` for the current controls (recomputed only for what changed). */
 export function derive(run: RunRecord, heads: HeadSelection, sinkCorrected: boolean): DerivedRun {
@@ -54,7 +63,8 @@ export function derive(run: RunRecord, heads: HeadSelection, sinkCorrected: bool
   const ended = ['done', 'cancelled', 'error'].includes(run.meta.stage);
   const citations = stream.update(text, ended);
   if (t && t.shape.attention && run.meta.video && count > 0) {
-    const validHeads = heads.kind === 'subset' && heads.heads.some((h) => h >= t.shape.heads) ? { kind: 'mean' as const } : heads;
+    const validHeads =
+      heads.kind === 'subset' && heads.heads.some((h) => h >= t.shape.heads) ? { kind: 'mean' as const } : heads;
     values = headVideoMassSeries(t.headMass, t.shape.heads, count, validHeads);
     if (sinkCorrected) {
       const seg = t.segmentMass;
@@ -97,7 +107,14 @@ export function rangeProfile(run: RunRecord, from: number, to: number): Float32A
 }
 
 /** Spatial map of pair g averaged over tokens [from, to) (rows live in blocks, so one row at a time). */
-export function rangeMap(run: RunRecord, grid: MergedGrid, from: number, to: number, pair: number, out = new Float32Array(grid.perPair)): Float32Array | null {
+export function rangeMap(
+  run: RunRecord,
+  grid: MergedGrid,
+  from: number,
+  to: number,
+  pair: number,
+  out = new Float32Array(grid.perPair),
+): Float32Array | null {
   const t = run.tokens;
   if (!t || !t.shape.attention || to <= from || to > t.count) return null;
   if (to - from === 1) return spatialMap(t.videoRowBits(from), grid, 0, pair, out);
@@ -115,7 +132,8 @@ export function rangeMap(run: RunRecord, grid: MergedGrid, from: number, to: num
 const rankCache = new WeakMap<RunRecord, { key: string; ranked: RankedToken[] }>();
 export function reverseRanking(run: RunRecord, target: ReverseTarget | null, k = 10): RankedToken[] {
   const t = run.tokens;
-  if (!target || !t || !t.shape.attention || !run.meta.video || t.count === 0 || target.pair >= t.shape.pairs) return [];
+  if (!target || !t || !t.shape.attention || !run.meta.video || t.count === 0 || target.pair >= t.shape.pairs)
+    return [];
   const key = `${run.version}:${target.pair}:${target.patch?.row ?? ''}:${target.patch?.col ?? ''}:${k}`;
   const hit = rankCache.get(run);
   if (hit?.key === key) return hit.ranked;

@@ -21,7 +21,12 @@ export interface RunSummary {
 
 const cache = new WeakMap<RunRecord, { key: string; summary: RunSummary }>();
 
-export function summarise(run: RunRecord, heads: HeadSelection, sinkCorrected: boolean, selection: TokenSelection): RunSummary {
+export function summarise(
+  run: RunRecord,
+  heads: HeadSelection,
+  sinkCorrected: boolean,
+  selection: TokenSelection,
+): RunSummary {
   const key = `${run.version}:${JSON.stringify(heads)}:${sinkCorrected}:${selection}`;
   const hit = cache.get(run);
   if (hit?.key === key) return hit.summary;
@@ -47,10 +52,26 @@ export function summarise(run: RunRecord, heads: HeadSelection, sinkCorrected: b
   }
   const cited =
     attention && run.meta.video!.frameTimes.length >= 2
-      ? checkCitations({ text: d.text, citations: d.citations, starts: t!.charStarts, tokens: d.count, pairMass: t!.pairMass, pairs: t!.shape.pairs, frameTimes: run.meta.video!.frameTimes })
+      ? checkCitations({
+          text: d.text,
+          citations: d.citations,
+          starts: t!.charStarts,
+          tokens: d.count,
+          pairMass: t!.pairMass,
+          pairs: t!.shape.pairs,
+          frameTimes: run.meta.video!.frameTimes,
+        })
       : [];
   const tac = tacCheck(d.text, run.meta.prompt.question);
-  const summary: RunSummary = { think, answer, all, vas, spread: { mean: spreadN ? spreadSum / spreadN : NaN, pairs: t?.shape.pairs ?? 0 }, cited, tac };
+  const summary: RunSummary = {
+    think,
+    answer,
+    all,
+    vas,
+    spread: { mean: spreadN ? spreadSum / spreadN : NaN, pairs: t?.shape.pairs ?? 0 },
+    cited,
+    tac,
+  };
   cache.set(run, { key, summary });
   return summary;
 }

@@ -125,7 +125,8 @@ export async function acquireGpu(gpu: GPU | undefined, options: AcquireOptions =
   const d = device.limits;
   return {
     device,
-    adapterDescription: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter',
+    adapterDescription:
+      [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter',
     features: {
       shaderF16: device.features.has('shader-f16'),
       subgroups: device.features.has('subgroups'),

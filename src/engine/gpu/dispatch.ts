@@ -82,7 +82,8 @@ export function runDispatches(ctx: GpuContext, dispatches: readonly Dispatch[], 
  * return when it is >= count, because x * y may exceed count.
  */
 export function linearGrid(count: number, maxPerDim: number): [number, number, number] {
-  if (!Number.isInteger(count) || count < 1) throw new Error(`linearGrid: workgroup count ${count} must be a positive integer`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`linearGrid: workgroup count ${count} must be a positive integer`);
   if (count <= maxPerDim) return [count, 1, 1];
   const y = Math.ceil(count / maxPerDim);
   if (y > maxPerDim) throw new Error(`linearGrid: ${count} workgroups exceed ${maxPerDim}² per dispatch`);
@@ -96,13 +97,22 @@ export interface BufferBinding {
 }
 
 /** Bind group for group 0 with bindings numbered in array order; labels follow the dispatch. */
-export function bindGroup(ctx: GpuContext, pipeline: GPUComputePipeline, label: string, resources: readonly (GPUBuffer | BufferBinding | Uniforms)[]): GPUBindGroup {
+export function bindGroup(
+  ctx: GpuContext,
+  pipeline: GPUComputePipeline,
+  label: string,
+  resources: readonly (GPUBuffer | BufferBinding | Uniforms)[],
+): GPUBindGroup {
   return ctx.device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),
     entries: resources.map((r, binding) => {
-      if (r instanceof Uniforms) return { binding, resource: { buffer: r.slot.buffer, offset: r.slot.offset, size: r.slot.size } };
-      return { binding, resource: 'buffer' in r ? { buffer: r.buffer, offset: r.offset ?? 0, size: r.size } : { buffer: r } };
+      if (r instanceof Uniforms)
+        return { binding, resource: { buffer: r.slot.buffer, offset: r.slot.offset, size: r.slot.size } };
+      return {
+        binding,
+        resource: 'buffer' in r ? { buffer: r.buffer, offset: r.offset ?? 0, size: r.size } : { buffer: r },
+      };
     }),
   });
 }

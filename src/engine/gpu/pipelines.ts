@@ -14,7 +14,12 @@ export interface PipelineSpec {
 
 export function pipelineKey(spec: Omit<PipelineSpec, 'code'>): string {
   const sorted = (o: Readonly<Record<string, unknown>> | undefined) =>
-    o ? Object.keys(o).sort().map((k) => `${k}=${String(o[k])}`).join(',') : '';
+    o
+      ? Object.keys(o)
+          .sort()
+          .map((k) => `${k}=${String(o[k])}`)
+          .join(',')
+      : '';
   return `${spec.family}#${spec.entryPoint ?? 'main'}[${sorted(spec.defines)}](${sorted(spec.constants)})`;
 }
 

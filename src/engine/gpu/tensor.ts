@@ -63,8 +63,16 @@ export function uploadTensor(
   data: HostArray,
 ): GpuTensor {
   const n = numel(shape);
-  if (data.length !== n) throw new Error(`${label}: shape ${shape.join('×')} has ${n} elements, data has ${data.length}`);
-  const expected = dtype === 'f16' || dtype === 'bf16' ? Uint16Array : dtype === 'f32' ? Float32Array : dtype === 'u32' ? Uint32Array : Int32Array;
+  if (data.length !== n)
+    throw new Error(`${label}: shape ${shape.join('×')} has ${n} elements, data has ${data.length}`);
+  const expected =
+    dtype === 'f16' || dtype === 'bf16'
+      ? Uint16Array
+      : dtype === 'f32'
+        ? Float32Array
+        : dtype === 'u32'
+          ? Uint32Array
+          : Int32Array;
   if (!(data instanceof expected)) throw new Error(`${label}: ${dtype} data must be a ${expected.name}`);
   const t = createTensor(ctx, label, dtype, shape);
   writeHost(ctx, t.buffer, 0, data);
@@ -83,9 +91,18 @@ export function writeHost(ctx: GpuContext, buffer: GPUBuffer, byteOffset: number
 }
 
 /** Reads a buffer range back to the host (tests, taps and the sampled id; never on a hot path per kernel). */
-export async function readBuffer(ctx: GpuContext, buffer: GPUBuffer, byteOffset = 0, byteLength = buffer.size - byteOffset): Promise<ArrayBuffer> {
+export async function readBuffer(
+  ctx: GpuContext,
+  buffer: GPUBuffer,
+  byteOffset = 0,
+  byteLength = buffer.size - byteOffset,
+): Promise<ArrayBuffer> {
   const size = Math.ceil(byteLength / 4) * 4;
-  const staging = ctx.device.createBuffer({ label: `${buffer.label}.readback`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = ctx.device.createBuffer({
+    label: `${buffer.label}.readback`,
+    size,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const enc = ctx.device.createCommandEncoder({ label: `${buffer.label}.readback` });
   enc.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
   ctx.device.queue.submit([enc.finish()]);

@@ -32,12 +32,19 @@ export class UniformArena {
 
   alloc(bytes: number): UniformSlot {
     const size = Math.ceil(bytes / this.align) * this.align;
-    if (size > BLOCK_BYTES) throw new Error(`uniform block of ${bytes} bytes exceeds the arena's ${BLOCK_BYTES}-byte blocks`);
+    if (size > BLOCK_BYTES)
+      throw new Error(`uniform block of ${bytes} bytes exceeds the arena's ${BLOCK_BYTES}-byte blocks`);
     this.live++;
     const reused = this.free.get(size)?.pop();
     if (reused) return reused;
     if (this.cursor + size > BLOCK_BYTES) {
-      this.blocks.push(this.device.createBuffer({ label: `uniform-arena.block${this.blocks.length}`, size: BLOCK_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
+      this.blocks.push(
+        this.device.createBuffer({
+          label: `uniform-arena.block${this.blocks.length}`,
+          size: BLOCK_BYTES,
+          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+        }),
+      );
       this.cursor = 0;
     }
     const slot = { buffer: this.blocks[this.blocks.length - 1]!, offset: this.cursor, size };

@@ -14,7 +14,20 @@ const resolve = (p: string) => {
 
 describe('preprocessWgsl', () => {
   it('selects branches and nests', () => {
-    const src = ['#if X', 'x', '#if !Y', 'x-not-y', '#else', 'x-y', '#endif', '#elif Y', 'y', '#else', 'none', '#endif'].join('\n');
+    const src = [
+      '#if X',
+      'x',
+      '#if !Y',
+      'x-not-y',
+      '#else',
+      'x-y',
+      '#endif',
+      '#elif Y',
+      'y',
+      '#else',
+      'none',
+      '#endif',
+    ].join('\n');
     expect(preprocessWgsl(src, { X: true, Y: false }, resolve)).toBe('x\nx-not-y');
     expect(preprocessWgsl(src, { X: true, Y: true }, resolve)).toBe('x\nx-y');
     expect(preprocessWgsl(src, { X: false, Y: true }, resolve)).toBe('y');
@@ -38,7 +51,9 @@ describe('preprocessWgsl', () => {
 describe('pipelineKey', () => {
   it('is independent of key order and distinguishes specializations', () => {
     const base = { family: 'f' };
-    expect(pipelineKey({ ...base, constants: { A: 1, B: 2 } })).toBe(pipelineKey({ ...base, constants: { B: 2, A: 1 } }));
+    expect(pipelineKey({ ...base, constants: { A: 1, B: 2 } })).toBe(
+      pipelineKey({ ...base, constants: { B: 2, A: 1 } }),
+    );
     expect(pipelineKey({ ...base, constants: { A: 1 } })).not.toBe(pipelineKey({ ...base, constants: { A: 2 } }));
     expect(pipelineKey({ ...base, defines: { X: true } })).not.toBe(pipelineKey({ ...base, defines: { X: false } }));
   });

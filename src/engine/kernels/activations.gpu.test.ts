@@ -31,7 +31,15 @@ describe('swiglu', () => {
     const out = createTensor(ctx, 'out', 'f32', [m, cols]);
     const gate = uploadTensor(ctx, 'gate', 'f32', [m, cols], g);
     const up = uploadTensor(ctx, 'up', 'f32', [m, cols], u);
-    runOps(ctx, [swiglu(ctx, 'swiglu', { gate: { tensor: gate, offset: 0, stride: cols }, up: { tensor: up, offset: 0, stride: cols }, out, m, cols })]);
+    runOps(ctx, [
+      swiglu(ctx, 'swiglu', {
+        gate: { tensor: gate, offset: 0, stride: cols },
+        up: { tensor: up, offset: 0, stride: cols },
+        out,
+        m,
+        cols,
+      }),
+    ]);
     const ref = Array.from(g, (v, i) => siluRef(v) * u[i]!);
     expect(worstRel(await readTensorF32(ctx, out), ref, 1e-35)).toBeLessThanOrEqual(1e-5);
     expect(ctx.errors).toEqual([]);
@@ -45,7 +53,8 @@ describe('swiglu', () => {
     const out = createTensor(ctx, 'out', 'f32', [m, cols]);
     runOps(ctx, [swigluFused(ctx, 'swiglu.fused', { gateUp, out, m, cols })]);
     const ref: number[] = [];
-    for (let r = 0; r < m; r++) for (let i = 0; i < cols; i++) ref.push(siluRef(fused[r * 2 * cols + i]!) * fused[r * 2 * cols + cols + i]!);
+    for (let r = 0; r < m; r++)
+      for (let i = 0; i < cols; i++) ref.push(siluRef(fused[r * 2 * cols + i]!) * fused[r * 2 * cols + cols + i]!);
     expect(worstRel(await readTensorF32(ctx, out), ref, 1e-35)).toBeLessThanOrEqual(1e-5);
     expect(ctx.errors).toEqual([]);
   });
@@ -54,12 +63,21 @@ describe('swiglu', () => {
     const ctx = await testGpu();
     const t = createTensor(ctx, 't', 'f32', [2, 8]);
     const out = createTensor(ctx, 'o', 'f32', [2, 8]);
-    expect(() => swiglu(ctx, 's', { gate: { tensor: t, offset: 4, stride: 8 }, up: { tensor: t, offset: 0, stride: 8 }, out, m: 2, cols: 8 })).toThrow(/gate \(t\) has 16 elements, need 20/);
+    expect(() =>
+      swiglu(ctx, 's', {
+        gate: { tensor: t, offset: 4, stride: 8 },
+        up: { tensor: t, offset: 0, stride: 8 },
+        out,
+        m: 2,
+        cols: 8,
+      }),
+    ).toThrow(/gate \(t\) has 16 elements, need 20/);
   });
 });
 
 describe('exact GELU and its erf', () => {
-  const grid = (lo: number, hi: number, n: number) => Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+  const grid = (lo: number, hi: number, n: number) =>
+    Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 
   it('erf_f32 / erfc_f32 track the f64 reference over [-10, 10]', async () => {
     const ctx = await testGpu();
@@ -73,7 +91,14 @@ describe('exact GELU and its erf', () => {
     const pipeline = ctx.pipelines.get({ family: 'test.erf', code: () => code });
     const z = uploadTensor(ctx, 'z', 'f32', [zs.length], zs);
     const r = createTensor(ctx, 'r', 'f32', [zs.length * 2]);
-    runDispatches(ctx, [{ label: 'erf', pipeline, bindGroup: bindGroup(ctx, pipeline, 'erf', [z.buffer, r.buffer]), workgroups: [Math.ceil(zs.length / 64), 1, 1] }]);
+    runDispatches(ctx, [
+      {
+        label: 'erf',
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, 'erf', [z.buffer, r.buffer]),
+        workgroups: [Math.ceil(zs.length / 64), 1, 1],
+      },
+    ]);
     const got = new Float32Array(await readBuffer(ctx, r.buffer));
     let erfAbs = 0;
     let erfRel = 0;
@@ -85,7 +110,9 @@ describe('exact GELU and its erf', () => {
       if (Math.abs(v) < 0.5 && v !== 0) erfRel = Math.max(erfRel, Math.abs(got[2 * i]! / e - 1));
       if (v < 9) erfcRel = Math.max(erfcRel, Math.abs(got[2 * i + 1]! / ec - 1)); // erfc(9) ≈ 4e-37: f32 subnormal past it
     });
-    console.log(`[erf] max |erf err| ${erfAbs.toExponential(2)}, max rel erf err near 0 ${erfRel.toExponential(2)}, max rel erfc err on [-10, 9] ${erfcRel.toExponential(2)}`);
+    console.log(
+      `[erf] max |erf err| ${erfAbs.toExponential(2)}, max rel erf err near 0 ${erfRel.toExponential(2)}, max rel erfc err on [-10, 9] ${erfcRel.toExponential(2)}`,
+    );
     expect(erfAbs).toBeLessThanOrEqual(3e-7); // a few f32 ulp of 1
     expect(erfRel).toBeLessThanOrEqual(3e-7); // the series keeps relative accuracy near 0
     expect(erfcRel).toBeLessThanOrEqual(1e-5); // measured 4e-6 near z = 9: f32 exp of arguments down to −81
@@ -103,7 +130,11 @@ describe('exact GELU and its erf', () => {
     // Relative accuracy everywhere (no cancellation in the erfc form): measured 4e-6 at x ≈ −11.5 (f32 exp of
     // arguments near −65) and ~1e-6 for |x| ≤ 6, where the merger's pre-activations live.
     const err = worstRel(got, ref, 1e-37);
-    const central = worstRel(got.filter((_, i) => Math.abs(xs[i]!) <= 6), ref.filter((_, i) => Math.abs(xs[i]!) <= 6), 1e-37);
+    const central = worstRel(
+      got.filter((_, i) => Math.abs(xs[i]!) <= 6),
+      ref.filter((_, i) => Math.abs(xs[i]!) <= 6),
+      1e-37,
+    );
     console.log(`[gelu] max rel err ${err.toExponential(2)} on [-12, 12], ${central.toExponential(2)} on [-6, 6]`);
     expect(err).toBeLessThanOrEqual(1e-5);
     expect(central).toBeLessThanOrEqual(2e-6);

@@ -9,7 +9,6 @@ import type { RowView } from './row-view';
 
 const WG = 256;
 
-
 export interface SwigluArgs {
   /** Gate rows: element (r, i) at `offset + r * stride + i` of the view's tensor. */
   gate: RowView;
@@ -25,17 +24,23 @@ export interface SwigluArgs {
 export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): KernelOp {
   const { gate, up, out, m, cols } = args;
   expectDtype(label, { gate: gate.tensor, up: up.tensor, out }, 'f32');
-  if (!Number.isInteger(m) || m < 1 || !Number.isInteger(cols) || cols < 1) throw new Error(`${label}: m ${m} and cols ${cols} must be positive integers`);
+  if (!Number.isInteger(m) || m < 1 || !Number.isInteger(cols) || cols < 1)
+    throw new Error(`${label}: m ${m} and cols ${cols} must be positive integers`);
   if (cols % 4 !== 0) throw new Error(`${label}: cols ${cols} must be a multiple of 4`);
   for (const [name, v] of Object.entries({ gate, up })) {
     if (v.offset % 4 !== 0 || v.stride % 4 !== 0 || v.offset < 0 || v.stride < cols) {
-      throw new Error(`${label}: ${name} view (offset ${v.offset}, stride ${v.stride}) needs multiples of 4 and stride ≥ cols ${cols}`);
+      throw new Error(
+        `${label}: ${name} view (offset ${v.offset}, stride ${v.stride}) needs multiples of 4 and stride ≥ cols ${cols}`,
+      );
     }
     const need = v.offset + (m - 1) * v.stride + cols;
-    if (numel(v.tensor.shape) < need) throw new Error(`${label}: ${name} (${v.tensor.label}) has ${numel(v.tensor.shape)} elements, need ${need}`);
+    if (numel(v.tensor.shape) < need)
+      throw new Error(`${label}: ${name} (${v.tensor.label}) has ${numel(v.tensor.shape)} elements, need ${need}`);
   }
-  if (numel(out.shape) < m * cols) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m * cols}`);
-  if (out.buffer === gate.tensor.buffer || out.buffer === up.tensor.buffer) throw new Error(`${label}: out (${out.label}) must not alias gate or up`);
+  if (numel(out.shape) < m * cols)
+    throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m * cols}`);
+  if (out.buffer === gate.tensor.buffer || out.buffer === up.tensor.buffer)
+    throw new Error(`${label}: out (${out.label}) must not alias gate or up`);
   const pipeline = kernelPipeline(ctx, 'swiglu.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['m', 'i4', 'gate_off4', 'gate_stride4', 'up_off4', 'up_stride4'])
     .setU32('m', m)
@@ -57,7 +62,11 @@ export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): Kernel
 }
 
 /** SwiGLU of a fused gate/up projection output [m, 2·cols] laid out as [gate | up] per row. */
-export function swigluFused(ctx: GpuContext, label: string, args: { gateUp: GpuTensor; out: GpuTensor; m: number; cols: number }): KernelOp {
+export function swigluFused(
+  ctx: GpuContext,
+  label: string,
+  args: { gateUp: GpuTensor; out: GpuTensor; m: number; cols: number },
+): KernelOp {
   const { gateUp, cols } = args;
   return swiglu(ctx, label, {
     gate: { tensor: gateUp, offset: 0, stride: 2 * cols },
@@ -72,11 +81,13 @@ export function swigluFused(ctx: GpuContext, label: string, args: { gateUp: GpuT
 export function gelu(ctx: GpuContext, label: string, args: { x: GpuTensor; out?: GpuTensor; n: number }): KernelOp {
   const { x, out, n } = args;
   expectDtype(label, out ? { x, out } : { x }, 'f32');
-  if (!Number.isInteger(n) || n < 1 || n % 4 !== 0) throw new Error(`${label}: n ${n} must be a positive multiple of 4`);
+  if (!Number.isInteger(n) || n < 1 || n % 4 !== 0)
+    throw new Error(`${label}: n ${n} must be a positive multiple of 4`);
   for (const t of out ? [x, out] : [x]) {
     if (numel(t.shape) < n) throw new Error(`${label}: ${t.label} has ${numel(t.shape)} elements, need ${n}`);
   }
-  if (out && out.buffer === x.buffer) throw new Error(`${label}: for in-place GELU omit out instead of passing x (${x.label}) twice`);
+  if (out && out.buffer === x.buffer)
+    throw new Error(`${label}: for in-place GELU omit out instead of passing x (${x.label}) twice`);
   const pipeline = kernelPipeline(ctx, 'gelu.wgsl', { IN_PLACE: !out });
   const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', n / 4).write();
   return kernelOp([

@@ -8,7 +8,15 @@ import { attentionDecode, createDecodeScratch } from './attention-decode';
 import { createKvCacheLayer, type KvDtype } from './kv-cache';
 import { denseRows } from './row-view';
 
-interface Case { heads: number; kvHeads: number; dim: number; lens: number[]; maxLen: number; dtype: KvDtype; row: number }
+interface Case {
+  heads: number;
+  kvHeads: number;
+  dim: number;
+  lens: number[];
+  maxLen: number;
+  dtype: KvDtype;
+  row: number;
+}
 
 // Same budget as the tiled kernels: the decode output is a convex combination of v ~ N(0, 1) computed in f32.
 const TOL = [1e-5, 1e-5] as const;
@@ -25,7 +33,12 @@ async function runCase(c: Case, seed: number) {
   const tq = uploadTensor(ctx, 'q', 'f32', [rows, H * D], q);
   const out = createTensor(ctx, 'out', 'f32', [rows, H * D]);
   const scratch = createDecodeScratch(ctx, 'scratch', H, D, c.maxLen);
-  const attn = attentionDecode(ctx, 'dec', { heads: H, kvHeads: K, headDim: D }, { q: denseRows(tq), cache, out: denseRows(out), scratch });
+  const attn = attentionDecode(
+    ctx,
+    'dec',
+    { heads: H, kvHeads: K, headDim: D },
+    { q: denseRows(tq), cache, out: denseRows(out), scratch },
+  );
   const results = [];
   for (const len of c.lens) {
     attn.set({ len, row: c.row });
@@ -34,8 +47,28 @@ async function runCase(c: Case, seed: number) {
     const got = (await readTensorF32(ctx, out)).slice(c.row * H * D);
     const ms = performance.now() - t0;
     const qRow = q.subarray(c.row * H * D);
-    const want = attentionRef({ q: qRow, rows: 1, heads: H, kvHeads: K, dim: D, k: held.k, v: held.v, len: c.maxLen, keyRange: () => [0, len] });
-    const exact = attentionRef({ q: qRow, rows: 1, heads: H, kvHeads: K, dim: D, k: kAll, v: vAll, len: c.maxLen, keyRange: () => [0, len] });
+    const want = attentionRef({
+      q: qRow,
+      rows: 1,
+      heads: H,
+      kvHeads: K,
+      dim: D,
+      k: held.k,
+      v: held.v,
+      len: c.maxLen,
+      keyRange: () => [0, len],
+    });
+    const exact = attentionRef({
+      q: qRow,
+      rows: 1,
+      heads: H,
+      kvHeads: K,
+      dim: D,
+      k: kAll,
+      v: vAll,
+      len: c.maxLen,
+      keyRange: () => [0, len],
+    });
     results.push({ len, got, want, exact, ms });
   }
   expect(ctx.errors).toEqual([]);
@@ -44,7 +77,10 @@ async function runCase(c: Case, seed: number) {
 
 describe('attentionDecode', () => {
   it('tiny shapes: consecutive steps with lengths 1, 77 and 64 (chunk edges), G = 2, D = 16', async () => {
-    for (const r of await runCase({ heads: 4, kvHeads: 2, dim: 16, lens: [1, 77, 64], maxLen: 100, dtype: 'f32', row: 0 }, 1)) {
+    for (const r of await runCase(
+      { heads: 4, kvHeads: 2, dim: 16, lens: [1, 77, 64], maxLen: 100, dtype: 'f32', row: 0 },
+      1,
+    )) {
       expect(worstRatio(r.got, r.want, ...TOL).ratio, `len ${r.len}`).toBeLessThanOrEqual(1);
     }
   });
@@ -76,10 +112,22 @@ describe('attentionDecode', () => {
     const cache = createKvCacheLayer(ctx, 'c', { kvHeads: 1, headDim: 16, maxLen: 8, dtype: 'f32' });
     const t = createTensor(ctx, 't', 'f32', [1, 32]);
     const o = createTensor(ctx, 'o', 'f32', [1, 32]);
-    const attn = attentionDecode(ctx, 'd', { heads: 2, kvHeads: 1, headDim: 16 }, { q: denseRows(t), cache, out: denseRows(o) });
+    const attn = attentionDecode(
+      ctx,
+      'd',
+      { heads: 2, kvHeads: 1, headDim: 16 },
+      { q: denseRows(t), cache, out: denseRows(o) },
+    );
     expect(() => attn.set({ len: 9 })).toThrow(/len = 9/);
     expect(() => attn.set({ len: 4, row: 1 })).toThrow(/row = 1/);
     const wide = createTensor(ctx, 'w', 'f32', [1, 16 * 9]);
-    expect(() => attentionDecode(ctx, 'd', { heads: 9, kvHeads: 1, headDim: 16 }, { q: denseRows(wide), cache, out: denseRows(wide) })).toThrow(/up to 8/);
+    expect(() =>
+      attentionDecode(
+        ctx,
+        'd',
+        { heads: 9, kvHeads: 1, headDim: 16 },
+        { q: denseRows(wide), cache, out: denseRows(wide) },
+      ),
+    ).toThrow(/up to 8/);
   });
 });

@@ -34,7 +34,14 @@ export interface DecodeScratch {
   readonly partMl: GpuTensor;
 }
 
-export function createDecodeScratch(ctx: GpuContext, label: string, heads: number, headDim: number, maxLen: number, pooled = false): DecodeScratch {
+export function createDecodeScratch(
+  ctx: GpuContext,
+  label: string,
+  heads: number,
+  headDim: number,
+  maxLen: number,
+  pooled = false,
+): DecodeScratch {
   const maxChunks = Math.ceil(maxLen / DECODE_CHUNK);
   return {
     heads,
@@ -66,29 +73,51 @@ export interface AttentionDecode extends KernelOp {
   set(step: { len: number; row?: number }): void;
 }
 
-export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDecodeConfig, io: AttentionDecodeBindings): AttentionDecode {
+export function attentionDecode(
+  ctx: GpuContext,
+  label: string,
+  cfg: AttentionDecodeConfig,
+  io: AttentionDecodeBindings,
+): AttentionDecode {
   const { heads, kvHeads, headDim: D } = cfg;
   const tap = cfg.tap ?? false;
   checkTiledHeadDim(label, D);
   expectKvCache(label, io.cache);
   if (io.cache.kvHeads !== kvHeads || io.cache.headDim !== D) {
-    throw new Error(`${label}: cache ${io.cache.k.label} is ${io.cache.kvHeads} heads × ${io.cache.headDim}, config says ${kvHeads} × ${D}`);
+    throw new Error(
+      `${label}: cache ${io.cache.k.label} is ${io.cache.kvHeads} heads × ${io.cache.headDim}, config says ${kvHeads} × ${D}`,
+    );
   }
-  if (!Number.isInteger(heads) || heads < 1 || heads % kvHeads !== 0) throw new Error(`${label}: heads ${heads} is not a positive multiple of kvHeads ${kvHeads}`);
+  if (!Number.isInteger(heads) || heads < 1 || heads % kvHeads !== 0)
+    throw new Error(`${label}: heads ${heads} is not a positive multiple of kvHeads ${kvHeads}`);
   const group = heads / kvHeads;
-  if (group > MAX_GROUP) throw new Error(`${label}: ${group} query heads per KV head; the decode kernel supports up to ${MAX_GROUP}`);
-  for (const [name, v] of [['q', io.q], ['out', io.out]] as const) {
+  if (group > MAX_GROUP)
+    throw new Error(`${label}: ${group} query heads per KV head; the decode kernel supports up to ${MAX_GROUP}`);
+  for (const [name, v] of [
+    ['q', io.q],
+    ['out', io.out],
+  ] as const) {
     expectRows(label, name, v, 1, heads * D);
-    if (v.offset % 4 || v.stride % 4) throw new Error(`${label}: ${name} view offset ${v.offset} and stride ${v.stride} must be multiples of 4 (vec4 access)`);
+    if (v.offset % 4 || v.stride % 4)
+      throw new Error(
+        `${label}: ${name} view offset ${v.offset} and stride ${v.stride} must be multiples of 4 (vec4 access)`,
+      );
   }
   const maxLen = io.cache.maxLen;
   const owned = !io.scratch;
   const scratch = io.scratch ?? createDecodeScratch(ctx, `${label}.scratch`, heads, D, maxLen);
   if (scratch.heads !== heads || scratch.headDim !== D || scratch.maxChunks * DECODE_CHUNK < maxLen) {
-    throw new Error(`${label}: scratch is for ${scratch.heads} heads × ${scratch.headDim}, ${scratch.maxChunks * DECODE_CHUNK} keys; need ${heads} × ${D}, ${maxLen}`);
+    throw new Error(
+      `${label}: scratch is for ${scratch.heads} heads × ${scratch.headDim}, ${scratch.maxChunks * DECODE_CHUNK} keys; need ${heads} × ${D}, ${maxLen}`,
+    );
   }
   const f16 = io.cache.dtype === 'f16';
-  const split = kernelPipeline(ctx, 'attention_decode.wgsl', { KV_F16: f16, TAP: tap }, { HKV: kvHeads, G: group, D, CHUNK: DECODE_CHUNK });
+  const split = kernelPipeline(
+    ctx,
+    'attention_decode.wgsl',
+    { KV_F16: f16, TAP: tap },
+    { HKV: kvHeads, G: group, D, CHUNK: DECODE_CHUNK },
+  );
   const combine = kernelPipeline(ctx, 'attention_combine.wgsl', { TAP: tap }, { D });
   const tapScores = tap ? createTensor(ctx, `${label}.tap_scores`, 'f32', [heads, maxLen]) : null;
   const tapStats = tap ? createTensor(ctx, `${label}.tap_stats`, 'f32', [heads, 2]) : null;
@@ -98,7 +127,14 @@ export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDe
   const combineParams = new Uniforms(ctx, `${label}.combine.params`, ['len', 'o_off', 'max_chunks', 'chunk']);
   combineParams.setU32('max_chunks', scratch.maxChunks).setU32('chunk', DECODE_CHUNK);
 
-  const splitBindings = [io.q.tensor.buffer, io.cache.k.buffer, io.cache.v.buffer, scratch.partO.buffer, scratch.partMl.buffer, splitParams];
+  const splitBindings = [
+    io.q.tensor.buffer,
+    io.cache.k.buffer,
+    io.cache.v.buffer,
+    scratch.partO.buffer,
+    scratch.partMl.buffer,
+    splitParams,
+  ];
   const combineBindings = [scratch.partO.buffer, scratch.partMl.buffer, io.out.tensor.buffer, combineParams];
   if (tapScores && tapStats) {
     splitBindings.push(tapScores.buffer);
@@ -111,7 +147,12 @@ export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDe
       bindGroup: bindGroup(ctx, split, `${label}.split`, splitBindings),
       workgroups: linearGrid(kvHeads * Math.ceil(maxLen / DECODE_CHUNK), ctx.limits.maxComputeWorkgroupsPerDimension),
     },
-    { label: `${label}.combine`, pipeline: combine, bindGroup: bindGroup(ctx, combine, `${label}.combine`, combineBindings), workgroups: [heads, 1, 1] },
+    {
+      label: `${label}.combine`,
+      pipeline: combine,
+      bindGroup: bindGroup(ctx, combine, `${label}.combine`, combineBindings),
+      workgroups: [heads, 1, 1],
+    },
   ];
   const qRows = Math.floor((numelOf(io.q.tensor) - io.q.offset - heads * D) / io.q.stride) + 1;
   const outRows = Math.floor((numelOf(io.out.tensor) - io.out.offset - heads * D) / io.out.stride) + 1;
@@ -123,8 +164,14 @@ export function attentionDecode(ctx: GpuContext, label: string, cfg: AttentionDe
       const row = step.row ?? 0;
       expectInt(label, 'len', step.len, 1, maxLen);
       expectInt(label, 'row', row, 0, Math.min(qRows, outRows) - 1);
-      splitParams.setU32('len', step.len).setU32('q_off4', (io.q.offset + row * io.q.stride) / 4).write();
-      combineParams.setU32('len', step.len).setU32('o_off', io.out.offset + row * io.out.stride).write();
+      splitParams
+        .setU32('len', step.len)
+        .setU32('q_off4', (io.q.offset + row * io.q.stride) / 4)
+        .write();
+      combineParams
+        .setU32('len', step.len)
+        .setU32('o_off', io.out.offset + row * io.out.stride)
+        .write();
     },
     destroy() {
       splitParams.destroy();

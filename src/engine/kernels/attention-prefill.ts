@@ -29,35 +29,68 @@ export interface AttentionPrefill extends KernelOp {
   set(step: { rows: number; cacheStart: number }): void;
 }
 
-export function attentionPrefill(ctx: GpuContext, label: string, cfg: AttentionPrefillConfig, io: AttentionPrefillBindings): AttentionPrefill {
+export function attentionPrefill(
+  ctx: GpuContext,
+  label: string,
+  cfg: AttentionPrefillConfig,
+  io: AttentionPrefillBindings,
+): AttentionPrefill {
   const { heads, kvHeads, headDim: D, maxRows } = cfg;
   checkTiledHeadDim(label, D);
   expectInt(label, 'maxRows', maxRows, 1);
   expectKvCache(label, io.cache);
   if (io.cache.kvHeads !== kvHeads || io.cache.headDim !== D) {
-    throw new Error(`${label}: cache ${io.cache.k.label} is ${io.cache.kvHeads} heads × ${io.cache.headDim}, config says ${kvHeads} × ${D}`);
+    throw new Error(
+      `${label}: cache ${io.cache.k.label} is ${io.cache.kvHeads} heads × ${io.cache.headDim}, config says ${kvHeads} × ${D}`,
+    );
   }
-  if (!Number.isInteger(heads) || heads < 1 || heads % kvHeads !== 0) throw new Error(`${label}: heads ${heads} is not a positive multiple of kvHeads ${kvHeads}`);
-  for (const [name, v] of [['q', io.q], ['out', io.out]] as const) {
+  if (!Number.isInteger(heads) || heads < 1 || heads % kvHeads !== 0)
+    throw new Error(`${label}: heads ${heads} is not a positive multiple of kvHeads ${kvHeads}`);
+  for (const [name, v] of [
+    ['q', io.q],
+    ['out', io.out],
+  ] as const) {
     expectRows(label, name, v, maxRows, heads * D);
-    if (v.offset % 4 || v.stride % 4) throw new Error(`${label}: ${name} view offset ${v.offset} and stride ${v.stride} must be multiples of 4 (vec4 access)`);
+    if (v.offset % 4 || v.stride % 4)
+      throw new Error(
+        `${label}: ${name} view offset ${v.offset} and stride ${v.stride} must be multiples of 4 (vec4 access)`,
+      );
   }
   if (io.q.tensor.buffer === io.out.tensor.buffer) throw new Error(`${label}: q and out must be different buffers`);
   const group = heads / kvHeads;
   const f16 = io.cache.dtype === 'f16';
   const defines = { VISION: false, KV_F16: f16 };
   const pipeline = tiledPipeline(ctx, defines, kvHeads, group, D);
-  const params = new Uniforms(ctx, `${label}.params`, ['rows', 'q_off4', 'q_stride4', 'o_off4', 'o_stride4', 'p0', 'max_len', 'n_seg', 'scale']);
+  const params = new Uniforms(ctx, `${label}.params`, [
+    'rows',
+    'q_off4',
+    'q_stride4',
+    'o_off4',
+    'o_stride4',
+    'p0',
+    'max_len',
+    'n_seg',
+    'scale',
+  ]);
   params
-    .setU32('q_off4', io.q.offset / 4).setU32('q_stride4', io.q.stride / 4)
-    .setU32('o_off4', io.out.offset / 4).setU32('o_stride4', io.out.stride / 4)
-    .setU32('max_len', io.cache.maxLen).setF32('scale', attentionScale(D));
+    .setU32('q_off4', io.q.offset / 4)
+    .setU32('q_stride4', io.q.stride / 4)
+    .setU32('o_off4', io.out.offset / 4)
+    .setU32('o_stride4', io.out.stride / 4)
+    .setU32('max_len', io.cache.maxLen)
+    .setF32('scale', attentionScale(D));
   return {
     dispatches: [
       {
         label,
         pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [io.q.tensor.buffer, io.cache.k.buffer, io.out.tensor.buffer, params, io.cache.v.buffer]),
+        bindGroup: bindGroup(ctx, pipeline, label, [
+          io.q.tensor.buffer,
+          io.cache.k.buffer,
+          io.out.tensor.buffer,
+          params,
+          io.cache.v.buffer,
+        ]),
         workgroups: tiledGrid(ctx, maxRows, kvHeads, group),
       },
     ],

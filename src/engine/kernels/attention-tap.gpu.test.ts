@@ -18,9 +18,25 @@ async function setup(len: number, maxLen: number, rows: number, seed: number) {
   const ctx = await testGpu();
   const q = randomF32(seed, rows * H * D, 2);
   const cache = createKvCacheLayer(ctx, 'layer27', { kvHeads: K, headDim: D, maxLen, dtype: 'f32' });
-  const held = fillKvCache(ctx, cache, randomF32(seed + 1, K * maxLen * D), randomF32(seed + 2, K * maxLen * D), maxLen);
+  const held = fillKvCache(
+    ctx,
+    cache,
+    randomF32(seed + 1, K * maxLen * D),
+    randomF32(seed + 2, K * maxLen * D),
+    maxLen,
+  );
   const tq = uploadTensor(ctx, 'q', 'f32', [rows, H * D], q);
-  const ref: AttentionRefInput = { q: q.subarray((rows - 1) * H * D), rows: 1, heads: H, kvHeads: K, dim: D, k: held.k, v: held.v, len: maxLen, keyRange: () => [0, len] };
+  const ref: AttentionRefInput = {
+    q: q.subarray((rows - 1) * H * D),
+    rows: 1,
+    heads: H,
+    kvHeads: K,
+    dim: D,
+    k: held.k,
+    v: held.v,
+    len: maxLen,
+    keyRange: () => [0, len],
+  };
   return { ctx, q, cache, tq, ref };
 }
 
@@ -33,12 +49,32 @@ describe('attentionTap', () => {
     const { ctx, cache, tq, ref } = await setup(len, 1500, 1, 7);
     const plainOut = createTensor(ctx, 'out.plain', 'f32', [1, H * D]);
     const tapOut = createTensor(ctx, 'out.tap', 'f32', [1, H * D]);
-    const plain = attentionDecode(ctx, 'dec', { heads: H, kvHeads: K, headDim: D }, { q: denseRows(tq), cache, out: denseRows(plainOut) });
-    const tapped = attentionDecode(ctx, 'dec.tap', { heads: H, kvHeads: K, headDim: D, tap: true }, { q: denseRows(tq), cache, out: denseRows(tapOut) });
+    const plain = attentionDecode(
+      ctx,
+      'dec',
+      { heads: H, kvHeads: K, headDim: D },
+      { q: denseRows(tq), cache, out: denseRows(plainOut) },
+    );
+    const tapped = attentionDecode(
+      ctx,
+      'dec.tap',
+      { heads: H, kvHeads: K, headDim: D, tap: true },
+      { q: denseRows(tq), cache, out: denseRows(tapOut) },
+    );
     const video = createTapBuffer(ctx, 'tap.video', tapLayout(H, pairs, v1 - v0, 'f32'), 3);
     const all = createTapBuffer(ctx, 'tap.all', tapLayout(H, 1, len, 'f32'), 1);
-    const tapVideo = attentionTap(ctx, 'tap', { heads: H, videoStart: v0, videoEnd: v1, promptLen }, { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: video });
-    const tapAll = attentionTap(ctx, 'tap.all', { heads: H, videoStart: 0, videoEnd: len }, { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: all });
+    const tapVideo = attentionTap(
+      ctx,
+      'tap',
+      { heads: H, videoStart: v0, videoEnd: v1, promptLen },
+      { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: video },
+    );
+    const tapAll = attentionTap(
+      ctx,
+      'tap.all',
+      { heads: H, videoStart: 0, videoEnd: len },
+      { scores: tapped.tapScores!, stats: tapped.tapStats!, buffer: all },
+    );
     plain.set({ len });
     tapped.set({ len });
     tapVideo.set({ slot: 2, len });
@@ -59,11 +95,24 @@ describe('attentionTap', () => {
     // Segments (sink, system, video, question, generated): each within 1e-4 of the reference, all five sum to 1,
     // and the video segment is VAS-attn.
     const segs = Array.from(rec.segmentMass);
-    segs.forEach((m, k) => expect(Math.abs(m - want.segmentMass[k]!), `segment ${k}: ${m} vs reference ${want.segmentMass[k]}`).toBeLessThan(1e-4));
-    expect(segs.findIndex((m) => !(m > 0)), `first empty segment (every one holds keys here): ${segs.join(', ')}`).toBe(-1);
-    expect(Math.abs(segs.reduce((a, b) => a + b, 0) - 1), `segments sum to ${segs.reduce((a, b) => a + b, 0)}`).toBeLessThan(1e-5);
+    segs.forEach((m, k) =>
+      expect(Math.abs(m - want.segmentMass[k]!), `segment ${k}: ${m} vs reference ${want.segmentMass[k]}`).toBeLessThan(
+        1e-4,
+      ),
+    );
+    expect(
+      segs.findIndex((m) => !(m > 0)),
+      `first empty segment (every one holds keys here): ${segs.join(', ')}`,
+    ).toBe(-1);
+    expect(
+      Math.abs(segs.reduce((a, b) => a + b, 0) - 1),
+      `segments sum to ${segs.reduce((a, b) => a + b, 0)}`,
+    ).toBeLessThan(1e-5);
     expect(Math.abs(segs[2]! - rec.headMass.reduce((a, b) => a + b, 0) / H)).toBeLessThan(1e-6);
-    expect(whole.headMass.findIndex((m) => !(Math.abs(m - 1) < 1e-5)), 'first head whose whole-context mass is not 1').toBe(-1);
+    expect(
+      whole.headMass.findIndex((m) => !(Math.abs(m - 1) < 1e-5)),
+      'first head whose whole-context mass is not 1',
+    ).toBe(-1);
     expect(Math.abs(whole.pairMass[0]! - 1)).toBeLessThan(1e-5);
     // Pairs partition the span: Σ_g M(g) = mean_h m_h.
     const meanHead = rec.headMass.reduce((a, b) => a + b, 0) / H;
@@ -72,7 +121,10 @@ describe('attentionTap', () => {
     expect(await readTensorF32(ctx, tapOut)).toEqual(await readTensorF32(ctx, plainOut));
     // Other slots untouched.
     const raw = new Uint32Array(await readBuffer(ctx, video.tensor.buffer, 0, 2 * video.layout.slotBytes));
-    expect(raw.findIndex((x) => x !== 0), 'first word written outside slot 2').toBe(-1);
+    expect(
+      raw.findIndex((x) => x !== 0),
+      'first word written outside slot 2',
+    ).toBe(-1);
     reader.destroy();
   });
 
@@ -85,11 +137,26 @@ describe('attentionTap', () => {
     const { ctx, cache, tq, ref } = await setup(len, 80, rows, 9);
     const prefillOut = createTensor(ctx, 'prefill.out', 'f32', [rows, H * D]);
     const tapOut = createTensor(ctx, 'tap.out', 'f32', [rows, H * D]);
-    const prefill = attentionPrefill(ctx, 'prefill', { heads: H, kvHeads: K, headDim: D, maxRows: rows }, { q: denseRows(tq), cache, out: denseRows(prefillOut) });
-    const last = attentionDecode(ctx, 'last', { heads: H, kvHeads: K, headDim: D, tap: true }, { q: denseRows(tq), cache, out: denseRows(tapOut) });
+    const prefill = attentionPrefill(
+      ctx,
+      'prefill',
+      { heads: H, kvHeads: K, headDim: D, maxRows: rows },
+      { q: denseRows(tq), cache, out: denseRows(prefillOut) },
+    );
+    const last = attentionDecode(
+      ctx,
+      'last',
+      { heads: H, kvHeads: K, headDim: D, tap: true },
+      { q: denseRows(tq), cache, out: denseRows(tapOut) },
+    );
     const buf = createTapBuffer(ctx, 'tap16', tapLayout(H, pairs, v1 - v0, 'f16'), 1);
     // The first generated token's row: the whole context is the prompt, so the generated segment is empty.
-    const tap = attentionTap(ctx, 'tap16', { heads: H, videoStart: v0, videoEnd: v1, promptLen: len }, { scores: last.tapScores!, stats: last.tapStats!, buffer: buf });
+    const tap = attentionTap(
+      ctx,
+      'tap16',
+      { heads: H, videoStart: v0, videoEnd: v1, promptLen: len },
+      { scores: last.tapScores!, stats: last.tapStats!, buffer: buf },
+    );
     prefill.set({ rows, cacheStart: p0 });
     last.set({ len, row: rows - 1 });
     tap.set({ slot: 0, len });
@@ -98,7 +165,11 @@ describe('attentionTap', () => {
     const want = tapRef(ref, 0, len, v0, v1, pairs, len);
     expect(ctx.errors).toEqual([]);
     expect(worstRatio(rec.videoRow, want.videoRow, 2 ** -25, 2 ** -11 + 1e-5).ratio).toBeLessThanOrEqual(1);
-    rec.segmentMass.forEach((m, k) => expect(Math.abs(m - want.segmentMass[k]!), `segment ${k}: ${m} vs reference ${want.segmentMass[k]}`).toBeLessThan(1e-4));
+    rec.segmentMass.forEach((m, k) =>
+      expect(Math.abs(m - want.segmentMass[k]!), `segment ${k}: ${m} vs reference ${want.segmentMass[k]}`).toBeLessThan(
+        1e-4,
+      ),
+    );
     expect(rec.segmentMass[4], 'no generated keys yet').toBe(0);
     expect(Math.abs(rec.segmentMass.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
     expect(worstRatio(rec.headMass, want.headMass, 1e-9, 1e-5).ratio).toBeLessThanOrEqual(1);
@@ -113,7 +184,11 @@ describe('attentionTap', () => {
     const scores = createTensor(ctx, 's', 'f32', [2, 10]);
     const stats = createTensor(ctx, 'st', 'f32', [2, 2]);
     const buffer = createTapBuffer(ctx, 'b', tapLayout(2, 2, 4, 'f32'), 1);
-    expect(() => attentionTap(ctx, 't', { heads: 2, videoStart: 0, videoEnd: 6 }, { scores, stats, buffer })).toThrow(/laid out for 2 heads × 4/);
-    expect(() => attentionTap(ctx, 't', { heads: 2, videoStart: 8, videoEnd: 12 }, { scores, stats, buffer })).toThrow(/videoEnd = 12/);
+    expect(() => attentionTap(ctx, 't', { heads: 2, videoStart: 0, videoEnd: 6 }, { scores, stats, buffer })).toThrow(
+      /laid out for 2 heads × 4/,
+    );
+    expect(() => attentionTap(ctx, 't', { heads: 2, videoStart: 8, videoEnd: 12 }, { scores, stats, buffer })).toThrow(
+      /videoEnd = 12/,
+    );
   });
 });

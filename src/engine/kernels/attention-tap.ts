@@ -37,11 +37,23 @@ export function tapLayout(heads: number, pairs: number, videoLen: number, rowDty
   expectInt('tapLayout', 'heads', heads, 1);
   expectInt('tapLayout', 'pairs', pairs, 1);
   expectInt('tapLayout', 'videoLen', videoLen, 1);
-  if (videoLen % pairs !== 0) throw new Error(`tapLayout: the video span (${videoLen} tokens) does not split into ${pairs} equal frame pairs`);
+  if (videoLen % pairs !== 0)
+    throw new Error(`tapLayout: the video span (${videoLen} tokens) does not split into ${pairs} equal frame pairs`);
   const rowWords = rowDtype === 'f16' ? Math.ceil(videoLen / 2) : videoLen;
   const rowWord = heads + pairs + TAP_SEGMENTS;
   const slotWords = Math.ceil((rowWord + rowWords) / SLOT_ALIGN_WORDS) * SLOT_ALIGN_WORDS;
-  return { heads, pairs, videoLen, rowDtype, pairMassWord: heads, segmentMassWord: heads + pairs, rowWord, rowWords, slotWords, slotBytes: slotWords * 4 };
+  return {
+    heads,
+    pairs,
+    videoLen,
+    rowDtype,
+    pairMassWord: heads,
+    segmentMassWord: heads + pairs,
+    rowWord,
+    rowWords,
+    slotWords,
+    slotBytes: slotWords * 4,
+  };
 }
 
 /** One token's tap, decoded on the host (the protocol's AttentionTap; f16 rows widened). */
@@ -94,11 +106,18 @@ export interface AttentionTapOp extends KernelOp {
   set(step: { slot: number; len: number }): void;
 }
 
-export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapConfig, io: AttentionTapBindings): AttentionTapOp {
+export function attentionTap(
+  ctx: GpuContext,
+  label: string,
+  cfg: AttentionTapConfig,
+  io: AttentionTapBindings,
+): AttentionTapOp {
   const { heads: H, videoStart: v0, videoEnd: v1 } = cfg;
   const layout = io.buffer.layout;
   if (layout.heads !== H || layout.videoLen !== v1 - v0) {
-    throw new Error(`${label}: tap buffer is laid out for ${layout.heads} heads × ${layout.videoLen} video tokens, config has ${H} × ${v1 - v0}`);
+    throw new Error(
+      `${label}: tap buffer is laid out for ${layout.heads} heads × ${layout.videoLen} video tokens, config has ${H} × ${v1 - v0}`,
+    );
   }
   expectDtype(label, { scores: io.scores, stats: io.stats }, 'f32');
   const maxLen = io.scores.shape[1] ?? 0;
@@ -110,21 +129,47 @@ export function attentionTap(ctx: GpuContext, label: string, cfg: AttentionTapCo
   expectInt(label, 'promptLen', promptLen, v1, maxLen);
   const rowF16 = layout.rowDtype === 'f16';
   const pipeline = kernelPipeline(ctx, 'attention_tap.wgsl', { ROW_F16: rowF16 }, { H });
-  const params = new Uniforms(ctx, `${label}.params`, ['max_len', 'v0', 'v1', 'per', 'pairs', 'slot_base', 'len', 'prompt_len']);
-  params.setU32('max_len', maxLen).setU32('v0', v0).setU32('v1', v1).setU32('per', layout.videoLen / layout.pairs).setU32('pairs', layout.pairs).setU32('slot_base', 0).setU32('len', maxLen).setU32('prompt_len', promptLen).write();
+  const params = new Uniforms(ctx, `${label}.params`, [
+    'max_len',
+    'v0',
+    'v1',
+    'per',
+    'pairs',
+    'slot_base',
+    'len',
+    'prompt_len',
+  ]);
+  params
+    .setU32('max_len', maxLen)
+    .setU32('v0', v0)
+    .setU32('v1', v1)
+    .setU32('per', layout.videoLen / layout.pairs)
+    .setU32('pairs', layout.pairs)
+    .setU32('slot_base', 0)
+    .setU32('len', maxLen)
+    .setU32('prompt_len', promptLen)
+    .write();
   return {
     dispatches: [
       {
         label,
         pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params]),
+        bindGroup: bindGroup(ctx, pipeline, label, [
+          io.scores.buffer,
+          io.stats.buffer,
+          io.buffer.tensor.buffer,
+          params,
+        ]),
         workgroups: [H + layout.pairs + TAP_SEGMENTS + Math.ceil(layout.rowWords / WG), 1, 1],
       },
     ],
     set({ slot, len }) {
       expectInt(label, 'slot', slot, 0, io.buffer.slots - 1);
       expectInt(label, 'len', len, promptLen, maxLen);
-      params.setU32('slot_base', slot * layout.slotWords).setU32('len', len).write();
+      params
+        .setU32('slot_base', slot * layout.slotWords)
+        .setU32('len', len)
+        .write();
     },
     destroy: () => params.destroy(),
   };
@@ -149,7 +194,11 @@ export class TapReadback {
     const { slotBytes } = this.buffer.layout;
     let staging = this.free.pop();
     if (!staging) {
-      staging = this.ctx.device.createBuffer({ label: `${this.label}.staging`, size: slotBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      staging = this.ctx.device.createBuffer({
+        label: `${this.label}.staging`,
+        size: slotBytes,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
       this.all.add(staging);
     }
     const enc = this.ctx.device.createCommandEncoder({ label: `${this.label}.copy` });

@@ -9,11 +9,19 @@ export const TILED_MAX_DIM = 128;
 
 export function checkTiledHeadDim(kernel: string, headDim: number): void {
   if (!Number.isInteger(headDim) || headDim < 16 || headDim > TILED_MAX_DIM || headDim % 16 !== 0) {
-    throw new Error(`${kernel}: headDim ${headDim} must be a multiple of 16 in [16, ${TILED_MAX_DIM}] (4 lanes × vec4 slices)`);
+    throw new Error(
+      `${kernel}: headDim ${headDim} must be a multiple of 16 in [16, ${TILED_MAX_DIM}] (4 lanes × vec4 slices)`,
+    );
   }
 }
 
-export function tiledPipeline(ctx: GpuContext, defines: { VISION: boolean; KV_F16: boolean }, kvHeads: number, group: number, headDim: number): GPUComputePipeline {
+export function tiledPipeline(
+  ctx: GpuContext,
+  defines: { VISION: boolean; KV_F16: boolean },
+  kvHeads: number,
+  group: number,
+  headDim: number,
+): GPUComputePipeline {
   return kernelPipeline(ctx, 'attention_tiled.wgsl', defines, { HKV: kvHeads, G: group, D: headDim });
 }
 

@@ -13,7 +13,12 @@ async function check(heads: number, dim: number, cu: number[], seed: number) {
   const qkv = randomF32(seed, n * 3 * hidden, 1.5);
   const tqkv = uploadTensor(ctx, 'qkv', 'f32', [n, 3 * hidden], qkv);
   const out = createTensor(ctx, 'out', 'f32', [n, hidden]);
-  const attn = attentionVision(ctx, 'vattn', { heads, headDim: dim }, { qkv: tqkv, cuSeqlens: Int32Array.from(cu), out });
+  const attn = attentionVision(
+    ctx,
+    'vattn',
+    { heads, headDim: dim },
+    { qkv: tqkv, cuSeqlens: Int32Array.from(cu), out },
+  );
   const t0 = performance.now();
   runOps(ctx, [attn]);
   const got = await readTensorF32(ctx, out);
@@ -27,8 +32,14 @@ async function check(heads: number, dim: number, cu: number[], seed: number) {
   for (let r = 0; r < n; r++) {
     q.set(qkv.subarray(r * 3 * hidden, r * 3 * hidden + hidden), r * hidden);
     for (let h = 0; h < heads; h++) {
-      k.set(qkv.subarray(r * 3 * hidden + hidden + h * dim, r * 3 * hidden + hidden + (h + 1) * dim), (h * n + r) * dim);
-      v.set(qkv.subarray(r * 3 * hidden + 2 * hidden + h * dim, r * 3 * hidden + 2 * hidden + (h + 1) * dim), (h * n + r) * dim);
+      k.set(
+        qkv.subarray(r * 3 * hidden + hidden + h * dim, r * 3 * hidden + hidden + (h + 1) * dim),
+        (h * n + r) * dim,
+      );
+      v.set(
+        qkv.subarray(r * 3 * hidden + 2 * hidden + h * dim, r * 3 * hidden + 2 * hidden + (h + 1) * dim),
+        (h * n + r) * dim,
+      );
     }
   }
   const segment = (r: number): [number, number] => {
@@ -63,7 +74,11 @@ describe('attentionVision', () => {
     const ctx = await testGpu();
     const qkv = createTensor(ctx, 'qkv', 'f32', [8, 96]);
     const out = createTensor(ctx, 'out', 'f32', [8, 32]);
-    expect(() => attentionVision(ctx, 'v', { heads: 2, headDim: 16 }, { qkv, out, cuSeqlens: Int32Array.from([0, 4, 4, 8]) })).toThrow(/increase strictly/);
-    expect(() => attentionVision(ctx, 'v', { heads: 2, headDim: 16 }, { qkv, out, cuSeqlens: Int32Array.from([0, 9]) })).toThrow(/qkv.*elements/);
+    expect(() =>
+      attentionVision(ctx, 'v', { heads: 2, headDim: 16 }, { qkv, out, cuSeqlens: Int32Array.from([0, 4, 4, 8]) }),
+    ).toThrow(/increase strictly/);
+    expect(() =>
+      attentionVision(ctx, 'v', { heads: 2, headDim: 16 }, { qkv, out, cuSeqlens: Int32Array.from([0, 9]) }),
+    ).toThrow(/qkv.*elements/);
   });
 });

@@ -25,28 +25,54 @@ export interface AttentionVision extends KernelOp {
   readonly rows: number;
 }
 
-export function attentionVision(ctx: GpuContext, label: string, cfg: AttentionVisionConfig, io: AttentionVisionBindings): AttentionVision {
+export function attentionVision(
+  ctx: GpuContext,
+  label: string,
+  cfg: AttentionVisionConfig,
+  io: AttentionVisionBindings,
+): AttentionVision {
   const { heads: H, headDim: D } = cfg;
   checkTiledHeadDim(label, D);
   expectInt(label, 'heads', H, 1);
   const cu = io.cuSeqlens;
-  if (cu.length < 2 || cu[0] !== 0) throw new Error(`${label}: cuSeqlens must start at 0 and have at least 2 entries (got [${cu.slice(0, 4).join(', ')}…])`);
+  if (cu.length < 2 || cu[0] !== 0)
+    throw new Error(
+      `${label}: cuSeqlens must start at 0 and have at least 2 entries (got [${cu.slice(0, 4).join(', ')}…])`,
+    );
   for (let s = 1; s < cu.length; s++) {
-    if (!(cu[s]! > cu[s - 1]!)) throw new Error(`${label}: cuSeqlens must increase strictly; cu[${s - 1}] = ${cu[s - 1]}, cu[${s}] = ${cu[s]}`);
+    if (!(cu[s]! > cu[s - 1]!))
+      throw new Error(`${label}: cuSeqlens must increase strictly; cu[${s - 1}] = ${cu[s - 1]}, cu[${s}] = ${cu[s]}`);
   }
   const rows = cu[cu.length - 1]!;
   expectDtype(label, { qkv: io.qkv, out: io.out }, 'f32');
   expectElements(label, 'qkv', io.qkv, rows * 3 * H * D);
   expectElements(label, 'out', io.out, rows * H * D);
-  if (io.qkv.shape[io.qkv.shape.length - 1] !== 3 * H * D) throw new Error(`${label}: qkv (${io.qkv.label}) rows must be 3·${H}·${D} = ${3 * H * D} wide, shape is [${io.qkv.shape.join(', ')}]`);
+  if (io.qkv.shape[io.qkv.shape.length - 1] !== 3 * H * D)
+    throw new Error(
+      `${label}: qkv (${io.qkv.label}) rows must be 3·${H}·${D} = ${3 * H * D} wide, shape is [${io.qkv.shape.join(', ')}]`,
+    );
 
   const cuTensor = uploadTensor(ctx, `${label}.cu_seqlens`, 'i32', [cu.length], cu);
   const defines = { VISION: true, KV_F16: false };
   const pipeline = tiledPipeline(ctx, defines, H, 1, D);
-  const params = new Uniforms(ctx, `${label}.params`, ['rows', 'q_off4', 'q_stride4', 'o_off4', 'o_stride4', 'p0', 'max_len', 'n_seg', 'scale']);
+  const params = new Uniforms(ctx, `${label}.params`, [
+    'rows',
+    'q_off4',
+    'q_stride4',
+    'o_off4',
+    'o_stride4',
+    'p0',
+    'max_len',
+    'n_seg',
+    'scale',
+  ]);
   params
-    .setU32('rows', rows).setU32('q_stride4', (3 * H * D) / 4).setU32('o_stride4', (H * D) / 4)
-    .setU32('n_seg', cu.length - 1).setF32('scale', attentionScale(D)).write();
+    .setU32('rows', rows)
+    .setU32('q_stride4', (3 * H * D) / 4)
+    .setU32('o_stride4', (H * D) / 4)
+    .setU32('n_seg', cu.length - 1)
+    .setF32('scale', attentionScale(D))
+    .write();
   return {
     rows,
     dispatches: [

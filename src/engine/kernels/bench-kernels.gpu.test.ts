@@ -9,7 +9,13 @@ describe('bench reference kernels', () => {
   it('copy moves the requested bytes exactly and nothing more', async () => {
     const ctx = await testGpu();
     const n = 64 * 1024 + 12; // u32 words; the copy covers the first 64 Ki + 8 words (a multiple of 16 bytes)
-    const src = uploadTensor(ctx, 'src', 'u32', [n], Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 0));
+    const src = uploadTensor(
+      ctx,
+      'src',
+      'u32',
+      [n],
+      Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 0),
+    );
     const dst = createTensor(ctx, 'dst', 'u32', [n]);
     const bytes = (64 * 1024 + 8) * 4;
     runOps(ctx, [copyBuffer(ctx, 'copy', src.buffer, dst.buffer, bytes)]);

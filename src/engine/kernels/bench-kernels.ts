@@ -15,11 +15,13 @@ const TILE = 64;
  * per dispatch (one read, one write).
  */
 export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: GPUBuffer, bytes: number): KernelOp {
-  if (!Number.isInteger(bytes) || bytes < 16 || bytes % 16 !== 0) throw new Error(`${label}: ${bytes} bytes must be a positive multiple of 16`);
+  if (!Number.isInteger(bytes) || bytes < 16 || bytes % 16 !== 0)
+    throw new Error(`${label}: ${bytes} bytes must be a positive multiple of 16`);
   for (const b of [src, dst]) {
     if (b.size < bytes) throw new Error(`${label}: ${b.label} has ${b.size} bytes, need ${bytes}`);
   }
-  if (bytes > ctx.limits.maxStorageBufferBindingSize) throw new Error(`${label}: ${bytes} bytes pass the binding limit ${ctx.limits.maxStorageBufferBindingSize}`);
+  if (bytes > ctx.limits.maxStorageBufferBindingSize)
+    throw new Error(`${label}: ${bytes} bytes pass the binding limit ${ctx.limits.maxStorageBufferBindingSize}`);
   if (src === dst) throw new Error(`${label}: src and dst must differ`);
   const pipeline = kernelPipeline(ctx, 'copy.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', bytes / 16).write();
@@ -35,19 +37,29 @@ export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: 
 }
 
 /** c[M, N] = a[M, K] · b[N, K]ᵀ in f32 (K % 4 == 0); 2·M·N·K FLOP. The same tile core as the model's matmuls. */
-export function matmulF32(ctx: GpuContext, label: string, args: { a: GpuTensor; b: GpuTensor; c: GpuTensor; m: number; n: number; k: number }): KernelOp {
+export function matmulF32(
+  ctx: GpuContext,
+  label: string,
+  args: { a: GpuTensor; b: GpuTensor; c: GpuTensor; m: number; n: number; k: number },
+): KernelOp {
   const { a, b, c, m, n, k } = args;
   expectDtype(label, { a, b, c }, 'f32');
   for (const [name, v] of Object.entries({ m, n, k })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${label}: ${name} ${v} must be a positive integer`);
   }
   if (k % 4 !== 0) throw new Error(`${label}: K = ${k} must be a multiple of 4`);
-  for (const [name, t, need] of [['a', a, m * k], ['b', b, n * k], ['c', c, m * n]] as const) {
-    if (numel(t.shape) < need) throw new Error(`${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${need}`);
+  for (const [name, t, need] of [
+    ['a', a, m * k],
+    ['b', b, n * k],
+    ['c', c, m * n],
+  ] as const) {
+    if (numel(t.shape) < need)
+      throw new Error(`${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${need}`);
   }
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
   const grid = [Math.ceil(n / TILE), Math.ceil(m / TILE), 1] as const;
-  if (grid[0] > maxDim || grid[1] > maxDim) throw new Error(`${label}: ${m}×${n} needs a ${grid[0]}×${grid[1]} tile grid, over ${maxDim} per dimension`);
+  if (grid[0] > maxDim || grid[1] > maxDim)
+    throw new Error(`${label}: ${m}×${n} needs a ${grid[0]}×${grid[1]} tile grid, over ${maxDim} per dimension`);
   const defines = { HAS_BIAS: false, BIAS_F32: false, BIAS_BF16: false };
   const pipeline = kernelPipeline(ctx, 'matmul_f32.wgsl', defines);
   const params = new Uniforms(ctx, `${label}.params`, ['m', 'k', 'n', 'n0', 'rows', 'x_row0'])
@@ -58,5 +70,13 @@ export function matmulF32(ctx: GpuContext, label: string, args: { a: GpuTensor; 
     .setU32('rows', n)
     .setU32('x_row0', 0)
     .write();
-  return kernelOp([{ label, pipeline, bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, c.buffer, params]), workgroups: grid, uniforms: [params] }]);
+  return kernelOp([
+    {
+      label,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, c.buffer, params]),
+      workgroups: grid,
+      uniforms: [params],
+    },
+  ]);
 }

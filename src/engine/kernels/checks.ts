@@ -3,19 +3,24 @@ import type { DType, GpuTensor } from '../gpu/tensor';
 
 export function expectDtype(kernel: string, tensors: Record<string, GpuTensor>, ...allowed: DType[]): void {
   for (const [name, t] of Object.entries(tensors)) {
-    if (!allowed.includes(t.dtype)) throw new Error(`${kernel}: ${name} (${t.label}) is ${t.dtype}, expected ${allowed.join(' or ')}`);
+    if (!allowed.includes(t.dtype))
+      throw new Error(`${kernel}: ${name} (${t.label}) is ${t.dtype}, expected ${allowed.join(' or ')}`);
   }
 }
 
 export function expectShape(kernel: string, name: string, t: GpuTensor, shape: readonly number[]): void {
   const ok = t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
-  if (!ok) throw new Error(`${kernel}: ${name} (${t.label}) has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+  if (!ok)
+    throw new Error(
+      `${kernel}: ${name} (${t.label}) has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`,
+    );
 }
 
 /** A tensor must hold at least `elements` elements (views and row-strided access). */
 export function expectElements(kernel: string, name: string, t: GpuTensor, elements: number): void {
   const have = t.shape.reduce((a, b) => a * b, 1);
-  if (have < elements) throw new Error(`${kernel}: ${name} (${t.label}) has ${have} elements, need at least ${elements}`);
+  if (have < elements)
+    throw new Error(`${kernel}: ${name} (${t.label}) has ${have} elements, need at least ${elements}`);
 }
 
 /** Integer parameter within [min, max], named in the error. */

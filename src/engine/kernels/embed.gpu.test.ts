@@ -7,7 +7,13 @@ import { embedGather, injectRows, NO_ROW, videoRowOrdinals } from './embed';
 import { uploadQ4, uploadW16 } from '../../test-utils/linear-gpu';
 
 /** Expected gathered rows: the table row for each id, NaN for ids past the table. */
-function expectRows(got: Float32Array, ids: readonly number[], k: number, rowOf: (id: number) => Float32Array, vocab: number): void {
+function expectRows(
+  got: Float32Array,
+  ids: readonly number[],
+  k: number,
+  rowOf: (id: number) => Float32Array,
+  vocab: number,
+): void {
   ids.forEach((id, i) => {
     const row = Array.from(got.subarray(i * k, (i + 1) * k));
     if (id >= vocab) expect(row.every(Number.isNaN), `row ${i} (id ${id})`).toBe(true);
@@ -52,7 +58,10 @@ describe('video-row injection', () => {
 
   it('numbers the video positions in order, from a starting feature row', () => {
     const ids = [1, VIDEO, VIDEO, 7, VIDEO, 2];
-    expect(videoRowOrdinals(ids, VIDEO)).toEqual({ ordinals: Uint32Array.from([NO_ROW, 0, 1, NO_ROW, 2, NO_ROW]), count: 3 });
+    expect(videoRowOrdinals(ids, VIDEO)).toEqual({
+      ordinals: Uint32Array.from([NO_ROW, 0, 1, NO_ROW, 2, NO_ROW]),
+      count: 3,
+    });
     expect(Array.from(videoRowOrdinals(ids, VIDEO, 10).ordinals)).toEqual([NO_ROW, 10, 11, NO_ROW, 12, NO_ROW]);
   });
 
@@ -75,7 +84,11 @@ describe('video-row injection', () => {
       const row = Array.from(got.subarray(i * k, (i + 1) * k));
       const o = ordinals[i]!;
       if (o === NO_ROW) expect(row, `row ${i}`).toEqual(Array.from(embHost.subarray(i * k, (i + 1) * k)));
-      else if (o >= 6) expect(row.findIndex((x) => !Number.isNaN(x)), 'first index that is not NaN').toBe(-1);
+      else if (o >= 6)
+        expect(
+          row.findIndex((x) => !Number.isNaN(x)),
+          'first index that is not NaN',
+        ).toBe(-1);
       else expect(row, `row ${i}`).toEqual(Array.from(featHost.subarray(o * k, (o + 1) * k)));
     }
     expect(ctx.errors).toEqual([]);

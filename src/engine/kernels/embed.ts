@@ -32,37 +32,45 @@ export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): Ke
   if (!Number.isInteger(m) || m < 1) throw new Error(`${label}: m ${m} must be a positive integer`);
   if (k % 4 !== 0) throw new Error(`${label}: K = ${k} must be a multiple of 4`);
   if (numel(ids.shape) < m) throw new Error(`${label}: ids (${ids.label}) has ${numel(ids.shape)} elements, need ${m}`);
-  if (out.shape.length >= 2 && out.shape[out.shape.length - 1] !== k) throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
-  if (numel(out.shape) < m * k) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
+  if (out.shape.length >= 2 && out.shape[out.shape.length - 1] !== k)
+    throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
+  if (numel(out.shape) < m * k)
+    throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
   const defines = { Q4: table.kind === 'q4', W_BF16: table.kind === 'w16' && table.dtype === 'bf16' };
   const pipeline = kernelPipeline(ctx, 'embed.wgsl', defines);
-  return kernelOp(table.chunks.map((chunk, i) => {
-    const name = `${label}.chunk${i}`;
-    const params = new Uniforms(ctx, `${name}.params`, ['m', 'k', 'row0', 'rows', 'total_rows', 'first', 'nan_bits'])
-      .setU32('m', m)
-      .setU32('k', k)
-      .setU32('row0', chunk.row0)
-      .setU32('rows', chunk.rows)
-      .setU32('total_rows', table.rows)
-      .setU32('first', i === 0 ? 1 : 0)
-      .setU32('nan_bits', NAN_BITS)
-      .write();
-    const tableBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
-    return {
-      label: name,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, name, [ids.buffer, out.buffer, params, ...tableBuffers]),
-      uniforms: [params],
-      workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
-    };
-  }));
+  return kernelOp(
+    table.chunks.map((chunk, i) => {
+      const name = `${label}.chunk${i}`;
+      const params = new Uniforms(ctx, `${name}.params`, ['m', 'k', 'row0', 'rows', 'total_rows', 'first', 'nan_bits'])
+        .setU32('m', m)
+        .setU32('k', k)
+        .setU32('row0', chunk.row0)
+        .setU32('rows', chunk.rows)
+        .setU32('total_rows', table.rows)
+        .setU32('first', i === 0 ? 1 : 0)
+        .setU32('nan_bits', NAN_BITS)
+        .write();
+      const tableBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
+      return {
+        label: name,
+        pipeline,
+        bindGroup: bindGroup(ctx, pipeline, name, [ids.buffer, out.buffer, params, ...tableBuffers]),
+        uniforms: [params],
+        workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
+      };
+    }),
+  );
 }
 
 /**
  * For each position, the index of the vision-feature row that replaces it (the running count of `videoTokenId`,
  * starting at `firstFeatureRow`, e.g. when a prompt is prefilled in pieces), or NO_ROW.
  */
-export function videoRowOrdinals(ids: ArrayLike<number>, videoTokenId: number, firstFeatureRow = 0): { ordinals: Uint32Array; count: number } {
+export function videoRowOrdinals(
+  ids: ArrayLike<number>,
+  videoTokenId: number,
+  firstFeatureRow = 0,
+): { ordinals: Uint32Array; count: number } {
   const ordinals = new Uint32Array(ids.length);
   let count = 0;
   for (let i = 0; i < ids.length; i++) ordinals[i] = ids[i] === videoTokenId ? firstFeatureRow + count++ : NO_ROW;
@@ -84,13 +92,17 @@ export function injectRows(ctx: GpuContext, label: string, args: InjectArgs): Ke
   const { ordinals, features, out, m } = args;
   expectDtype(label, { ordinals }, 'u32');
   expectDtype(label, { features, out }, 'f32');
-  if (features.shape.length !== 2) throw new Error(`${label}: features (${features.label}) must be 2-D [rows, K], got [${features.shape.join(', ')}]`);
+  if (features.shape.length !== 2)
+    throw new Error(`${label}: features (${features.label}) must be 2-D [rows, K], got [${features.shape.join(', ')}]`);
   const [rows, k] = features.shape as [number, number];
   if (k % 4 !== 0) throw new Error(`${label}: K = ${k} must be a multiple of 4`);
   if (!Number.isInteger(m) || m < 1) throw new Error(`${label}: m ${m} must be a positive integer`);
-  if (numel(ordinals.shape) < m) throw new Error(`${label}: ordinals (${ordinals.label}) has ${numel(ordinals.shape)} elements, need ${m}`);
-  if (out.shape.length >= 2 && out.shape[out.shape.length - 1] !== k) throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
-  if (numel(out.shape) < m * k) throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
+  if (numel(ordinals.shape) < m)
+    throw new Error(`${label}: ordinals (${ordinals.label}) has ${numel(ordinals.shape)} elements, need ${m}`);
+  if (out.shape.length >= 2 && out.shape[out.shape.length - 1] !== k)
+    throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
+  if (numel(out.shape) < m * k)
+    throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
   if (out.buffer === features.buffer) throw new Error(`${label}: out (${out.label}) must not alias the features`);
   const pipeline = kernelPipeline(ctx, 'inject_rows.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['m', 'k4', 'feature_rows', 'nan_bits'])

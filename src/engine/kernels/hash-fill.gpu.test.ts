@@ -10,10 +10,23 @@ import { runOps } from '../gpu/dispatch';
 import { readBuffer, storageUsage } from '../gpu/tensor';
 import { hashFillBf16 } from './hash-fill';
 
-async function gpuRange(ctx: GpuContext, spec: HashTensorSpec, elem0: number, count: number, dstWord0 = 0): Promise<Uint16Array> {
+async function gpuRange(
+  ctx: GpuContext,
+  spec: HashTensorSpec,
+  elem0: number,
+  count: number,
+  dstWord0 = 0,
+): Promise<Uint16Array> {
   const words = dstWord0 + Math.ceil(count / 2);
   const dst = ctx.device.createBuffer({ label: 'hash.dst', size: words * 4, usage: storageUsage() });
-  const d = hashFillBf16(ctx, 'hash', { dst, dstWord0, key: streamKey(spec.seed, spec.name), std: spec.std, elem0, count });
+  const d = hashFillBf16(ctx, 'hash', {
+    dst,
+    dstWord0,
+    key: streamKey(spec.seed, spec.name),
+    std: spec.std,
+    elem0,
+    count,
+  });
   runOps(ctx, [d]);
   d.destroy();
   const out = new Uint16Array(await readBuffer(ctx, dst, dstWord0 * 4));
@@ -29,7 +42,16 @@ function firstMismatch(got: Uint16Array, want: Uint16Array): string {
 describe('hash_fill.wgsl', () => {
   it('matches the host generator bit for bit across stds and offsets', async () => {
     const ctx = await testGpu();
-    const stds = [1 / Math.sqrt(3584), 1 / Math.sqrt(18944), 1 / Math.sqrt(1280), 0.1, 1, 0.0625 / Math.sqrt(3), 3e-30, 1e25];
+    const stds = [
+      1 / Math.sqrt(3584),
+      1 / Math.sqrt(18944),
+      1 / Math.sqrt(1280),
+      0.1,
+      1,
+      0.0625 / Math.sqrt(3),
+      3e-30,
+      1e25,
+    ];
     const cases: [number, number, number][] = [
       [0, 65536, 0], // elem0, count, dstWord0
       [1_000_001, 4097, 3], // odd start and odd count
@@ -48,7 +70,12 @@ describe('hash_fill.wgsl', () => {
 
   it('matches on the elements where a single f32 rounding of t·amp would be wrong', async () => {
     const ctx = await testGpu();
-    const spec = { seed: 3, name: 'model.layers.0.self_attn.q_proj.weight', shape: [2 ** 32], std: 1 / Math.sqrt(3584) };
+    const spec = {
+      seed: 3,
+      name: 'model.layers.0.self_attn.q_proj.weight',
+      shape: [2 ** 32],
+      std: 1 / Math.sqrt(3584),
+    };
     const key = streamKey(spec.seed, spec.name);
     const amp = spec.std * Math.sqrt(3);
     const ampF32 = Math.fround(amp);
@@ -57,9 +84,22 @@ describe('hash_fill.wgsl', () => {
       const t = (2 * ((hashU32(key, i) >>> 8) + 0.5)) / 16777216 - 1;
       if (f32ToBf16Bits(Math.fround(t * ampF32)) !== f32ToBf16Bits(t * amp)) hard.push(i);
     }
-    expect(hard.length, 'no element found where the f32 shortcut differs (the search is what makes this test able to fail)').toBeGreaterThan(0);
-    for (const i of hard) expect(firstMismatch(await gpuRange(ctx, spec, i, 1), hashBf16Range(spec, i, 1)), `element ${i}`).toBe('none');
-    expect(() => hashFillBf16(ctx, 'hash', { dst: ctx.device.createBuffer({ size: 16, usage: storageUsage() }), dstWord0: 0, key, std: 0, elem0: 0, count: 2 })).toThrow(/positive/);
+    expect(
+      hard.length,
+      'no element found where the f32 shortcut differs (the search is what makes this test able to fail)',
+    ).toBeGreaterThan(0);
+    for (const i of hard)
+      expect(firstMismatch(await gpuRange(ctx, spec, i, 1), hashBf16Range(spec, i, 1)), `element ${i}`).toBe('none');
+    expect(() =>
+      hashFillBf16(ctx, 'hash', {
+        dst: ctx.device.createBuffer({ size: 16, usage: storageUsage() }),
+        dstWord0: 0,
+        key,
+        std: 0,
+        elem0: 0,
+        count: 2,
+      }),
+    ).toThrow(/positive/);
     expect(ctx.errors).toEqual([]);
   });
 });

@@ -27,16 +27,29 @@ export function hashFillBf16(ctx: GpuContext, label: string, a: HashFillArgs): K
     if (!Number.isInteger(v) || v < 0) throw new Error(`${label}: ${name} ${v} must be a non-negative integer`);
   }
   if (a.count === 0) throw new Error(`${label}: nothing to generate`);
-  if (a.elem0 + a.count > 2 ** 32) throw new Error(`${label}: elements [${a.elem0}, ${a.elem0 + a.count}) pass the 2^32 counter`);
+  if (a.elem0 + a.count > 2 ** 32)
+    throw new Error(`${label}: elements [${a.elem0}, ${a.elem0 + a.count}) pass the 2^32 counter`);
   const words = Math.ceil(a.count / 2);
-  if ((a.dstWord0 + words) * 4 > a.dst.size) throw new Error(`${label}: words [${a.dstWord0}, ${a.dstWord0 + words}) pass ${a.dst.label}'s ${a.dst.size} bytes`);
-  if (a.dst.size > ctx.limits.maxStorageBufferBindingSize) throw new Error(`${label}: ${a.dst.label} (${a.dst.size} bytes) passes the binding limit`);
+  if ((a.dstWord0 + words) * 4 > a.dst.size)
+    throw new Error(`${label}: words [${a.dstWord0}, ${a.dstWord0 + words}) pass ${a.dst.label}'s ${a.dst.size} bytes`);
+  if (a.dst.size > ctx.limits.maxStorageBufferBindingSize)
+    throw new Error(`${label}: ${a.dst.label} (${a.dst.size} bytes) passes the binding limit`);
   const amp = amplitudeParts(a.std);
   // |value| = |n|·A · 2^e with |n|·A in [2^52, 2^77]: both ends must be normal f32 (and bf16) numbers.
   const e = amp.exp - 24;
-  if (e + 52 < -126 || e + 77 > 127) throw new Error(`${label}: std ${a.std} gives values outside the normal f32 range`);
+  if (e + 52 < -126 || e + 77 > 127)
+    throw new Error(`${label}: std ${a.std} gives values outside the normal f32 range`);
   const pipeline = kernelPipeline(ctx, 'hash_fill.wgsl');
-  const params = new Uniforms(ctx, `${label}.params`, ['words', 'word0', 'elem0', 'count', 'key', 'a_hi', 'a_lo', 'exp_base'])
+  const params = new Uniforms(ctx, `${label}.params`, [
+    'words',
+    'word0',
+    'elem0',
+    'count',
+    'key',
+    'a_hi',
+    'a_lo',
+    'exp_base',
+  ])
     .setU32('words', words)
     .setU32('word0', a.dstWord0)
     .setU32('elem0', a.elem0)

@@ -40,7 +40,8 @@ export function checkKvShape(kernel: string, s: KvCacheShape): void {
   expectInt(kernel, 'kvHeads', s.kvHeads, 1);
   expectInt(kernel, 'maxLen', s.maxLen, 1);
   expectInt(kernel, 'headDim', s.headDim, 4);
-  if (s.headDim % 4 !== 0) throw new Error(`${kernel}: headDim ${s.headDim} must be a multiple of 4 (RoPE quads, packed f16 words)`);
+  if (s.headDim % 4 !== 0)
+    throw new Error(`${kernel}: headDim ${s.headDim} must be a multiple of 4 (RoPE quads, packed f16 words)`);
 }
 
 /** Validates that a cache layer's tensors have the shape and dtype they claim. */
@@ -49,7 +50,9 @@ export function expectKvCache(kernel: string, cache: KvCacheLayer): void {
   for (const t of [cache.k, cache.v]) {
     const want = [cache.kvHeads, cache.maxLen, cache.headDim];
     if (t.dtype !== cache.dtype || t.shape.length !== 3 || t.shape.some((d, i) => d !== want[i])) {
-      throw new Error(`${kernel}: cache tensor ${t.label} is ${t.dtype} [${t.shape.join(', ')}], expected ${cache.dtype} [${want.join(', ')}]`);
+      throw new Error(
+        `${kernel}: cache tensor ${t.label} is ${t.dtype} [${t.shape.join(', ')}], expected ${cache.dtype} [${want.join(', ')}]`,
+      );
     }
   }
 }

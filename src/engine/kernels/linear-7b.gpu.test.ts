@@ -41,9 +41,24 @@ describe('q4 linears at the 7B decoder-layer shapes', () => {
       const x = uploadTensor(ctx, `${name}.x`, 'f32', [3, k], xHost);
       const bias = hasBias ? makeBias(ctx, `${name}.b`, 'bf16', randomF32(n, 2)) : undefined;
       const cols = spread(n);
-      const mvErr = await runAndCheckLinear(ctx, `${name}.mv`, { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor }, q4Case(host, k, xHost, 1, cols, bias?.values));
-      const mvPlainErr = await runAndCheckLinear(ctx, `${name}.mv.plain`, { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor, matvecSubgroups: false }, q4Case(host, k, xHost, 1, cols, bias?.values));
-      const mmErr = await runAndCheckLinear(ctx, `${name}.mm`, { x, weight: w, m: 3, bias: bias?.tensor }, q4Case(host, k, xHost, 3, cols, bias?.values));
+      const mvErr = await runAndCheckLinear(
+        ctx,
+        `${name}.mv`,
+        { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor },
+        q4Case(host, k, xHost, 1, cols, bias?.values),
+      );
+      const mvPlainErr = await runAndCheckLinear(
+        ctx,
+        `${name}.mv.plain`,
+        { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor, matvecSubgroups: false },
+        q4Case(host, k, xHost, 1, cols, bias?.values),
+      );
+      const mmErr = await runAndCheckLinear(
+        ctx,
+        `${name}.mm`,
+        { x, weight: w, m: 3, bias: bias?.tensor },
+        q4Case(host, k, xHost, 3, cols, bias?.values),
+      );
       const y = createTensor(ctx, `${name}.ybench`, 'f32', [n]);
       const ms = async (matvecSubgroups: boolean) => {
         const op = linear(ctx, `${name}.bench`, { x, weight: w, y, m: 1, bias: bias?.tensor, matvecSubgroups });
@@ -67,12 +82,24 @@ describe('q4 lm_head / embed_tokens, 152064 × 3584, default binding limits', ()
     expect(w.chunks.length).toBe(3);
     for (const c of w.chunks) expect(c.qweight.size).toBeLessThanOrEqual(ctx.limits.maxStorageBufferBindingSize);
     // Rows sampled evenly plus every chunk's first and last row.
-    const cols = [...new Set([...spread(VOCAB, 1500), ...w.chunks.flatMap((c) => [c.row0, c.row0 + c.rows - 1])])].sort((a, b) => a - b);
+    const cols = [...new Set([...spread(VOCAB, 1500), ...w.chunks.flatMap((c) => [c.row0, c.row0 + c.rows - 1])])].sort(
+      (a, b) => a - b,
+    );
     const xHost = randomF32(5 * HIDDEN, 3);
     const x = uploadTensor(ctx, 'lm_head.x', 'f32', [5, HIDDEN], xHost);
     // The last row of a 5-row prefill, as after the final norm.
-    await runAndCheckLinear(ctx, 'lm_head', { x, weight: w, m: 1, xRowOffset: 4 }, q4Case(host, HIDDEN, xHost, 1, cols));
-    await runAndCheckLinear(ctx, 'lm_head.plain', { x, weight: w, m: 1, xRowOffset: 4, matvecSubgroups: false }, q4Case(host, HIDDEN, xHost, 1, cols));
+    await runAndCheckLinear(
+      ctx,
+      'lm_head',
+      { x, weight: w, m: 1, xRowOffset: 4 },
+      q4Case(host, HIDDEN, xHost, 1, cols),
+    );
+    await runAndCheckLinear(
+      ctx,
+      'lm_head.plain',
+      { x, weight: w, m: 1, xRowOffset: 4, matvecSubgroups: false },
+      q4Case(host, HIDDEN, xHost, 1, cols),
+    );
     const y = createTensor(ctx, 'lm_head.ybench', 'f32', [VOCAB]);
     const op = linear(ctx, 'lm_head.bench', { x, weight: w, y, m: 1, xRowOffset: 4 });
     const ms = await timeMs(ctx.device, () => runOps(ctx, [op]), 1);

@@ -17,11 +17,24 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const x = uploadTensor(ctx, 'mv.x', 'f32', [4, k], xHost);
     const bias = makeBias(ctx, 'mv.b', 'f32', randomF32(n, 3));
     for (const tpr of [1, 8, 32, 256]) {
-      const args = { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecThreadsPerRow: tpr, matvecSubgroups: false };
+      const args = {
+        x,
+        weight: w,
+        m: 1,
+        xRowOffset: 2,
+        bias: bias.tensor,
+        matvecThreadsPerRow: tpr,
+        matvecSubgroups: false,
+      };
       await runAndCheckLinear(ctx, `mv.tpr${tpr}`, args, q4Case(host, k, xHost, 1, spread(n), bias.values));
     }
     expect(ctx.features.subgroupId).toBe(true); // SwiftShader has them (size 4); the variant must not assume 4
-    await runAndCheckLinear(ctx, 'mv.subgroups', { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n), bias.values));
+    await runAndCheckLinear(
+      ctx,
+      'mv.subgroups',
+      { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecSubgroups: true },
+      q4Case(host, k, xHost, 1, spread(n), bias.values),
+    );
   });
 
   it('narrow teams (1–2 lanes) own more rows than a workgroup has invocations: every row is written', async () => {
@@ -34,12 +47,22 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const x = uploadTensor(ctx, 'mv.narrow.x', 'f32', [1, k], xHost);
     const every = Array.from({ length: n }, (_, i) => i);
     for (const tpr of [1, 2]) {
-      await runAndCheckLinear(ctx, `mv.narrow.tpr${tpr}`, { x, weight: w, m: 1, matvecThreadsPerRow: tpr, matvecSubgroups: false }, q4Case(host, k, xHost, 1, every));
+      await runAndCheckLinear(
+        ctx,
+        `mv.narrow.tpr${tpr}`,
+        { x, weight: w, m: 1, matvecThreadsPerRow: tpr, matvecSubgroups: false },
+        q4Case(host, k, xHost, 1, every),
+      );
     }
     const bits = Uint16Array.from(randomF32(n * k, 23, 0.2), (v) => f32To16Bits('bf16', v));
     const w16 = uploadW16(ctx, 'mv.narrow.w16', 'bf16', bits, n, k);
     for (const tpr of [1, 2]) {
-      await runAndCheckLinear(ctx, `mv.narrow.w16.tpr${tpr}`, { x, weight: w16, m: 1, matvecThreadsPerRow: tpr }, { xHost, m: 1, wRows: widen16('bf16', bits), cols: every });
+      await runAndCheckLinear(
+        ctx,
+        `mv.narrow.w16.tpr${tpr}`,
+        { x, weight: w16, m: 1, matvecThreadsPerRow: tpr },
+        { xHost, m: 1, wRows: widen16('bf16', bits), cols: every },
+      );
     }
   });
 
@@ -53,9 +76,19 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     for (const matvecSubgroups of [false, true]) {
       for (const dtype of ['bf16', 'f16'] as const) {
         const bias = makeBias(ctx, `mvb.b.${dtype}`, dtype, randomF32(n, 6));
-        await runAndCheckLinear(ctx, `mvb.${dtype}`, { x, weight: w, m: 1, bias: bias.tensor, matvecSubgroups }, q4Case(host, k, xHost, 1, spread(n), bias.values));
+        await runAndCheckLinear(
+          ctx,
+          `mvb.${dtype}`,
+          { x, weight: w, m: 1, bias: bias.tensor, matvecSubgroups },
+          q4Case(host, k, xHost, 1, spread(n), bias.values),
+        );
       }
-      await runAndCheckLinear(ctx, 'mvb.none', { x, weight: w, m: 1, matvecSubgroups }, q4Case(host, k, xHost, 1, spread(n)));
+      await runAndCheckLinear(
+        ctx,
+        'mvb.none',
+        { x, weight: w, m: 1, matvecSubgroups },
+        q4Case(host, k, xHost, 1, spread(n)),
+      );
     }
   });
 
@@ -68,7 +101,9 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const x = uploadTensor(ctx, 'nosg.x', 'f32', [1, k], xHost);
     await runAndCheckLinear(ctx, 'nosg', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
     const y = createTensor(ctx, 'nosg.y', 'f32', [n]);
-    expect(() => linear(ctx, 'nosg', { x, weight: w, y, m: 1, matvecSubgroups: true })).toThrow(/lacks subgroups or the WGSL subgroup_id builtin/);
+    expect(() => linear(ctx, 'nosg', { x, weight: w, y, m: 1, matvecSubgroups: true })).toThrow(
+      /lacks subgroups or the WGSL subgroup_id builtin/,
+    );
   });
 
   it('subgroup variant: covers every row whatever the actual subgroup size is relative to the plan', async () => {
@@ -83,7 +118,12 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
       const ctx = { ...real, subgroupSize: { min, max: 64 } };
       const w = uploadQ4(ctx, `sgplan${min}.w`, host, n, k);
       const x = uploadTensor(ctx, `sgplan${min}.x`, 'f32', [1, k], xHost);
-      await runAndCheckLinear(ctx, `sgplan${min}`, { x, weight: w, m: 1, matvecSubgroups: true }, q4Case(host, k, xHost, 1, spread(n)));
+      await runAndCheckLinear(
+        ctx,
+        `sgplan${min}`,
+        { x, weight: w, m: 1, matvecSubgroups: true },
+        q4Case(host, k, xHost, 1, spread(n)),
+      );
     }
   });
 
@@ -95,7 +135,10 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const w = uploadQ4(ctx, 'sgfold.w', host, n, k);
     const xHost = randomF32(k, 20);
     const x = uploadTensor(ctx, 'sgfold.x', 'f32', [1, k], xHost);
-    expect(linear(ctx, 'sgfold.probe', { x, weight: w, m: 1, y: createTensor(ctx, 'sgfold.probe.y', 'f32', [n]) }).dispatches[0]!.workgroups).toEqual([2, 2, 1]);
+    expect(
+      linear(ctx, 'sgfold.probe', { x, weight: w, m: 1, y: createTensor(ctx, 'sgfold.probe.y', 'f32', [n]) })
+        .dispatches[0]!.workgroups,
+    ).toEqual([2, 2, 1]);
     await runAndCheckLinear(ctx, 'sgfold', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
   });
 
@@ -110,7 +153,10 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const xHost = randomF32(k, 8);
     const x = uploadTensor(ctx, 'fold.x', 'f32', [1, k], xHost);
     const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256, matvecSubgroups: false };
-    expect(linear(ctx, 'fold.probe', { ...args, y: createTensor(ctx, 'fold.probe.y', 'f32', [n]) }).dispatches[0]!.workgroups).toEqual([16, 16, 1]);
+    expect(
+      linear(ctx, 'fold.probe', { ...args, y: createTensor(ctx, 'fold.probe.y', 'f32', [n]) }).dispatches[0]!
+        .workgroups,
+    ).toEqual([16, 16, 1]);
     await runAndCheckLinear(ctx, 'fold', args, q4Case(host, k, xHost, 1, spread(n)));
   });
 });
@@ -126,7 +172,12 @@ describe('q4 linear, matrix-matrix path', () => {
     const x = uploadTensor(ctx, 'mm.x', 'f32', [72, k], xHost);
     const bias = makeBias(ctx, 'mm.b', 'bf16', randomF32(n, 11));
     for (const m of [1, 5, 70]) {
-      await runAndCheckLinear(ctx, `mm.m${m}`, { x, weight: w, m, xRowOffset: 1, bias: bias.tensor, path: 'matmul' }, q4Case(host, k, xHost, m, spread(n), bias.values));
+      await runAndCheckLinear(
+        ctx,
+        `mm.m${m}`,
+        { x, weight: w, m, xRowOffset: 1, bias: bias.tensor, path: 'matmul' },
+        q4Case(host, k, xHost, m, spread(n), bias.values),
+      );
     }
   });
 });
@@ -162,7 +213,10 @@ describe('16-bit linear', () => {
     const xHost = randomF32(k, 16);
     const x = uploadTensor(ctx, 'fold16.x', 'f32', [1, k], xHost);
     const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256 };
-    expect(linear(ctx, 'fold16.probe', { ...args, y: createTensor(ctx, 'fold16.probe.y', 'f32', [n]) }).dispatches[0]!.workgroups).toEqual([16, 16, 1]);
+    expect(
+      linear(ctx, 'fold16.probe', { ...args, y: createTensor(ctx, 'fold16.probe.y', 'f32', [n]) }).dispatches[0]!
+        .workgroups,
+    ).toEqual([16, 16, 1]);
     await runAndCheckLinear(ctx, 'fold16', args, { xHost, m: 1, wRows: widen16('bf16', bits), cols: spread(n) });
   });
 });
@@ -173,11 +227,21 @@ describe('linear argument checks', () => {
     const w = createQ4Weight(ctx, 'chk.w', 64, 64);
     const x = createTensor(ctx, 'chk.x', 'f32', [2, 64]);
     const y = createTensor(ctx, 'chk.y', 'f32', [2, 64]);
-    expect(() => linear(ctx, 'chk', { x: createTensor(ctx, 'x48', 'f32', [2, 48]), weight: w, y, m: 1 })).toThrow(/chk: x \(x48\) has shape \[2, 48\], expected rows of 64/);
-    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 2, xRowOffset: 1 })).toThrow(/x \(chk\.x\) has 128 elements, need 3 rows of 64/);
-    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 2, path: 'matvec' })).toThrow(/matvec path computes one row, got m = 2/);
-    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 1, bias: createTensor(ctx, 'b', 'f32', [63]) })).toThrow(/bias \(b\) has 63 elements, expected N = 64/);
+    expect(() => linear(ctx, 'chk', { x: createTensor(ctx, 'x48', 'f32', [2, 48]), weight: w, y, m: 1 })).toThrow(
+      /chk: x \(x48\) has shape \[2, 48\], expected rows of 64/,
+    );
+    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 2, xRowOffset: 1 })).toThrow(
+      /x \(chk\.x\) has 128 elements, need 3 rows of 64/,
+    );
+    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 2, path: 'matvec' })).toThrow(
+      /matvec path computes one row, got m = 2/,
+    );
+    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 1, bias: createTensor(ctx, 'b', 'f32', [63]) })).toThrow(
+      /bias \(b\) has 63 elements, expected N = 64/,
+    );
     expect(() => linear(ctx, 'chk', { x, weight: w, y: x, m: 1 })).toThrow(/must be different buffers/);
-    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 1, bias: createTensor(ctx, 'bu', 'u32', [64]) })).toThrow(/bias \(bu\) is u32/);
+    expect(() => linear(ctx, 'chk', { x, weight: w, y, m: 1, bias: createTensor(ctx, 'bu', 'u32', [64]) })).toThrow(
+      /bias \(bu\) is u32/,
+    );
   });
 });

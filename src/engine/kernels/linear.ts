@@ -58,13 +58,17 @@ function checkRows(label: string, name: string, t: GpuTensor, d: number, rows: n
   if (t.shape.length >= 2 && t.shape[t.shape.length - 1] !== d) {
     throw new Error(`${label}: ${name} (${t.label}) has shape [${t.shape.join(', ')}], expected rows of ${d}`);
   }
-  if (numel(t.shape) < rows * d) throw new Error(`${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${rows} rows of ${d} = ${rows * d}`);
+  if (numel(t.shape) < rows * d)
+    throw new Error(
+      `${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${rows} rows of ${d} = ${rows * d}`,
+    );
 }
 
 function biasDefines(label: string, bias: GpuTensor | undefined, n: number): Record<string, boolean> {
   if (!bias) return { HAS_BIAS: false, BIAS_F32: false, BIAS_BF16: false };
   expectDtype(label, { bias }, 'f32', 'bf16', 'f16');
-  if (numel(bias.shape) !== n) throw new Error(`${label}: bias (${bias.label}) has ${numel(bias.shape)} elements, expected N = ${n}`);
+  if (numel(bias.shape) !== n)
+    throw new Error(`${label}: bias (${bias.label}) has ${numel(bias.shape)} elements, expected N = ${n}`);
   return { HAS_BIAS: true, BIAS_F32: bias.dtype === 'f32', BIAS_BF16: bias.dtype === 'bf16' };
 }
 
@@ -80,8 +84,10 @@ export function linear(ctx: GpuContext, label: string, args: LinearArgs): Kernel
   const n = w.rows;
   expectDtype(label, { x, y }, 'f32');
   if (!Number.isInteger(m) || m < 1) throw new Error(`${label}: m ${m} must be a positive integer`);
-  if (!Number.isInteger(xRowOffset) || xRowOffset < 0) throw new Error(`${label}: xRowOffset ${xRowOffset} must be a non-negative integer`);
-  if (w.kind === 'q4' ? k % Q4_GROUP !== 0 : k % 4 !== 0) throw new Error(`${label}: K = ${k} is not a multiple of ${w.kind === 'q4' ? Q4_GROUP : 4}`);
+  if (!Number.isInteger(xRowOffset) || xRowOffset < 0)
+    throw new Error(`${label}: xRowOffset ${xRowOffset} must be a non-negative integer`);
+  if (w.kind === 'q4' ? k % Q4_GROUP !== 0 : k % 4 !== 0)
+    throw new Error(`${label}: K = ${k} is not a multiple of ${w.kind === 'q4' ? Q4_GROUP : 4}`);
   if (x.buffer === y.buffer) throw new Error(`${label}: x and y (${y.label}) must be different buffers`);
   checkRows(label, 'x', x, k, xRowOffset + m);
   checkRows(label, 'y', y, n, m);
@@ -92,18 +98,33 @@ export function linear(ctx: GpuContext, label: string, args: LinearArgs): Kernel
   return kernelOp(matvec ? buildMatvec(ctx, label, args, w, defines) : buildMatmul(ctx, label, args, w, defines));
 }
 
-function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
+function buildMatvec(
+  ctx: GpuContext,
+  label: string,
+  args: LinearArgs,
+  w: Q4Weight | W16Weight,
+  defines: Record<string, boolean>,
+): Dispatch[] {
   const tpr = args.matvecThreadsPerRow ?? defaultThreadsPerRow(w.kind === 'q4' ? w.cols / Q4_GROUP : w.cols / 4);
-  if (!Number.isInteger(Math.log2(tpr)) || tpr < 1 || tpr > MATVEC_WG) throw new Error(`${label}: matvecThreadsPerRow ${tpr} must be a power of two in [1, 256]`);
+  if (!Number.isInteger(Math.log2(tpr)) || tpr < 1 || tpr > MATVEC_WG)
+    throw new Error(`${label}: matvecThreadsPerRow ${tpr} must be a power of two in [1, 256]`);
   const canSubgroups = ctx.features.subgroupId && ctx.subgroupSize !== null;
-  if (args.matvecSubgroups && !canSubgroups) throw new Error(`${label}: matvecSubgroups requested, but the device lacks subgroups or the WGSL subgroup_id builtin`);
+  if (args.matvecSubgroups && !canSubgroups)
+    throw new Error(
+      `${label}: matvecSubgroups requested, but the device lacks subgroups or the WGSL subgroup_id builtin`,
+    );
   const subgroups = w.kind === 'q4' && (args.matvecSubgroups ?? canSubgroups);
   // With subgroups, one four-row slot per subgroup at the smallest size the adapter may run; at larger sizes
   // each subgroup takes several slots (the shader loops), so the grid never depends on the actual size.
   const slots = subgroups ? Math.max(1, Math.floor(MATVEC_WG / ctx.subgroupSize!.min)) : 0;
   const rowsPerWg = subgroups ? slots * MATVEC_ROWS_PER_TEAM : (MATVEC_WG / tpr) * MATVEC_ROWS_PER_TEAM;
   const file = w.kind === 'q4' ? 'q4_matvec.wgsl' : 'matvec16.wgsl';
-  const pipeline = kernelPipeline(ctx, file, { ...defines, SUBGROUPS: subgroups }, subgroups ? { SLOTS: slots } : { TPR: tpr });
+  const pipeline = kernelPipeline(
+    ctx,
+    file,
+    { ...defines, SUBGROUPS: subgroups },
+    subgroups ? { SLOTS: slots } : { TPR: tpr },
+  );
   const xVec4 = ((args.xRowOffset ?? 0) * w.cols) / 4;
   return w.chunks.map((chunk, i) => {
     const name = `${label}.chunk${i}`;
@@ -114,7 +135,13 @@ function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
       .setU32('n0', chunk.row0)
       .write();
     const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
-    const resources = [args.x.buffer, ...weightBuffers, args.y.buffer, params, ...(args.bias ? [args.bias.buffer] : [])];
+    const resources = [
+      args.x.buffer,
+      ...weightBuffers,
+      args.y.buffer,
+      params,
+      ...(args.bias ? [args.bias.buffer] : []),
+    ];
     return {
       label: name,
       pipeline,
@@ -125,16 +152,26 @@ function buildMatvec(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
   });
 }
 
-function buildMatmul(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weight | W16Weight, defines: Record<string, boolean>): Dispatch[] {
+function buildMatmul(
+  ctx: GpuContext,
+  label: string,
+  args: LinearArgs,
+  w: Q4Weight | W16Weight,
+  defines: Record<string, boolean>,
+): Dispatch[] {
   const file = w.kind === 'q4' ? 'q4_matmul.wgsl' : 'matmul16.wgsl';
   const pipeline = kernelPipeline(ctx, file, defines);
   const mTiles = Math.ceil(args.m / TILE);
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
-  if (mTiles > maxDim) throw new Error(`${label}: m = ${args.m} needs ${mTiles} row tiles, over the ${maxDim} workgroups per dimension`);
+  if (mTiles > maxDim)
+    throw new Error(`${label}: m = ${args.m} needs ${mTiles} row tiles, over the ${maxDim} workgroups per dimension`);
   return w.chunks.map((chunk, i) => {
     const name = `${label}.chunk${i}`;
     const nTiles = Math.ceil(chunk.rows / TILE);
-    if (nTiles > maxDim) throw new Error(`${name}: ${chunk.rows} rows need ${nTiles} column tiles, over the ${maxDim} workgroups per dimension`);
+    if (nTiles > maxDim)
+      throw new Error(
+        `${name}: ${chunk.rows} rows need ${nTiles} column tiles, over the ${maxDim} workgroups per dimension`,
+      );
     const params = new Uniforms(ctx, `${name}.params`, ['m', 'k', 'n', 'n0', 'rows', 'x_row0'])
       .setU32('m', args.m)
       .setU32('k', w.cols)
@@ -144,7 +181,19 @@ function buildMatmul(ctx: GpuContext, label: string, args: LinearArgs, w: Q4Weig
       .setU32('x_row0', args.xRowOffset ?? 0)
       .write();
     const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
-    const resources = [args.x.buffer, ...weightBuffers, args.y.buffer, params, ...(args.bias ? [args.bias.buffer] : [])];
-    return { label: name, pipeline, bindGroup: bindGroup(ctx, pipeline, name, resources), workgroups: [nTiles, mTiles, 1] as const, uniforms: [params] };
+    const resources = [
+      args.x.buffer,
+      ...weightBuffers,
+      args.y.buffer,
+      params,
+      ...(args.bias ? [args.bias.buffer] : []),
+    ];
+    return {
+      label: name,
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, name, resources),
+      workgroups: [nTiles, mTiles, 1] as const,
+      uniforms: [params],
+    };
   });
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { seededNormal, seededRandom } from '../../test-utils/random';
 import { createTensor, uploadTensor, writeHost } from '../gpu/tensor';
-import { f16BitsToF32, f32To16Bits, quantizeQ4Ref, roundHalfEven, widen16, type Dtype16 } from '../../test-utils/cpu/linalg';
+import {
+  f16BitsToF32,
+  f32To16Bits,
+  quantizeQ4Ref,
+  roundHalfEven,
+  widen16,
+  type Dtype16,
+} from '../../test-utils/cpu/linalg';
 import { Q4Quantizer, quantizeQ4 } from './q4-quantize';
 import { createQ4Weight, destroyWeight, readQ4Weight } from './weight-chunks';
 
@@ -34,14 +41,22 @@ function craftedMatrix(rows: number, cols: number, seed: number): Float32Array {
   groups.push(Array<number>(32).fill(0)); // all zero: d = −0, q = 0
   groups.push(Array<number>(32).fill(-0)); // all −0: d = +0
   // f16 subnormal scales: m/8 = 2.5·2^-24 (a subnormal tie → 2·2^-24), 3·2^-24, and m/8 = 2^-26 → d = 0.
-  for (const m of [20 * 2 ** -24, -24 * 2 ** -24, 2 ** -23]) groups.push([m, ...Array.from({ length: 31 }, (_, i) => (m * (i - 15)) / 16)]);
+  for (const m of [20 * 2 ** -24, -24 * 2 ** -24, 2 ** -23])
+    groups.push([m, ...Array.from({ length: 31 }, (_, i) => (m * (i - 15)) / 16)]);
   // f32-only: m/8 on an f16 midpoint (1 + 2^-11 ties down to 1, 1 + 3·2^-11 up), arbitrary f32 extremes, f32 subnormals.
   groups.push([8 * (1 + 2 ** -11), ...Array.from({ length: 31 }, (_, i) => (i - 15) * 0.53)]);
   groups.push([-8 * (1 + 3 * 2 ** -11), ...Array.from({ length: 31 }, (_, i) => (i - 15) * 0.51)]);
-  groups.push([Math.fround(Math.PI * 1000), ...Array.from({ length: 31 }, (_, i) => Math.fround(Math.E * (i - 15) * 100))]);
+  groups.push([
+    Math.fround(Math.PI * 1000),
+    ...Array.from({ length: 31 }, (_, i) => Math.fround(Math.E * (i - 15) * 100)),
+  ]);
   groups.push(Array.from({ length: 32 }, (_, i) => (i - 16) * 1e-40));
   groups.forEach((g, i) => {
-    if ((i + 1) * 32 <= w.length) w.set(g.map((v) => Math.fround(v)), i * 32);
+    if ((i + 1) * 32 <= w.length)
+      w.set(
+        g.map((v) => Math.fround(v)),
+        i * 32,
+      );
   });
   return w;
 }
@@ -130,10 +145,14 @@ describe('q4 quantization on the GPU', () => {
     const w = new Float32Array(rows * cols).fill(0.5);
     w[9 * cols + 3] = 1e6; // m/8 = 125000 > 65504
     const src = uploadTensor(ctx, 'src.overflow', 'f32', [rows, cols], w);
-    await expect(quantizeQ4(ctx, src, createQ4Weight(ctx, 'q4.overflow', rows, cols))).rejects.toThrow(/q4\.overflow: .*f16 range.*row 9/);
+    await expect(quantizeQ4(ctx, src, createQ4Weight(ctx, 'q4.overflow', rows, cols))).rejects.toThrow(
+      /q4\.overflow: .*f16 range.*row 9/,
+    );
     w[5 * cols + 40] = NaN;
     const src2 = uploadTensor(ctx, 'src.nan', 'f32', [rows, cols], w);
-    await expect(quantizeQ4(ctx, src2, createQ4Weight(ctx, 'q4.nan', rows, cols))).rejects.toThrow(/non-finite values.*row 5/);
+    await expect(quantizeQ4(ctx, src2, createQ4Weight(ctx, 'q4.nan', rows, cols))).rejects.toThrow(
+      /non-finite values.*row 5/,
+    );
     expect(ctx.errors).toEqual([]);
   });
 
@@ -141,8 +160,12 @@ describe('q4 quantization on the GPU', () => {
     const ctx = await testGpu();
     const dst = createQ4Weight(ctx, 'q4.small', 4, 64);
     const q = new Q4Quantizer(ctx, dst);
-    expect(() => q.quantize(createTensor(ctx, 'short', 'bf16', [2, 64]), 0, 3)).toThrow(/short has 128 values, need 3 rows of 64/);
-    expect(() => q.quantize(createTensor(ctx, 'ok', 'bf16', [2, 64]), 3, 2)).toThrow(/rows \[3, 5\) pass the weight's 4 rows/);
+    expect(() => q.quantize(createTensor(ctx, 'short', 'bf16', [2, 64]), 0, 3)).toThrow(
+      /short has 128 values, need 3 rows of 64/,
+    );
+    expect(() => q.quantize(createTensor(ctx, 'ok', 'bf16', [2, 64]), 3, 2)).toThrow(
+      /rows \[3, 5\) pass the weight's 4 rows/,
+    );
     expect(() => createQ4Weight(ctx, 'bad', 4, 48)).toThrow(/cols % 32/);
     await q.finish();
   });

@@ -25,7 +25,14 @@ export class Q4Quantizer {
     this.status = ctx.device.createBuffer({ label: `${dst.label}.quantize.status`, size: 8, usage: storageUsage() });
     ctx.device.queue.writeBuffer(this.status, 0, new Uint32Array([0, NO_ROW]));
     this.params = dst.chunks.map(
-      (_, i) => new Uniforms(ctx, `${dst.label}.chunk${i}.quantize.params`, ['groups', 'dst_group0', 'src_elem0', 'groups_per_row', 'row_base']),
+      (_, i) =>
+        new Uniforms(ctx, `${dst.label}.chunk${i}.quantize.params`, [
+          'groups',
+          'dst_group0',
+          'src_elem0',
+          'groups_per_row',
+          'row_base',
+        ]),
     );
   }
 
@@ -37,21 +44,24 @@ export class Q4Quantizer {
     const { ctx, dst } = this;
     const name = `${dst.label}.quantize`;
     if (this.finished) throw new Error(`${name}: quantizer already finished`);
-    if (src.dtype !== 'bf16' && src.dtype !== 'f16' && src.dtype !== 'f32') throw new Error(`${name}: source ${src.label} is ${src.dtype}, expected bf16, f16 or f32`);
+    if (src.dtype !== 'bf16' && src.dtype !== 'f16' && src.dtype !== 'f32')
+      throw new Error(`${name}: source ${src.label} is ${src.dtype}, expected bf16, f16 or f32`);
     for (const [what, v] of Object.entries({ rows, dstRow0, srcRow0 })) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: ${what} ${v} must be a non-negative integer`);
     }
     if (rows === 0) return;
-    if (dstRow0 + rows > dst.rows) throw new Error(`${name}: rows [${dstRow0}, ${dstRow0 + rows}) pass the weight's ${dst.rows} rows`);
+    if (dstRow0 + rows > dst.rows)
+      throw new Error(`${name}: rows [${dstRow0}, ${dstRow0 + rows}) pass the weight's ${dst.rows} rows`);
     if (numel(src.shape) < (srcRow0 + rows) * dst.cols) {
-      throw new Error(`${name}: source ${src.label} has ${numel(src.shape)} values, need ${srcRow0 + rows} rows of ${dst.cols}`);
+      throw new Error(
+        `${name}: source ${src.label} has ${numel(src.shape)} values, need ${srcRow0 + rows} rows of ${dst.cols}`,
+      );
     }
     const defines = { SRC_F32: src.dtype === 'f32', SRC_BF16: src.dtype === 'bf16' };
     const pipeline = kernelPipeline(ctx, 'q4_quantize.wgsl', defines, { WG });
     const groupsPerRow = dst.cols / Q4_GROUP;
     const dispatches: Dispatch[] = chunksInRange(dst.chunks, dstRow0, rows).map(({ chunk, index, from, count }) => {
-      const params = this.params[index]!
-        .setU32('groups', count * groupsPerRow)
+      const params = this.params[index]!.setU32('groups', count * groupsPerRow)
         .setU32('dst_group0', (from - chunk.row0) * groupsPerRow)
         .setU32('src_elem0', (srcRow0 + from - dstRow0) * dst.cols)
         .setU32('groups_per_row', groupsPerRow)
@@ -75,7 +85,12 @@ export class Q4Quantizer {
     try {
       const [flags, row] = new Uint32Array(await readBuffer(this.ctx, this.status, 0, 8));
       if (flags) {
-        const what = [flags & 1 ? 'non-finite values' : '', flags & 2 ? 'a scale past the f16 range (|max| / 8 > 65504)' : ''].filter(Boolean).join(' and ');
+        const what = [
+          flags & 1 ? 'non-finite values' : '',
+          flags & 2 ? 'a scale past the f16 range (|max| / 8 > 65504)' : '',
+        ]
+          .filter(Boolean)
+          .join(' and ');
         throw new Error(`${this.dst.label}: cannot quantize to q4: ${what}, first in row ${row}`);
       }
     } finally {

@@ -19,12 +19,17 @@ function rows(m: number, k: number, seed: number): Float32Array {
 /** f32 error of a norm: the sum of squares (K terms) and a few rounded products, well under 1e-5 relative. */
 function expectClose(got: Float32Array, ref: Float64Array): void {
   let worst = 0;
-  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i]! - ref[i]!) / (Math.abs(ref[i]!) + 1e-30));
+  for (let i = 0; i < ref.length; i++)
+    worst = Math.max(worst, Math.abs(got[i]! - ref[i]!) / (Math.abs(ref[i]!) + 1e-30));
   expect(worst).toBeLessThanOrEqual(1e-5);
 }
 
 describe('rmsnorm', () => {
-  for (const [dtype, k] of [['bf16', 3584], ['f16', 100], ['f32', 1284]] as const) {
+  for (const [dtype, k] of [
+    ['bf16', 3584],
+    ['f16', 100],
+    ['f32', 1284],
+  ] as const) {
     it(`normalises rows with a ${dtype} weight, K = ${k}`, async () => {
       const ctx = await testGpu();
       const m = 5;
@@ -62,8 +67,12 @@ describe('rmsnorm', () => {
     const ctx = await testGpu();
     const x = createTensor(ctx, 'x', 'f32', [2, 64]);
     const w = createTensor(ctx, 'w', 'bf16', [64]);
-    expect(() => rmsnorm(ctx, 'n', { x, weight: w, y: createTensor(ctx, 'y', 'f32', [2, 32]), m: 2, eps: 1e-6 })).toThrow(/y \(y\) has shape \[2, 32\], expected rows of K = 64/);
+    expect(() =>
+      rmsnorm(ctx, 'n', { x, weight: w, y: createTensor(ctx, 'y', 'f32', [2, 32]), m: 2, eps: 1e-6 }),
+    ).toThrow(/y \(y\) has shape \[2, 32\], expected rows of K = 64/);
     expect(() => rmsnorm(ctx, 'n', { x, weight: w, y: x, m: 2, eps: 1e-6 })).toThrow(/must not alias/);
-    expect(() => rmsnorm(ctx, 'n', { x, weight: w, y: createTensor(ctx, 'y3', 'f32', [2, 64]), m: 3, eps: 1e-6 })).toThrow(/x \(x\) has 128 elements, need 3 rows of 64/);
+    expect(() =>
+      rmsnorm(ctx, 'n', { x, weight: w, y: createTensor(ctx, 'y3', 'f32', [2, 64]), m: 3, eps: 1e-6 }),
+    ).toThrow(/x \(x\) has 128 elements, need 3 rows of 64/);
   });
 });

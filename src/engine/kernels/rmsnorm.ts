@@ -33,7 +33,13 @@ export function rmsnormResidual(ctx: GpuContext, label: string, args: RmsNormRes
   return build(ctx, label, args.h, args.delta, args);
 }
 
-function build(ctx: GpuContext, label: string, x: GpuTensor, delta: GpuTensor | undefined, args: Omit<RmsNormArgs, 'x'>): KernelOp {
+function build(
+  ctx: GpuContext,
+  label: string,
+  x: GpuTensor,
+  delta: GpuTensor | undefined,
+  args: Omit<RmsNormArgs, 'x'>,
+): KernelOp {
   const { weight, y, m, eps } = args;
   const k = numel(weight.shape);
   expectDtype(label, delta ? { h: x, delta, y } : { x, y }, 'f32');
@@ -42,13 +48,20 @@ function build(ctx: GpuContext, label: string, x: GpuTensor, delta: GpuTensor | 
   if (!Number.isInteger(m) || m < 1) throw new Error(`${label}: m ${m} must be a positive integer`);
   if (!(eps >= 0)) throw new Error(`${label}: eps ${eps} must be non-negative`);
   for (const [name, t] of Object.entries(delta ? { h: x, delta, y } : { x, y })) {
-    if (t.shape.length >= 2 && t.shape[t.shape.length - 1] !== k) throw new Error(`${label}: ${name} (${t.label}) has shape [${t.shape.join(', ')}], expected rows of K = ${k}`);
-    if (numel(t.shape) < m * k) throw new Error(`${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${m} rows of ${k}`);
+    if (t.shape.length >= 2 && t.shape[t.shape.length - 1] !== k)
+      throw new Error(`${label}: ${name} (${t.label}) has shape [${t.shape.join(', ')}], expected rows of K = ${k}`);
+    if (numel(t.shape) < m * k)
+      throw new Error(`${label}: ${name} (${t.label}) has ${numel(t.shape)} elements, need ${m} rows of ${k}`);
   }
-  if (y.buffer === x.buffer || y.buffer === delta?.buffer) throw new Error(`${label}: y (${y.label}) must not alias the input`);
+  if (y.buffer === x.buffer || y.buffer === delta?.buffer)
+    throw new Error(`${label}: y (${y.label}) must not alias the input`);
   const defines = { RESIDUAL: Boolean(delta), W_F32: weight.dtype === 'f32', W_BF16: weight.dtype === 'bf16' };
   const pipeline = kernelPipeline(ctx, 'rmsnorm.wgsl', defines);
-  const params = new Uniforms(ctx, `${label}.params`, ['k4', 'eps', 'rows']).setU32('k4', k / 4).setF32('eps', eps).setU32('rows', m).write();
+  const params = new Uniforms(ctx, `${label}.params`, ['k4', 'eps', 'rows'])
+    .setU32('k4', k / 4)
+    .setF32('eps', eps)
+    .setU32('rows', m)
+    .write();
   const resources = [x.buffer, weight.buffer, y.buffer, params, ...(delta ? [delta.buffer] : [])];
   return kernelOp([
     {

@@ -42,7 +42,10 @@ async function runCase(c: Case, seed: number) {
   const k = randomF32(seed + 1, c.maxRows * kd, 2);
   const v = randomF32(seed + 2, c.maxRows * kd, 2);
   // Distinct t/h/w positions so a wrong section boundary shows; large values exercise the angle reduction.
-  const pos = Int32Array.from({ length: 3 * c.posLen }, (_, i) => (Math.imul(i + seed, 2654435761) >>> 0) % (c.maxPos + 1));
+  const pos = Int32Array.from(
+    { length: 3 * c.posLen },
+    (_, i) => (Math.imul(i + seed, 2654435761) >>> 0) % (c.maxPos + 1),
+  );
 
   let views;
   if (c.fused) {
@@ -66,7 +69,12 @@ async function runCase(c: Case, seed: number) {
   const cache = createKvCacheLayer(ctx, 'layer0', { kvHeads: K, headDim: D, maxLen: c.maxLen, dtype: c.dtype });
   fill(ctx, cache.k, SENTINEL);
   fill(ctx, cache.v, SENTINEL);
-  const rope = ropeTextKvAppend(ctx, 'rope', { heads: H, kvHeads: K, headDim: D, mropeSection: c.section, maxRows: c.maxRows }, { ...views, positions, invFreq, qOut, cache });
+  const rope = ropeTextKvAppend(
+    ctx,
+    'rope',
+    { heads: H, kvHeads: K, headDim: D, mropeSection: c.section, maxRows: c.maxRows },
+    { ...views, positions, invFreq, qOut, cache },
+  );
   rope.set({ rows: M, cacheStart: c.cacheStart, posColumn: c.posColumn });
   runOps(ctx, [rope]);
 
@@ -89,7 +97,11 @@ function cacheRows(c: Case, got: Float32Array, sentinel: number): Float32Array {
       const src = got.subarray((h * c.maxLen + p) * D, (h * c.maxLen + p + 1) * D);
       const r = p - c.cacheStart;
       if (r >= 0 && r < c.rows) out.set(src, (r * K + h) * D);
-      else expect(src.findIndex((x) => x !== sentinel), 'first index where it fails').toBe(-1);
+      else
+        expect(
+          src.findIndex((x) => x !== sentinel),
+          'first index where it fails',
+        ).toBe(-1);
     }
   }
   return out;
@@ -100,19 +112,52 @@ function cacheRows(c: Case, got: Float32Array, sentinel: number): Float32Array {
 const F32_TOL = [2e-6, 1e-6] as const;
 
 describe('ropeTextKvAppend', () => {
-  const tiny: Case = { heads: 4, kvHeads: 2, dim: 16, section: [2, 3, 3], theta: 1e6, rows: 13, maxRows: 16, maxLen: 40, cacheStart: 5, posColumn: 3, posLen: 20, maxPos: 500, fused: true, dtype: 'f32' };
+  const tiny: Case = {
+    heads: 4,
+    kvHeads: 2,
+    dim: 16,
+    section: [2, 3, 3],
+    theta: 1e6,
+    rows: 13,
+    maxRows: 16,
+    maxLen: 40,
+    cacheStart: 5,
+    posColumn: 3,
+    posLen: 20,
+    maxPos: 500,
+    fused: true,
+    dtype: 'f32',
+  };
 
   it('rotates q/k with sectioned positions and appends k, v at cacheStart (tiny shapes, fused qkv, f32 cache)', async () => {
     const r = await runCase(tiny, 11);
     const { heads: H, dim: D, rows: M } = tiny;
     expect(worstRatio(r.gotQ.subarray(0, M * H * D), r.wantQ, ...F32_TOL).ratio).toBeLessThanOrEqual(1);
-    expect(r.gotQ.subarray(M * H * D).findIndex((x) => x !== SENTINEL), 'first index where it fails').toBe(-1);
+    expect(
+      r.gotQ.subarray(M * H * D).findIndex((x) => x !== SENTINEL),
+      'first index where it fails',
+    ).toBe(-1);
     expect(worstRatio(cacheRows(tiny, r.gotK, SENTINEL), r.wantK, ...F32_TOL).ratio).toBeLessThanOrEqual(1);
     expect(cacheRows(tiny, r.gotV, SENTINEL)).toEqual(r.v.subarray(0, M * tiny.kvHeads * D));
   });
 
   it('matches at 7B shapes (28/4 heads, D 128, [16,24,24]) with positions up to 128000, separate q/k/v', async () => {
-    const c: Case = { heads: 28, kvHeads: 4, dim: 128, section: [16, 24, 24], theta: 1e6, rows: 5, maxRows: 7, maxLen: 9, cacheStart: 4, posColumn: 0, posLen: 5, maxPos: 128000, fused: false, dtype: 'f32' };
+    const c: Case = {
+      heads: 28,
+      kvHeads: 4,
+      dim: 128,
+      section: [16, 24, 24],
+      theta: 1e6,
+      rows: 5,
+      maxRows: 7,
+      maxLen: 9,
+      cacheStart: 4,
+      posColumn: 0,
+      posLen: 5,
+      maxPos: 128000,
+      fused: false,
+      dtype: 'f32',
+    };
     const r = await runCase(c, 21);
     // At angle ~1e5 the f32 ulp of the angle itself is ~0.008; both sides round the same f32 angle, so the only
     // difference is cos/sin evaluation (1e-7): the same tolerance holds.
@@ -127,7 +172,9 @@ describe('ropeTextKvAppend', () => {
     const f16Sentinel = 777; // 0x6212 as f16
     // f16 rounding: relative 2^-11 (half ulp) plus the f32 tolerance.
     expect(worstRatio(cacheRows(c, r.gotK, f16Sentinel), r.wantK, 1e-5, 2 ** -11 + 1e-6).ratio).toBeLessThanOrEqual(1);
-    expect(worstRatio(cacheRows(c, r.gotV, f16Sentinel), r.v.subarray(0, c.kvHeads * c.dim), 1e-5, 2 ** -11).ratio).toBeLessThanOrEqual(1);
+    expect(
+      worstRatio(cacheRows(c, r.gotV, f16Sentinel), r.v.subarray(0, c.kvHeads * c.dim), 1e-5, 2 ** -11).ratio,
+    ).toBeLessThanOrEqual(1);
     expect(worstRatio(r.gotQ, r.wantQ, ...F32_TOL).ratio).toBeLessThanOrEqual(1);
   });
 
@@ -142,8 +189,15 @@ describe('ropeTextKvAppend', () => {
       qOut: uploadTensor(ctx, 'qo', 'f32', [2, 32], new Float32Array(64)),
       cache: createKvCacheLayer(ctx, 'c', { kvHeads: 1, headDim: 16, maxLen: 4, dtype: 'f32' as const }),
     };
-    expect(() => ropeTextKvAppend(ctx, 'rope', { heads: 2, kvHeads: 1, headDim: 16, mropeSection: [2, 3, 4], maxRows: 2 }, io)).toThrow(/sum.*8/);
-    const rope = ropeTextKvAppend(ctx, 'rope', { heads: 2, kvHeads: 1, headDim: 16, mropeSection: [2, 3, 3], maxRows: 2 }, io);
+    expect(() =>
+      ropeTextKvAppend(ctx, 'rope', { heads: 2, kvHeads: 1, headDim: 16, mropeSection: [2, 3, 4], maxRows: 2 }, io),
+    ).toThrow(/sum.*8/);
+    const rope = ropeTextKvAppend(
+      ctx,
+      'rope',
+      { heads: 2, kvHeads: 1, headDim: 16, mropeSection: [2, 3, 3], maxRows: 2 },
+      io,
+    );
     expect(() => rope.set({ rows: 2, cacheStart: 3, posColumn: 0 })).toThrow(/cacheStart = 3/);
     expect(() => rope.set({ rows: 3, cacheStart: 0, posColumn: 0 })).toThrow(/rows = 3/);
   });

@@ -18,7 +18,10 @@ function gridCoords(t: number, h: number, w: number): Int32Array {
 }
 
 describe('ropeVision', () => {
-  for (const [heads, dim, t, h, w] of [[2, 16, 1, 4, 6], [16, 80, 2, 6, 10]] as const) {
+  for (const [heads, dim, t, h, w] of [
+    [2, 16, 1, 4, 6],
+    [16, 80, 2, 6, 10],
+  ] as const) {
     it(`rotates q and k in place, leaves v alone (heads ${heads}, D ${dim}, grid ${t}×${h}×${w}, shuffled rows)`, async () => {
       const ctx = await testGpu();
       const n = t * h * w;
@@ -32,11 +35,16 @@ describe('ropeVision', () => {
         for (const c of [0, 1]) [coords[2 * i + c], coords[2 * j + c]] = [coords[2 * j + c]!, coords[2 * i + c]!];
       }
       const tq = uploadTensor(ctx, 'qkv', 'f32', [n, 3 * hidden], qkv);
-      const rope = ropeVision(ctx, 'vrope', { heads, headDim: dim, maxRows: n }, {
-        qkv: tq,
-        coords: uploadTensor(ctx, 'coords', 'i32', [n, 2], coords),
-        invFreq: ropeInvFreqTensor(ctx, 'vinv', 10000, dim / 2),
-      });
+      const rope = ropeVision(
+        ctx,
+        'vrope',
+        { heads, headDim: dim, maxRows: n },
+        {
+          qkv: tq,
+          coords: uploadTensor(ctx, 'coords', 'i32', [n, 2], coords),
+          invFreq: ropeInvFreqTensor(ctx, 'vinv', 10000, dim / 2),
+        },
+      );
       runOps(ctx, [rope]);
       const got = await readTensorF32(ctx, tq);
       expect(ctx.errors).toEqual([]);
@@ -49,7 +57,9 @@ describe('ropeVision', () => {
       const gotQk = new Float32Array(n * 2 * hidden);
       for (let r = 0; r < n; r++) {
         gotQk.set(got.subarray(r * 3 * hidden, r * 3 * hidden + 2 * hidden), r * 2 * hidden);
-        expect(got.subarray(r * 3 * hidden + 2 * hidden, (r + 1) * 3 * hidden)).toEqual(qkv.subarray(r * 3 * hidden + 2 * hidden, (r + 1) * 3 * hidden));
+        expect(got.subarray(r * 3 * hidden + 2 * hidden, (r + 1) * 3 * hidden)).toEqual(
+          qkv.subarray(r * 3 * hidden + 2 * hidden, (r + 1) * 3 * hidden),
+        );
       }
       // Angles ≤ ~10 rad: cos/sin within 1e-7, f32 products: atol 2e-6 on |x| ~ 3, rtol 1e-6.
       expect(worstRatio(gotQk, want, 2e-6, 1e-6).ratio).toBeLessThanOrEqual(1);

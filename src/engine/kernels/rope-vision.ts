@@ -32,7 +32,8 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
   const { heads: H, headDim: D, maxRows } = cfg;
   expectInt(label, 'heads', H, 1);
   expectInt(label, 'maxRows', maxRows, 1);
-  if (!Number.isInteger(D) || D < 4 || D % 4 !== 0) throw new Error(`${label}: headDim ${D} must be a positive multiple of 4`);
+  if (!Number.isInteger(D) || D < 4 || D % 4 !== 0)
+    throw new Error(`${label}: headDim ${D} must be a positive multiple of 4`);
   expectDtype(label, { qkv: io.qkv, invFreq: io.invFreq }, 'f32');
   expectDtype(label, { coords: io.coords }, 'i32');
   expectShape(label, 'qkv', io.qkv, [maxRows, 3 * H * D]);
@@ -46,7 +47,10 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
         label,
         pipeline,
         bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params]),
-        workgroups: linearGrid(Math.ceil((maxRows * 2 * H * (D / 4)) / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+        workgroups: linearGrid(
+          Math.ceil((maxRows * 2 * H * (D / 4)) / WG),
+          ctx.limits.maxComputeWorkgroupsPerDimension,
+        ),
       },
     ],
     set({ rows }) {
@@ -56,4 +60,3 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
     destroy: () => params.destroy(),
   };
 }
-

@@ -18,10 +18,18 @@ export function denseRows(t: GpuTensor): RowView {
 }
 
 /** q, k, v views into a fused projection output [rows, (Hq + 2·Hkv)·D] laid out [q | k | v]. */
-export function fusedQkvRows(qkv: GpuTensor, heads: number, kvHeads: number, headDim: number): { q: RowView; k: RowView; v: RowView } {
+export function fusedQkvRows(
+  qkv: GpuTensor,
+  heads: number,
+  kvHeads: number,
+  headDim: number,
+): { q: RowView; k: RowView; v: RowView } {
   const stride = (heads + 2 * kvHeads) * headDim;
   const cols = qkv.shape.slice(1).reduce((a, b) => a * b, 1);
-  if (cols !== stride) throw new Error(`fusedQkvRows: ${qkv.label} has ${cols} columns per row, expected (${heads} + 2·${kvHeads})·${headDim} = ${stride}`);
+  if (cols !== stride)
+    throw new Error(
+      `fusedQkvRows: ${qkv.label} has ${cols} columns per row, expected (${heads} + 2·${kvHeads})·${headDim} = ${stride}`,
+    );
   return {
     q: { tensor: qkv, offset: 0, stride },
     k: { tensor: qkv, offset: heads * headDim, stride },
@@ -33,7 +41,9 @@ export function fusedQkvRows(qkv: GpuTensor, heads: number, kvHeads: number, hea
 export function expectRows(kernel: string, name: string, view: RowView, rows: number, width: number): void {
   expectDtype(kernel, { [name]: view.tensor }, 'f32');
   if (!Number.isInteger(view.offset) || !Number.isInteger(view.stride) || view.offset < 0 || view.stride < width) {
-    throw new Error(`${kernel}: ${name} view of ${view.tensor.label} has offset ${view.offset}, stride ${view.stride}; need stride ≥ ${width}`);
+    throw new Error(
+      `${kernel}: ${name} view of ${view.tensor.label} has offset ${view.offset}, stride ${view.stride}; need stride ≥ ${width}`,
+    );
   }
   expectElements(kernel, name, view.tensor, view.offset + (rows - 1) * view.stride + width);
 }

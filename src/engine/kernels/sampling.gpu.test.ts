@@ -9,7 +9,16 @@ import { createSampler, type SamplerConfig } from './sampling';
 const QWEN_VOCAB = 152064;
 const STOP = [151645, 151643];
 const stopsFor = (vocab: number) => (vocab > STOP[0]! ? STOP : []);
-const greedy = (vocab: number): SamplerConfig => ({ vocab, mode: 'greedy', repetitionPenalty: 1.05, temperature: 1, topK: 0, topP: 1, seed: 0, stopIds: stopsFor(vocab) });
+const greedy = (vocab: number): SamplerConfig => ({
+  vocab,
+  mode: 'greedy',
+  repetitionPenalty: 1.05,
+  temperature: 1,
+  topK: 0,
+  topP: 1,
+  seed: 0,
+  stopIds: stopsFor(vocab),
+});
 
 function randomLogits(seed: number, n: number, scale = 3): Float32Array {
   const g = seededNormal(seed);
@@ -77,7 +86,14 @@ function popcount(w: number): number {
 
 describe('sampler, sampling', () => {
   const sample = (vocab: number, topK: number, topP: number, temperature = 0.7): SamplerConfig => ({
-    vocab, mode: 'sample', repetitionPenalty: 1.05, temperature, topK, topP, seed: 1234, stopIds: stopsFor(vocab),
+    vocab,
+    mode: 'sample',
+    repetitionPenalty: 1.05,
+    temperature,
+    topK,
+    topP,
+    seed: 1234,
+    stopIds: stopsFor(vocab),
   });
 
   async function keptAndDraw(cfg: SamplerConfig, logits: Float32Array, seen: number[], steps: number[]) {
@@ -123,7 +139,12 @@ describe('sampler, sampling', () => {
 
   it('cuts top-p on the right side of a known boundary (probabilities 0.5, 0.3, 0.15, 0.05)', async () => {
     const logits = Float32Array.from([0.05, 0.5, 0.15, 0.3], Math.log);
-    for (const [p, want] of [[0.79, [1, 3]], [0.81, [1, 2, 3]], [0.49, [1]], [0.96, [0, 1, 2, 3]]] as const) {
+    for (const [p, want] of [
+      [0.79, [1, 3]],
+      [0.81, [1, 2, 3]],
+      [0.49, [1]],
+      [0.96, [0, 1, 2, 3]],
+    ] as const) {
       const cfg = { ...sample(4, 0, p, 1), repetitionPenalty: 1 };
       const { gpuKept } = await keptAndDraw(cfg, logits, [], [0]);
       expect([...gpuKept].sort(), `top-p ${p}`).toEqual([...want]);
@@ -137,7 +158,12 @@ describe('sampler, sampling', () => {
     logits[100] = 9;
     logits[2000] = 9;
     const cfg = sample(n, 1, 1, 1);
-    const { gpuKept, ids } = await keptAndDraw(cfg, logits, [], Array.from({ length: 12 }, (_, i) => i));
+    const { gpuKept, ids } = await keptAndDraw(
+      cfg,
+      logits,
+      [],
+      Array.from({ length: 12 }, (_, i) => i),
+    );
     expect([...gpuKept].sort((a, b) => a - b)).toEqual([100, 2000]);
     expect(new Set(ids)).toEqual(new Set([100, 2000]));
   });

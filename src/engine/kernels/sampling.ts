@@ -48,13 +48,17 @@ export interface Sampler extends KernelOp {
 
 export function checkSamplerConfig(label: string, c: SamplerConfig): void {
   expectInt(label, 'vocab', c.vocab, 2, 2 ** 31);
-  if (c.mode !== 'greedy' && c.mode !== 'sample') throw new Error(`${label}: mode must be 'greedy' or 'sample', got ${String(c.mode)}`);
-  if (!(c.repetitionPenalty > 0) || !Number.isFinite(c.repetitionPenalty)) throw new Error(`${label}: repetitionPenalty ${c.repetitionPenalty} must be a positive number`);
-  if (!(c.temperature > 0) || !Number.isFinite(c.temperature)) throw new Error(`${label}: temperature ${c.temperature} must be a positive number`);
+  if (c.mode !== 'greedy' && c.mode !== 'sample')
+    throw new Error(`${label}: mode must be 'greedy' or 'sample', got ${String(c.mode)}`);
+  if (!(c.repetitionPenalty > 0) || !Number.isFinite(c.repetitionPenalty))
+    throw new Error(`${label}: repetitionPenalty ${c.repetitionPenalty} must be a positive number`);
+  if (!(c.temperature > 0) || !Number.isFinite(c.temperature))
+    throw new Error(`${label}: temperature ${c.temperature} must be a positive number`);
   expectInt(label, 'topK', c.topK, 0);
   if (!(c.topP >= 0 && c.topP <= 1)) throw new Error(`${label}: topP ${c.topP} must be in [0, 1]`);
   expectInt(label, 'seed', c.seed, 0, 0xffffffff);
-  if (c.stopIds.length > MAX_STOP_IDS) throw new Error(`${label}: ${c.stopIds.length} stop ids, at most ${MAX_STOP_IDS}`);
+  if (c.stopIds.length > MAX_STOP_IDS)
+    throw new Error(`${label}: ${c.stopIds.length} stop ids, at most ${MAX_STOP_IDS}`);
   c.stopIds.forEach((id, i) => expectInt(label, `stopIds[${i}]`, id, 0, c.vocab - 1));
 }
 
@@ -83,15 +87,37 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
   const state = sample ? tensor('state', 'u32', 8) : null;
   const hist = sample ? tensor('hist', 'u32', 512) : null;
 
-  const params = new Uniforms(ctx, `${label}.params`, ['n', 'blocks', 'penalty', 'temperature', 'top_k', 'top_p', 'seed', 'step', 'n_stop']);
+  const params = new Uniforms(ctx, `${label}.params`, [
+    'n',
+    'blocks',
+    'penalty',
+    'temperature',
+    'top_k',
+    'top_p',
+    'seed',
+    'step',
+    'n_stop',
+  ]);
   params
-    .setU32('n', V).setU32('blocks', blocks).setF32('penalty', cfg.repetitionPenalty).setF32('temperature', cfg.temperature)
-    .setU32('top_k', cfg.topK).setF32('top_p', cfg.topP).setU32('seed', cfg.seed).setU32('step', 0).setU32('n_stop', cfg.stopIds.length)
+    .setU32('n', V)
+    .setU32('blocks', blocks)
+    .setF32('penalty', cfg.repetitionPenalty)
+    .setF32('temperature', cfg.temperature)
+    .setU32('top_k', cfg.topK)
+    .setF32('top_p', cfg.topP)
+    .setU32('seed', cfg.seed)
+    .setU32('step', 0)
+    .setU32('n_stop', cfg.stopIds.length)
     .write();
   const levels = [0, 1, 2, 3].map((l) => new Uniforms(ctx, `${label}.level${l}`, ['level']).setU32('level', l).write());
 
   const blockGrid = linearGrid(blocks, ctx.limits.maxComputeWorkgroupsPerDimension);
-  const dispatch = (name: string, pipeline: GPUComputePipeline, resources: (GPUBuffer | Uniforms)[], workgroups: readonly [number, number, number]): Dispatch => ({
+  const dispatch = (
+    name: string,
+    pipeline: GPUComputePipeline,
+    resources: (GPUBuffer | Uniforms)[],
+    workgroups: readonly [number, number, number],
+  ): Dispatch => ({
     label: `${label}.${name}`,
     pipeline,
     bindGroup: bindGroup(ctx, pipeline, `${label}.${name}`, resources),
@@ -100,25 +126,46 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
 
   const dispatches: Dispatch[] = [];
   const prepare = kernelPipeline(ctx, 'sampling_block.wgsl', { DRAW: false, SAMPLE: sample });
-  dispatches.push(dispatch('prepare', prepare, [logits.buffer, seen.buffer, partials.buffer, params, ...(work ? [work.buffer] : [])], blockGrid));
+  dispatches.push(
+    dispatch(
+      'prepare',
+      prepare,
+      [logits.buffer, seen.buffer, partials.buffer, params, ...(work ? [work.buffer] : [])],
+      blockGrid,
+    ),
+  );
   if (sample && work && state && hist) {
     const stats = kernelPipeline(ctx, 'sampling_reduce.wgsl', { FINAL: false });
     dispatches.push(dispatch('stats', stats, [partials.buffer, params, state.buffer, hist.buffer], [1, 1, 1]));
-    for (const [on, mass] of [[useTopK, false], [useTopP, true]] as const) {
+    for (const [on, mass] of [
+      [useTopK, false],
+      [useTopP, true],
+    ] as const) {
       if (!on) continue;
       const histPipe = kernelPipeline(ctx, 'sampling_hist.wgsl', { MASS: mass });
       const selectPipe = kernelPipeline(ctx, 'sampling_select.wgsl', { MASS: mass });
       const what = mass ? 'top_p' : 'top_k';
       levels.forEach((lv, l) => {
-        dispatches.push(dispatch(`${what}.hist${l}`, histPipe, [work.buffer, state.buffer, hist.buffer, params, lv], blockGrid));
-        dispatches.push(dispatch(`${what}.select${l}`, selectPipe, [state.buffer, hist.buffer, lv, ...(mass ? [params] : [])], [1, 1, 1]));
+        dispatches.push(
+          dispatch(`${what}.hist${l}`, histPipe, [work.buffer, state.buffer, hist.buffer, params, lv], blockGrid),
+        );
+        dispatches.push(
+          dispatch(
+            `${what}.select${l}`,
+            selectPipe,
+            [state.buffer, hist.buffer, lv, ...(mass ? [params] : [])],
+            [1, 1, 1],
+          ),
+        );
       });
     }
     const draw = kernelPipeline(ctx, 'sampling_block.wgsl', { DRAW: true, SAMPLE: true });
     dispatches.push(dispatch('draw', draw, [work.buffer, state.buffer, partials.buffer, params], blockGrid));
   }
   const final = kernelPipeline(ctx, 'sampling_reduce.wgsl', { FINAL: true });
-  dispatches.push(dispatch('final', final, [partials.buffer, params, result.buffer, seen.buffer, stopIds.buffer], [1, 1, 1]));
+  dispatches.push(
+    dispatch('final', final, [partials.buffer, params, result.buffer, seen.buffer, stopIds.buffer], [1, 1, 1]),
+  );
 
   return {
     dispatches,
@@ -130,7 +177,8 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
       const mask = new Uint32Array(Math.ceil(V / 32));
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i]!;
-        if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`${label}: context id ${id} at index ${i} is outside the vocabulary [0, ${V})`);
+        if (!Number.isInteger(id) || id < 0 || id >= V)
+          throw new Error(`${label}: context id ${id} at index ${i} is outside the vocabulary [0, ${V})`);
         mask[id >>> 5] = mask[id >>> 5]! | (1 << (id & 31));
       }
       writeHost(ctx, seen.buffer, 0, mask);

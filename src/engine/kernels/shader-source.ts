@@ -2,7 +2,11 @@
 import type { GpuContext } from '../gpu/device';
 import { preprocessWgsl, type Defines } from '../gpu/wgsl-preprocess';
 
-const files = import.meta.glob('../../../shaders/**/*.wgsl', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const files = import.meta.glob('../../../shaders/**/*.wgsl', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
 
 const byName = new Map<string, string>();
 for (const [path, text] of Object.entries(files)) {
@@ -25,7 +29,17 @@ export function shaderSource(name: string, defines: Defines = {}): string {
  * specialised by preprocessor `defines` and WGSL override `constants`. Cached per device by family + defines +
  * constants; the WGSL is preprocessed only on a cache miss.
  */
-export function kernelPipeline(ctx: GpuContext, shader: string, defines: Defines = {}, constants?: Readonly<Record<string, number>>): GPUComputePipeline {
+export function kernelPipeline(
+  ctx: GpuContext,
+  shader: string,
+  defines: Defines = {},
+  constants?: Readonly<Record<string, number>>,
+): GPUComputePipeline {
   const family = shader.replace(/\.wgsl$/, '');
-  return ctx.pipelines.get({ family, code: () => shaderSource(shader, defines), defines, ...(constants ? { constants } : {}) });
+  return ctx.pipelines.get({
+    family,
+    code: () => shaderSource(shader, defines),
+    defines,
+    ...(constants ? { constants } : {}),
+  });
 }

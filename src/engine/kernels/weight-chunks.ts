@@ -90,18 +90,29 @@ function checkDims(label: string, rows: number, cols: number): void {
 }
 
 /** Allocates a zeroed q4 weight, chunked to fit this device's buffer and binding limits. */
-export function createQ4Weight(ctx: GpuContext, label: string, rows: number, cols: number, options: ChunkOptions = {}): Q4Weight {
+export function createQ4Weight(
+  ctx: GpuContext,
+  label: string,
+  rows: number,
+  cols: number,
+  options: ChunkOptions = {},
+): Q4Weight {
   checkDims(label, rows, cols);
   if (cols % Q4_GROUP !== 0) throw new Error(`${label}: q4 needs cols % ${Q4_GROUP} == 0, got cols ${cols}`);
   const rb = q4RowBytes(cols);
   const limit = chunkByteLimit(ctx, options);
   const chunks = planRowChunks(label, rows, rb.qweight, limit).map((r, i) => {
     const name = `${label}.chunk${i}`;
-    if (Math.ceil((r.rows * rb.scales) / 4) * 4 > limit) throw new Error(`${name}: scales exceed the chunk limit ${limit}`);
+    if (Math.ceil((r.rows * rb.scales) / 4) * 4 > limit)
+      throw new Error(`${name}: scales exceed the chunk limit ${limit}`);
     return {
       ...r,
       qweight: ctx.device.createBuffer({ label: `${name}.qweight`, size: r.rows * rb.qweight, usage: storageUsage() }),
-      scales: ctx.device.createBuffer({ label: `${name}.scales`, size: byteSize('f16', (r.rows * cols) / Q4_GROUP), usage: storageUsage() }),
+      scales: ctx.device.createBuffer({
+        label: `${name}.scales`,
+        size: byteSize('f16', (r.rows * cols) / Q4_GROUP),
+        usage: storageUsage(),
+      }),
     };
   });
   return { kind: 'q4', label, rows, cols, chunks };
@@ -117,7 +128,8 @@ export function createW16Weight(
   options: ChunkOptions = {},
 ): W16Weight {
   checkDims(label, rows, cols);
-  if (cols % 4 !== 0) throw new Error(`${label}: 16-bit weights need cols % 4 == 0 (vectorised loads), got cols ${cols}`);
+  if (cols % 4 !== 0)
+    throw new Error(`${label}: 16-bit weights need cols % 4 == 0 (vectorised loads), got cols ${cols}`);
   const chunks = planRowChunks(label, rows, cols * 2, chunkByteLimit(ctx, options)).map((r, i) => ({
     ...r,
     data: ctx.device.createBuffer({ label: `${label}.chunk${i}`, size: r.rows * cols * 2, usage: storageUsage() }),
@@ -127,16 +139,23 @@ export function createW16Weight(
 
 /** Views a single bf16/f16 tensor [rows, cols] (one buffer, within the binding limit) as a one-chunk W16Weight. */
 export function w16FromTensor(t: GpuTensor): W16Weight {
-  if (t.dtype !== 'bf16' && t.dtype !== 'f16') throw new Error(`${t.label}: a 16-bit weight must be bf16 or f16, got ${t.dtype}`);
-  if (t.shape.length !== 2) throw new Error(`${t.label}: a weight must be 2-D [rows, cols], got [${t.shape.join(', ')}]`);
+  if (t.dtype !== 'bf16' && t.dtype !== 'f16')
+    throw new Error(`${t.label}: a 16-bit weight must be bf16 or f16, got ${t.dtype}`);
+  if (t.shape.length !== 2)
+    throw new Error(`${t.label}: a weight must be 2-D [rows, cols], got [${t.shape.join(', ')}]`);
   const [rows, cols] = t.shape as [number, number];
   checkDims(t.label, rows, cols);
-  if (cols % 4 !== 0) throw new Error(`${t.label}: 16-bit weights need cols % 4 == 0 (vectorised loads), got cols ${cols}`);
+  if (cols % 4 !== 0)
+    throw new Error(`${t.label}: 16-bit weights need cols % 4 == 0 (vectorised loads), got cols ${cols}`);
   return { kind: 'w16', label: t.label, dtype: t.dtype, rows, cols, chunks: [{ row0: 0, rows, data: t.buffer }] };
 }
 
 /** The chunks overlapping rows [row0, row0 + rows), with the overlap in both global and chunk-local rows. */
-export function chunksInRange<C extends RowRange>(chunks: readonly C[], row0: number, rows: number): { chunk: C; index: number; from: number; count: number }[] {
+export function chunksInRange<C extends RowRange>(
+  chunks: readonly C[],
+  row0: number,
+  rows: number,
+): { chunk: C; index: number; from: number; count: number }[] {
   const out: { chunk: C; index: number; from: number; count: number }[] = [];
   chunks.forEach((chunk, index) => {
     const a = Math.max(row0, chunk.row0);
@@ -150,7 +169,9 @@ export function chunksInRange<C extends RowRange>(chunks: readonly C[], row0: nu
 export function writeW16Rows(ctx: GpuContext, w: W16Weight, row0: number, data: Uint16Array): void {
   const n = data.length / w.cols;
   if (!Number.isInteger(n) || row0 < 0 || row0 + n > w.rows) {
-    throw new Error(`${w.label}: cannot write ${data.length} values (${n} rows of ${w.cols}) at row ${row0} of ${w.rows}`);
+    throw new Error(
+      `${w.label}: cannot write ${data.length} values (${n} rows of ${w.cols}) at row ${row0} of ${w.rows}`,
+    );
   }
   for (const { chunk, from, count } of chunksInRange(w.chunks, row0, n)) {
     const src = data.subarray((from - row0) * w.cols, (from - row0 + count) * w.cols);
@@ -163,26 +184,50 @@ export function writeW16Rows(ctx: GpuContext, w: W16Weight, row0: number, data: 
  * `scales` n*cols/32 f16 bits. A range whose scales start or end mid-word inside a chunk is rejected (WebGPU
  * writes whole words); that cannot happen when cols/32 is even, as in every Qwen2.5 shape.
  */
-export function writeQ4Rows(ctx: GpuContext, w: Q4Weight, row0: number, qweight: Uint32Array, scales: Uint16Array): void {
+export function writeQ4Rows(
+  ctx: GpuContext,
+  w: Q4Weight,
+  row0: number,
+  qweight: Uint32Array,
+  scales: Uint16Array,
+): void {
   const groups = w.cols / Q4_GROUP;
   const n = qweight.length / (w.cols / 8);
   if (!Number.isInteger(n) || scales.length !== n * groups || row0 < 0 || row0 + n > w.rows) {
-    throw new Error(`${w.label}: cannot write ${qweight.length} words / ${scales.length} scales at row ${row0} of ${w.rows}×${w.cols}`);
+    throw new Error(
+      `${w.label}: cannot write ${qweight.length} words / ${scales.length} scales at row ${row0} of ${w.rows}×${w.cols}`,
+    );
   }
   for (const { chunk, from, count } of chunksInRange(w.chunks, row0, n)) {
     const local = from - chunk.row0;
     // writeHost pads an odd scale count with a zero half-word, which would clobber the next row's first scale.
     const endsChunk = local + count === chunk.rows;
     if ((local * groups) % 2 !== 0 || ((count * groups) % 2 !== 0 && !endsChunk)) {
-      throw new Error(`${w.label}: rows [${from}, ${from + count}) split a scale word in ${chunk.scales.label}; write even row counts or whole chunks`);
+      throw new Error(
+        `${w.label}: rows [${from}, ${from + count}) split a scale word in ${chunk.scales.label}; write even row counts or whole chunks`,
+      );
     }
-    writeHost(ctx, chunk.qweight, local * (w.cols / 2), qweight.subarray((from - row0) * (w.cols / 8), (from - row0 + count) * (w.cols / 8)));
-    writeHost(ctx, chunk.scales, local * groups * 2, scales.subarray((from - row0) * groups, (from - row0 + count) * groups));
+    writeHost(
+      ctx,
+      chunk.qweight,
+      local * (w.cols / 2),
+      qweight.subarray((from - row0) * (w.cols / 8), (from - row0 + count) * (w.cols / 8)),
+    );
+    writeHost(
+      ctx,
+      chunk.scales,
+      local * groups * 2,
+      scales.subarray((from - row0) * groups, (from - row0 + count) * groups),
+    );
   }
 }
 
 /** Reads one q4 chunk back (e.g. to store the quantized model in the cache): its nibble words and f16 scales. */
-export async function readQ4Chunk(ctx: GpuContext, w: Q4Weight, index: number): Promise<{ qweight: Uint32Array; scales: Uint16Array }> {
+export async function readQ4Chunk(
+  ctx: GpuContext,
+  w: Q4Weight,
+  index: number,
+): Promise<{ qweight: Uint32Array; scales: Uint16Array }> {
   const c = w.chunks[index];
   if (!c) throw new Error(`${w.label}: no chunk ${index} (has ${w.chunks.length})`);
   const groups = (c.rows * w.cols) / Q4_GROUP;
@@ -192,7 +237,10 @@ export async function readQ4Chunk(ctx: GpuContext, w: Q4Weight, index: number): 
 }
 
 /** Reads a whole q4 weight back as one host array pair (flat over all rows, as §4 lays out one tensor). */
-export async function readQ4Weight(ctx: GpuContext, w: Q4Weight): Promise<{ qweight: Uint32Array; scales: Uint16Array }> {
+export async function readQ4Weight(
+  ctx: GpuContext,
+  w: Q4Weight,
+): Promise<{ qweight: Uint32Array; scales: Uint16Array }> {
   const qweight = new Uint32Array((w.rows * w.cols) / 8);
   const scales = new Uint16Array((w.rows * w.cols) / Q4_GROUP);
   for (let i = 0; i < w.chunks.length; i++) {

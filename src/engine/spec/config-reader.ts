@@ -57,7 +57,8 @@ export class ConfigReader {
       if (opts.default !== undefined) return opts.default;
       throw new ModelSpecError(`${this.where(key)} is missing`);
     }
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new ModelSpecError(`${this.where(key)} must be an integer, got ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v))
+      throw new ModelSpecError(`${this.where(key)} must be an integer, got ${describe(v)}`);
     const min = opts.min ?? 1;
     if (v < min) throw new ModelSpecError(`${this.where(key)} is ${v}, must be ≥ ${min}`);
     return v;
@@ -69,7 +70,8 @@ export class ConfigReader {
       if (opts.default !== undefined) return opts.default;
       throw new ModelSpecError(`${this.where(key)} is missing`);
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ModelSpecError(`${this.where(key)} must be a number, got ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ModelSpecError(`${this.where(key)} must be a number, got ${describe(v)}`);
     if (opts.positive && !(v > 0)) throw new ModelSpecError(`${this.where(key)} is ${v}, must be > 0`);
     return v;
   }
@@ -77,7 +79,8 @@ export class ConfigReader {
   bool(key: string, def: boolean): boolean {
     const v = this.obj[key];
     if (v === undefined || v === null) return def;
-    if (typeof v !== 'boolean') throw new ModelSpecError(`${this.where(key)} must be true or false, got ${describe(v)}`);
+    if (typeof v !== 'boolean')
+      throw new ModelSpecError(`${this.where(key)} must be true or false, got ${describe(v)}`);
     return v;
   }
 
@@ -92,7 +95,12 @@ export class ConfigReader {
   }
 
   intArray(key: string, opts: { default?: readonly number[]; min?: number } = {}): number[] {
-    return this.array(key, opts.default, (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= (opts.min ?? 0), 'integers');
+    return this.array(
+      key,
+      opts.default,
+      (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= (opts.min ?? 0),
+      'integers',
+    );
   }
 
   numArray(key: string, def?: readonly number[]): number[] {
@@ -121,7 +129,8 @@ export class ConfigReader {
       if (def !== undefined) return [...def];
       throw new ModelSpecError(`${this.where(key)} is missing`);
     }
-    if (!Array.isArray(v) || !v.every(ok)) throw new ModelSpecError(`${this.where(key)} must be a list of ${what}, got ${JSON.stringify(v)}`);
+    if (!Array.isArray(v) || !v.every(ok))
+      throw new ModelSpecError(`${this.where(key)} must be a list of ${what}, got ${JSON.stringify(v)}`);
     return v as number[];
   }
 }

@@ -41,7 +41,10 @@ export function parsePreprocessor(p: ConfigReader | null, vision: VisionSpec): P
     };
   }
   for (const flag of ['do_resize', 'do_rescale', 'do_normalize', 'do_convert_rgb']) {
-    if (!p.bool(flag, true)) p.fail(`${flag} is false; only the standard Qwen2.5-VL preprocessing (resize, rescale, normalize, RGB) is supported`);
+    if (!p.bool(flag, true))
+      p.fail(
+        `${flag} is false; only the standard Qwen2.5-VL preprocessing (resize, rescale, normalize, RGB) is supported`,
+      );
   }
   const imageStd = triple(p, 'image_std', OPENAI_CLIP_STD);
   if (imageStd.some((s) => !(s > 0))) p.fail(`image_std ${JSON.stringify(imageStd)} must be positive`);

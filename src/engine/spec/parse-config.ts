@@ -23,7 +23,8 @@ function checkArchitecture(c: ConfigReader): string {
   const modelType = c.has('model_type') ? c.str('model_type') : null;
   const archs = c.has('architectures') ? c.raw('architectures') : null;
   const list = Array.isArray(archs) ? archs.filter((a): a is string => typeof a === 'string') : [];
-  if (list.includes(SUPPORTED_ARCHITECTURE) && (modelType === null || modelType === 'qwen2_5_vl')) return SUPPORTED_ARCHITECTURE;
+  if (list.includes(SUPPORTED_ARCHITECTURE) && (modelType === null || modelType === 'qwen2_5_vl'))
+    return SUPPORTED_ARCHITECTURE;
   if (list.length === 0 && modelType === 'qwen2_5_vl') return SUPPORTED_ARCHITECTURE;
   const named = list.length ? list.join(', ') : '(none)';
   return c.fail(
@@ -46,7 +47,8 @@ function parseTokens(c: ConfigReader, nested: ConfigReader | null, gen: ConfigRe
     if (v === null) throw c.error(`${key} is missing (Qwen2.5-VL configs name their vision token ids)`);
     return v;
   };
-  const eos = gen?.intOrIntList('eos_token_id') ?? c.intOrIntList('eos_token_id') ?? nested?.intOrIntList('eos_token_id') ?? null;
+  const eos =
+    gen?.intOrIntList('eos_token_id') ?? c.intOrIntList('eos_token_id') ?? nested?.intOrIntList('eos_token_id') ?? null;
   if (!eos || eos.length === 0) throw c.error('eos_token_id is missing in both generation_config.json and config.json');
   const tokens: TokenIds = {
     videoPad: required('video_token_id'),
@@ -77,8 +79,12 @@ export function parseModelSpec(files: ConfigFiles): ModelSpec {
   if (!visionReader) throw c.error('vision_config is missing');
   const vision = parseVisionSpec(visionReader, text.hiddenSize);
 
-  const gen = files.generationConfig ? new ConfigReader('generation_config.json', asObject('generation_config.json', files.generationConfig)) : null;
-  const pre = files.preprocessorConfig ? new ConfigReader('preprocessor_config.json', asObject('preprocessor_config.json', files.preprocessorConfig)) : null;
+  const gen = files.generationConfig
+    ? new ConfigReader('generation_config.json', asObject('generation_config.json', files.generationConfig))
+    : null;
+  const pre = files.preprocessorConfig
+    ? new ConfigReader('preprocessor_config.json', asObject('preprocessor_config.json', files.preprocessorConfig))
+    : null;
   const dtypeKey = c.has('torch_dtype') ? 'torch_dtype' : 'dtype';
   return {
     architecture,

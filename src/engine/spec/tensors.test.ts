@@ -9,7 +9,8 @@ const numel = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 describe('checkpointTensors', () => {
   const spec = parseModelSpec({ config: config7b as Record<string, unknown> });
   const list = checkpointTensors(spec);
-  const sum = (pred: (name: string) => boolean): number => list.filter((t) => pred(t.name)).reduce((a, t) => a + numel(t.shape), 0);
+  const sum = (pred: (name: string) => boolean): number =>
+    list.filter((t) => pred(t.name)).reduce((a, t) => a + numel(t.shape), 0);
 
   it('matches the 7B parameter counts of docs/model.md §6.2', () => {
     expect(sum(() => true)).toBe(8_292_166_656);
@@ -27,20 +28,31 @@ describe('checkpointTensors', () => {
     expect(byName.get('visual.blocks.31.attn.qkv.weight')?.shape).toEqual([3840, 1280]);
     expect(byName.get('visual.merger.mlp.0.weight')?.shape).toEqual([5120, 5120]);
     expect(byName.get('visual.merger.mlp.2.weight')?.shape).toEqual([3584, 5120]);
-    expect(byName.get('model.layers.27.self_attn.k_proj.weight')).toEqual({ name: 'model.layers.27.self_attn.k_proj.weight', shape: [512, 3584], storage: 'q4', tower: 'text' });
+    expect(byName.get('model.layers.27.self_attn.k_proj.weight')).toEqual({
+      name: 'model.layers.27.self_attn.k_proj.weight',
+      shape: [512, 3584],
+      storage: 'q4',
+      tower: 'text',
+    });
     expect(byName.get('model.layers.27.self_attn.k_proj.bias')?.storage).toBe('dense');
     expect(byName.has('model.layers.0.self_attn.o_proj.bias')).toBe(false);
     expect(byName.get('model.layers.0.mlp.down_proj.weight')?.shape).toEqual([3584, 18944]);
     expect(byName.get('lm_head.weight')?.storage).toBe('q4');
     // Only text linears, embed_tokens and lm_head are q4; everything in the vision tower stays dense.
     expect(list.filter((t) => t.storage === 'q4').length).toBe(28 * 7 + 2);
-    expect(list.filter((t) => t.tower === 'vision').findIndex((t) => !(t.storage === 'dense')), 'first index where it fails').toBe(-1);
+    expect(
+      list.filter((t) => t.tower === 'vision').findIndex((t) => !(t.storage === 'dense')),
+      'first index where it fails',
+    ).toBe(-1);
     expect(outputProjectionName(spec)).toBe('lm_head.weight');
   });
 
   it('omits lm_head for tied embeddings', () => {
     const tied = parseModelSpec({ config: tinyConfig({ tie: true }) });
-    expect(checkpointTensors(tied).findIndex((t) => t.name === 'lm_head.weight'), 'first index that matches').toBe(-1);
+    expect(
+      checkpointTensors(tied).findIndex((t) => t.name === 'lm_head.weight'),
+      'first index that matches',
+    ).toBe(-1);
     expect(outputProjectionName(tied)).toBe('model.embed_tokens.weight');
   });
 });
@@ -51,7 +63,9 @@ describe('checkpointTensors against transformers 4.51.1', () => {
       [false, (await import('./fixtures/tiny-transformers-4.51.1/state_dict_shapes.json')).default],
       [true, (await import('./fixtures/tiny-transformers-4.51.1/state_dict_shapes_tied.json')).default],
     ] as const) {
-      const ours = Object.fromEntries(checkpointTensors(parseModelSpec({ config: tinyConfig({ tie }) })).map((t) => [t.name, t.shape]));
+      const ours = Object.fromEntries(
+        checkpointTensors(parseModelSpec({ config: tinyConfig({ tie }) })).map((t) => [t.name, t.shape]),
+      );
       expect(ours).toEqual(file);
     }
   });

@@ -12,7 +12,6 @@ export interface TensorRequirement {
   tower: 'vision' | 'text';
 }
 
-
 export function checkpointTensors(spec: ModelSpec): TensorRequirement[] {
   const out: TensorRequirement[] = [];
   const v = spec.vision;

@@ -54,9 +54,12 @@ export function parseTextSpec(f: TextFields): TextSpec {
   const headDim = hiddenSize / numHeads;
   const hdReader = f.reader('head_dim');
   if (hdReader.has('head_dim') && hdReader.int('head_dim') !== headDim) {
-    hdReader.fail(`head_dim ${hdReader.int('head_dim')} disagrees with hidden_size ${hiddenSize} / num_attention_heads ${numHeads} = ${headDim}; Qwen2.5-VL derives head_dim from these`);
+    hdReader.fail(
+      `head_dim ${hdReader.int('head_dim')} disagrees with hidden_size ${hiddenSize} / num_attention_heads ${numHeads} = ${headDim}; Qwen2.5-VL derives head_dim from these`,
+    );
   }
-  if (headDim % 2 !== 0) where.fail(`head_dim ${headDim} (hidden_size / num_attention_heads) must be even for rotary embeddings`);
+  if (headDim % 2 !== 0)
+    where.fail(`head_dim ${headDim} (hidden_size / num_attention_heads) must be even for rotary embeddings`);
   if (numHeads % numKvHeads !== 0) {
     kvReader.fail(`num_attention_heads ${numHeads} is not a multiple of num_key_value_heads ${numKvHeads}`);
   }
@@ -65,17 +68,23 @@ export function parseTextSpec(f: TextFields): TextSpec {
   if (act !== 'silu') f.reader('hidden_act').fail(`hidden_act "${act}" is not supported (Qwen2.5-VL uses silu)`);
   const swReader = f.reader('use_sliding_window');
   if (swReader.bool('use_sliding_window', false)) {
-    swReader.fail('use_sliding_window is true; sliding-window attention is not supported (Qwen2.5-VL checkpoints set it false)');
+    swReader.fail(
+      'use_sliding_window is true; sliding-window attention is not supported (Qwen2.5-VL checkpoints set it false)',
+    );
   }
 
   const rope = ropeBlock(f);
   if (!rope) {
-    throw f.reader('rope_scaling').error('rope_scaling.mrope_section is missing; Qwen2.5-VL needs M-RoPE sections (e.g. [16, 24, 24])');
+    throw f
+      .reader('rope_scaling')
+      .error('rope_scaling.mrope_section is missing; Qwen2.5-VL needs M-RoPE sections (e.g. [16, 24, 24])');
   }
   const ropeType = rope.has('rope_type') ? rope.str('rope_type') : rope.has('type') ? rope.str('type') : 'default';
   // HF rewrites "mrope" to "default": plain RoPE frequencies, no scaling. Anything else would change the angles.
   if (ropeType !== 'mrope' && ropeType !== 'default') {
-    rope.fail(`rope type "${ropeType}" is not supported; only M-RoPE without scaling ("mrope"/"default") is implemented`);
+    rope.fail(
+      `rope type "${ropeType}" is not supported; only M-RoPE without scaling ("mrope"/"default") is implemented`,
+    );
   }
   const section = rope.intArray('mrope_section', { min: 1 });
   if (section.length !== 3) rope.fail(`mrope_section ${JSON.stringify(section)} must have 3 entries (t, h, w)`);

@@ -20,17 +20,27 @@ export function parseVisionSpec(v: ConfigReader, textHidden: number): VisionSpec
   const numHeads = v.int('num_heads');
   const intermediateSize = v.int('intermediate_size');
   const outHiddenSize = v.int('out_hidden_size');
-  if (hiddenSize % numHeads !== 0) v.fail(`vision_config.hidden_size ${hiddenSize} is not num_heads ${numHeads} × head_dim (not divisible)`);
+  if (hiddenSize % numHeads !== 0)
+    v.fail(`vision_config.hidden_size ${hiddenSize} is not num_heads ${numHeads} × head_dim (not divisible)`);
   const headDim = hiddenSize / numHeads;
   // 2-D rotary: head_dim/2 rotary lanes split evenly between the h and w axes, each in rotate_half pairs.
-  if (headDim % 4 !== 0) v.fail(`vision_config head_dim ${headDim} (hidden_size / num_heads) must be a multiple of 4 for the 2-D rotary embedding`);
+  if (headDim % 4 !== 0)
+    v.fail(
+      `vision_config head_dim ${headDim} (hidden_size / num_heads) must be a multiple of 4 for the 2-D rotary embedding`,
+    );
   if (outHiddenSize !== textHidden) {
-    v.fail(`vision_config.out_hidden_size ${outHiddenSize} must equal the text hidden_size ${textHidden} (merger output rows replace token embeddings)`);
+    v.fail(
+      `vision_config.out_hidden_size ${outHiddenSize} must equal the text hidden_size ${textHidden} (merger output rows replace token embeddings)`,
+    );
   }
 
   // Older configs spell these in_chans / spatial_patch_size; newer ones in_channels / patch_size.
-  const inChannels = v.has('in_channels') ? v.int('in_channels') : v.int('in_chans', { default: HF_VISION_DEFAULTS.inChannels });
-  const patchSize = v.has('patch_size') ? v.int('patch_size') : v.int('spatial_patch_size', { default: HF_VISION_DEFAULTS.patchSize });
+  const inChannels = v.has('in_channels')
+    ? v.int('in_channels')
+    : v.int('in_chans', { default: HF_VISION_DEFAULTS.inChannels });
+  const patchSize = v.has('patch_size')
+    ? v.int('patch_size')
+    : v.int('spatial_patch_size', { default: HF_VISION_DEFAULTS.patchSize });
   if (v.has('spatial_patch_size') && v.int('spatial_patch_size') !== patchSize) {
     v.fail(`vision_config.spatial_patch_size ${v.int('spatial_patch_size')} disagrees with patch_size ${patchSize}`);
   }
@@ -40,7 +50,9 @@ export function parseVisionSpec(v: ConfigReader, textHidden: number): VisionSpec
   // Floor division, exactly as HF's get_window_index computes vit_merger_window_size.
   const windowMergedTokens = Math.floor(Math.floor(windowSizePx / spatialMergeSize) / patchSize);
   if (windowMergedTokens < 1) {
-    v.fail(`vision_config.window_size ${windowSizePx} px is smaller than one merged token (${patchSize * spatialMergeSize} px)`);
+    v.fail(
+      `vision_config.window_size ${windowSizePx} px is smaller than one merged token (${patchSize * spatialMergeSize} px)`,
+    );
   }
   const fullAttentionBlocks = v.intArray('fullatt_block_indexes', { default: HF_VISION_DEFAULTS.fullAttentionBlocks });
   const seen = new Set<number>();

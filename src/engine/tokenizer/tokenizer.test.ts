@@ -77,22 +77,27 @@ describe('QwenTokenizer on the tiny checkpoint vs the goldens', () => {
 
   // The other cases use a plain user text (no leading/trailing newline), which buildVideoPrompt's demo layout
   // cannot express; their templated text is checked through encode() and the pad expansion instead.
-  it.each(CASES)('%s: the golden prompt text encodes to the golden input_ids once <|video_pad|> is expanded', (name) => {
-    const golden = loadGolden(name);
-    const meta = golden.meta<CaseMeta>();
-    const ids = Array.from(golden.i32('inputs.safetensors', 'input_ids').data);
-    const [v0, v1] = meta.generation.video_span;
-    const [t, h, w] = meta.video_grid_thw;
-    expect(v1 - v0).toBe((t * h * w) / 4);
-    expect(ids.indexOf(VIDEO_PAD)).toBe(v0);
-    expect(ids.lastIndexOf(VIDEO_PAD)).toBe(v1 - 1);
-    const single = tokenizer.encode(meta.prompt.text);
-    expect(single.filter((id) => id === VIDEO_PAD)).toHaveLength(1);
-    const expanded = [...single.slice(0, v0), ...new Array<number>(v1 - v0).fill(VIDEO_PAD), ...single.slice(v0 + 1)];
-    expect(expanded).toEqual(ids);
-    expect(meta.prompt.input_ids).toEqual(ids);
-    expect(tokenizer.decode(ids, false)).toBe(meta.prompt.text.replace('<|video_pad|>', '<|video_pad|>'.repeat(v1 - v0)));
-  });
+  it.each(CASES)(
+    '%s: the golden prompt text encodes to the golden input_ids once <|video_pad|> is expanded',
+    (name) => {
+      const golden = loadGolden(name);
+      const meta = golden.meta<CaseMeta>();
+      const ids = Array.from(golden.i32('inputs.safetensors', 'input_ids').data);
+      const [v0, v1] = meta.generation.video_span;
+      const [t, h, w] = meta.video_grid_thw;
+      expect(v1 - v0).toBe((t * h * w) / 4);
+      expect(ids.indexOf(VIDEO_PAD)).toBe(v0);
+      expect(ids.lastIndexOf(VIDEO_PAD)).toBe(v1 - 1);
+      const single = tokenizer.encode(meta.prompt.text);
+      expect(single.filter((id) => id === VIDEO_PAD)).toHaveLength(1);
+      const expanded = [...single.slice(0, v0), ...new Array<number>(v1 - v0).fill(VIDEO_PAD), ...single.slice(v0 + 1)];
+      expect(expanded).toEqual(ids);
+      expect(meta.prompt.input_ids).toEqual(ids);
+      expect(tokenizer.decode(ids, false)).toBe(
+        meta.prompt.text.replace('<|video_pad|>', '<|video_pad|>'.repeat(v1 - v0)),
+      );
+    },
+  );
 
   const generated = [...CASES, ...goldenNames('case-q4'), ...goldenNames('case-tied')];
   it.each(generated)('%s: decode and the streaming decoder reproduce the golden continuation text', (name) => {

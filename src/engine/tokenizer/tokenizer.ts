@@ -44,7 +44,9 @@ export class QwenTokenizer {
     const config = { ...files.tokenizerConfig };
     if (files.chatTemplate !== undefined) config.chat_template = files.chatTemplate;
     if (typeof config.chat_template !== 'string') {
-      throw new TokenizerError('The checkpoint has no chat template (neither tokenizer_config.json nor chat_template.json has one).');
+      throw new TokenizerError(
+        'The checkpoint has no chat template (neither tokenizer_config.json nor chat_template.json has one).',
+      );
     }
     const tok = new PreTrainedTokenizer(files.tokenizerJson, config);
     const pad = tok.convert_tokens_to_ids('<|video_pad|>');
@@ -62,14 +64,21 @@ export class QwenTokenizer {
 
   /** The demo's prompt: [system], user = video + "{preText}\n{question}\n{suffix}", then the assistant header. */
   buildVideoPrompt(parts: VideoPromptParts, videoTokens: number): VideoPrompt {
-    if (!Number.isInteger(videoTokens) || videoTokens < 1) throw new TokenizerError(`A video needs at least one token, got ${videoTokens}`);
+    if (!Number.isInteger(videoTokens) || videoTokens < 1)
+      throw new TokenizerError(`A video needs at least one token, got ${videoTokens}`);
     const messages: { role: string; content: unknown }[] = [];
     if (parts.system !== undefined) messages.push({ role: 'system', content: parts.system });
     messages.push({
       role: 'user',
-      content: [{ type: 'video' }, { type: 'text', text: `${parts.preText ?? ''}\n${parts.question}\n${parts.suffix}` }],
+      content: [
+        { type: 'video' },
+        { type: 'text', text: `${parts.preText ?? ''}\n${parts.question}\n${parts.suffix}` },
+      ],
     });
-    const text = this.tok.apply_chat_template(messages as never, { tokenize: false, add_generation_prompt: true }) as string;
+    const text = this.tok.apply_chat_template(messages as never, {
+      tokenize: false,
+      add_generation_prompt: true,
+    }) as string;
     const single = this.tok.encode(text, { add_special_tokens: false });
     const at = single.indexOf(this.videoPadId);
     if (at < 0 || single.indexOf(this.videoPadId, at + 1) >= 0) {

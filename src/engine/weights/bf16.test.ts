@@ -5,7 +5,9 @@ const bytesOf = (...v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 
 describe('f32ToBf16', () => {
   it('rounds to nearest, ties to even, exactly like torch.Tensor.to(torch.bfloat16)', () => {
-    expect(Array.from(f32ToBf16(bytesOf(1, 1 + 2 ** -8, 1 + 3 * 2 ** -8, 1 + 2 ** -8 + 2 ** -20, -2.5)))).toEqual([0x3f80, 0x3f80, 0x3f82, 0x3f81, 0xc020]);
+    expect(Array.from(f32ToBf16(bytesOf(1, 1 + 2 ** -8, 1 + 3 * 2 ** -8, 1 + 2 ** -8 + 2 ** -20, -2.5)))).toEqual([
+      0x3f80, 0x3f80, 0x3f82, 0x3f81, 0xc020,
+    ]);
   });
   it('keeps infinities and NaN (a NaN never rounds into an infinity)', () => {
     const [inf, ninf, nan] = Array.from(f32ToBf16(bytesOf(Infinity, -Infinity, NaN)));

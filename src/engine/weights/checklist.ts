@@ -36,18 +36,24 @@ export function checkTensors(spec: ModelSpec, tensors: ReadonlyMap<string, Store
       continue;
     }
     if (t.shape.length !== r.shape.length || t.shape.some((d, i) => d !== r.shape[i])) {
-      problems.push(`${t.storedName} (${t.file}) has shape [${t.shape.join(', ')}], the config needs [${r.shape.join(', ')}]`);
+      problems.push(
+        `${t.storedName} (${t.file}) has shape [${t.shape.join(', ')}], the config needs [${r.shape.join(', ')}]`,
+      );
     }
   }
   for (const name of missing) {
     if (name === 'lm_head.weight') {
-      problems.push('lm_head.weight is missing, and config.json has tie_word_embeddings false (an untied checkpoint needs its own lm_head)');
+      problems.push(
+        'lm_head.weight is missing, and config.json has tie_word_embeddings false (an untied checkpoint needs its own lm_head)',
+      );
     } else {
       problems.push(`${name} is missing`);
     }
   }
   if (spec.text.tieWordEmbeddings && tensors.has('lm_head.weight')) {
-    warnings.push('lm_head.weight is present but tie_word_embeddings is true: the output projection uses embed_tokens, as transformers does');
+    warnings.push(
+      'lm_head.weight is present but tie_word_embeddings is true: the output projection uses embed_tokens, as transformers does',
+    );
     wanted.add('lm_head.weight');
   }
   const unused = [...tensors.keys()].filter((n) => !wanted.has(n)).sort();

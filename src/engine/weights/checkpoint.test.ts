@@ -57,14 +57,30 @@ describe('openCheckpoint', () => {
     const built = buildCheckpoint(tinyConfig());
     const ckpt = await openCheckpoint(new BytesSource(built.files));
     const chunks = await collect(ckpt.stream('model.layers.0.mlp.gate_proj.weight', { maxChunkBytes: 1000 })); // [96, 64] bf16: 128 B rows
-    expect(chunks.map((c) => [c.rowStart, c.rows])).toEqual([...Array(14).keys()].map((i) => [i * 7, Math.min(7, 96 - i * 7)]));
-    expect(chunks.findIndex((c) => !(c.totalRows === 96 && c.rowElements === 64 && c.dtype === 'BF16' && c.bytes.byteLength === c.rows * 128)), 'first index where it fails').toBe(-1);
+    expect(chunks.map((c) => [c.rowStart, c.rows])).toEqual(
+      [...Array(14).keys()].map((i) => [i * 7, Math.min(7, 96 - i * 7)]),
+    );
+    expect(
+      chunks.findIndex(
+        (c) =>
+          !(c.totalRows === 96 && c.rowElements === 64 && c.dtype === 'BF16' && c.bytes.byteLength === c.rows * 128),
+      ),
+      'first index where it fails',
+    ).toBe(-1);
     const conv = await collect(ckpt.stream('visual.patch_embed.proj.weight', { maxChunkBytes: 4 * 2352 }));
-    expect(conv[0]).toMatchObject({ rowStart: 0, rows: 4, totalRows: 32, rowElements: 1176, shape: [32, 3, 2, 14, 14] });
+    expect(conv[0]).toMatchObject({
+      rowStart: 0,
+      rows: 4,
+      totalRows: 32,
+      rowElements: 1176,
+      shape: [32, 3, 2, 14, 14],
+    });
   });
 
   it('keeps F32 tensors F32 and streams them', async () => {
-    const built = buildCheckpoint(tinyConfig(), { dtypeOf: (n) => (n.endsWith('.bias') || n.includes('norm') ? 'F32' : n.startsWith('visual.') ? 'F16' : 'BF16') });
+    const built = buildCheckpoint(tinyConfig(), {
+      dtypeOf: (n) => (n.endsWith('.bias') || n.includes('norm') ? 'F32' : n.startsWith('visual.') ? 'F16' : 'BF16'),
+    });
     const ckpt = await openCheckpoint(new BytesSource(built.files));
     expect(ckpt.tensor('visual.blocks.0.attn.qkv.bias')).toMatchObject({ dtype: 'F32', byteLength: 96 * 4 });
     expect(ckpt.tensor('visual.blocks.0.attn.qkv.weight').dtype).toBe('F16');
@@ -83,7 +99,9 @@ describe('openCheckpoint', () => {
   it('lists every missing tensor and wrong shape at once', async () => {
     const built = buildCheckpoint(tinyConfig(), {
       omit: ['lm_head.weight', 'visual.blocks.1.norm2.weight', 'model.layers.1.self_attn.k_proj.bias'],
-      extra: [{ name: 'model.layers.0.self_attn.rotary_emb.inv_freq', dtype: 'F32', shape: [8], data: new Uint8Array(32) }],
+      extra: [
+        { name: 'model.layers.0.self_attn.rotary_emb.inv_freq', dtype: 'F32', shape: [8], data: new Uint8Array(32) },
+      ],
     });
     // Wrong shape: rebuild the config with a different vision intermediate size but keep the tensors.
     const cfg = tinyConfig();
@@ -95,47 +113,67 @@ describe('openCheckpoint', () => {
     expect(msg).toMatch(/lm_head\.weight is missing, and config\.json has tie_word_embeddings false/);
     expect(msg).toMatch(/visual\.blocks\.1\.norm2\.weight is missing/);
     expect(msg).toMatch(/model\.layers\.1\.self_attn\.k_proj\.bias is missing/);
-    expect(msg).toMatch(/visual\.blocks\.0\.mlp\.gate_proj\.weight \(model\.safetensors\) has shape \[48, 32\], the config needs \[40, 32\]/);
+    expect(msg).toMatch(
+      /visual\.blocks\.0\.mlp\.gate_proj\.weight \(model\.safetensors\) has shape \[48, 32\], the config needs \[40, 32\]/,
+    );
     expect((err as CheckpointError).problems.length).toBe(3 + 2 * 5); // 3 missing + gate/up weight+bias and down weight per block
   });
 
   it('reports unused tensors without failing', async () => {
-    const built = buildCheckpoint(tinyConfig(), { extra: [{ name: 'model.layers.0.self_attn.rotary_emb.inv_freq', dtype: 'F32', shape: [8], data: new Uint8Array(32) }] });
+    const built = buildCheckpoint(tinyConfig(), {
+      extra: [
+        { name: 'model.layers.0.self_attn.rotary_emb.inv_freq', dtype: 'F32', shape: [8], data: new Uint8Array(32) },
+      ],
+    });
     const ckpt = await openCheckpoint(new BytesSource(built.files));
     expect(ckpt.unused).toEqual(['model.layers.0.self_attn.rotary_emb.inv_freq']);
   });
 
   it('rejects a tensor present under both layouts', async () => {
-    const built = buildCheckpoint(tinyConfig(), { extra: [{ name: 'model.language_model.norm.weight', dtype: 'BF16', shape: [64], data: new Uint8Array(128) }] });
-    await expect(openCheckpoint(new BytesSource(built.files))).rejects.toThrow(/model\.norm\.weight appears twice: as model\.norm\.weight in model\.safetensors and as model\.language_model\.norm\.weight/);
+    const built = buildCheckpoint(tinyConfig(), {
+      extra: [{ name: 'model.language_model.norm.weight', dtype: 'BF16', shape: [64], data: new Uint8Array(128) }],
+    });
+    await expect(openCheckpoint(new BytesSource(built.files))).rejects.toThrow(
+      /model\.norm\.weight appears twice: as model\.norm\.weight in model\.safetensors and as model\.language_model\.norm\.weight/,
+    );
   });
 
   it('checks the index against the shards', async () => {
     const built = buildCheckpoint(tinyConfig(), { shards: 2 });
-    const index = JSON.parse(built.files['model.safetensors.index.json'] as string) as { weight_map: Record<string, string> };
+    const index = JSON.parse(built.files['model.safetensors.index.json'] as string) as {
+      weight_map: Record<string, string>;
+    };
     index.weight_map['model.norm.weight'] = 'model-00001-of-00002.safetensors';
     index.weight_map['model.ghost.weight'] = 'model-00002-of-00002.safetensors';
     built.files['model.safetensors.index.json'] = JSON.stringify(index);
     const msg = String(await openCheckpoint(new BytesSource(built.files)).catch((e: unknown) => e));
-    expect(msg).toMatch(/model\.norm\.weight is in model-00002-of-00002\.safetensors, but model\.safetensors\.index\.json places it in model-00001-of-00002\.safetensors/);
-    expect(msg).toMatch(/lists model\.ghost\.weight in model-00002-of-00002\.safetensors, but that file has no such tensor/);
+    expect(msg).toMatch(
+      /model\.norm\.weight is in model-00002-of-00002\.safetensors, but model\.safetensors\.index\.json places it in model-00001-of-00002\.safetensors/,
+    );
+    expect(msg).toMatch(
+      /lists model\.ghost\.weight in model-00002-of-00002\.safetensors, but that file has no such tensor/,
+    );
   });
 
   it('names missing files', async () => {
     const built = buildCheckpoint(tinyConfig(), { shards: 2 });
     const files = { ...built.files };
     delete files['model-00002-of-00002.safetensors'];
-    await expect(openCheckpoint(new BytesSource(files, 'the test folder'))).rejects.toThrow(new MissingFileError('model-00002-of-00002.safetensors', 'the test folder'));
-    await expect(openCheckpoint(new BytesSource({ 'config.json': built.files['config.json']! }, 'dir'))).rejects.toThrow(
-      /model\.safetensors\.index\.json or model\.safetensors is missing from dir/,
+    await expect(openCheckpoint(new BytesSource(files, 'the test folder'))).rejects.toThrow(
+      new MissingFileError('model-00002-of-00002.safetensors', 'the test folder'),
     );
+    await expect(
+      openCheckpoint(new BytesSource({ 'config.json': built.files['config.json']! }, 'dir')),
+    ).rejects.toThrow(/model\.safetensors\.index\.json or model\.safetensors is missing from dir/);
     await expect(openCheckpoint(new BytesSource({}, 'dir'))).rejects.toThrow(/config\.json is missing from dir/);
   });
 
   it('detects a truncated shard from its size', async () => {
     const built = buildCheckpoint(tinyConfig());
     const file = built.files['model.safetensors'] as Uint8Array;
-    await expect(openCheckpoint(new BytesSource({ ...built.files, 'model.safetensors': file.subarray(0, file.byteLength - 10) }))).rejects.toThrow(
+    await expect(
+      openCheckpoint(new BytesSource({ ...built.files, 'model.safetensors': file.subarray(0, file.byteLength - 10) })),
+    ).rejects.toThrow(
       /model\.safetensors: the header describes \d+ bytes, but the file has only \d+ bytes \(truncated\?\)/,
     );
   });

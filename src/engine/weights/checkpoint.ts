@@ -42,7 +42,10 @@ export class Checkpoint {
 
   tensor(name: string): StoredTensor {
     const t = this.tensors.get(name);
-    if (!t) throw new CheckpointError(`No tensor ${name} in ${this.source.label}`, [`known names are canonical (visual.*, model.*, lm_head.weight)`]);
+    if (!t)
+      throw new CheckpointError(`No tensor ${name} in ${this.source.label}`, [
+        `known names are canonical (visual.*, model.*, lm_head.weight)`,
+      ]);
     return t;
   }
 
@@ -60,17 +63,23 @@ function parseIndex(text: string): Map<string, string> {
     throw new SafetensorsError(`${INDEX_FILE} is not valid JSON: ${(e as Error).message}`);
   }
   const map = (raw as { weight_map?: unknown } | null)?.weight_map;
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new SafetensorsError(`${INDEX_FILE} has no weight_map object`);
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new SafetensorsError(`${INDEX_FILE} has no weight_map object`);
   const out = new Map<string, string>();
   for (const [name, file] of Object.entries(map as Record<string, unknown>)) {
-    if (typeof file !== 'string' || !file) throw new SafetensorsError(`${INDEX_FILE}: weight_map["${name}"] is not a file name`);
+    if (typeof file !== 'string' || !file)
+      throw new SafetensorsError(`${INDEX_FILE}: weight_map["${name}"] is not a file name`);
     out.set(name, file);
   }
   if (out.size === 0) throw new SafetensorsError(`${INDEX_FILE}: weight_map is empty`);
   return out;
 }
 
-export async function readSafetensorsHeader(source: WeightSource, file: string, signal?: AbortSignal): Promise<SafetensorsHeader> {
+export async function readSafetensorsHeader(
+  source: WeightSource,
+  file: string,
+  signal?: AbortSignal,
+): Promise<SafetensorsHeader> {
   const prefix = await source.readRange(file, 0, 8, { signal });
   const n = headerLength(file, prefix, await source.knownSize(file));
   const json = await source.readRange(file, 8, 8 + n, { signal });
@@ -122,28 +131,47 @@ export async function openCheckpoint(source: WeightSource, opts: OpenOptions = {
     for (const e of h.entries) {
       if (index && index.get(e.name) !== h.file) {
         // HF's loader finds tensors through the index; a tensor not listed for this shard is invisible to it.
-        if (index.has(e.name)) problems.push(`${e.name} is in ${h.file}, but ${INDEX_FILE} places it in ${index.get(e.name)}`);
+        if (index.has(e.name))
+          problems.push(`${e.name} is in ${h.file}, but ${INDEX_FILE} places it in ${index.get(e.name)}`);
         continue;
       }
       const { canonical, layout } = canonicalTensorName(e.name);
       if (layout) layouts.add(layout);
       const prev = tensors.get(canonical);
       if (prev) {
-        problems.push(`${canonical} appears twice: as ${prev.storedName} in ${prev.file} and as ${e.name} in ${h.file}`);
+        problems.push(
+          `${canonical} appears twice: as ${prev.storedName} in ${prev.file} and as ${e.name} in ${h.file}`,
+        );
         continue;
       }
-      tensors.set(canonical, { name: canonical, storedName: e.name, file: h.file, dtype: e.dtype, shape: e.shape, fileOffset: e.fileOffset, byteLength: e.byteLength });
+      tensors.set(canonical, {
+        name: canonical,
+        storedName: e.name,
+        file: h.file,
+        dtype: e.dtype,
+        shape: e.shape,
+        fileOffset: e.fileOffset,
+        byteLength: e.byteLength,
+      });
     }
   }
   if (index) {
     const inHeaders = new Set(headers.flatMap((h) => h.entries.map((e) => `${h.file}\u0000${e.name}`)));
-    for (const [name, file] of index) if (!inHeaders.has(`${file}\u0000${name}`)) problems.push(`${INDEX_FILE} lists ${name} in ${file}, but that file has no such tensor`);
+    for (const [name, file] of index)
+      if (!inHeaders.has(`${file}\u0000${name}`))
+        problems.push(`${INDEX_FILE} lists ${name} in ${file}, but that file has no such tensor`);
   }
   const check = checkTensors(spec, tensors);
   problems.push(...check.problems);
   if (problems.length) {
-    throw new CheckpointError(`The checkpoint at ${source.label} does not match its config.json (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems);
+    throw new CheckpointError(
+      `The checkpoint at ${source.label} does not match its config.json (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
+      problems,
+    );
   }
   const layout = layouts.size === 1 ? [...layouts][0]! : layouts.size === 0 ? 'legacy' : 'mixed';
-  return new Checkpoint(source, spec, configTexts, files, tensors, layout, check.unused, [...spec.warnings, ...check.warnings]);
+  return new Checkpoint(source, spec, configTexts, files, tensors, layout, check.unused, [
+    ...spec.warnings,
+    ...check.warnings,
+  ]);
 }

@@ -33,7 +33,9 @@ describe('planRowChunks', () => {
   });
 
   it('errors when a row cannot fit', () => {
-    expect(() => planRowChunks({ rows: 4, rowBytes: 100 }, 64, 'visual.x')).toThrow(/visual\.x: a row of 100 bytes does not fit maxChunkBytes 64/);
+    expect(() => planRowChunks({ rows: 4, rowBytes: 100 }, 64, 'visual.x')).toThrow(
+      /visual\.x: a row of 100 bytes does not fit maxChunkBytes 64/,
+    );
     expect(() => planRowChunks({ rows: 4, rowBytes: 6 }, 8)).toThrow(/2 rows of 6 bytes \(4-byte alignment\)/);
     expect(planRowChunks({ rows: 0, rowBytes: 4 }, 64)).toEqual([]);
   });

@@ -32,12 +32,14 @@ function gcd(a: number, b: number): number {
 export function planRowChunks(layout: RowLayout, maxChunkBytes: number, what = 'tensor'): RowChunk[] {
   const { rows, rowBytes } = layout;
   if (rows === 0 || rowBytes === 0) return [];
-  if (!Number.isSafeInteger(maxChunkBytes) || maxChunkBytes < 4) throw new Error(`${what}: maxChunkBytes ${maxChunkBytes} must be an integer ≥ 4`);
+  if (!Number.isSafeInteger(maxChunkBytes) || maxChunkBytes < 4)
+    throw new Error(`${what}: maxChunkBytes ${maxChunkBytes} must be an integer ≥ 4`);
   const rowAlign = 4 / gcd(rowBytes, 4);
   let perChunk = Math.floor(maxChunkBytes / rowBytes);
   if (perChunk < rows) perChunk -= perChunk % rowAlign;
   if (perChunk < 1) {
-    const need = rowAlign > 1 ? `${rowAlign} rows of ${rowBytes} bytes (4-byte alignment)` : `a row of ${rowBytes} bytes`;
+    const need =
+      rowAlign > 1 ? `${rowAlign} rows of ${rowBytes} bytes (4-byte alignment)` : `a row of ${rowBytes} bytes`;
     throw new Error(`${what}: ${need} ${rowAlign > 1 ? 'do' : 'does'} not fit maxChunkBytes ${maxChunkBytes}`);
   }
   const out: RowChunk[] = [];

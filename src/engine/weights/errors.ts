@@ -86,10 +86,13 @@ export class StorageQuotaError extends WeightsError {
     readonly availableBytes: number | null,
   ) {
     const need = formatBytes(neededBytes);
-    const avail = availableBytes === null ? 'the browser refused the write' : `this site may use ${formatBytes(Math.max(0, availableBytes))} more`;
+    const avail =
+      availableBytes === null
+        ? 'the browser refused the write'
+        : `this site may use ${formatBytes(Math.max(0, availableBytes))} more`;
     super(
       `Caching the model needs ${need} of browser storage, but ${avail}. Free space (delete other cached models in ` +
-        'Settings, or clear this site\'s data) and reload, or continue without the cache (the model is then loaded ' +
+        "Settings, or clear this site's data) and reload, or continue without the cache (the model is then loaded " +
         'from the network again next time).',
     );
   }

@@ -25,8 +25,12 @@ describe('DirectoryHandleSource', () => {
   it('opens a sharded checkpoint from a directory handle and streams it', async () => {
     const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(rootName, { create: true });
     const built = buildCheckpoint(tinyConfig(), { shards: 2, layout: 'nested' });
-    const index = JSON.parse(built.files['model.safetensors.index.json'] as string) as { weight_map: Record<string, string> };
-    for (const k of Object.keys(index.weight_map)) if (index.weight_map[k] === 'model-00002-of-00002.safetensors') index.weight_map[k] = 'shards/model-00002-of-00002.safetensors';
+    const index = JSON.parse(built.files['model.safetensors.index.json'] as string) as {
+      weight_map: Record<string, string>;
+    };
+    for (const k of Object.keys(index.weight_map))
+      if (index.weight_map[k] === 'model-00002-of-00002.safetensors')
+        index.weight_map[k] = 'shards/model-00002-of-00002.safetensors';
     for (const [path, data] of Object.entries(built.files)) {
       if (path === 'model.safetensors.index.json') await write(root, path, JSON.stringify(index));
       else await write(root, path === 'model-00002-of-00002.safetensors' ? `shards/${path}` : path, data);
@@ -38,8 +42,12 @@ describe('DirectoryHandleSource', () => {
     const name = 'model.layers.1.self_attn.o_proj.weight';
     const parts: Uint8Array[] = [];
     for await (const c of ckpt.stream(name, { maxChunkBytes: 1024 })) parts.push(c.bytes);
-    expect(new Uint8Array(await new Blob(parts as Uint8Array<ArrayBuffer>[]).arrayBuffer())).toEqual(built.data.get(name)!.bytes);
-    await expect(src.readText('tokenizer.json')).rejects.toThrow(new MissingFileError('tokenizer.json', `local folder ${rootName}`));
+    expect(new Uint8Array(await new Blob(parts as Uint8Array<ArrayBuffer>[]).arrayBuffer())).toEqual(
+      built.data.get(name)!.bytes,
+    );
+    await expect(src.readText('tokenizer.json')).rejects.toThrow(
+      new MissingFileError('tokenizer.json', `local folder ${rootName}`),
+    );
     expect(await src.readTextOptional('shards/nothing.json')).toBeNull();
   });
 });

@@ -29,8 +29,15 @@ describe('local folder sources', () => {
     const chunks: Uint8Array[] = [];
     for await (const c of ckpt.stream('model.norm.weight')) chunks.push(c.bytes);
     expect(chunks[0]).toEqual(built.data.get('model.norm.weight')!.bytes);
-    const without = new FileListSource(files.filter((f) => !f.name.startsWith('model-00002')), 'the folder my-ckpt');
-    await expect(openCheckpoint(without)).rejects.toThrow(new MissingFileError('model-00002-of-00002.safetensors', 'the folder my-ckpt'));
-    await expect(src.readRange('config.json', 0, 10_000)).rejects.toThrow(/config\.json in the folder my-ckpt has \d+ bytes, but bytes up to 10000 are needed/);
+    const without = new FileListSource(
+      files.filter((f) => !f.name.startsWith('model-00002')),
+      'the folder my-ckpt',
+    );
+    await expect(openCheckpoint(without)).rejects.toThrow(
+      new MissingFileError('model-00002-of-00002.safetensors', 'the folder my-ckpt'),
+    );
+    await expect(src.readRange('config.json', 0, 10_000)).rejects.toThrow(
+      /config\.json in the folder my-ckpt has \d+ bytes, but bytes up to 10000 are needed/,
+    );
   });
 });

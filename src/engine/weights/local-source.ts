@@ -71,7 +71,8 @@ export class DirectoryHandleSource extends BlobSource {
       for (const p of parts) dir = await dir.getDirectoryHandle(p);
       return await (await dir.getFileHandle(name)).getFile();
     } catch (e) {
-      if ((e as { name?: string }).name === 'NotFoundError' || (e as { name?: string }).name === 'TypeMismatchError') return null;
+      if ((e as { name?: string }).name === 'NotFoundError' || (e as { name?: string }).name === 'TypeMismatchError')
+        return null;
       throw e;
     }
   }

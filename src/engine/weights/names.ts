@@ -12,7 +12,8 @@ export interface CanonicalName {
 /** Maps a stored tensor name to its canonical name; `layout` is null for names that fit both (lm_head). */
 export function canonicalTensorName(stored: string): CanonicalName {
   if (stored.startsWith('model.visual.')) return { canonical: stored.slice('model.'.length), layout: 'nested' };
-  if (stored.startsWith('model.language_model.')) return { canonical: `model.${stored.slice('model.language_model.'.length)}`, layout: 'nested' };
+  if (stored.startsWith('model.language_model.'))
+    return { canonical: `model.${stored.slice('model.language_model.'.length)}`, layout: 'nested' };
   if (stored.startsWith('visual.') || stored.startsWith('model.')) return { canonical: stored, layout: 'legacy' };
   return { canonical: stored, layout: null };
 }

@@ -13,9 +13,11 @@ export const Q4_SCHEME = {
   scale:
     'm = the element with the largest |w| (first in index order on ties), as f32; d = m / -8 rounded to f16 ' +
     'round-to-nearest-even (f16 subnormals kept; |d| > 65504 is an error)',
-  quantize: 'q = clamp(roundHalfEven(w / d), -8, 7) with exact division (midpoints decided by w vs (q ± 0.5)·d); q = 0 when d == 0',
+  quantize:
+    'q = clamp(roundHalfEven(w / d), -8, 7) with exact division (midpoints decided by w vs (q ± 0.5)·d); q = 0 when d == 0',
   dequantize: 'q · d (exact in f32)',
-  qweightLayout: 'u32 row-major [out][in/8]; element 8k + j of a row in bits 4j..4j+3 of word k as the unsigned nibble q + 8',
+  qweightLayout:
+    'u32 row-major [out][in/8]; element 8k + j of a row in bits 4j..4j+3 of word k as the unsigned nibble q + 8',
   scalesLayout: 'f16 bits, two per u32 (low half first), flat index row · (in/32) + group',
   rowChunks: 'a tensor whose q4 form passes the binding limit is stored as several row chunks, each its own buffer',
 } as const;
@@ -23,11 +25,17 @@ export const Q4_SCHEME = {
 export type Q4Scheme = typeof Q4_SCHEME;
 
 /** Bytes of one W[rows, cols] in q4: packed nibbles plus f16 scales (each buffer padded to 4 bytes). */
-export function q4ByteSize(rows: number, cols: number, what = 'tensor'): { qweight: number; scales: number; total: number } {
+export function q4ByteSize(
+  rows: number,
+  cols: number,
+  what = 'tensor',
+): { qweight: number; scales: number; total: number } {
   if (cols % Q4_SCHEME.groupSize !== 0) {
-    throw new Error(`${what}: input dimension ${cols} is not a multiple of the q4 group size ${Q4_SCHEME.groupSize}; it cannot be quantized`);
+    throw new Error(
+      `${what}: input dimension ${cols} is not a multiple of the q4 group size ${Q4_SCHEME.groupSize}; it cannot be quantized`,
+    );
   }
   const qweight = (rows * cols) / 2;
-  const scales = Math.ceil(((rows * cols) / Q4_SCHEME.groupSize) * 2 / 4) * 4;
+  const scales = Math.ceil((((rows * cols) / Q4_SCHEME.groupSize) * 2) / 4) * 4;
   return { qweight, scales, total: qweight + scales };
 }

@@ -46,7 +46,9 @@ describe('safetensors header', () => {
     expect(() => parse(file.subarray(0, 20))).toThrow(/header of \d+ bytes runs past the end of the 20-byte file/);
     // Size unknown (URL without Content-Range): the JSON itself is cut off.
     const n = headerLength('t.safetensors', file, null);
-    expect(() => parseSafetensorsHeader('t.safetensors', file.subarray(8, 8 + n - 3), null)).toThrow(/header is not valid JSON/);
+    expect(() => parseSafetensorsHeader('t.safetensors', file.subarray(8, 8 + n - 3), null)).toThrow(
+      /header is not valid JSON/,
+    );
   });
 
   it('rejects an implausible header length (not a safetensors file)', () => {
@@ -59,22 +61,48 @@ describe('safetensors header', () => {
     expect(() => parse(rawFile({ 'model.x': { dtype: 'I8', shape: [4], data_offsets: [0, 4] } }, 4))).toThrow(
       /tensor model\.x has dtype I8, which is not supported; only BF16, F16 and F32/,
     );
-    expect(() => parse(rawFile({ y: { dtype: 'Q4_K', shape: [4], data_offsets: [0, 4] } }, 4))).toThrow(/tensor y has dtype Q4_K, which is not a safetensors dtype/);
+    expect(() => parse(rawFile({ y: { dtype: 'Q4_K', shape: [4], data_offsets: [0, 4] } }, 4))).toThrow(
+      /tensor y has dtype Q4_K, which is not a safetensors dtype/,
+    );
   });
 
   it('rejects offsets out of range, overlaps, holes and size mismatches', () => {
     // Data section claims 16 bytes, file has 8.
-    expect(() => parse(rawFile({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, 8))).toThrow(/describes \d+ bytes, but the file has only \d+ bytes/);
+    expect(() => parse(rawFile({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, 8))).toThrow(
+      /describes \d+ bytes, but the file has only \d+ bytes/,
+    );
     expect(() =>
-      parse(rawFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, 12)),
+      parse(
+        rawFile(
+          {
+            a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+            b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+          },
+          12,
+        ),
+      ),
     ).toThrow(/tensor b overlaps the tensor before it/);
     expect(() =>
-      parse(rawFile({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, 12)),
+      parse(
+        rawFile(
+          {
+            a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+            b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+          },
+          12,
+        ),
+      ),
     ).toThrow(/hole in the data before tensor b/);
-    expect(() => parse(rawFile({ a: { dtype: 'BF16', shape: [3], data_offsets: [0, 8] } }, 8))).toThrow(/tensor a \(BF16 \[3\]\) needs 6 bytes, data_offsets \[0, 8\] span 8/);
-    expect(() => parse(rawFile({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 6))).toThrow(/the file has 2 extra bytes at the end/);
+    expect(() => parse(rawFile({ a: { dtype: 'BF16', shape: [3], data_offsets: [0, 8] } }, 8))).toThrow(
+      /tensor a \(BF16 \[3\]\) needs 6 bytes, data_offsets \[0, 8\] span 8/,
+    );
+    expect(() => parse(rawFile({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 6))).toThrow(
+      /the file has 2 extra bytes at the end/,
+    );
     expect(() => parse(rawFile({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, 4))).toThrow(/bad shape/);
-    expect(() => parse(rawFile({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 0] } }, 4))).toThrow(/bad data_offsets/);
+    expect(() => parse(rawFile({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 0] } }, 4))).toThrow(
+      /bad data_offsets/,
+    );
   });
 
   it('accepts zero-size tensors and an unknown file size', () => {

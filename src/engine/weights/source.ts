@@ -50,7 +50,9 @@ export function checkRange(label: string, path: string, start: number, end: numb
     throw new WeightsError(`${label}: bad byte range [${start}, ${end}) of ${path}`);
   }
   if (size !== null && end > size) {
-    throw new WeightsError(`${path} in ${label} has ${size} bytes, but bytes up to ${end} are needed (is the file truncated?)`);
+    throw new WeightsError(
+      `${path} in ${label} has ${size} bytes, but bytes up to ${end} are needed (is the file truncated?)`,
+    );
   }
 }
 
@@ -105,7 +107,12 @@ export class BytesSource extends BlobSource {
 
   constructor(files: Record<string, Uint8Array | string>, label = 'in-memory files') {
     super(label);
-    this.files = new Map(Object.entries(files).map(([k, v]) => [k, new Blob([typeof v === 'string' ? v : (v as Uint8Array<ArrayBuffer>)])]));
+    this.files = new Map(
+      Object.entries(files).map(([k, v]) => [
+        k,
+        new Blob([typeof v === 'string' ? v : (v as Uint8Array<ArrayBuffer>)]),
+      ]),
+    );
   }
 
   protected async blob(path: string): Promise<Blob | null> {

@@ -23,15 +23,23 @@ describe('weightStorageBytes (memory plan inputs)', () => {
 
   it('gives 16 584 333 312 B (15.45 GiB) unquantized in bf16, and counts F32 sources at 4 bytes', () => {
     expect(weightStorageBytes(spec7b, { quantize: false }).total).toBe(16_584_333_312);
-    const f32Norms = weightStorageBytes(spec7b, { sourceDtype: (n) => (n.includes('norm') || n.includes('ln_q') ? 'F32' : 'BF16') });
+    const f32Norms = weightStorageBytes(spec7b, {
+      sourceDtype: (n) => (n.includes('norm') || n.includes('ln_q') ? 'F32' : 'BF16'),
+    });
     const norms = (28 * 2 + 1) * 3584 + (32 * 2 + 1) * 1280;
     expect(f32Norms.total - weightStorageBytes(spec7b).total).toBe(norms * 2);
   });
 
   it('q4 sizes pad the scales buffer to 4 bytes and reject inputs that are not group multiples', () => {
     expect(q4ByteSize(3, 32)).toEqual({ qweight: 48, scales: 8, total: 56 });
-    expect(() => q4ByteSize(4, 48, 'model.x')).toThrow(/model\.x: input dimension 48 is not a multiple of the q4 group size 32/);
+    expect(() => q4ByteSize(4, 48, 'model.x')).toThrow(
+      /model\.x: input dimension 48 is not a multiple of the q4 group size 32/,
+    );
     const tiny = weightStorageBytes(parseModelSpec({ config: tinyConfig() }));
-    expect(tiny.tensors.find((t) => t.name === 'model.layers.0.mlp.down_proj.weight')).toMatchObject({ format: 'q4', shape: [64, 96], bytes: 64 * 48 + 64 * 3 * 2 });
+    expect(tiny.tensors.find((t) => t.name === 'model.layers.0.mlp.down_proj.weight')).toMatchObject({
+      format: 'q4',
+      shape: [64, 96],
+      bytes: 64 * 48 + 64 * 3 * 2,
+    });
   });
 });

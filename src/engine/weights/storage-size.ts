@@ -41,7 +41,14 @@ function size(r: TensorRequirement, opts: StorageOptions): StoredWeightSize {
   const numel = r.shape.reduce((a, b) => a * b, 1);
   if (r.storage === 'q4' && opts.quantize !== false) {
     const q = q4ByteSize(r.shape[0]!, numel / r.shape[0]!, r.name);
-    return { name: r.name, shape: r.shape, tower: r.tower, format: 'q4', bytes: q.total, q4: { qweight: q.qweight, scales: q.scales } };
+    return {
+      name: r.name,
+      shape: r.shape,
+      tower: r.tower,
+      format: 'q4',
+      bytes: q.total,
+      q4: { qweight: q.qweight, scales: q.scales },
+    };
   }
   const dtype = gpuDtype(opts.sourceDtype?.(r.name) ?? 'BF16');
   return { name: r.name, shape: r.shape, tower: r.tower, format: dtype, bytes: byteSize(dtype, numel) };

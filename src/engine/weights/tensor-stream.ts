@@ -31,7 +31,12 @@ export interface TensorChunk {
   bytes: Uint8Array;
 }
 
-export async function* streamTensor(source: WeightSource, t: StoredTensor, progress: LoadProgress | null, opts: StreamOptions = {}): AsyncGenerator<TensorChunk> {
+export async function* streamTensor(
+  source: WeightSource,
+  t: StoredTensor,
+  progress: LoadProgress | null,
+  opts: StreamOptions = {},
+): AsyncGenerator<TensorChunk> {
   const elementBytes = DTYPE_BYTES[t.dtype];
   const layout = rowLayout(t.shape, elementBytes);
   const plan = planRowChunks(layout, opts.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES, t.name);
@@ -39,7 +44,10 @@ export async function* streamTensor(source: WeightSource, t: StoredTensor, progr
   const onBytes = progress?.tracker(t.name, t.byteLength);
   const read = (i: number): Promise<Uint8Array> => {
     const c = plan[i]!;
-    const p = source.readRange(t.file, t.fileOffset + c.byteOffset, t.fileOffset + c.byteOffset + c.byteLength, { signal: opts.signal, onBytes });
+    const p = source.readRange(t.file, t.fileOffset + c.byteOffset, t.fileOffset + c.byteOffset + c.byteLength, {
+      signal: opts.signal,
+      onBytes,
+    });
     p.catch(() => undefined); // awaited below; this only keeps an abandoned read-ahead from being "unhandled"
     return p;
   };

@@ -38,7 +38,9 @@ async function rebuild(ckpt: Checkpoint, bytesOf: (name: string) => Promise<Uint
 describe('demo checkpoint /models/video-r2-tiny/ in Chromium', () => {
   it('loads every tensor to the GPU over HTTP, caches it in OPFS, and reads it back without the network', async () => {
     const ctx = await testGpu();
-    const manifest = (await (await fetch(`${BASE}manifest.json`)).json()) as { files: Record<string, { sha256: string }> };
+    const manifest = (await (await fetch(`${BASE}manifest.json`)).json()) as {
+      files: Record<string, { sha256: string }>;
+    };
     const source = new UrlSource(BASE, { concurrency: 3 });
     const ckpt = await openCheckpoint(source);
     const required = checkpointTensors(ckpt.spec);
@@ -48,7 +50,11 @@ describe('demo checkpoint /models/video-r2-tiny/ in Chromium', () => {
 
     // Every tensor, dense (the unquantized mode), split into parts for the larger ones to exercise the splits.
     const weights = new Map<string, DenseWeight>();
-    for (const r of required) weights.set(r.name, await uploadDenseParts(ctx, ckpt, r.name, { maxChunkBytes: 256 * 1024, maxPartBytes: 4 * 1024 * 1024 }));
+    for (const r of required)
+      weights.set(
+        r.name,
+        await uploadDenseParts(ctx, ckpt, r.name, { maxChunkBytes: 256 * 1024, maxPartBytes: 4 * 1024 * 1024 }),
+      );
     expect(ckpt.progress.bytesDone).toBe(ckpt.progress.bytesTotal);
     expect(progressEvents).toBeGreaterThan(required.length);
     expect(weights.get('model.embed_tokens.weight')!.parts.length).toBe(3); // 151936 × 32 bf16 = 9.7 MB
@@ -57,23 +63,41 @@ describe('demo checkpoint /models/video-r2-tiny/ in Chromium', () => {
       const t = ckpt.tensor(w.name);
       const out = new Uint8Array(t.byteLength);
       const rowBytes = t.byteLength / (t.shape[0] ?? 1);
-      for (const p of w.parts) out.set(new Uint8Array(await readBuffer(ctx, p.tensor.buffer, 0, Math.ceil((p.rows * rowBytes) / 4) * 4)).subarray(0, p.rows * rowBytes), p.row0 * rowBytes);
+      for (const p of w.parts)
+        out.set(
+          new Uint8Array(await readBuffer(ctx, p.tensor.buffer, 0, Math.ceil((p.rows * rowBytes) / 4) * 4)).subarray(
+            0,
+            p.rows * rowBytes,
+          ),
+          p.row0 * rowBytes,
+        );
       return out;
     };
-    expect(await sha256(await rebuild(ckpt, (n) => fromGpu(weights.get(n)!)))).toBe(manifest.files['model.safetensors']!.sha256);
+    expect(await sha256(await rebuild(ckpt, (n) => fromGpu(weights.get(n)!)))).toBe(
+      manifest.files['model.safetensors']!.sha256,
+    );
 
     // Cache everything (GPU readback → OPFS blobs), plus the config files.
     const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(rootName, { create: true });
     const cache = await WeightCache.open({ root });
     const id = { modelId: 'video-r2-tiny', revision: 'test', quantization: null };
-    const writer = await cache.beginWrite(id, ckpt.progress.bytesTotal, { ctx, blobTargetBytes: 8 * 1024 * 1024, maxChunkBytes: 1024 * 1024, source: { label: source.label, validators: {} } });
+    const writer = await cache.beginWrite(id, ckpt.progress.bytesTotal, {
+      ctx,
+      blobTargetBytes: 8 * 1024 * 1024,
+      maxChunkBytes: 1024 * 1024,
+      source: { label: source.label, validators: {} },
+    });
     for (const [path, text] of Object.entries(ckpt.configTexts)) if (text !== null) await writer.putFile(path, text);
     for (const w of weights.values()) {
       await writer.putTensor({
         name: w.name,
         format: w.dtype,
         shape: [...w.shape],
-        parts: w.parts.map((p) => ({ row0: p.row0, rows: p.rows, buffers: [{ role: 'data', dtype: p.tensor.dtype, shape: [...p.tensor.shape], buffer: p.tensor.buffer }] })),
+        parts: w.parts.map((p) => ({
+          row0: p.row0,
+          rows: p.rows,
+          buffers: [{ role: 'data', dtype: p.tensor.dtype, shape: [...p.tensor.shape], buffer: p.tensor.buffer }],
+        })),
       });
       for (const p of w.parts) p.tensor.buffer.destroy();
     }
@@ -89,7 +113,10 @@ describe('demo checkpoint /models/video-r2-tiny/ in Chromium', () => {
       const rowBytes = t.byteLength / (t.shape[0] ?? 1);
       const out = new Uint8Array(t.byteLength);
       for (const p of loaded.parts) {
-        out.set(new Uint8Array(await readBuffer(ctx, p.buffers.data!.buffer)).subarray(0, p.rows * rowBytes), p.row0 * rowBytes);
+        out.set(
+          new Uint8Array(await readBuffer(ctx, p.buffers.data!.buffer)).subarray(0, p.rows * rowBytes),
+          p.row0 * rowBytes,
+        );
         p.buffers.data!.buffer.destroy();
       }
       return out;

@@ -44,7 +44,13 @@ export interface RowTarget {
 }
 
 /** Writes `bytes` holding rows [rowStart, rowStart + n) into whichever targets those rows belong to. */
-export function writeRows(queue: GPUQueue, targets: readonly RowTarget[], rowBytes: number, rowStart: number, bytes: Uint8Array): void {
+export function writeRows(
+  queue: GPUQueue,
+  targets: readonly RowTarget[],
+  rowBytes: number,
+  rowStart: number,
+  bytes: Uint8Array,
+): void {
   const rowEnd = rowStart + bytes.byteLength / rowBytes;
   for (const p of targets) {
     const a = Math.max(rowStart, p.row0);
@@ -60,12 +66,20 @@ export function writeRows(queue: GPUQueue, targets: readonly RowTarget[], rowByt
       padded.set(src);
       queue.writeBuffer(p.buffer, dst, padded);
     } else {
-      throw new WeightsError(`${p.buffer.label}: rows start at byte ${dst}, not a multiple of 4; split targets at even rows for 2-byte rows`);
+      throw new WeightsError(
+        `${p.buffer.label}: rows start at byte ${dst}, not a multiple of 4; split targets at even rows for 2-byte rows`,
+      );
     }
   }
 }
 
-export function planParts(ctx: GpuContext, name: string, shape: readonly number[], dtype: SafetensorsDType, maxPartBytes?: number): RowChunk[] {
+export function planParts(
+  ctx: GpuContext,
+  name: string,
+  shape: readonly number[],
+  dtype: SafetensorsDType,
+  maxPartBytes?: number,
+): RowChunk[] {
   const layout = rowLayout(shape, DTYPE_BYTES[dtype]);
   const limit = maxPartBytes ?? Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
   const parts = planRowChunks(layout, limit, name);
@@ -93,13 +107,24 @@ export class UploadPacer {
  * Streams a tensor into pre-allocated row-chunked buffers (e.g. the kernels' createW16Weight chunks), in its
  * checkpoint dtype. Targets must cover every row exactly once.
  */
-export async function streamIntoRows(ctx: GpuContext, checkpoint: Checkpoint, name: string, targets: readonly RowTarget[], opts: StreamOptions = {}): Promise<void> {
+export async function streamIntoRows(
+  ctx: GpuContext,
+  checkpoint: Checkpoint,
+  name: string,
+  targets: readonly RowTarget[],
+  opts: StreamOptions = {},
+): Promise<void> {
   const t = checkpoint.tensor(name);
   const { rows, rowBytes } = rowLayout(t.shape, DTYPE_BYTES[t.dtype]);
-  const covered = [...targets].sort((a, b) => a.row0 - b.row0).reduce((next, p) => (p.row0 === next ? next + p.rows : -1), 0);
+  const covered = [...targets]
+    .sort((a, b) => a.row0 - b.row0)
+    .reduce((next, p) => (p.row0 === next ? next + p.rows : -1), 0);
   if (covered !== rows) throw new WeightsError(`${name}: the target buffers do not cover rows 0..${rows} exactly once`);
   for (const p of targets) {
-    if (p.buffer.size < p.rows * rowBytes) throw new WeightsError(`${name}: target ${p.buffer.label} has ${p.buffer.size} bytes, rows ${p.row0}..${p.row0 + p.rows} need ${p.rows * rowBytes}`);
+    if (p.buffer.size < p.rows * rowBytes)
+      throw new WeightsError(
+        `${name}: target ${p.buffer.label} has ${p.buffer.size} bytes, rows ${p.row0}..${p.row0 + p.rows} need ${p.rows * rowBytes}`,
+      );
   }
   const pacer = new UploadPacer(ctx.device.queue, opts.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES);
   for await (const chunk of checkpoint.stream(name, opts)) {
@@ -109,7 +134,12 @@ export async function streamIntoRows(ctx: GpuContext, checkpoint: Checkpoint, na
 }
 
 /** Allocates row parts that each fit one storage binding and streams the tensor into them. */
-export async function uploadDenseParts(ctx: GpuContext, checkpoint: Checkpoint, name: string, opts: UploadOptions = {}): Promise<DenseWeight> {
+export async function uploadDenseParts(
+  ctx: GpuContext,
+  checkpoint: Checkpoint,
+  name: string,
+  opts: UploadOptions = {},
+): Promise<DenseWeight> {
   const t = checkpoint.tensor(name);
   const dtype = gpuDtype(t.dtype);
   const plan = planParts(ctx, name, t.shape, t.dtype, opts.maxPartBytes);
@@ -118,9 +148,19 @@ export async function uploadDenseParts(ctx: GpuContext, checkpoint: Checkpoint, 
   try {
     for (const [i, p] of plan.entries()) {
       const shape = t.shape.length === 0 ? [1] : [p.rows, ...t.shape.slice(1)];
-      parts.push({ row0: p.rowStart, rows: p.rows, tensor: createTensor(ctx, plan.length === 1 ? label : `${label}.part${i}`, dtype, shape) });
+      parts.push({
+        row0: p.rowStart,
+        rows: p.rows,
+        tensor: createTensor(ctx, plan.length === 1 ? label : `${label}.part${i}`, dtype, shape),
+      });
     }
-    await streamIntoRows(ctx, checkpoint, name, parts.map((p) => ({ row0: p.row0, rows: p.rows, buffer: p.tensor.buffer })), opts);
+    await streamIntoRows(
+      ctx,
+      checkpoint,
+      name,
+      parts.map((p) => ({ row0: p.row0, rows: p.rows, buffer: p.tensor.buffer })),
+      opts,
+    );
   } catch (e) {
     for (const p of parts) p.tensor.buffer.destroy();
     throw e;
@@ -164,11 +204,18 @@ export async function streamThroughStaging(
 }
 
 /** Uploads a tensor that must fit one storage binding (the vision tower, norms and biases always do). */
-export async function uploadDense(ctx: GpuContext, checkpoint: Checkpoint, name: string, opts: Omit<UploadOptions, 'maxPartBytes'> = {}): Promise<GpuTensor> {
+export async function uploadDense(
+  ctx: GpuContext,
+  checkpoint: Checkpoint,
+  name: string,
+  opts: Omit<UploadOptions, 'maxPartBytes'> = {},
+): Promise<GpuTensor> {
   const t = checkpoint.tensor(name);
   const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
   if (t.byteLength > limit) {
-    throw new WeightsError(`${name}: ${t.byteLength} bytes exceed this GPU's binding limit ${limit}; use uploadDenseParts to split it by rows`);
+    throw new WeightsError(
+      `${name}: ${t.byteLength} bytes exceed this GPU's binding limit ${limit}; use uploadDenseParts to split it by rows`,
+    );
   }
   const w = await uploadDenseParts(ctx, checkpoint, name, { ...opts, maxPartBytes: Math.max(limit, 4) });
   return w.parts[0]!.tensor;

@@ -19,7 +19,11 @@ function base64(bytes: Uint8Array): string {
 }
 
 beforeAll(async () => {
-  built = buildCheckpoint(tinyConfig(), { shards: 3, layout: 'nested', dtypeOf: (n) => (n.endsWith('.bias') ? 'F32' : 'BF16') });
+  built = buildCheckpoint(tinyConfig(), {
+    shards: 3,
+    layout: 'nested',
+    dtypeOf: (n) => (n.endsWith('.bias') ? 'F32' : 'BF16'),
+  });
   for (const [path, data] of Object.entries(built.files)) {
     if (typeof data === 'string') await commands.writeFile(`./${DIR}/${path}`, data);
     else await commands.writeFile(`./${DIR}/${path}`, base64(data), { encoding: 'base64' });
@@ -33,7 +37,11 @@ afterAll(async () => {
 function recordingFetch(log: { range: string | null; status: number; contentRange: string | null }[]): typeof fetch {
   return async (input, init) => {
     const res = await fetch(input, init);
-    log.push({ range: new Headers(init?.headers).get('Range'), status: res.status, contentRange: res.headers.get('Content-Range') });
+    log.push({
+      range: new Headers(init?.headers).get('Range'),
+      status: res.status,
+      contentRange: res.headers.get('Content-Range'),
+    });
     return res;
   };
 }
@@ -56,7 +64,10 @@ describe('UrlSource over HTTP (Vite server, Chromium)', () => {
     const ckpt = await openCheckpoint(new UrlSource(baseUrl(), { fetch: recordingFetch(log), concurrency: 2 }));
     expect(ckpt.layout).toBe('nested');
     expect(ckpt.files).toHaveLength(3);
-    expect(log.filter((r) => r.range).findIndex((r) => r.status !== 206), 'first index where it fails').toBe(-1);
+    expect(
+      log.filter((r) => r.range).findIndex((r) => r.status !== 206),
+      'first index where it fails',
+    ).toBe(-1);
     for (const name of ['model.embed_tokens.weight', 'visual.blocks.1.attn.qkv.bias', 'lm_head.weight']) {
       const parts: Uint8Array[] = [];
       for await (const c of ckpt.stream(name, { maxChunkBytes: 2048 })) parts.push(c.bytes);

@@ -25,7 +25,9 @@ beforeAll(async () => {
   hub = await startHubServer({
     [REPO]: { files: built.files },
     [GATED]: { files: built.files, token: TOKEN },
-    'test-org/bundled-tiny': { files: { 'config.json': readFileSync(new URL('config.json', TINY_DIR), 'utf8'), 'model.safetensors': tinyModel } },
+    'test-org/bundled-tiny': {
+      files: { 'config.json': readFileSync(new URL('config.json', TINY_DIR), 'utf8'), 'model.safetensors': tinyModel },
+    },
   });
 });
 afterAll(() => hub.close());
@@ -61,18 +63,27 @@ describe('Hub look-alike server', { timeout: 30_000 }, () => {
     ]);
     expect(hub.bytesSent(SHARD), 'body bytes of the ranged read').toBe(4096);
     const info = await (await fetch(`${hub.url}/api/models/${REPO}/revision/main`)).json();
-    expect(info.siblings.map((s: { rfilename: string }) => s.rfilename).sort()).toEqual(Object.keys(built.files).sort());
-    const pre = await fetch(`${hub.cdnUrl}/x/y`, { method: 'OPTIONS', headers: { Origin: 'http://app.test', 'Access-Control-Request-Headers': 'range' } });
+    expect(info.siblings.map((s: { rfilename: string }) => s.rfilename).sort()).toEqual(
+      Object.keys(built.files).sort(),
+    );
+    const pre = await fetch(`${hub.cdnUrl}/x/y`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://app.test', 'Access-Control-Request-Headers': 'range' },
+    });
     expect(pre.headers.get('Access-Control-Allow-Headers'), 'preflight allows Range').toMatch(/Range/);
     const res = await fetch(`${hub.resolveBase(REPO)}config.json`, { headers: { Origin: 'http://app.test' } });
-    expect(res.headers.get('Access-Control-Expose-Headers'), 'ETag and Content-Range readable cross-origin').toMatch(/Content-Range.*ETag/);
+    expect(res.headers.get('Access-Control-Expose-Headers'), 'ETag and Content-Range readable cross-origin').toMatch(
+      /Content-Range.*ETag/,
+    );
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe('http://app.test');
   });
 
   it('answers If-None-Match with 304 and an unknown revision with 404', async () => {
     const first = await fetch(`${hub.resolveBase(REPO)}config.json`);
     const etag = first.headers.get('ETag')!;
-    expect((await fetch(`${hub.resolveBase(REPO)}config.json`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    expect((await fetch(`${hub.resolveBase(REPO)}config.json`, { headers: { 'If-None-Match': etag } })).status).toBe(
+      304,
+    );
     expect((await fetch(`${hub.resolveBase(REPO, 'no-such-branch')}config.json`)).status).toBe(404);
   });
 
@@ -88,10 +99,17 @@ describe('Hub look-alike server', { timeout: 30_000 }, () => {
   it('a stalled link (open, silent) is noticed, reported and resumed from the last byte', async () => {
     hub.faults.stall = { file: SHARD, afterBytes: 1000 };
     const stalls: { path: string; received: number }[] = [];
-    const src = new UrlSource(hub.resolveBase(REPO), { sleep: noSleep, stallMs: 300, onStall: ({ path, received }) => void stalls.push({ path, received }) });
+    const src = new UrlSource(hub.resolveBase(REPO), {
+      sleep: noSleep,
+      stallMs: 300,
+      onStall: ({ path, received }) => void stalls.push({ path, received }),
+    });
     expect(await src.readRange(SHARD, 0, 20_000)).toEqual(shard().subarray(0, 20_000));
     expect(stalls).toEqual([{ path: SHARD, received: 1000 }]);
-    expect(hub.log.filter((r) => r.origin === 'cdn').map((r) => r.range)).toEqual(['bytes=0-19999', 'bytes=1000-19999']);
+    expect(hub.log.filter((r) => r.origin === 'cdn').map((r) => r.range)).toEqual([
+      'bytes=0-19999',
+      'bytes=1000-19999',
+    ]);
   });
 
   it('429 waits at least Retry-After before trying again', async () => {
@@ -106,7 +124,9 @@ describe('Hub look-alike server', { timeout: 30_000 }, () => {
     hub.faults.changeEtag = { file: SHARD, afterBytes: 1000 };
     const src = new UrlSource(hub.resolveBase(REPO));
     await src.readRange(SHARD, 0, 2000);
-    await expect(src.readRange(SHARD, 2000, 4000)).rejects.toThrow(/changed on the server while loading \(ETag "\w+" → "\w+-v2"/);
+    await expect(src.readRange(SHARD, 2000, 4000)).rejects.toThrow(
+      /changed on the server while loading \(ETag "\w+" → "\w+-v2"/,
+    );
   });
 
   it('HTML for a missing file (an SPA fallback) is a missing file', async () => {
@@ -117,8 +137,12 @@ describe('Hub look-alike server', { timeout: 30_000 }, () => {
   });
 
   it('a gated repo: 401 without a token, 403 with a wrong one, and the token never reaches the CDN', async () => {
-    await expect(new UrlSource(hub.resolveBase(GATED)).readText('config.json')).rejects.toThrow(/HTTP 401.*gated or private/);
-    await expect(new UrlSource(hub.resolveBase(GATED), { headers: { Authorization: 'Bearer nope' } }).readText('config.json')).rejects.toThrow(HttpError);
+    await expect(new UrlSource(hub.resolveBase(GATED)).readText('config.json')).rejects.toThrow(
+      /HTTP 401.*gated or private/,
+    );
+    await expect(
+      new UrlSource(hub.resolveBase(GATED), { headers: { Authorization: 'Bearer nope' } }).readText('config.json'),
+    ).rejects.toThrow(HttpError);
     expect(hub.log.map((r) => r.status)).toEqual([401, 403]);
     hub.log.length = 0;
     const src = new UrlSource(hub.resolveBase(GATED), { headers: { Authorization: `Bearer ${TOKEN}` } });
@@ -136,7 +160,9 @@ describe('no network', () => {
     const base = closed.resolveBase(REPO);
     await closed.close();
     const src = new UrlSource(base, { sleep: noSleep, retries: 2 });
-    await expect(src.readText('config.json')).rejects.toThrow(/The network is unreachable: 127\.0\.0\.1:\d+ did not answer 3 attempts .*Local folder… or a model already cached/);
+    await expect(src.readText('config.json')).rejects.toThrow(
+      /The network is unreachable: 127\.0\.0\.1:\d+ did not answer 3 attempts .*Local folder… or a model already cached/,
+    );
   });
 });
 
@@ -152,7 +178,10 @@ describe('a host that ignores Range (200 with the whole body)', { timeout: 30_00
       const size = (built.files[f] as Uint8Array).byteLength;
       // Header reads and tensors in file order: one body per shard, never the file twice.
       expect(hub.bytesSent(f), `${f} bytes sent`).toBeLessThanOrEqual(size);
-      expect(hub.log.filter((r) => r.origin === 'cdn' && r.file === f && r.status === 200).length, `${f} whole-body responses`).toBe(1);
+      expect(
+        hub.log.filter((r) => r.origin === 'cdn' && r.file === f && r.status === 200).length,
+        `${f} whole-body responses`,
+      ).toBe(1);
     }
   });
 
@@ -180,6 +209,8 @@ describe('a host that ignores Range (200 with the whole body)', { timeout: 30_00
     }
     expect(total).toBe([...ckpt.tensors.values()].reduce((a, t) => a + t.byteLength, 0));
     expect(largest, 'no chunk larger than asked').toBeLessThanOrEqual(1 << 20);
-    expect(hub.bytesSent('model.safetensors'), 'bytes sent vs the file').toBeLessThanOrEqual(tinyModel.byteLength * (1 + src.wholeBodyReopens));
+    expect(hub.bytesSent('model.safetensors'), 'bytes sent vs the file').toBeLessThanOrEqual(
+      tinyModel.byteLength * (1 + src.wholeBodyReopens),
+    );
   });
 });

@@ -93,20 +93,32 @@ describe('UrlSource', () => {
     const s = fakeServer({ 'a.bin': file }, { cutAfter: new Map([[0, 3000]]) });
     const src = new UrlSource(BASE, { fetch: s.fetchFn, sleep: noSleep });
     let progress = 0;
-    expect(await src.readRange('a.bin', 1000, 9000, { onBytes: (n) => (progress += n) })).toEqual(file.subarray(1000, 9000));
+    expect(await src.readRange('a.bin', 1000, 9000, { onBytes: (n) => (progress += n) })).toEqual(
+      file.subarray(1000, 9000),
+    );
     expect(s.requests.map((r) => r.range)).toEqual(['bytes=1000-8999', 'bytes=4000-8999']);
     expect(progress).toBe(8000);
   });
 
   it('retries 5xx/429 with backoff and gives up with a clear error', async () => {
-    const s = fakeServer({ 'a.bin': file }, { status: new Map([[0, 503], [1, 429]]) });
+    const s = fakeServer(
+      { 'a.bin': file },
+      {
+        status: new Map([
+          [0, 503],
+          [1, 429],
+        ]),
+      },
+    );
     const delays: number[] = [];
     const src = new UrlSource(BASE, { fetch: s.fetchFn, retryDelayMs: 100, sleep: async (ms) => void delays.push(ms) });
     expect(await src.readRange('a.bin', 0, 10)).toEqual(file.subarray(0, 10));
     expect(delays).toEqual([100, 200]);
     const always = fakeServer({ 'a.bin': file }, { status: new Map([0, 1, 2, 3].map((i) => [i, 502])) });
     const src2 = new UrlSource(BASE, { fetch: always.fetchFn, retries: 2, sleep: noSleep });
-    await expect(src2.readRange('a.bin', 0, 10)).rejects.toThrow(/giving up after 3 failed attempts \(last: HTTP 502\)/);
+    await expect(src2.readRange('a.bin', 0, 10)).rejects.toThrow(
+      /giving up after 3 failed attempts \(last: HTTP 502\)/,
+    );
   });
 
   it('reads ranges from a server that ignores Range through one forward body (no error, bytes exact)', async () => {
@@ -125,11 +137,17 @@ describe('UrlSource', () => {
     expect(await src.readTextOptional('generation_config.json')).toBeNull();
     await expect(src.readText('config.json')).rejects.toThrow(HttpError);
     await expect(src.readText('tokenizer.json')).rejects.toThrow(new MissingFileError('tokenizer.json', BASE));
-    await expect(src.readRange('model-00001-of-00004.safetensors', 0, 8)).rejects.toThrow(/model-00001-of-00004\.safetensors is missing from https:\/\/hf\.test/);
+    await expect(src.readRange('model-00001-of-00004.safetensors', 0, 8)).rejects.toThrow(
+      /model-00001-of-00004\.safetensors is missing from https:\/\/hf\.test/,
+    );
   });
 
   it('treats an SPA fallback (200 text/html for a missing path) as a missing file', async () => {
-    const html = async (): Promise<Response> => new Response('<!doctype html><html></html>', { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    const html = async (): Promise<Response> =>
+      new Response('<!doctype html><html></html>', {
+        status: 200,
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      });
     const src = new UrlSource(BASE, { fetch: html as typeof fetch });
     expect(await src.readTextOptional('generation_config.json')).toBeNull();
     await expect(src.readRange('model.safetensors', 0, 8)).rejects.toThrow(/model\.safetensors is missing from/);
@@ -139,7 +157,9 @@ describe('UrlSource', () => {
     const s = fakeServer({ 'a.bin': file }, { etag: (n) => (n === 0 ? '"v1"' : '"v2"') });
     const src = new UrlSource(BASE, { fetch: s.fetchFn });
     await src.readRange('a.bin', 0, 10);
-    await expect(src.readRange('a.bin', 10, 20)).rejects.toThrow(/changed on the server while loading \(ETag "v1" → "v2"/);
+    await expect(src.readRange('a.bin', 10, 20)).rejects.toThrow(
+      /changed on the server while loading \(ETag "v1" → "v2"/,
+    );
   });
 
   it('limits parallel requests', async () => {
@@ -164,18 +184,25 @@ describe('UrlSource', () => {
     expect(ckpt.tensors.size).toBe(built.data.size);
     const ranged = s.requests.filter((r) => r.range);
     // Two reads per shard: the 8-byte length and the JSON header.
-    expect(ranged.map((r) => r.range?.startsWith('bytes=0-7') || r.range?.startsWith('bytes=8-'))).toEqual([true, true, true, true]);
+    expect(ranged.map((r) => r.range?.startsWith('bytes=0-7') || r.range?.startsWith('bytes=8-'))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     const name = 'model.layers.1.mlp.up_proj.weight';
     const chunks = [];
     for await (const c of ckpt.stream(name, { maxChunkBytes: 4096 })) chunks.push(c.bytes);
-    expect(new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer())).toEqual(built.data.get(name)!.bytes);
+    expect(new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer())).toEqual(
+      built.data.get(name)!.bytes,
+    );
   });
 
   it('builds Hugging Face resolve URLs', () => {
     expect(huggingFaceBase('MBZUAI/Video-R2')).toBe('https://huggingface.co/MBZUAI/Video-R2/resolve/main/');
-    expect(new UrlSource(huggingFaceBase('Qwen/Qwen2.5-VL-7B-Instruct', 'cc594898')).url('model-00001-of-00005.safetensors')).toBe(
-      'https://huggingface.co/Qwen/Qwen2.5-VL-7B-Instruct/resolve/cc594898/model-00001-of-00005.safetensors',
-    );
+    expect(
+      new UrlSource(huggingFaceBase('Qwen/Qwen2.5-VL-7B-Instruct', 'cc594898')).url('model-00001-of-00005.safetensors'),
+    ).toBe('https://huggingface.co/Qwen/Qwen2.5-VL-7B-Instruct/resolve/cc594898/model-00001-of-00005.safetensors');
     expect(() => huggingFaceBase('not a repo')).toThrow(/not a Hugging Face model id/);
   });
 

@@ -4,7 +4,15 @@
 // A server that ignores Range (200 with the whole body, e.g. `python3 -m http.server`) still works: that
 // body is read forward through a WholeBodyFile, in bounded pieces, and `rangeSupported` turns false so the
 // UI can say a download from this host cannot resume.
-import { HttpError, MissingFileError, NetworkError, NetworkUnreachableError, RangeNotSupportedError, WeightsError, isAbortError } from './errors';
+import {
+  HttpError,
+  MissingFileError,
+  NetworkError,
+  NetworkUnreachableError,
+  RangeNotSupportedError,
+  WeightsError,
+  isAbortError,
+} from './errors';
 import { Semaphore, checkRange, type ReadRangeOptions, type WeightSource } from './source';
 import { WholeBodyFile } from './whole-body-file';
 
@@ -48,16 +56,24 @@ type Attempt<T> = { done: true; value: T } | { done: false; progressed: boolean;
  * file is HTML, so an HTML answer for one means "not there".
  */
 function isHtmlFallback(res: Response, path: string): boolean {
-  return (res.status === 200 || res.status === 206) && /^text\/html\b/i.test(res.headers.get('Content-Type') ?? '') && !/\.html?$/i.test(path);
+  return (
+    (res.status === 200 || res.status === 206) &&
+    /^text\/html\b/i.test(res.headers.get('Content-Type') ?? '') &&
+    !/\.html?$/i.test(path)
+  );
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -70,7 +86,8 @@ export function parseContentRange(v: string | null): { start: number; end: numbe
 
 /** The `resolve` base of a Hugging Face model repository ("MBZUAI/Video-R2", revision "main" or a commit). */
 export function huggingFaceBase(repo: string, revision = 'main'): string {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new Error(`"${repo}" is not a Hugging Face model id of the form owner/name`);
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
+    throw new Error(`"${repo}" is not a Hugging Face model id of the form owner/name`);
   return `https://huggingface.co/${repo}/resolve/${encodeURIComponent(revision)}/`;
 }
 
@@ -155,53 +172,64 @@ export class UrlSource implements WeightSource {
         const from = start + received;
         const watchdog = this.watchdog(path, () => received, opts.signal);
         try {
-        const res = await this.fetchFn(this.url(path), {
-          headers: { ...this.headers, Range: `bytes=${from}-${end - 1}` },
-          signal: watchdog.signal,
-        });
-        if (res.status === 404 || res.status === 410 || isHtmlFallback(res, path)) {
-          await res.body?.cancel();
-          throw new MissingFileError(path, this.label);
-        }
-        if (res.status === 416) {
-          await res.body?.cancel();
-          throw new NetworkError(`${this.url(path)}: bytes ${from}–${end - 1} are past the end of the file (HTTP 416); is the file truncated?`);
-        }
-        if (res.status === 200 && res.body) {
-          this.checkResponse(path, res, 0, Number.MAX_SAFE_INTEGER);
-          this.wholeBodyFile(path).adopt(res.body.getReader());
-          return { done: true, value: 'whole-body' as const };
-        }
-        if (res.status !== 206) return this.failed(res, path);
-        this.checkResponse(path, res, from, end);
-        const body = res.body;
-        if (!body) throw new NetworkError(`${this.url(path)}: empty response body`);
-        const before = received;
-        const reader = body.getReader();
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            watchdog.alive();
-            if (received + value.byteLength > out.byteLength) {
-              throw new RangeNotSupportedError(this.url(path), `asked for ${end - from} bytes from ${from}, got more`);
-            }
-            out.set(value, received);
-            received += value.byteLength;
-            opts.onBytes?.(value.byteLength);
+          const res = await this.fetchFn(this.url(path), {
+            headers: { ...this.headers, Range: `bytes=${from}-${end - 1}` },
+            signal: watchdog.signal,
+          });
+          if (res.status === 404 || res.status === 410 || isHtmlFallback(res, path)) {
+            await res.body?.cancel();
+            throw new MissingFileError(path, this.label);
           }
+          if (res.status === 416) {
+            await res.body?.cancel();
+            throw new NetworkError(
+              `${this.url(path)}: bytes ${from}–${end - 1} are past the end of the file (HTTP 416); is the file truncated?`,
+            );
+          }
+          if (res.status === 200 && res.body) {
+            this.checkResponse(path, res, 0, Number.MAX_SAFE_INTEGER);
+            this.wholeBodyFile(path).adopt(res.body.getReader());
+            return { done: true, value: 'whole-body' as const };
+          }
+          if (res.status !== 206) return this.failed(res, path);
+          this.checkResponse(path, res, from, end);
+          const body = res.body;
+          if (!body) throw new NetworkError(`${this.url(path)}: empty response body`);
+          const before = received;
+          const reader = body.getReader();
+          try {
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              watchdog.alive();
+              if (received + value.byteLength > out.byteLength) {
+                throw new RangeNotSupportedError(
+                  this.url(path),
+                  `asked for ${end - from} bytes from ${from}, got more`,
+                );
+              }
+              out.set(value, received);
+              received += value.byteLength;
+              opts.onBytes?.(value.byteLength);
+            }
+          } catch (e) {
+            await reader.cancel().catch(() => undefined);
+            if (opts.signal?.aborted || e instanceof WeightsError) throw e;
+            // A reset mid-body: resume from the last byte received.
+            return { done: false, progressed: received > before, why: String((e as Error)?.message ?? e) };
+          } finally {
+            reader.releaseLock();
+          }
+          if (received < out.byteLength)
+            return {
+              done: false,
+              progressed: received > before,
+              why: `connection closed after ${received} of ${out.byteLength} bytes`,
+            };
+          return { done: true, value: out };
         } catch (e) {
-          await reader.cancel().catch(() => undefined);
-          if (opts.signal?.aborted || e instanceof WeightsError) throw e;
-          // A reset mid-body: resume from the last byte received.
-          return { done: false, progressed: received > before, why: String((e as Error)?.message ?? e) };
-        } finally {
-          reader.releaseLock();
-        }
-        if (received < out.byteLength) return { done: false, progressed: received > before, why: `connection closed after ${received} of ${out.byteLength} bytes` };
-        return { done: true, value: out };
-        } catch (e) {
-          if (watchdog.stalled()) return { done: false, progressed: start + received > from, why: `no data for ${this.stallMs / 1000} s` };
+          if (watchdog.stalled())
+            return { done: false, progressed: start + received > from, why: `no data for ${this.stallMs / 1000} s` };
           throw e;
         } finally {
           watchdog.stop();
@@ -262,7 +290,13 @@ export class UrlSource implements WeightSource {
   }
 
   /** Bytes [start + received, start + out.length) of a file whose host ignores Range, into out[received…]. */
-  private readWhole(path: string, start: number, out: Uint8Array, received: number, opts: ReadRangeOptions): Promise<Uint8Array> {
+  private readWhole(
+    path: string,
+    start: number,
+    out: Uint8Array,
+    received: number,
+    opts: ReadRangeOptions,
+  ): Promise<Uint8Array> {
     const file = this.wholeBodyFile(path);
     return this.withRetries(path, opts.signal, async () => {
       const before = received;
@@ -284,7 +318,10 @@ export class UrlSource implements WeightSource {
   private checkResponse(path: string, res: Response, from: number, end: number): void {
     const cr = parseContentRange(res.headers.get('Content-Range'));
     if (res.headers.get('Content-Range') !== null && (!cr || cr.start !== from || cr.end > end - 1)) {
-      throw new RangeNotSupportedError(this.url(path), `asked for bytes ${from}–${end - 1}, got Content-Range "${res.headers.get('Content-Range')}"`);
+      throw new RangeNotSupportedError(
+        this.url(path),
+        `asked for bytes ${from}–${end - 1}, got Content-Range "${res.headers.get('Content-Range')}"`,
+      );
     }
     const etag = res.headers.get('ETag');
     const length = res.status === 200 ? Number(res.headers.get('Content-Length') ?? NaN) : NaN;
@@ -295,15 +332,26 @@ export class UrlSource implements WeightSource {
       return;
     }
     if ((prev.etag && etag && prev.etag !== etag) || (prev.size !== null && size !== null && prev.size !== size)) {
-      throw new NetworkError(`${this.url(path)} changed on the server while loading (ETag ${prev.etag} → ${etag}, size ${prev.size} → ${size}); reload to start again`);
+      throw new NetworkError(
+        `${this.url(path)} changed on the server while loading (ETag ${prev.etag} → ${etag}, size ${prev.size} → ${size}); reload to start again`,
+      );
     }
     if (prev.size === null && size !== null) prev.size = size;
     if (prev.etag === null && etag !== null) prev.etag = etag;
   }
 
-  private async failed(res: Response, path: string): Promise<{ done: false; progressed: false; why: string; waitMs: number | null }> {
+  private async failed(
+    res: Response,
+    path: string,
+  ): Promise<{ done: false; progressed: false; why: string; waitMs: number | null }> {
     await res.body?.cancel();
-    if (retryableStatus(res.status)) return { done: false, progressed: false, why: `HTTP ${res.status}`, waitMs: retryAfterMs(res.headers.get('Retry-After')) };
+    if (retryableStatus(res.status))
+      return {
+        done: false,
+        progressed: false,
+        why: `HTTP ${res.status}`,
+        waitMs: retryAfterMs(res.headers.get('Retry-After')),
+      };
     throw new HttpError(this.url(path), res.status, res.statusText);
   }
 

@@ -60,7 +60,13 @@ export class WholeBodyFile {
    * Copies file bytes [filePos, filePos + out.length − at) into out[at…] and returns how many were copied. On a
    * network error it throws, leaving the prefix copied so far (reported through onBytes) for a retry to extend.
    */
-  async fill(out: Uint8Array, at: number, filePos: number, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<number> {
+  async fill(
+    out: Uint8Array,
+    at: number,
+    filePos: number,
+    onBytes?: (n: number) => void,
+    signal?: AbortSignal,
+  ): Promise<number> {
     await this.turn(filePos);
     const first = at;
     try {
@@ -76,7 +82,10 @@ export class WholeBodyFile {
         this.leftover = null;
         if (!chunk) {
           const { done, value } = await this.reader.read();
-          if (done) throw new WeightsError(`${this.what} ended after ${this.pos} bytes, but bytes up to ${filePos + out.byteLength - at} are needed (is the file truncated?)`);
+          if (done)
+            throw new WeightsError(
+              `${this.what} ended after ${this.pos} bytes, but bytes up to ${filePos + out.byteLength - at} are needed (is the file truncated?)`,
+            );
           chunk = value;
         }
         const chunkEnd = this.pos + chunk.byteLength;

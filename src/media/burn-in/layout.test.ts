@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ascenderPx, compositeBlackBox, layoutSubtitle, subtitleStyle, SUBTITLE_BOX_ALPHA, timestampColor, timestampStyle, wrapToWidth, type MeasureText } from './layout';
+import {
+  ascenderPx,
+  compositeBlackBox,
+  layoutSubtitle,
+  subtitleStyle,
+  SUBTITLE_BOX_ALPHA,
+  timestampColor,
+  timestampStyle,
+  wrapToWidth,
+  type MeasureText,
+} from './layout';
 
 const flat = (w: number, h: number, rgb: [number, number, number]) => {
   const a = new Uint8Array(w * h * 4);

@@ -104,7 +104,13 @@ export interface SubtitleLayout {
 }
 
 /** Box and line positions of `draw_subtitle_bottom_center_hwc_uint8`. */
-export function layoutSubtitle(text: string, width: number, height: number, style: SubtitleStyle, measure: MeasureText): SubtitleLayout {
+export function layoutSubtitle(
+  text: string,
+  width: number,
+  height: number,
+  style: SubtitleStyle,
+  measure: MeasureText,
+): SubtitleLayout {
   const wrapped = wrapToWidth(text, style.maxWidth, measure);
   const sizes = wrapped.map((ln) => measure(ln || ' '));
   const textH = sizes.reduce((s, m) => s + m.height, 0) + style.lineGap * Math.max(0, wrapped.length - 1);
@@ -124,7 +130,13 @@ export function layoutSubtitle(text: string, width: number, height: number, styl
 }
 
 /** Pillow's `Image.alpha_composite` of black at `alpha` over an opaque frame, inside an inclusive rectangle. */
-export function compositeBlackBox(rgba: Uint8Array, width: number, height: number, box: SubtitleLayout['box'], alpha: number): void {
+export function compositeBlackBox(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  box: SubtitleLayout['box'],
+  alpha: number,
+): void {
   const coef1 = Math.floor((alpha * 255 * 255 * 128) / (alpha * 255 + 255 * (255 - alpha)));
   const coef2 = 255 * 128 - coef1;
   const lut = new Uint8Array(256);

@@ -25,8 +25,14 @@ export function loadBurnInFont(url: string): Promise<void> {
   let p = loadedFonts.get(url);
   if (!p) {
     p = (async () => {
-      const set = (globalThis as unknown as { fonts?: FontFaceSet }).fonts ?? (typeof document === 'undefined' ? undefined : document.fonts);
-      if (!set) throw new MediaError('WEBCODECS_UNAVAILABLE', 'This browser cannot load fonts here, so timestamps and subtitles cannot be burned in.');
+      const set =
+        (globalThis as unknown as { fonts?: FontFaceSet }).fonts ??
+        (typeof document === 'undefined' ? undefined : document.fonts);
+      if (!set)
+        throw new MediaError(
+          'WEBCODECS_UNAVAILABLE',
+          'This browser cannot load fonts here, so timestamps and subtitles cannot be burned in.',
+        );
       const face = new FontFace(BURN_IN_FONT_FAMILY, `url(${JSON.stringify(url)})`);
       try {
         await face.load();
@@ -76,7 +82,16 @@ interface TextRun {
 }
 
 /** Draws stroked text runs into rows [top, bottom) of the frame through a canvas band. */
-function drawBand(rgba: Uint8Array, width: number, top: number, bottom: number, runs: readonly TextRun[], size: number, stroke: number, fill: Rgb): void {
+function drawBand(
+  rgba: Uint8Array,
+  width: number,
+  top: number,
+  bottom: number,
+  runs: readonly TextRun[],
+  size: number,
+  stroke: number,
+  fill: Rgb,
+): void {
   const bandH = bottom - top;
   if (bandH <= 0 || width <= 0) return;
   const ctx = context(width, bandH);
@@ -102,17 +117,48 @@ export function burnTimestamp(rgba: Uint8Array, width: number, height: number, t
   const measure = canvasMeasure(style.fontSize);
   const bandWidth = Math.min(width, style.margin + measure(text).width + 2 * style.stroke + 4);
   const bottom = Math.min(height, style.margin + Math.ceil(style.fontSize * 1.25) + 2 * style.stroke + 2);
-  drawBandInColumns(rgba, width, bandWidth, 0, bottom, [{ text, x: style.margin, y: style.margin }], style.fontSize, style.stroke, colour);
+  drawBandInColumns(
+    rgba,
+    width,
+    bandWidth,
+    0,
+    bottom,
+    [{ text, x: style.margin, y: style.margin }],
+    style.fontSize,
+    style.stroke,
+    colour,
+  );
 }
 
 /** Like drawBand but only over the first `bandWidth` columns (copies row segments). */
-function drawBandInColumns(rgba: Uint8Array, width: number, bandWidth: number, top: number, bottom: number, runs: readonly TextRun[], size: number, stroke: number, fill: Rgb): void {
+function drawBandInColumns(
+  rgba: Uint8Array,
+  width: number,
+  bandWidth: number,
+  top: number,
+  bottom: number,
+  runs: readonly TextRun[],
+  size: number,
+  stroke: number,
+  fill: Rgb,
+): void {
   if (bandWidth >= width) return drawBand(rgba, width, top, bottom, runs, size, stroke, fill);
   const rows = bottom - top;
   const band = new Uint8Array(bandWidth * rows * 4);
-  for (let y = 0; y < rows; y++) band.set(rgba.subarray(((top + y) * width) * 4, ((top + y) * width + bandWidth) * 4), y * bandWidth * 4);
-  drawBand(band, bandWidth, 0, rows, runs.map((r) => ({ ...r, y: r.y - top })), size, stroke, fill);
-  for (let y = 0; y < rows; y++) rgba.set(band.subarray(y * bandWidth * 4, (y + 1) * bandWidth * 4), ((top + y) * width) * 4);
+  for (let y = 0; y < rows; y++)
+    band.set(rgba.subarray((top + y) * width * 4, ((top + y) * width + bandWidth) * 4), y * bandWidth * 4);
+  drawBand(
+    band,
+    bandWidth,
+    0,
+    rows,
+    runs.map((r) => ({ ...r, y: r.y - top })),
+    size,
+    stroke,
+    fill,
+  );
+  for (let y = 0; y < rows; y++)
+    rgba.set(band.subarray(y * bandWidth * 4, (y + 1) * bandWidth * 4), (top + y) * width * 4);
 }
 
 /** `draw_subtitle_bottom_center_hwc_uint8`. */

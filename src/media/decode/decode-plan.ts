@@ -33,7 +33,8 @@ export function planDecodeRuns(table: SampleTable, frameIndices: readonly number
   const frameCount = table.decodeIndexOfFrame.length;
   const unique = [...new Set(frameIndices)].sort((a, b) => a - b);
   for (const f of unique) {
-    if (!Number.isInteger(f) || f < 0 || f >= frameCount) throw new RangeError(`frame index ${f} outside 0..${frameCount - 1}`);
+    if (!Number.isInteger(f) || f < 0 || f >= frameCount)
+      throw new RangeError(`frame index ${f} outside 0..${frameCount - 1}`);
   }
   const needs = unique
     .map((frame) => {

@@ -10,7 +10,12 @@ import { decodeFrames, type DecoderCallbacks, type DecoderFactory, type DecodeSt
 import { FrameLedger } from './frame-ledger';
 
 function fakeVideo(frames: number, gop: number): DemuxedVideo {
-  const raw: RawSample[] = Array.from({ length: frames }, (_, i) => ({ isKey: i % gop === 0, pts: i / 30, duration: 1 / 30, visible: true }));
+  const raw: RawSample[] = Array.from({ length: frames }, (_, i) => ({
+    isKey: i % gop === 0,
+    pts: i / 30,
+    duration: 1 / 30,
+    visible: true,
+  }));
   const table = buildSampleTable(raw);
   return {
     container: 'mp4',
@@ -25,7 +30,8 @@ function fakeVideo(frames: number, gop: number): DemuxedVideo {
     timing: summariseTiming(table),
     warnings: [],
     async *readSamples(from, to) {
-      for (let i = from; i <= to; i++) yield { decodeIndex: i, isKey: raw[i]?.isKey ?? false, data: new Uint8Array([i & 255]) };
+      for (let i = from; i <= to; i++)
+        yield { decodeIndex: i, isKey: raw[i]?.isKey ?? false, data: new Uint8Array([i & 255]) };
     },
     dispose: () => undefined,
   };
@@ -59,7 +65,8 @@ function fakeDecoder(mode: Mode, made: FakeFrame[]): DecoderFactory {
           if (closed) return;
           queued--;
           cb.dequeue();
-          if (mode === 'error-at-3' && chunk.timestamp === 3) return cb.error(new DOMException('Decoding error.', 'EncodingError'));
+          if (mode === 'error-at-3' && chunk.timestamp === 3)
+            return cb.error(new DOMException('Decoding error.', 'EncodingError'));
           const f = new FakeFrame(chunk.timestamp);
           made.push(f);
           cb.output(f as unknown as VideoFrame);
@@ -81,7 +88,13 @@ async function collect(mode: Mode, targets: number[], stopAfter = Infinity, watc
   const got: number[] = [];
   let error: unknown = null;
   try {
-    for await (const { frameIndex, frame } of decodeFrames(video, fakeDecoder(mode, made), planDecodeRuns(video.table, targets), { signal: new AbortController().signal, ledger, watchdogMs }, stats)) {
+    for await (const { frameIndex, frame } of decodeFrames(
+      video,
+      fakeDecoder(mode, made),
+      planDecodeRuns(video.table, targets),
+      { signal: new AbortController().signal, ledger, watchdogMs },
+      stats,
+    )) {
       got.push(frameIndex);
       ledger.close(frame);
       if (got.length >= stopAfter) break;
@@ -100,14 +113,20 @@ describe('decodeFrames', () => {
     expect(r.stats.samplesFed).toBe(4 + 8 + 6); // 0..3, 20..27, 40..45
     expect(r.ledger.opened).toBe(r.made.length);
     expect(r.ledger.open).toBe(0);
-    expect(r.made.findIndex((f) => f.format !== null), 'first index where it fails').toBe(-1);
+    expect(
+      r.made.findIndex((f) => f.format !== null),
+      'first index where it fails',
+    ).toBe(-1);
   });
 
   it('closes every frame when the consumer stops early', async () => {
     const r = await collect('ok', [1, 2, 3, 4, 5, 6, 7, 8], 2);
     expect(r.got).toEqual([1, 2]);
     expect(r.ledger.open).toBe(0);
-    expect(r.made.findIndex((f) => f.format !== null), 'first index where it fails').toBe(-1);
+    expect(
+      r.made.findIndex((f) => f.format !== null),
+      'first index where it fails',
+    ).toBe(-1);
   });
 
   it('turns a decoder error into DECODE_FAILED and closes what it holds', async () => {
@@ -127,7 +146,13 @@ describe('decodeFrames', () => {
     const video = fakeVideo(60, 10);
     const ledger = new FrameLedger();
     const abort = new AbortController();
-    const stream = decodeFrames(video, fakeDecoder('stuck', []), planDecodeRuns(video.table, [5]), { signal: abort.signal, ledger, watchdogMs: 60_000 }, { samplesFed: 0, framesDecoded: 0 });
+    const stream = decodeFrames(
+      video,
+      fakeDecoder('stuck', []),
+      planDecodeRuns(video.table, [5]),
+      { signal: abort.signal, ledger, watchdogMs: 60_000 },
+      { samplesFed: 0, framesDecoded: 0 },
+    );
     setTimeout(() => abort.abort(), 20);
     await expect(stream.next()).rejects.toMatchObject({ code: 'CANCELLED' });
   });

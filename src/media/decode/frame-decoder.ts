@@ -73,7 +73,13 @@ export interface DecodeStats {
   framesDecoded: number;
 }
 
-export async function* decodeFrames(video: DemuxedVideo, createDecoder: DecoderFactory, runs: readonly DecodeRun[], opts: DecodeStreamOptions, stats: DecodeStats): AsyncGenerator<DecodedFrame> {
+export async function* decodeFrames(
+  video: DemuxedVideo,
+  createDecoder: DecoderFactory,
+  runs: readonly DecodeRun[],
+  opts: DecodeStreamOptions,
+  stats: DecodeStats,
+): AsyncGenerator<DecodedFrame> {
   const { ledger, signal } = opts;
   const maxQueued = opts.maxQueuedChunks ?? 6;
   const maxReady = opts.maxReadyFrames ?? 2;
@@ -122,12 +128,21 @@ export async function* decodeFrames(video: DemuxedVideo, createDecoder: DecoderF
 
   const onAbort = () => fail(signal.reason instanceof MediaError ? signal.reason : cancelled());
   signal.addEventListener('abort', onAbort);
-  const watchdog = setInterval(() => {
-    const busy = flushing || decoder.decodeQueueSize > 0;
-    if (busy && !consumerBusy && queue.length === 0 && performance.now() - lastProgress > opts.watchdogMs) {
-      fail(new MediaError('DECODE_TIMEOUT', `The video decoder stopped responding (no frame for ${Math.round(opts.watchdogMs / 1000)} s). Try another file or browser.`, `codec ${video.codec}`));
-    }
-  }, Math.min(1000, opts.watchdogMs / 4));
+  const watchdog = setInterval(
+    () => {
+      const busy = flushing || decoder.decodeQueueSize > 0;
+      if (busy && !consumerBusy && queue.length === 0 && performance.now() - lastProgress > opts.watchdogMs) {
+        fail(
+          new MediaError(
+            'DECODE_TIMEOUT',
+            `The video decoder stopped responding (no frame for ${Math.round(opts.watchdogMs / 1000)} s). Try another file or browser.`,
+            `codec ${video.codec}`,
+          ),
+        );
+      }
+    },
+    Math.min(1000, opts.watchdogMs / 4),
+  );
 
   const waitUntil = async (ready: () => boolean) => {
     while (!ready() && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
@@ -147,7 +162,11 @@ export async function* decodeFrames(video: DemuxedVideo, createDecoder: DecoderF
         await waitUntil(() => decoder.decodeQueueSize < maxQueued && queue.length < maxReady);
         lastFedDecode = sample.decodeIndex;
         try {
-          decoder.decode({ type: sample.isKey ? 'key' : 'delta', timestamp: frameIndex >= 0 ? frameIndex : -1 - sample.decodeIndex, data: sample.data });
+          decoder.decode({
+            type: sample.isKey ? 'key' : 'delta',
+            timestamp: frameIndex >= 0 ? frameIndex : -1 - sample.decodeIndex,
+            data: sample.data,
+          });
         } catch (e) {
           // Chromium parses each chunk up front: a keyframe whose data is not a keyframe is rejected here.
           throw new MediaError(
@@ -161,10 +180,18 @@ export async function* decodeFrames(video: DemuxedVideo, createDecoder: DecoderF
       }
       flushing = true;
       pulse();
-      await Promise.race([decoder.flush(), new Promise((_, reject) => stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true }))]);
+      await Promise.race([
+        decoder.flush(),
+        new Promise((_, reject) =>
+          stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true }),
+        ),
+      ]);
       flushing = false;
       if (wanted.size > 0) {
-        throw new MediaError('DECODE_FAILED', `The decoder produced no picture for frame${wanted.size > 1 ? 's' : ''} ${[...wanted].slice(0, 5).join(', ')}: the file is probably corrupted.`);
+        throw new MediaError(
+          'DECODE_FAILED',
+          `The decoder produced no picture for frame${wanted.size > 1 ? 's' : ''} ${[...wanted].slice(0, 5).join(', ')}: the file is probably corrupted.`,
+        );
       }
     }
     queue.end();

@@ -8,7 +8,8 @@ import { firstVideoDefaultDuration } from './matroska-tracks';
 import { rotatedSize, rotationFromMatrix } from './rotation';
 import { sniffContainer } from './sniff';
 
-const bytes = (...parts: (string | number[])[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+const bytes = (...parts: (string | number[])[]) =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 const hex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 const codeOf = (f: () => unknown) => {
   try {
@@ -21,23 +22,37 @@ const codeOf = (f: () => unknown) => {
 
 describe('sniffContainer', () => {
   it('recognises ISO-BMFF and EBML', () => {
-    expect(sniffContainer(bytes([0, 0, 0, 24], 'ftypisom', [0, 0, 2, 0]), 'a.mp4', 100)).toEqual({ kind: 'mp4', quicktime: false });
-    expect(sniffContainer(bytes([0, 0, 0, 20], 'ftypqt  ', [0, 0, 0, 0]), 'a.mov', 100)).toEqual({ kind: 'mp4', quicktime: true });
+    expect(sniffContainer(bytes([0, 0, 0, 24], 'ftypisom', [0, 0, 2, 0]), 'a.mp4', 100)).toEqual({
+      kind: 'mp4',
+      quicktime: false,
+    });
+    expect(sniffContainer(bytes([0, 0, 0, 20], 'ftypqt  ', [0, 0, 0, 0]), 'a.mov', 100)).toEqual({
+      kind: 'mp4',
+      quicktime: true,
+    });
     expect(sniffContainer(bytes([0, 0, 0, 8], 'mdat', [0, 0, 0, 0]), 'a.mov', 100).kind).toBe('mp4');
-    expect(sniffContainer(bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81]), 'a.webm', 100)).toEqual({ kind: 'ebml' });
+    expect(sniffContainer(bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81]), 'a.webm', 100)).toEqual({
+      kind: 'ebml',
+    });
   });
   it('names what it is when it is not a video', () => {
     expect(codeOf(() => sniffContainer(new Uint8Array(0), 'e.mp4', 0))).toBe('EMPTY_FILE');
     expect(codeOf(() => sniffContainer(bytes('ID3', [4, 0, 0, 0, 0, 0]), 'a.mp4', 100))).toBe('NO_VIDEO_TRACK');
-    expect(codeOf(() => sniffContainer(bytes([0, 0, 0, 24], 'ftypM4A ', [0, 0, 0, 0]), 'a.m4a', 100))).toBe('NO_VIDEO_TRACK');
+    expect(codeOf(() => sniffContainer(bytes([0, 0, 0, 24], 'ftypM4A ', [0, 0, 0, 0]), 'a.m4a', 100))).toBe(
+      'NO_VIDEO_TRACK',
+    );
     expect(codeOf(() => sniffContainer(bytes([0x89], 'PNG', [13, 10, 26, 10]), 'a.mp4', 100))).toBe('NOT_A_VIDEO');
     expect(codeOf(() => sniffContainer(bytes('hello world, not a video'), 'a.mp4', 100))).toBe('NOT_A_VIDEO');
     expect(() => sniffContainer(bytes('RIFF', [0, 0, 0, 0], 'AVI LIST'), 'clip.avi', 100)).toThrow(/AVI/);
   });
   it('calls the start a box only when its size field is plausible', () => {
     // A text file: "This is…" has printable bytes 4–7 (" is ") but a size field of 0x54686973.
-    expect(() => sniffContainer(bytes('This is a text file.'), 'notes.mp4', 20)).toThrow(/^"notes\.mp4" is not a video file we recognise\. /);
-    expect(() => sniffContainer(bytes([0, 0, 0, 16], 'wxyz', [0, 0, 0, 0, 0, 0, 0, 0]), 'odd.mp4', 100)).toThrow(/unknown "wxyz" box/);
+    expect(() => sniffContainer(bytes('This is a text file.'), 'notes.mp4', 20)).toThrow(
+      /^"notes\.mp4" is not a video file we recognise\. /,
+    );
+    expect(() => sniffContainer(bytes([0, 0, 0, 16], 'wxyz', [0, 0, 0, 0, 0, 0, 0, 0]), 'odd.mp4', 100)).toThrow(
+      /unknown "wxyz" box/,
+    );
   });
 });
 
@@ -64,12 +79,25 @@ describe('edit lists', () => {
   });
   it('is the identity without edits; segment duration 0 means "to the end"', () => {
     expect(presentSample(interpretEditList(undefined, 1000, 30), 30, 30)).toEqual({ pts: 1, visible: true });
-    expect(presentSample(interpretEditList([{ segmentDuration: 0, mediaTime: 2, mediaRateInteger: 1 }], 1000, 30), 1e9, 30).visible).toBe(true);
+    expect(
+      presentSample(interpretEditList([{ segmentDuration: 0, mediaTime: 2, mediaRateInteger: 1 }], 1000, 30), 1e9, 30)
+        .visible,
+    ).toBe(true);
   });
 });
 
 describe('rotationFromMatrix', () => {
-  const fixed = (a: number, b: number, c: number, d: number) => [a * 65536, b * 65536, 0, c * 65536, d * 65536, 0, 0, 0, 1 << 30];
+  const fixed = (a: number, b: number, c: number, d: number) => [
+    a * 65536,
+    b * 65536,
+    0,
+    c * 65536,
+    d * 65536,
+    0,
+    0,
+    0,
+    1 << 30,
+  ];
   it('reads clockwise quarter turns', () => {
     const w: string[] = [];
     expect(rotationFromMatrix(fixed(1, 0, 0, 1), w)).toBe(0);
@@ -104,7 +132,9 @@ describe('firstVideoDefaultDuration (Matroska)', () => {
   it('returns null when the first cluster comes before any Tracks, or without a video DefaultDuration', () => {
     const cluster = [0x1f, 0x43, 0xb6, 0x75, 0x80];
     expect(firstVideoDefaultDuration(Uint8Array.from([...header, ...segment, ...cluster]))).toBeNull();
-    expect(firstVideoDefaultDuration(Uint8Array.from([...header, ...segment, 0x16, 0x54, 0xae, 0x6b, 0x88, ...audio]))).toBeNull();
+    expect(
+      firstVideoDefaultDuration(Uint8Array.from([...header, ...segment, 0x16, 0x54, 0xae, 0x6b, 0x88, ...audio])),
+    ).toBeNull();
   });
 });
 
@@ -115,10 +145,20 @@ describe('H.264 SPS colour description', () => {
   it('reports no matrix for untagged x264 output', () => {
     const sps = firstSpsOfAvcC(untagged);
     expect(sps?.[0]).toBe(0x67);
-    expect(parseSpsColor(sps as Uint8Array)).toEqual({ matrixCoefficients: null, colourPrimaries: null, transferCharacteristics: null, fullRange: false });
+    expect(parseSpsColor(sps as Uint8Array)).toEqual({
+      matrixCoefficients: null,
+      colourPrimaries: null,
+      transferCharacteristics: null,
+      fullRange: false,
+    });
   });
   it('reads BT.709 (1, 1, 1) from a tagged stream', () => {
-    expect(parseSpsColor(firstSpsOfAvcC(bt709) as Uint8Array)).toEqual({ matrixCoefficients: 1, colourPrimaries: 1, transferCharacteristics: 1, fullRange: false });
+    expect(parseSpsColor(firstSpsOfAvcC(bt709) as Uint8Array)).toEqual({
+      matrixCoefficients: 1,
+      colourPrimaries: 1,
+      transferCharacteristics: 1,
+      fullRange: false,
+    });
   });
   it('rejects records that are not avcC', () => {
     expect(firstSpsOfAvcC(Uint8Array.from([0, 1, 2]))).toBeNull();

@@ -18,7 +18,14 @@ describe('safeMatroskaExtent', () => {
 
   it('cuts a Cues element of size 0 whose cue points follow as junk, up to the junk', async () => {
     const cuesAt = HEAD.length + INFO.length + 2 * CLUSTER.length;
-    const f = blob(HEAD, INFO, CLUSTER, CLUSTER, hex('1c53bb6b 80'), hex('bb 8f b3 81 00 b7 8a f7 81 01 f1 82 01 b0 f0 81 03'));
+    const f = blob(
+      HEAD,
+      INFO,
+      CLUSTER,
+      CLUSTER,
+      hex('1c53bb6b 80'),
+      hex('bb 8f b3 81 00 b7 8a f7 81 01 f1 82 01 b0 f0 81 03'),
+    );
     const r = await safeMatroskaExtent(f);
     expect(r.end).toBe(cuesAt + 5);
     expect(r.warning).toMatch(new RegExp(`damaged from byte ${cuesAt + 5} on \\(17 bytes`));

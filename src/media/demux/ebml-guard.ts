@@ -54,7 +54,8 @@ async function findLevel1(file: Blob, from: number, until: number): Promise<numb
     for (let i = 0; i + 4 <= b.length && pos + i < until; i++) {
       const first = b[i] as number;
       if (first < 0x10 || first > 0x1f) continue;
-      const id = ((first << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0;
+      const id =
+        ((first << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0;
       if (LEVEL_1_SET.has(id)) return pos + i;
     }
     if (b.length < CHUNK) break;

@@ -22,8 +22,18 @@ export interface EditMapping {
   warnings: string[];
 }
 
-export function interpretEditList(edits: readonly EditEntry[] | undefined, movieTimescale: number, mediaTimescale: number): EditMapping {
-  const identity: EditMapping = { shiftTicks: 0, offsetSeconds: 0, windowStart: Number.NEGATIVE_INFINITY, windowEnd: Number.POSITIVE_INFINITY, warnings: [] };
+export function interpretEditList(
+  edits: readonly EditEntry[] | undefined,
+  movieTimescale: number,
+  mediaTimescale: number,
+): EditMapping {
+  const identity: EditMapping = {
+    shiftTicks: 0,
+    offsetSeconds: 0,
+    windowStart: Number.NEGATIVE_INFINITY,
+    windowEnd: Number.POSITIVE_INFINITY,
+    warnings: [],
+  };
   if (!edits || edits.length === 0) return identity;
   const warnings: string[] = [];
   let offsetSeconds = 0;
@@ -35,13 +45,21 @@ export function interpretEditList(edits: readonly EditEntry[] | undefined, movie
   if (!media) return { ...identity, offsetSeconds, warnings };
   const mediaEdits = edits.slice(i).filter((e) => e.mediaTime !== -1).length;
   if (mediaEdits > 1) warnings.push(`The edit list has ${mediaEdits} media segments; only the first is applied.`);
-  if (media.mediaRateInteger !== 1) warnings.push(`The edit list plays at rate ${media.mediaRateInteger}; timestamps assume rate 1.`);
-  const windowEnd = media.segmentDuration > 0 ? media.mediaTime + (media.segmentDuration * mediaTimescale) / movieTimescale : Number.POSITIVE_INFINITY;
+  if (media.mediaRateInteger !== 1)
+    warnings.push(`The edit list plays at rate ${media.mediaRateInteger}; timestamps assume rate 1.`);
+  const windowEnd =
+    media.segmentDuration > 0
+      ? media.mediaTime + (media.segmentDuration * mediaTimescale) / movieTimescale
+      : Number.POSITIVE_INFINITY;
   return { shiftTicks: media.mediaTime, offsetSeconds, windowStart: media.mediaTime, windowEnd, warnings };
 }
 
 /** Presentation time (seconds) of a sample with composition time `ctsTicks`, and whether the edit shows it. */
-export function presentSample(mapping: EditMapping, ctsTicks: number, mediaTimescale: number): { pts: number; visible: boolean } {
+export function presentSample(
+  mapping: EditMapping,
+  ctsTicks: number,
+  mediaTimescale: number,
+): { pts: number; visible: boolean } {
   return {
     pts: (ctsTicks - mapping.shiftTicks) / mediaTimescale + mapping.offsetSeconds,
     visible: ctsTicks >= mapping.windowStart && ctsTicks < mapping.windowEnd,

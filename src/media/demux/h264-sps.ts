@@ -92,7 +92,12 @@ export function parseSpsColor(nal: Uint8Array): H264ColorInfo {
   if (!r.bit()) r.bit(); // frame_mbs_only_flag, mb_adaptive_frame_field_flag
   r.bit(); // direct_8x8_inference_flag
   if (r.bit()) for (let i = 0; i < 4; i++) r.ue(); // cropping
-  const none: H264ColorInfo = { matrixCoefficients: null, colourPrimaries: null, transferCharacteristics: null, fullRange: false };
+  const none: H264ColorInfo = {
+    matrixCoefficients: null,
+    colourPrimaries: null,
+    transferCharacteristics: null,
+    fullRange: false,
+  };
   if (!r.bit()) return none; // no VUI
   if (r.bit() && r.bits(8) === 255) r.bits(32); // aspect ratio (+ extended SAR)
   if (r.bit()) r.bit(); // overscan

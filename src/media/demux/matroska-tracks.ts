@@ -69,7 +69,7 @@ export function firstVideoDefaultDuration(head: Uint8Array): number | null {
         if (entry.id === ID.trackEntry) {
           let type = 0;
           let duration: number | null = null;
-          for (let f = entry.start; f < Math.min(entry.end, head.length); ) {
+          for (let f = entry.start; f < Math.min(entry.end, head.length);) {
             const field = readElement(head, f);
             if (!field || !Number.isFinite(field.end)) break;
             if (field.id === ID.trackType) type = readUint(head, field);

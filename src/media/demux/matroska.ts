@@ -11,23 +11,41 @@ import { buildSampleTable, summariseTiming } from './sample-table';
 import { checkTiming } from './timing-sanity';
 import type { DemuxedVideo, EncodedSample, ProgressFn, Rotation } from './types';
 
-export async function demuxMatroska(file: Blob, fileName: string, onProgress: ProgressFn, signal: AbortSignal): Promise<DemuxedVideo> {
+export async function demuxMatroska(
+  file: Blob,
+  fileName: string,
+  onProgress: ProgressFn,
+  signal: AbortSignal,
+): Promise<DemuxedVideo> {
   const extent = await safeMatroskaExtent(file);
-  const input = new Input({ source: new BlobSource(extent.end < file.size ? file.slice(0, extent.end) : file), formats: ALL_FORMATS });
+  const input = new Input({
+    source: new BlobSource(extent.end < file.size ? file.slice(0, extent.end) : file),
+    formats: ALL_FORMATS,
+  });
   try {
     const format = await input.getFormat().catch((e: unknown) => {
-      throw new MediaError('CORRUPT_FILE', `"${fileName}" starts like a WebM/MKV file but its header cannot be read.`, String(e));
+      throw new MediaError(
+        'CORRUPT_FILE',
+        `"${fileName}" starts like a WebM/MKV file but its header cannot be read.`,
+        String(e),
+      );
     });
     const track = await input.getPrimaryVideoTrack();
     if (!track) {
       const audio = (await input.getAudioTracks()).length;
-      throw new MediaError('NO_VIDEO_TRACK', `"${fileName}" has no video track${audio ? ` (only ${audio} audio track${audio > 1 ? 's' : ''})` : ''}.`);
+      throw new MediaError(
+        'NO_VIDEO_TRACK',
+        `"${fileName}" has no video track${audio ? ` (only ${audio} audio track${audio > 1 ? 's' : ''})` : ''}.`,
+      );
     }
     const codecName = await track.getCodec();
     const config = await track.getDecoderConfig();
     if (!config) {
       const id = await track.getInternalCodecId();
-      throw new MediaError('UNSUPPORTED_CODEC', `"${fileName}" uses a video codec this app cannot read (${codecName ?? String(id)}). Re-encode it to H.264, VP9 or AV1.`);
+      throw new MediaError(
+        'UNSUPPORTED_CODEC',
+        `"${fileName}" uses a video codec this app cannot read (${codecName ?? String(id)}). Re-encode it to H.264, VP9 or AV1.`,
+      );
     }
     const sink = new EncodedPacketSink(track);
     const packets: EncodedPacket[] = [];
@@ -39,8 +57,14 @@ export async function demuxMatroska(file: Blob, fileName: string, onProgress: Pr
     }
     onProgress(1);
     if (packets.length === 0) throw new MediaError('CORRUPT_FILE', `The video track of "${fileName}" has no frames.`);
-    const table = buildSampleTable(packets.map((p) => ({ isKey: p.type === 'key', pts: p.timestamp, duration: p.duration, visible: true })));
-    if (!table.isKey[0]) throw new MediaError('CORRUPT_FILE', `The first frame of "${fileName}" is not a keyframe, so nothing can be decoded.`);
+    const table = buildSampleTable(
+      packets.map((p) => ({ isKey: p.type === 'key', pts: p.timestamp, duration: p.duration, visible: true })),
+    );
+    if (!table.isKey[0])
+      throw new MediaError(
+        'CORRUPT_FILE',
+        `The first frame of "${fileName}" is not a keyframe, so nothing can be decoded.`,
+      );
     const warnings: string[] = extent.warning ? [extent.warning] : [];
     const rotation = (await track.getRotation()) as Rotation;
     if (await track.getFlip()) warnings.push('The video asks to be mirrored; mirroring is not applied.');
@@ -73,17 +97,28 @@ async function matroskaAverageFps(file: Blob): Promise<number | undefined> {
 
 function toBytes(source: AllowSharedBufferSource | undefined): Uint8Array | undefined {
   if (!source) return undefined;
-  return ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source);
+  return ArrayBuffer.isView(source)
+    ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
+    : new Uint8Array(source);
 }
 
-async function* readPackets(sink: EncodedPacketSink, index: readonly EncodedPacket[], from: number, to: number, signal: AbortSignal): AsyncGenerator<EncodedSample> {
+async function* readPackets(
+  sink: EncodedPacketSink,
+  index: readonly EncodedPacket[],
+  from: number,
+  to: number,
+  signal: AbortSignal,
+): AsyncGenerator<EncodedSample> {
   const first = index[from];
   if (!first) return;
   // Position on the same packet with its payload: the key packet at this timestamp, then walk forward.
   let start = await sink.getKeyPacket(first.timestamp);
   if (!start || start.sequenceNumber !== first.sequenceNumber) start = await sink.getPacket(first.timestamp);
   if (!start || start.sequenceNumber !== first.sequenceNumber) {
-    throw new MediaError('CORRUPT_FILE', `Packet ${from} (at ${first.timestamp.toFixed(3)} s) could not be located again in the file.`);
+    throw new MediaError(
+      'CORRUPT_FILE',
+      `Packet ${from} (at ${first.timestamp.toFixed(3)} s) could not be located again in the file.`,
+    );
   }
   let i = from;
   for await (const packet of sink.packets(start)) {

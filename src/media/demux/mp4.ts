@@ -39,7 +39,12 @@ async function walkBoxes(file: Blob, mp4: ISOFile, onProgress: ProgressFn, signa
       size = file.size - pos;
     }
     if (!isPrintableFourcc(type) || size < headerSize) {
-      if (pos === 0) throw new MediaError('CORRUPT_FILE', 'The MP4 structure is broken at its very first box.', `box "${type}" size ${size}`);
+      if (pos === 0)
+        throw new MediaError(
+          'CORRUPT_FILE',
+          'The MP4 structure is broken at its very first box.',
+          `box "${type}" size ${size}`,
+        );
       warnings.push(`Ignored ${file.size - pos} bytes of unreadable data at byte ${pos}.`);
       break;
     }
@@ -50,7 +55,10 @@ async function walkBoxes(file: Blob, mp4: ISOFile, onProgress: ProgressFn, signa
     } else {
       if (end > file.size) {
         if (type === 'moov') {
-          throw new MediaError('CORRUPT_FILE', `The file is truncated inside its movie header (moov needs ${size} bytes at byte ${pos}, the file ends at ${file.size}).`);
+          throw new MediaError(
+            'CORRUPT_FILE',
+            `The file is truncated inside its movie header (moov needs ${size} bytes at byte ${pos}, the file ends at ${file.size}).`,
+          );
         }
         warnings.push(`The last box ("${type}") is cut off at byte ${file.size}; ignored.`);
         break;
@@ -72,7 +80,10 @@ interface CodecConfigBox {
 
 /** The avcC / hvcC payload WebCodecs wants as `description` (the box without its 8-byte header). */
 function codecDescription(mp4: ISOFile, track: Track): Uint8Array | undefined {
-  const entry = mp4.getTrackById(track.id).mdia.minf.stbl.stsd.entries[0] as unknown as Record<string, CodecConfigBox | undefined>;
+  const entry = mp4.getTrackById(track.id).mdia.minf.stbl.stsd.entries[0] as unknown as Record<
+    string,
+    CodecConfigBox | undefined
+  >;
   const box = entry['avcC'] ?? entry['hvcC'];
   if (!box) return undefined;
   const stream = new DataStream(undefined, 0, Endianness.BIG_ENDIAN);
@@ -82,7 +93,11 @@ function codecDescription(mp4: ISOFile, track: Track): Uint8Array | undefined {
 
 function editEntries(mp4: ISOFile, track: Track): EditEntry[] | undefined {
   const elst = mp4.getTrackById(track.id).edts?.elst;
-  return elst?.entries.map((e) => ({ segmentDuration: e.segment_duration, mediaTime: e.media_time, mediaRateInteger: e.media_rate_integer }));
+  return elst?.entries.map((e) => ({
+    segmentDuration: e.segment_duration,
+    mediaTime: e.media_time,
+    mediaRateInteger: e.media_rate_integer,
+  }));
 }
 
 /**
@@ -120,14 +135,26 @@ function availableSamples(samples: Sample[], fileSize: number, fileName: string,
     );
   }
   const keep = partial.offset < fileSize ? firstMissing + 1 : firstMissing;
-  if (keep === 0) throw new MediaError('CORRUPT_FILE', `The file is truncated: it ends at byte ${fileSize}, before the data of its first frame.`);
-  warnings.push(`The file is truncated: only ${keep} of ${samples.length} frames are present (the last one partly); sampling uses those.`);
+  if (keep === 0)
+    throw new MediaError(
+      'CORRUPT_FILE',
+      `The file is truncated: it ends at byte ${fileSize}, before the data of its first frame.`,
+    );
+  warnings.push(
+    `The file is truncated: only ${keep} of ${samples.length} frames are present (the last one partly); sampling uses those.`,
+  );
   const kept = samples.slice(0, keep);
   if (keep > firstMissing) kept[firstMissing] = { ...partial, size: fileSize - partial.offset };
   return kept;
 }
 
-export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean, onProgress: ProgressFn, signal: AbortSignal): Promise<DemuxedVideo> {
+export async function demuxMp4(
+  file: Blob,
+  fileName: string,
+  quicktime: boolean,
+  onProgress: ProgressFn,
+  signal: AbortSignal,
+): Promise<DemuxedVideo> {
   const mp4 = createFile(false);
   let parseError: string | null = null;
   mp4.onError = (module: string, message: string) => {
@@ -147,13 +174,23 @@ export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean,
   const track = info.videoTracks[0];
   if (!track) {
     const audio = info.audioTracks.length;
-    throw new MediaError('NO_VIDEO_TRACK', `"${fileName}" has no video track${audio ? ` (only ${audio} audio track${audio > 1 ? 's' : ''})` : ''}.`);
+    throw new MediaError(
+      'NO_VIDEO_TRACK',
+      `"${fileName}" has no video track${audio ? ` (only ${audio} audio track${audio > 1 ? 's' : ''})` : ''}.`,
+    );
   }
   const warnings = [...walk.warnings];
   const allSamples = mp4.getTrackSamplesInfo(track.id);
-  if (allSamples.length === 0) throw new MediaError('CORRUPT_FILE', `The video track of "${fileName}" has no frames (its sample tables are empty).`);
+  if (allSamples.length === 0)
+    throw new MediaError(
+      'CORRUPT_FILE',
+      `The video track of "${fileName}" has no frames (its sample tables are empty).`,
+    );
   if (!walk.sawMdat) {
-    throw new MediaError('CORRUPT_FILE', `"${fileName}" has no media data (no mdat box): it holds the index of ${allSamples.length.toLocaleString('en-US')} frames but not the frames themselves.`);
+    throw new MediaError(
+      'CORRUPT_FILE',
+      `"${fileName}" has no media data (no mdat box): it holds the index of ${allSamples.length.toLocaleString('en-US')} frames but not the frames themselves.`,
+    );
   }
   const samples = availableSamples(allSamples, file.size, fileName, warnings);
 
@@ -165,8 +202,13 @@ export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean,
     return { isKey: s.is_sync, pts, duration: s.duration / track.timescale, visible };
   });
   const table = buildSampleTable(raw);
-  if (table.decodeIndexOfFrame.length === 0) throw new MediaError('CORRUPT_FILE', `The edit list of "${fileName}" hides every frame.`);
-  if (!table.isKey[0]) throw new MediaError('CORRUPT_FILE', `The first frame of "${fileName}" is not a keyframe, so nothing can be decoded.`);
+  if (table.decodeIndexOfFrame.length === 0)
+    throw new MediaError('CORRUPT_FILE', `The edit list of "${fileName}" hides every frame.`);
+  if (!table.isKey[0])
+    throw new MediaError(
+      'CORRUPT_FILE',
+      `The first frame of "${fileName}" is not a keyframe, so nothing can be decoded.`,
+    );
   const claims: HeaderClaims = { timescale: track.timescale };
   if (samples.length === allSamples.length) {
     // Header durations are only comparable when no frames were cut off.
@@ -175,13 +217,22 @@ export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean,
       { name: 'media header (mdhd)', seconds: track.duration / track.timescale },
     ];
   }
-  const timing = checkTiming(fileName, table, summariseTiming(table, ffmpegAverageFps(mp4, track, allSamples), 1 / track.timescale), claims, warnings);
+  const timing = checkTiming(
+    fileName,
+    table,
+    summariseTiming(table, ffmpegAverageFps(mp4, track, allSamples), 1 / track.timescale),
+    claims,
+    warnings,
+  );
 
   const offsets = Float64Array.from(samples, (s) => s.offset);
   const sizes = Uint32Array.from(samples, (s) => s.size);
   const rotation: Rotation = rotationFromMatrix(Array.from(track.matrix), warnings);
   const description = codecDescription(mp4, track);
-  const entry = mp4.getTrackById(track.id).mdia.minf.stbl.stsd.entries[0] as unknown as { width?: number; height?: number };
+  const entry = mp4.getTrackById(track.id).mdia.minf.stbl.stsd.entries[0] as unknown as {
+    width?: number;
+    height?: number;
+  };
 
   return {
     container: 'mp4',
@@ -201,7 +252,15 @@ export async function demuxMp4(file: Blob, fileName: string, quicktime: boolean,
 }
 
 /** Reads samples in decode order, coalescing nearby samples into one read of at most 8 MiB. */
-async function* readByOffset(file: Blob, offsets: Float64Array, sizes: Uint32Array, isKey: Uint8Array, from: number, to: number, signal: AbortSignal): AsyncGenerator<EncodedSample> {
+async function* readByOffset(
+  file: Blob,
+  offsets: Float64Array,
+  sizes: Uint32Array,
+  isKey: Uint8Array,
+  from: number,
+  to: number,
+  signal: AbortSignal,
+): AsyncGenerator<EncodedSample> {
   const MAX_READ = 8 << 20;
   const MAX_GAP = 1 << 20;
   let i = from;

@@ -17,7 +17,8 @@ function install(): void {
     const original = Log[level].bind(Log) as (module: string, msg?: string, extra?: unknown) => void;
     // Log is a plain mutable object; mp4box calls Log.error(...) through it, so replacing the method routes it.
     (Log as unknown as Record<string, unknown>)[level] = (module: string, msg?: string, extra?: unknown) => {
-      if (level === 'error' && extra && typeof (extra as { onError?: unknown }).onError === 'function') return original(module, msg, extra);
+      if (level === 'error' && extra && typeof (extra as { onError?: unknown }).onError === 'function')
+        return original(module, msg, extra);
       if (sink) sink.push(`${module}: ${msg ?? ''}`);
       else original(module, msg, extra);
     };

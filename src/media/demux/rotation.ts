@@ -10,7 +10,9 @@ export function rotationFromMatrix(matrix: readonly number[], warnings: string[]
   const degrees = (Math.atan2(b, a) * 180) / Math.PI;
   const quarter = Math.round(degrees / 90);
   if (Math.abs(degrees - quarter * 90) > 1) {
-    warnings.push(`The video asks for a rotation of ${degrees.toFixed(1)}°, which is not a multiple of 90°; it is shown unrotated.`);
+    warnings.push(
+      `The video asks for a rotation of ${degrees.toFixed(1)}°, which is not a multiple of 90°; it is shown unrotated.`,
+    );
     return 0;
   }
   if (a * d - b * c < 0) warnings.push('The video asks to be mirrored; mirroring is not applied.');

@@ -85,5 +85,11 @@ export function summariseTiming(table: SampleTable, averageFps?: number, tickSec
   // The last frame's duration is often a guess by the muxer; ignore it.
   const body = durations.slice(0, Math.max(1, durations.length - 1));
   const variableFrameRate = body.some((d) => Math.abs(d - median) > tolerance);
-  return { frameCount: n, durationSeconds: n > 0 ? end : 0, averageFps: averageFps ?? fallbackFps, variableFrameRate, keyframeCount };
+  return {
+    frameCount: n,
+    durationSeconds: n > 0 ? end : 0,
+    averageFps: averageFps ?? fallbackFps,
+    variableFrameRate,
+    keyframeCount,
+  };
 }

@@ -17,6 +17,8 @@ declare module 'vitest' {
 export default function setup(project: TestProject): void {
   const t0 = Date.now();
   const manifest = generateVideoFixtures(FIXTURE_DIR);
-  console.log(`[media fixtures] ${manifest.videos.length} videos ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${FIXTURE_DIR})`);
+  console.log(
+    `[media fixtures] ${manifest.videos.length} videos ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${FIXTURE_DIR})`,
+  );
   project.provide('mediaFixtures', { ...manifest, urlPrefix: `/@fs${FIXTURE_DIR}/` });
 }

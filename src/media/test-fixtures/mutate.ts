@@ -41,7 +41,8 @@ export function setU16(bytes: Uint8Array, at: number, value: number): Uint8Array
   return bytes;
 }
 
-export const u32 = (bytes: Uint8Array, at: number) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at);
+export const u32 = (bytes: Uint8Array, at: number) =>
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at);
 
 /** Last occurrence of an EBML element ID (the Cues of a WebM come after its clusters). */
 export function lastEbml(bytes: Uint8Array, idHex: string): number {
@@ -51,9 +52,52 @@ export function lastEbml(bytes: Uint8Array, idHex: string): number {
   return at;
 }
 
-const MP4_BOXES = ['moov', 'trak', 'mdia', 'minf', 'stbl', 'stsd', 'stts', 'stsc', 'stsz', 'stco', 'ctts', 'stss', 'mdhd', 'tkhd', 'mvhd', 'edts', 'elst', 'avc1', 'avcC', 'moof', 'traf', 'tfhd', 'tfdt', 'trun', 'mdat', 'hdlr', 'mvex', 'trex'];
+const MP4_BOXES = [
+  'moov',
+  'trak',
+  'mdia',
+  'minf',
+  'stbl',
+  'stsd',
+  'stts',
+  'stsc',
+  'stsz',
+  'stco',
+  'ctts',
+  'stss',
+  'mdhd',
+  'tkhd',
+  'mvhd',
+  'edts',
+  'elst',
+  'avc1',
+  'avcC',
+  'moof',
+  'traf',
+  'tfhd',
+  'tfdt',
+  'trun',
+  'mdat',
+  'hdlr',
+  'mvex',
+  'trex',
+];
 /** EBML IDs whose size field the fuzzer corrupts: EBML, Segment, SeekHead, Info, Tracks, Cluster, Cues, TrackEntry, Video, PixelWidth/Height, SimpleBlock, BlockGroup. */
-const EBML_IDS = ['1a45dfa3', '18538067', '114d9b74', '1549a966', '1654ae6b', '1f43b675', '1c53bb6b', 'ae', 'e0', 'b0', 'ba', 'a3', 'a0'];
+const EBML_IDS = [
+  '1a45dfa3',
+  '18538067',
+  '114d9b74',
+  '1549a966',
+  '1654ae6b',
+  '1f43b675',
+  '1c53bb6b',
+  'ae',
+  'e0',
+  'b0',
+  'ba',
+  'a3',
+  'a0',
+];
 const BOX_SIZES = [0, 1, 7, 8, 0xffffffff, 0x7fffffff];
 const VINT_FIRST_BYTES = [0x80, 0xff, 0x01, 0x40, 0x08];
 
@@ -98,7 +142,10 @@ export function fuzzCorpus(bases: { name: string; bytes: Uint8Array }[], seed: n
       how = `${type} size ${size}`;
     } else if (kind === 3) {
       const id = pick(EBML_IDS);
-      const hits = findAll(b, Uint8Array.from(id.match(/../g) ?? [], (x) => Number.parseInt(x, 16)));
+      const hits = findAll(
+        b,
+        Uint8Array.from(id.match(/../g) ?? [], (x) => Number.parseInt(x, 16)),
+      );
       if (hits.length === 0) {
         i--;
         continue;

@@ -24,7 +24,9 @@ export function ropeTextRef(
   const half = dim / 2;
   const axis = (j: number) => (j < section[0] ? 0 : j < section[0] + section[1] ? 1 : 2);
   const angles = (r: number) =>
-    Float32Array.from({ length: half }, (_, j) => Math.fround(positions[axis(j) * posStride + posColumn + r]! * invFreq[j]!));
+    Float32Array.from({ length: half }, (_, j) =>
+      Math.fround(positions[axis(j) * posStride + posColumn + r]! * invFreq[j]!),
+    );
   return rotateRows(x, rows, heads, dim, angles);
 }
 
@@ -35,7 +37,13 @@ export function ropeVisionAngles(hp: number, wp: number, invFreq: Float32Array):
 }
 
 /** x' = x·cos + rotate_half(x)·sin per head, f32 products and sums as torch does them. */
-export function rotateRows(x: Float32Array, rows: number, heads: number, dim: number, angles: (r: number) => Float32Array): Float32Array {
+export function rotateRows(
+  x: Float32Array,
+  rows: number,
+  heads: number,
+  dim: number,
+  angles: (r: number) => Float32Array,
+): Float32Array {
   const half = dim / 2;
   const out = new Float32Array(rows * heads * dim);
   const f = Math.fround;
@@ -132,7 +140,15 @@ export interface TapRef {
  * Attention tap (docs/attention.md) for query row r over keys [0, ctxLen), video span [v0, v1) in `pairs` groups,
  * prompt length `promptLen` (default v1: no question segment).
  */
-export function tapRef(inp: AttentionRefInput, r: number, ctxLen: number, v0: number, v1: number, pairs: number, promptLen = v1): TapRef {
+export function tapRef(
+  inp: AttentionRefInput,
+  r: number,
+  ctxLen: number,
+  v0: number,
+  v1: number,
+  pairs: number,
+  promptLen = v1,
+): TapRef {
   const H = inp.heads;
   const per = (v1 - v0) / pairs;
   const headMass = new Float64Array(H);
@@ -157,7 +173,12 @@ export function tapRef(inp: AttentionRefInput, r: number, ctxLen: number, v0: nu
 }
 
 /** Max |a − b| / (atol + rtol·|b|) — ≤ 1 means within tolerance. */
-export function worstRatio(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol: number): { ratio: number; index: number } {
+export function worstRatio(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  atol: number,
+  rtol: number,
+): { ratio: number; index: number } {
   if (a.length !== b.length) throw new Error(`worstRatio: lengths ${a.length} and ${b.length} differ`);
   let ratio = 0;
   let index = -1;

@@ -3,7 +3,9 @@ import { erfRef, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits, geluRef, roundHalfEv
 
 describe('plain-TS numeric references', () => {
   it('round half to even', () => {
-    expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999, -7.5, 7.5].map(roundHalfEven)).toEqual([0, 2, 2, 0, -2, -2, 2, -8, 8]);
+    expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999, -7.5, 7.5].map(roundHalfEven)).toEqual([
+      0, 2, 2, 0, -2, -2, 2, -8, 8,
+    ]);
   });
 
   it('f32 → f16 round-trips every finite f16 and rounds midpoints to even', () => {

@@ -28,7 +28,6 @@ export function f16Round(x: number): number {
   return f16BitsToF32(f32ToF16Bits(x));
 }
 
-
 // f32 value → bf16 bits, round-to-nearest-even (NaN → 0x7fc0, as torch): one copy for the whole repo, in
 // src/lib/hash-prng.ts.
 import { f32ToBf16Bits } from '../../lib/hash-prng';
@@ -87,7 +86,12 @@ export function quantizeQ4Ref(w: Float32Array, rows: number, cols: number): Q4Ho
 }
 
 /** Dequantizes rows [row0, row0 + count) of a q4 weight to f32 (exact: q·d). */
-export function dequantQ4Ref(q: Pick<Q4Host, 'qweight' | 'scales'>, cols: number, row0: number, count: number): Float32Array {
+export function dequantQ4Ref(
+  q: Pick<Q4Host, 'qweight' | 'scales'>,
+  cols: number,
+  row0: number,
+  count: number,
+): Float32Array {
   const out = new Float32Array(count * cols);
   for (let r = 0; r < count; r++) {
     for (let g = 0; g < cols / 32; g++) {
@@ -110,7 +114,14 @@ export interface LinearRef {
 }
 
 /** y[M, N] = x[M, K] · W[N, K]ᵀ + b, accumulated in f64. `w` may hold only rows [0, n) of interest. */
-export function linearRef(x: Float32Array, m: number, k: number, w: Float32Array, n: number, bias?: Float32Array): LinearRef {
+export function linearRef(
+  x: Float32Array,
+  m: number,
+  k: number,
+  w: Float32Array,
+  n: number,
+  bias?: Float32Array,
+): LinearRef {
   const y = new Float64Array(m * n);
   const mag = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -232,7 +243,11 @@ export function randomF32(n: number, seed: number, scale = 1): Float32Array {
 }
 
 /** Stacks the dequantized rows `rows` of a q4 weight (for references over a sample of output columns). */
-export function dequantQ4Rows(q: Pick<Q4Host, 'qweight' | 'scales'>, cols: number, rows: readonly number[]): Float32Array {
+export function dequantQ4Rows(
+  q: Pick<Q4Host, 'qweight' | 'scales'>,
+  cols: number,
+  rows: readonly number[],
+): Float32Array {
   const out = new Float32Array(rows.length * cols);
   rows.forEach((r, i) => out.set(dequantQ4Ref(q, cols, r, 1), i * cols));
   return out;

@@ -14,7 +14,12 @@ export interface PreprocessCase {
 }
 
 export interface PreprocessFixture {
-  manifest: { cases: PreprocessCase[]; weight_pairs: [number, number][]; versions: Record<string, string>; aten_cpu_capability: string };
+  manifest: {
+    cases: PreprocessCase[];
+    weight_pairs: [number, number][];
+    versions: Record<string, string>;
+    aten_cpu_capability: string;
+  };
   u8(name: string): Uint8Array;
   f32(name: string): Float32Array;
   i32(name: string): Int32Array;
@@ -53,7 +58,8 @@ export function loadPreprocessFixture(): PreprocessFixture {
 /** A fixture's uint8 [T, H, W, 3] frames as RGBA frames (alpha 255), one Uint8Array per frame. */
 export function rgbFramesToRgba(rgb: Uint8Array, frames: number, height: number, width: number): Uint8Array[] {
   const n = height * width;
-  if (rgb.length !== frames * n * 3) throw new Error(`rgbFramesToRgba: ${rgb.length} bytes for ${frames}×${height}×${width}×3`);
+  if (rgb.length !== frames * n * 3)
+    throw new Error(`rgbFramesToRgba: ${rgb.length} bytes for ${frames}×${height}×${width}×3`);
   return Array.from({ length: frames }, (_, f) => {
     const out = new Uint8Array(n * 4);
     for (let i = 0; i < n; i++) {

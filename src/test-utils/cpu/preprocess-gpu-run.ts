@@ -52,7 +52,14 @@ export function randomFrames(seed: number, count: number, width: number, height:
       const block = (x >> 3) + (y >> 3);
       for (let c = 0; c < 3; c++) {
         // Thirds of 8×8 blocks: noise, black/white, and a colour gradient.
-        f[i * 4 + c] = block % 3 === 0 ? Math.floor(rand() * 256) : block % 3 === 1 ? (block & 4 ? 255 : 0) : (x * 7 + y * 3 + c * 50) & 255;
+        f[i * 4 + c] =
+          block % 3 === 0
+            ? Math.floor(rand() * 256)
+            : block % 3 === 1
+              ? block & 4
+                ? 255
+                : 0
+              : (x * 7 + y * 3 + c * 50) & 255;
       }
       f[i * 4 + 3] = Math.floor(rand() * 256); // alpha must be ignored
     }

@@ -52,7 +52,8 @@ export function resizeWidthReference(img: PlanarF32, outWidth: number): PlanarF3
   for (let c = 0; c < 3; c++) {
     for (let y = 0; y < height; y++) {
       const row = (c * height + y) * width;
-      for (let x = 0; x < outWidth; x++) data[(c * height + y) * outWidth + x] = tapSum(taps, x, (k) => img.data[row + k]!);
+      for (let x = 0; x < outWidth; x++)
+        data[(c * height + y) * outWidth + x] = tapSum(taps, x, (k) => img.data[row + k]!);
     }
   }
   return { width: outWidth, height, data };
@@ -65,14 +66,21 @@ export function resizeHeightReference(img: PlanarF32, outHeight: number): Planar
   const data = new Float32Array(3 * outHeight * width);
   for (let c = 0; c < 3; c++) {
     for (let y = 0; y < outHeight; y++) {
-      for (let x = 0; x < width; x++) data[(c * outHeight + y) * width + x] = tapSum(taps, y, (k) => img.data[(c * height + k) * width + x]!);
+      for (let x = 0; x < width; x++)
+        data[(c * outHeight + y) * width + x] = tapSum(taps, y, (k) => img.data[(c * height + k) * width + x]!);
     }
   }
   return { width, height: outHeight, data };
 }
 
 /** The float32 result of F.interpolate inside torchvision's resize (before clamp and round). */
-export function interpolateReference(rgba: Uint8Array, width: number, height: number, outHeight: number, outWidth: number): PlanarF32 {
+export function interpolateReference(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  outHeight: number,
+  outWidth: number,
+): PlanarF32 {
   let img = rgbaToPlanar(rgba, width, height);
   if (width !== outWidth) img = resizeWidthReference(img, outWidth);
   if (height !== outHeight) img = resizeHeightReference(img, outHeight);
@@ -83,7 +91,13 @@ export function interpolateReference(rgba: Uint8Array, width: number, height: nu
  * torchvision.transforms.functional.resize(frame, [outHeight, outWidth], BICUBIC, antialias=True) on a uint8
  * frame, returned as RGBA (alpha 255) so it compares directly with the GPU's display copy.
  */
-export function resizeFrameReference(rgba: Uint8Array, width: number, height: number, outHeight: number, outWidth: number): Uint8Array {
+export function resizeFrameReference(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  outHeight: number,
+  outWidth: number,
+): Uint8Array {
   const out = new Uint8Array(outWidth * outHeight * 4);
   if (width === outWidth && height === outHeight) {
     out.set(rgba); // torchvision v1 returns the input untouched
@@ -110,7 +124,12 @@ export function normalizeReference(value: number, channel: number, p: ProcessorV
  * reshape(T, tp, C, H/m, m, p, W/m, m, p).transpose(0, 3, 6, 4, 7, 2, 1, 5, 8).reshape(T·H·W, C·tp·p·p),
  * with the last frame repeated when the count is not a multiple of tp.
  */
-export function pixelValuesReference(frames: readonly Uint8Array[], height: number, width: number, p: ProcessorValues = QWEN_VIDEO_PROCESSOR): Float32Array {
+export function pixelValuesReference(
+  frames: readonly Uint8Array[],
+  height: number,
+  width: number,
+  p: ProcessorValues = QWEN_VIDEO_PROCESSOR,
+): Float32Array {
   const { patchSize: ps, temporalPatchSize: tp, mergeSize: m } = p;
   const padded = [...frames];
   while (padded.length % tp !== 0) padded.push(frames[frames.length - 1]!);

@@ -2,7 +2,12 @@
 // writes it (sorts and cumsums), independently of the GPU's radix selects; plus the GPU's Gumbel draw.
 
 /** RepetitionPenaltyLogitsProcessor then (if given) TemperatureLogitsWarper, in f32 like torch. */
-export function processLogitsRef(logits: Float32Array, seen: ReadonlySet<number>, penalty: number, temperature?: number): Float32Array {
+export function processLogitsRef(
+  logits: Float32Array,
+  seen: ReadonlySet<number>,
+  penalty: number,
+  temperature?: number,
+): Float32Array {
   const f = Math.fround;
   const p = f(penalty);
   const x = logits.map((v, i) => (seen.has(i) ? (v < 0 ? f(v * p) : f(v / p)) : v));

@@ -22,11 +22,23 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 async function gpuFma(triples: readonly (readonly [number, number, number, boolean])[]): Promise<Uint32Array> {
   const ctx = await testGpu();
   const data = new Uint32Array(triples.length * 4);
-  triples.forEach(([a, b, c, u8], i) => data.set([u8 ? a : f32ToBits(a), f32ToBits(b), f32ToBits(c), u8 ? 1 : 0], i * 4));
+  triples.forEach(([a, b, c, u8], i) =>
+    data.set([u8 ? a : f32ToBits(a), f32ToBits(b), f32ToBits(c), u8 ? 1 : 0], i * 4),
+  );
   const input = uploadTensor(ctx, 'fma.in', 'u32', [triples.length, 4], data);
   const out = createTensor(ctx, 'fma.out', 'u32', [triples.length]);
-  const pipeline = ctx.pipelines.get({ family: 'test/exact_fma', code: () => shaderSource('preprocess/exact_fma.wgsl') + HARNESS });
-  runDispatches(ctx, [{ label: 'fma', pipeline, bindGroup: bindGroup(ctx, pipeline, 'fma', [input.buffer, out.buffer]), workgroups: [Math.ceil(triples.length / 64), 1, 1] }]);
+  const pipeline = ctx.pipelines.get({
+    family: 'test/exact_fma',
+    code: () => shaderSource('preprocess/exact_fma.wgsl') + HARNESS,
+  });
+  runDispatches(ctx, [
+    {
+      label: 'fma',
+      pipeline,
+      bindGroup: bindGroup(ctx, pipeline, 'fma', [input.buffer, out.buffer]),
+      workgroups: [Math.ceil(triples.length / 64), 1, 1],
+    },
+  ]);
   const got = new Uint32Array(await readBuffer(ctx, out.buffer));
   input.buffer.destroy();
   out.buffer.destroy();
@@ -34,7 +46,11 @@ async function gpuFma(triples: readonly (readonly [number, number, number, boole
   return got;
 }
 
-function expectAllExact(triples: readonly (readonly [number, number, number, boolean])[], got: Uint32Array, skip: readonly number[] = []): void {
+function expectAllExact(
+  triples: readonly (readonly [number, number, number, boolean])[],
+  got: Uint32Array,
+  skip: readonly number[] = [],
+): void {
   let bad = 0;
   const examples: string[] = [];
   triples.forEach(([a, b, c], i) => {

@@ -2,7 +2,12 @@
 // rounding, clamping and patch scatter from a hand-made intermediate.
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test-utils/gpu';
-import { normalizeReference, QWEN_VIDEO_PROCESSOR, resizeWidthReference, rgbaToPlanar } from '../../../test-utils/cpu/preprocess';
+import {
+  normalizeReference,
+  QWEN_VIDEO_PROCESSOR,
+  resizeWidthReference,
+  rgbaToPlanar,
+} from '../../../test-utils/cpu/preprocess';
 import { firstDiff, randomFrames } from '../../../test-utils/cpu/preprocess-gpu-run';
 import type { GpuContext } from '../../gpu/device';
 import { runOps } from '../../gpu/dispatch';
@@ -11,9 +16,17 @@ import { resizeHorizontal, resizeVerticalPatchify, tapTableData } from './kernel
 import { normalizeLut } from './normalize-lut';
 import { resizeTaps } from './resize-weights';
 
-function tapTensors(ctx: GpuContext, inSize: number, outSize: number, pass: 'width' | 'height'): [GpuTensor, GpuTensor] {
+function tapTensors(
+  ctx: GpuContext,
+  inSize: number,
+  outSize: number,
+  pass: 'width' | 'height',
+): [GpuTensor, GpuTensor] {
   const d = tapTableData(resizeTaps(inSize, outSize), pass);
-  return [uploadTensor(ctx, 'taps', 'u32', [outSize, 2], d.pairs), uploadTensor(ctx, 'weights', 'f32', d.weightShape, d.weights)];
+  return [
+    uploadTensor(ctx, 'taps', 'u32', [outSize, 2], d.pairs),
+    uploadTensor(ctx, 'weights', 'f32', d.weightShape, d.weights),
+  ];
 }
 
 describe('resizeHorizontal', () => {
@@ -53,7 +66,12 @@ describe('resizeVerticalPatchify', () => {
     const resized = createTensor(ctx, 'resized', 'u32', [oh, ow]);
     const rowsPerT = (oh / 14) * (ow / 14);
     const pixels = createTensor(ctx, 'pixels', 'f32', [3 * rowsPerT, 1176]);
-    const pass = resizeVerticalPatchify(ctx, 'v', { inter: interT, taps, weights, lut, resized, pixels }, QWEN_VIDEO_PROCESSOR);
+    const pass = resizeVerticalPatchify(
+      ctx,
+      'v',
+      { inter: interT, taps, weights, lut, resized, pixels },
+      QWEN_VIDEO_PROCESSOR,
+    );
     pass.set({ rowBase: rowsPerT, ttMask: 0b11 }); // temporal patch 1, frame repeated
     runOps(ctx, [pass]);
     const rgba = new Uint8Array(await readBuffer(ctx, resized.buffer));
@@ -66,7 +84,8 @@ describe('resizeVerticalPatchify', () => {
     };
     const n = oh * ow;
     for (let i = 0; i < n; i++) {
-      for (let c = 0; c < 3; c++) expect(rgba[i * 4 + c], `pixel ${i} channel ${c} from ${inter[c * n + i]}`).toBe(u8(inter[c * n + i]!));
+      for (let c = 0; c < 3; c++)
+        expect(rgba[i * 4 + c], `pixel ${i} channel ${c} from ${inter[c * n + i]}`).toBe(u8(inter[c * n + i]!));
       expect(rgba[i * 4 + 3]).toBe(255);
     }
     // Row (t, bh, bw, mh, mw), column (c, tt, py, px); temporal patches 0 and 2 stay untouched.
@@ -80,8 +99,14 @@ describe('resizeVerticalPatchify', () => {
         }
       }
     }
-    expect(px.subarray(0, rowsPerT * 1176).findIndex((v) => v !== 0), 'first index where it fails').toBe(-1);
-    expect(px.subarray(2 * rowsPerT * 1176).findIndex((v) => v !== 0), 'first index where it fails').toBe(-1);
+    expect(
+      px.subarray(0, rowsPerT * 1176).findIndex((v) => v !== 0),
+      'first index where it fails',
+    ).toBe(-1);
+    expect(
+      px.subarray(2 * rowsPerT * 1176).findIndex((v) => v !== 0),
+      'first index where it fails',
+    ).toBe(-1);
     for (const t of [interT, taps, weights, lut, resized, pixels]) t.buffer.destroy();
     pass.destroy();
     expect(ctx.errors).toEqual([]);
@@ -91,7 +116,19 @@ describe('resizeVerticalPatchify', () => {
     const ctx = await testGpu();
     const t = (shape: number[], dtype: 'f32' | 'u32' = 'f32') => createTensor(ctx, 'x', dtype, shape);
     expect(() =>
-      resizeVerticalPatchify(ctx, 'v', { inter: t([3, 10, 42]), taps: t([28, 2], 'u32'), weights: t([28, 5]), lut: t([256, 4]), resized: t([28, 42], 'u32'), pixels: t([6, 1176]) }, QWEN_VIDEO_PROCESSOR),
+      resizeVerticalPatchify(
+        ctx,
+        'v',
+        {
+          inter: t([3, 10, 42]),
+          taps: t([28, 2], 'u32'),
+          weights: t([28, 5]),
+          lut: t([256, 4]),
+          resized: t([28, 42], 'u32'),
+          pixels: t([6, 1176]),
+        },
+        QWEN_VIDEO_PROCESSOR,
+      ),
     ).toThrow(/resized 28×42 is not a multiple of patch·merge = 28/);
   });
 });

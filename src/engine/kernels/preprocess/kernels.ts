@@ -20,7 +20,10 @@ export interface HorizontalPass extends KernelOp {
 /** Tap tables as the passes read them: (first, count) pairs, and the weights tap-major for the width pass
  * (consecutive invocations read consecutive words) or output-major for the height pass (one row's weights are a
  * broadcast). */
-export function tapTableData(taps: ResizeTaps, pass: 'width' | 'height'): { pairs: Uint32Array; weights: Float32Array; weightShape: [number, number] } {
+export function tapTableData(
+  taps: ResizeTaps,
+  pass: 'width' | 'height',
+): { pairs: Uint32Array; weights: Float32Array; weightShape: [number, number] } {
   const n = taps.outSize;
   const pairs = new Uint32Array(n * 2);
   for (let i = 0; i < n; i++) {
@@ -29,7 +32,8 @@ export function tapTableData(taps: ResizeTaps, pass: 'width' | 'height'): { pair
   }
   if (pass === 'height') return { pairs, weights: taps.weights, weightShape: [n, taps.stride] };
   const weights = new Float32Array(n * taps.stride);
-  for (let i = 0; i < n; i++) for (let j = 0; j < taps.stride; j++) weights[j * n + i] = taps.weights[i * taps.stride + j]!;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < taps.stride; j++) weights[j * n + i] = taps.weights[i * taps.stride + j]!;
   return { pairs, weights, weightShape: [taps.stride, n] };
 }
 
@@ -52,7 +56,9 @@ export function resizeHorizontal(
   expectShape(kernel, 'weights', t.weights, [stride, outW]);
   expectShape(kernel, 'inter', t.inter, [3, srcH, outW]);
   if (t.src.shape.length !== 2 || bandRows < 1 || bandRows > srcH) {
-    throw new Error(`${kernel}: src (${t.src.label}) has shape [${t.src.shape.join(', ')}], expected [1..${srcH}, srcW]`);
+    throw new Error(
+      `${kernel}: src (${t.src.label}) has shape [${t.src.shape.join(', ')}], expected [1..${srcH}, srcW]`,
+    );
   }
   const pipeline = kernelPipeline(ctx, 'preprocess/resize_h.wgsl', {}, { TILE_X, ROWS, CHUNK: H_CHUNK });
   const tilesX = Math.ceil(outW / TILE_X);
@@ -64,7 +70,13 @@ export function resizeHorizontal(
       {
         label,
         pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [t.src.buffer, t.taps.buffer, t.weights.buffer, t.inter.buffer, params]),
+        bindGroup: bindGroup(ctx, pipeline, label, [
+          t.src.buffer,
+          t.taps.buffer,
+          t.weights.buffer,
+          t.inter.buffer,
+          params,
+        ]),
         workgroups: linearGrid(tilesX * Math.ceil(bandRows / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
       },
     ],
@@ -114,19 +126,47 @@ export function resizeVerticalPatchify(
   const rowLen = 3 * tp * p * p;
   const rowsPerFrame = (outH / p) * (outW / p);
   if (t.pixels.shape.length !== 2 || t.pixels.shape[1] !== rowLen || t.pixels.shape[0]! < rowsPerFrame) {
-    throw new Error(`${kernel}: pixels (${t.pixels.label}) has shape [${t.pixels.shape.join(', ')}], expected [≥ ${rowsPerFrame}, ${rowLen}]`);
+    throw new Error(
+      `${kernel}: pixels (${t.pixels.label}) has shape [${t.pixels.shape.join(', ')}], expected [≥ ${rowsPerFrame}, ${rowLen}]`,
+    );
   }
-  const pipeline = kernelPipeline(ctx, 'preprocess/resize_v.wgsl', {}, { TILE_X, ROWS, PATCH: p, MERGE: m, TEMPORAL: tp });
+  const pipeline = kernelPipeline(
+    ctx,
+    'preprocess/resize_v.wgsl',
+    {},
+    { TILE_X, ROWS, PATCH: p, MERGE: m, TEMPORAL: tp },
+  );
   const tilesX = Math.ceil(outW / TILE_X);
-  const params = new Uniforms(ctx, `${label}.params`, ['out_w', 'out_h', 'src_h', 'stride', 'tiles_x', 'row_base', 'tt_mask']);
-  params.setU32('out_w', outW).setU32('out_h', outH).setU32('src_h', srcH).setU32('stride', stride).setU32('tiles_x', tilesX);
+  const params = new Uniforms(ctx, `${label}.params`, [
+    'out_w',
+    'out_h',
+    'src_h',
+    'stride',
+    'tiles_x',
+    'row_base',
+    'tt_mask',
+  ]);
+  params
+    .setU32('out_w', outW)
+    .setU32('out_h', outH)
+    .setU32('src_h', srcH)
+    .setU32('stride', stride)
+    .setU32('tiles_x', tilesX);
   params.setU32('row_base', 0).setU32('tt_mask', 1).write();
   return {
     dispatches: [
       {
         label,
         pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [t.inter.buffer, t.taps.buffer, t.weights.buffer, t.lut.buffer, t.resized.buffer, t.pixels.buffer, params]),
+        bindGroup: bindGroup(ctx, pipeline, label, [
+          t.inter.buffer,
+          t.taps.buffer,
+          t.weights.buffer,
+          t.lut.buffer,
+          t.resized.buffer,
+          t.pixels.buffer,
+          params,
+        ]),
         workgroups: linearGrid(tilesX * Math.ceil(outH / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
       },
     ],

@@ -17,7 +17,9 @@ export interface VideoProcessorValues {
 /** [256 × 4] f32: entry v holds the normalised R, G, B for uint8 value v (the 4th lane is 0, for vec4 alignment). */
 export function normalizeLut(p: VideoProcessorValues): Float32Array {
   if (p.imageMean.length !== 3 || p.imageStd.length !== 3) {
-    throw new Error(`normalizeLut: image_mean/image_std need 3 entries, got ${p.imageMean.length}/${p.imageStd.length}`);
+    throw new Error(
+      `normalizeLut: image_mean/image_std need 3 entries, got ${p.imageMean.length}/${p.imageStd.length}`,
+    );
   }
   const lut = new Float32Array(256 * 4);
   const mean = p.imageMean.map(fround);

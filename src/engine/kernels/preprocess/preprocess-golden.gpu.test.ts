@@ -8,20 +8,23 @@ import { firstDiff, runPreprocessor } from '../../../test-utils/cpu/preprocess-g
 describe('GPU preprocessing against torch goldens', () => {
   const fx = loadPreprocessFixture();
 
-  it.each(fx.manifest.cases.map((c) => [c.name, c] as const))('%s: uint8 frames and pixel_values_videos bit-identical', async (_name, c) => {
-    const ctx = await testGpu();
-    const [sh, sw] = c.source;
-    const [th, tw] = c.target;
-    const inputs = rgbFramesToRgba(fx.u8(`${c.name}.input`), c.frames, sh, sw);
-    const expected = rgbFramesToRgba(fx.u8(`${c.name}.resized`), c.frames, th, tw);
-    const run = await runPreprocessor(ctx, inputs, sw, sh, { height: th, width: tw });
-    expect(ctx.errors).toEqual([]);
-    run.resized.forEach((f, i) => expect(firstDiff(f, expected[i]!), `frame ${i}`).toBeNull());
-    expect(run.shape).toEqual(c.pixel_values_shape);
-    expect([Math.ceil(c.frames / 2), th / 14, tw / 14]).toEqual(c.grid_thw);
-    // Bit-identical, which is tighter than the 1e-6 the project asks for: the normalisation is a host table
-    // computed with HF's own float rounding.
-    expect(firstDiff(run.pixelValues, fx.f32(`${c.name}.pixel_values`))).toBeNull();
-    expect(ctx.errors).toEqual([]);
-  });
+  it.each(fx.manifest.cases.map((c) => [c.name, c] as const))(
+    '%s: uint8 frames and pixel_values_videos bit-identical',
+    async (_name, c) => {
+      const ctx = await testGpu();
+      const [sh, sw] = c.source;
+      const [th, tw] = c.target;
+      const inputs = rgbFramesToRgba(fx.u8(`${c.name}.input`), c.frames, sh, sw);
+      const expected = rgbFramesToRgba(fx.u8(`${c.name}.resized`), c.frames, th, tw);
+      const run = await runPreprocessor(ctx, inputs, sw, sh, { height: th, width: tw });
+      expect(ctx.errors).toEqual([]);
+      run.resized.forEach((f, i) => expect(firstDiff(f, expected[i]!), `frame ${i}`).toBeNull());
+      expect(run.shape).toEqual(c.pixel_values_shape);
+      expect([Math.ceil(c.frames / 2), th / 14, tw / 14]).toEqual(c.grid_thw);
+      // Bit-identical, which is tighter than the 1e-6 the project asks for: the normalisation is a host table
+      // computed with HF's own float rounding.
+      expect(firstDiff(run.pixelValues, fx.f32(`${c.name}.pixel_values`))).toBeNull();
+      expect(ctx.errors).toEqual([]);
+    },
+  );
 });

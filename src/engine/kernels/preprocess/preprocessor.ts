@@ -13,7 +13,13 @@
 import type { GpuContext } from '../../gpu/device';
 import { encodeOps, runOps } from '../../gpu/dispatch';
 import { createTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
-import { resizeHorizontal, resizeVerticalPatchify, tapTableData, type HorizontalPass, type VerticalPass } from './kernels';
+import {
+  resizeHorizontal,
+  resizeVerticalPatchify,
+  tapTableData,
+  type HorizontalPass,
+  type VerticalPass,
+} from './kernels';
 import { normalizeLut, type VideoProcessorValues } from './normalize-lut';
 import { resizeTaps, type ResizeTaps } from './resize-weights';
 
@@ -79,9 +85,17 @@ function positiveInt(what: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new Error(`createPreprocessor: ${what} ${v} must be a positive integer`);
 }
 
-function tapTensors(ctx: GpuContext, label: string, taps: ResizeTaps, pass: 'width' | 'height'): [GpuTensor, GpuTensor] {
+function tapTensors(
+  ctx: GpuContext,
+  label: string,
+  taps: ResizeTaps,
+  pass: 'width' | 'height',
+): [GpuTensor, GpuTensor] {
   const d = tapTableData(taps, pass);
-  return [uploadTensor(ctx, `${label}.taps`, 'u32', [taps.outSize, 2], d.pairs), uploadTensor(ctx, `${label}.weights`, 'f32', d.weightShape, d.weights)];
+  return [
+    uploadTensor(ctx, `${label}.taps`, 'u32', [taps.outSize, 2], d.pairs),
+    uploadTensor(ctx, `${label}.weights`, 'f32', d.weightShape, d.weights),
+  ];
 }
 
 class GpuPreprocessor implements Preprocessor {
@@ -108,7 +122,9 @@ class GpuPreprocessor implements Preprocessor {
     positiveInt('targetWidth', ow);
     const unit = p.patchSize * p.mergeSize;
     if (oh % unit !== 0 || ow % unit !== 0) {
-      throw new Error(`createPreprocessor: target ${oh}×${ow} must be multiples of patch_size·merge_size = ${unit} (smart_resize output)`);
+      throw new Error(
+        `createPreprocessor: target ${oh}×${ow} must be multiples of patch_size·merge_size = ${unit} (smart_resize output)`,
+      );
     }
     this.grid = { t: Math.ceil(frames / p.temporalPatchSize), h: oh / p.patchSize, w: ow / p.patchSize };
     const rowLen = 3 * p.temporalPatchSize * p.patchSize * p.patchSize;
@@ -120,7 +136,9 @@ class GpuPreprocessor implements Preprocessor {
     const bytesPerTemporal = this.rowsPerTemporal * rowLen * 4;
     const perChunk = Math.floor(chunkCap / bytesPerTemporal);
     if (perChunk < 1) {
-      throw new Error(`createPreprocessor: one temporal patch of pixel_values (${this.rowsPerTemporal} rows, ${bytesPerTemporal} bytes) exceeds the ${chunkCap}-byte chunk limit`);
+      throw new Error(
+        `createPreprocessor: one temporal patch of pixel_values (${this.rowsPerTemporal} rows, ${bytesPerTemporal} bytes) exceeds the ${chunkCap}-byte chunk limit`,
+      );
     }
     this.bandBytes = Math.min(opts.maxBandBytes ?? DEFAULT_BAND_BYTES, binding);
     try {
@@ -128,7 +146,12 @@ class GpuPreprocessor implements Preprocessor {
         const count = Math.min(perChunk, this.grid.t - t0);
         const rows = count * this.rowsPerTemporal;
         this.chunks.push({
-          tensor: createTensor(ctx, `${this.label}.pixel_values[${t0 * this.rowsPerTemporal}..${(t0 + count) * this.rowsPerTemporal})`, 'f32', [rows, rowLen]),
+          tensor: createTensor(
+            ctx,
+            `${this.label}.pixel_values[${t0 * this.rowsPerTemporal}..${(t0 + count) * this.rowsPerTemporal})`,
+            'f32',
+            [rows, rowLen],
+          ),
           firstRow: t0 * this.rowsPerTemporal,
           firstTemporal: t0,
           temporalCount: count,
@@ -145,9 +168,14 @@ class GpuPreprocessor implements Preprocessor {
   async pushFrame(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<ResizedFrame> {
     const where = `${this.label}.pushFrame`;
     if (this.destroyed) throw new Error(`${where}: the preprocessor was destroyed`);
-    if (this.framesPushed >= this.opts.frames) throw new Error(`${where}: all ${this.opts.frames} frames were already pushed`);
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new Error(`${where}: frame size ${width}×${height} is not positive integers`);
-    if (rgba.length !== width * height * 4) throw new Error(`${where}: ${rgba.length} bytes for a ${width}×${height} RGBA frame (need ${width * height * 4})`);
+    if (this.framesPushed >= this.opts.frames)
+      throw new Error(`${where}: all ${this.opts.frames} frames were already pushed`);
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+      throw new Error(`${where}: frame size ${width}×${height} is not positive integers`);
+    if (rgba.length !== width * height * 4)
+      throw new Error(
+        `${where}: ${rgba.length} bytes for a ${width}×${height} RGBA frame (need ${width * height * 4})`,
+      );
     const s = this.scratchFor(width, height);
     const index = this.framesPushed++;
     const { ctx } = this;
@@ -161,7 +189,7 @@ class GpuPreprocessor implements Preprocessor {
 
     const tp = this.opts.processor.temporalPatchSize;
     const t = Math.floor(index / tp);
-    let mask = 1 << index % tp;
+    let mask = 1 << (index % tp);
     if (index === this.opts.frames - 1) for (let k = (index % tp) + 1; k < tp; k++) mask |= 1 << k; // repeat the last frame
     const c = this.chunks.findIndex((ch) => t >= ch.firstTemporal && t < ch.firstTemporal + ch.temporalCount);
     const vertical = s.vertical[c]!;
@@ -169,7 +197,11 @@ class GpuPreprocessor implements Preprocessor {
 
     const resized = this.resized!;
     const bytes = resized.buffer.size;
-    const staging = ctx.device.createBuffer({ label: `${this.label}.resized_rgba.readback[${index}]`, size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = ctx.device.createBuffer({
+      label: `${this.label}.resized_rgba.readback[${index}]`,
+      size: bytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const enc = ctx.device.createCommandEncoder({ label: `${this.label}.resize_v` });
     encodeOps(enc, [vertical], `${this.label}.resize_v`);
     enc.copyBufferToBuffer(resized.buffer, 0, staging, 0, bytes);
@@ -195,19 +227,35 @@ class GpuPreprocessor implements Preprocessor {
     const binding = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
     const interBytes = 3 * height * ow * 4;
     if (interBytes > binding) {
-      throw new Error(`${label}: a ${width}×${height} frame resized to width ${ow} needs a ${interBytes}-byte intermediate, over this GPU's ${binding}-byte binding limit`);
+      throw new Error(
+        `${label}: a ${width}×${height} frame resized to width ${ow} needs a ${interBytes}-byte intermediate, over this GPU's ${binding}-byte binding limit`,
+      );
     }
     const rowBytes = width * 4;
-    if (rowBytes > this.bandBytes) throw new Error(`${label}: one ${width}-pixel row (${rowBytes} bytes) exceeds the ${this.bandBytes}-byte upload band`);
+    if (rowBytes > this.bandBytes)
+      throw new Error(
+        `${label}: one ${width}-pixel row (${rowBytes} bytes) exceeds the ${this.bandBytes}-byte upload band`,
+      );
     const bandRows = Math.min(height, Math.floor(this.bandBytes / rowBytes));
     const tensors: GpuTensor[] = [];
     const keep = (t: GpuTensor): GpuTensor => (tensors.push(t), t);
     try {
       const band = keep(createTensor(ctx, `${label}.source_band`, 'u32', [bandRows, width]));
-      const [hTaps, hWeights] = tapTensors(ctx, `${label}.resize_h`, resizeTaps(width, ow), 'width').map(keep) as [GpuTensor, GpuTensor];
-      const [vTaps, vWeights] = tapTensors(ctx, `${label}.resize_v`, resizeTaps(height, oh), 'height').map(keep) as [GpuTensor, GpuTensor];
+      const [hTaps, hWeights] = tapTensors(ctx, `${label}.resize_h`, resizeTaps(width, ow), 'width').map(keep) as [
+        GpuTensor,
+        GpuTensor,
+      ];
+      const [vTaps, vWeights] = tapTensors(ctx, `${label}.resize_v`, resizeTaps(height, oh), 'height').map(keep) as [
+        GpuTensor,
+        GpuTensor,
+      ];
       const inter = keep(createTensor(ctx, `${label}.resize_h.out`, 'f32', [3, height, ow]));
-      const horizontal = resizeHorizontal(ctx, `${label}.resize_h`, { src: band, taps: hTaps, weights: hWeights, inter });
+      const horizontal = resizeHorizontal(ctx, `${label}.resize_h`, {
+        src: band,
+        taps: hTaps,
+        weights: hWeights,
+        inter,
+      });
       const vertical = this.chunks.map((ch, i) =>
         resizeVerticalPatchify(
           ctx,

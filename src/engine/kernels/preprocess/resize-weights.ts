@@ -30,8 +30,12 @@ export function keysCubicF32(xIn: number): number {
 }
 
 export function resizeTaps(inSize: number, outSize: number): ResizeTaps {
-  for (const [name, v] of [['input size', inSize], ['output size', outSize]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v >= 2 ** 24) throw new Error(`resizeTaps: ${name} ${v} must be an integer in [1, 2^24)`);
+  for (const [name, v] of [
+    ['input size', inSize],
+    ['output size', outSize],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v >= 2 ** 24)
+      throw new Error(`resizeTaps: ${name} ${v} must be an integer in [1, 2^24)`);
   }
   const scale = fround(inSize / outSize); // static_cast<float>(in) / out
   const support = scale >= 1 ? fround(2 * scale) : 2; // (interp_size · 0.5) · scale, interp_size = 4

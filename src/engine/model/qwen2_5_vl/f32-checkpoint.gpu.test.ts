@@ -14,7 +14,14 @@ import { Qwen25VL } from './model';
 async function f32Copy(): Promise<BytesSource> {
   const src = checkpointSource('video-r2-tiny');
   const files: Record<string, Uint8Array | string> = {};
-  for (const name of ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'chat_template.json']) {
+  for (const name of [
+    'config.json',
+    'generation_config.json',
+    'preprocessor_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'chat_template.json',
+  ]) {
     const text = await src.readTextOptional(name);
     if (text !== null) files[name] = text;
   }
@@ -42,10 +49,25 @@ describe('an F32 checkpoint in 16-bit mode', () => {
       const ckpt = await openCheckpoint(source);
       const { model } = await Qwen25VL.load(ctx, ckpt, { quantize: false });
       const pixels = uploadTensor(ctx, 'pixels', 'f32', px.shape, px.data);
-      const features = await model.encodeVideo({ t, h, w }, [{ tensor: pixels, firstRow: 0, firstTemporal: 0, temporalCount: t }]);
+      const features = await model.encodeVideo({ t, h, w }, [
+        { tensor: pixels, firstRow: 0, firstTemporal: 0, temporalCount: t },
+      ]);
       const v0 = ids.indexOf(model.spec.tokens.videoPad);
       const out = await model.generate(
-        { ids, video: { span: [v0, v0 + (t * h * w) / 4], grid: { t, h, w }, secondPerGridT: meta.second_per_grid_ts, features }, sampler: { mode: 'greedy', repetitionPenalty: 1.05, temperature: 1, topK: 0, topP: 1, seed: 0, stopIds: [] }, maxNewTokens: 4, kvDtype: 'f32', tap: false, captureFirstLogits: true },
+        {
+          ids,
+          video: {
+            span: [v0, v0 + (t * h * w) / 4],
+            grid: { t, h, w },
+            secondPerGridT: meta.second_per_grid_ts,
+            features,
+          },
+          sampler: { mode: 'greedy', repetitionPenalty: 1.05, temperature: 1, topK: 0, topP: 1, seed: 0, stopIds: [] },
+          maxNewTokens: 4,
+          kvDtype: 'f32',
+          tap: false,
+          captureFirstLogits: true,
+        },
         { isCancelled: () => false, onStep: () => undefined },
       );
       features.buffer.destroy();

@@ -63,7 +63,13 @@ const TAP_SLOTS = 4;
 /** Steps in flight: one being read back while the next runs. */
 const DEPTH = 2;
 
-export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWeights, req: GenerationRequest, hooks: GenerationHooks): Promise<GenerationOutcome> {
+export async function generate(
+  ctx: GpuContext,
+  spec: ModelSpec,
+  weights: TextWeights,
+  req: GenerationRequest,
+  hooks: GenerationHooks,
+): Promise<GenerationOutcome> {
   const t = spec.text;
   const L = req.ids.length;
   if (L < 2) throw new Error('generate: the prompt needs at least two tokens');
@@ -90,13 +96,18 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
     const prefill = model.buildPrefill(chunk, features);
     owned.push(prefill);
     for (let start = 0; start < prefillLen; start += chunk) {
-      if (hooks.isCancelled()) return { reason: 'cancelled', tokens: [], prefillMs: performance.now() - t0, decodeMs: 0 };
+      if (hooks.isCancelled())
+        return { reason: 'cancelled', tokens: [], prefillMs: performance.now() - t0, decodeMs: 0 };
       const rows = Math.min(chunk, prefillLen - start);
       const idsChunk = Uint32Array.from(req.ids.subarray(start, start + rows));
       ctx.device.queue.writeBuffer(model.ids.buffer, 0, idsChunk);
       if (features) {
         const before = countVideo(req.ids, spec.tokens.videoPad, start);
-        ctx.device.queue.writeBuffer(model.ordinals.buffer, 0, videoRowOrdinals(idsChunk, spec.tokens.videoPad, before).ordinals);
+        ctx.device.queue.writeBuffer(
+          model.ordinals.buffer,
+          0,
+          videoRowOrdinals(idsChunk, spec.tokens.videoPad, before).ordinals,
+        );
       }
       prefill.set(rows, start);
       const enc = ctx.device.createCommandEncoder({ label: `prefill[${start}..${start + rows})` });
@@ -113,7 +124,8 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
     ctx.device.queue.writeBuffer(decodeIds.buffer, 0, new Uint32Array([req.ids[L - 1]!, 0]));
     const tapOn = req.tap && req.video !== null;
     const tapLayer = req.tapLayer ?? t.numLayers - 1;
-    if (!Number.isInteger(tapLayer) || tapLayer < 0 || tapLayer >= t.numLayers) throw new Error(`generate: tap layer ${tapLayer} is not one of the model's layers 0–${t.numLayers - 1}`);
+    if (!Number.isInteger(tapLayer) || tapLayer < 0 || tapLayer >= t.numLayers)
+      throw new Error(`generate: tap layer ${tapLayer} is not one of the model's layers 0–${t.numLayers - 1}`);
     const decode = model.buildDecode(decodeIds, tapOn ? tapLayer : null);
     owned.push(decode);
     const sampler = createSampler(ctx, 'sampler', { ...req.sampler, vocab: t.vocabSize }, model.logits);
@@ -122,21 +134,39 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
     const lmHead = model.lmHead();
     owned.push(lmHead);
 
-    let tap: { op: ReturnType<typeof attentionTap>; layout: ReturnType<typeof tapLayout>; buffer: GpuTensor } | null = null;
+    let tap: { op: ReturnType<typeof attentionTap>; layout: ReturnType<typeof tapLayout>; buffer: GpuTensor } | null =
+      null;
     if (tapOn && req.video && decode.tappedAttention) {
       const [v0, v1] = req.video.span;
       const layout = tapLayout(t.numHeads, req.video.grid.t, v1 - v0, 'f32');
       const tb = createTapBuffer(ctx, 'tap.buffer', layout, TAP_SLOTS);
       const { tapScores, tapStats } = decode.tappedAttention;
-      const d = attentionTap(ctx, 'tap', { heads: t.numHeads, videoStart: v0, videoEnd: v1, promptLen: L }, { scores: tapScores!, stats: tapStats!, buffer: tb });
+      const d = attentionTap(
+        ctx,
+        'tap',
+        { heads: t.numHeads, videoStart: v0, videoEnd: v1, promptLen: L },
+        { scores: tapScores!, stats: tapStats!, buffer: tb },
+      );
       tap = { op: d, layout, buffer: tb.tensor };
       owned.push(d, { destroy: () => tb.tensor.buffer.destroy() });
     }
     const stagingBytes = 8 + (tap ? tap.layout.slotBytes : 0);
-    const staging = Array.from({ length: DEPTH }, (_, i) => ctx.device.createBuffer({ label: `decode.readback${i}`, size: stagingBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+    const staging = Array.from({ length: DEPTH }, (_, i) =>
+      ctx.device.createBuffer({
+        label: `decode.readback${i}`,
+        size: stagingBytes,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      }),
+    );
     owned.push({ destroy: () => staging.forEach((b) => b.destroy()) });
 
-    const firstLogits = req.captureFirstLogits ? ctx.device.createBuffer({ label: 'decode.first_logits', size: model.logits.buffer.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }) : null;
+    const firstLogits = req.captureFirstLogits
+      ? ctx.device.createBuffer({
+          label: 'decode.first_logits',
+          size: model.logits.buffer.size,
+          usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+        })
+      : null;
     if (firstLogits) owned.push({ destroy: () => firstLogits.destroy() });
     const readFirstLogits = async (): Promise<{ firstLogits?: Float32Array }> => {
       if (!firstLogits) return {};
@@ -160,7 +190,8 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
       if (s === 0 && firstLogits) enc.copyBufferToBuffer(model.logits.buffer, 0, firstLogits, 0, firstLogits.size);
       const out = staging[s % DEPTH]!;
       enc.copyBufferToBuffer(sampler.result.buffer, 0, out, 0, 8);
-      if (tap) enc.copyBufferToBuffer(tap.buffer.buffer, (s % TAP_SLOTS) * tap.layout.slotBytes, out, 8, tap.layout.slotBytes);
+      if (tap)
+        enc.copyBufferToBuffer(tap.buffer.buffer, (s % TAP_SLOTS) * tap.layout.slotBytes, out, 8, tap.layout.slotBytes);
       ctx.device.queue.submit([enc.finish()]);
       return out.mapAsync(GPUMapMode.READ).then(() => {
         const bytes = out.getMappedRange().slice(0);
@@ -179,9 +210,16 @@ export async function generate(ctx: GpuContext, spec: ModelSpec, weights: TextWe
       const [id, stop] = new Uint32Array(bytes, 0, 2) as unknown as [number, number];
       const now = performance.now();
       tokens.push(id);
-      hooks.onStep({ step: s, id, stop: stop !== 0, ms: now - last, tap: tap ? decodeTapSlot(tap.layout, bytes, 8) : null });
+      hooks.onStep({
+        step: s,
+        id,
+        stop: stop !== 0,
+        ms: now - last,
+        tap: tap ? decodeTapSlot(tap.layout, bytes, 8) : null,
+      });
       last = now;
-      const done = stop !== 0 ? 'eos' : s + 1 === req.maxNewTokens ? 'max-tokens' : hooks.isCancelled() ? 'cancelled' : null;
+      const done =
+        stop !== 0 ? 'eos' : s + 1 === req.maxNewTokens ? 'max-tokens' : hooks.isCancelled() ? 'cancelled' : null;
       if (done) {
         await Promise.allSettled(inFlight); // let a speculative step finish before its buffers go
         return { reason: done, tokens, prefillMs, decodeMs: now - td, ...(await readFirstLogits()) };

@@ -16,14 +16,20 @@ import { parseModelSpec } from '../../spec';
 import { GpuHashProvider, syntheticTensorSpecs } from './hash-weights-gpu';
 import { assembleWeights, Owner, type ModelWeights } from './load-weights';
 
-const spec = parseModelSpec({ config: readFileSync(join(REPO_ROOT, 'src/engine/spec/fixtures/tiny-transformers-4.51.1/config.json'), 'utf8') });
+const spec = parseModelSpec({
+  config: readFileSync(join(REPO_ROOT, 'src/engine/spec/fixtures/tiny-transformers-4.51.1/config.json'), 'utf8'),
+});
 
 /** Every GPU buffer of the weights, labelled, in a fixed walk order. */
 function buffersOf(x: unknown, path: string, out: [string, GPUBuffer][] = []): [string, GPUBuffer][] {
   if (x && typeof x === 'object') {
     const o = x as Record<string, unknown>;
-    if (o.kind === 'q4') (o.chunks as { qweight: GPUBuffer; scales: GPUBuffer }[]).forEach((c, i) => out.push([`${path}.chunk${i}.qweight`, c.qweight], [`${path}.chunk${i}.scales`, c.scales]));
-    else if (o.kind === 'w16') (o.chunks as { data: GPUBuffer }[]).forEach((c, i) => out.push([`${path}.chunk${i}.data`, c.data]));
+    if (o.kind === 'q4')
+      (o.chunks as { qweight: GPUBuffer; scales: GPUBuffer }[]).forEach((c, i) =>
+        out.push([`${path}.chunk${i}.qweight`, c.qweight], [`${path}.chunk${i}.scales`, c.scales]),
+      );
+    else if (o.kind === 'w16')
+      (o.chunks as { data: GPUBuffer }[]).forEach((c, i) => out.push([`${path}.chunk${i}.data`, c.data]));
     else if ('buffer' in o && 'dtype' in o) out.push([path, o.buffer as GPUBuffer]);
     else for (const [k, v] of Object.entries(o)) if (typeof v !== 'function') buffersOf(v, `${path}.${k}`, out);
   }
@@ -33,7 +39,9 @@ function buffersOf(x: unknown, path: string, out: [string, GPUBuffer][] = []): [
 async function build(ctx: GpuContext, onGpu: boolean, quantize: boolean): Promise<ModelWeights> {
   const specs = syntheticTensorSpecs(spec, 11);
   const own = new Owner();
-  const provider = onGpu ? new GpuHashProvider(ctx, own, specs, { quantize, stagingBytes: 4096 }) : new HashWeightProvider(ctx, own, specs, { quantize });
+  const provider = onGpu
+    ? new GpuHashProvider(ctx, own, specs, { quantize, stagingBytes: 4096 })
+    : new HashWeightProvider(ctx, own, specs, { quantize });
   try {
     return await assembleWeights(ctx, own, provider, spec);
   } finally {

@@ -51,18 +51,39 @@ export class GpuHashProvider implements WeightProvider {
     const colsOf = (s: HashTensorSpec) => s.shape.slice(1).reduce((a, b) => a * b, 1);
     const cols = colsOf(specs[0]!);
     if (specs.some((s) => colsOf(s) !== cols)) throw new Error(`${label}: fused tensors disagree on the input size`);
-    if (cols % 2 !== 0) throw new Error(`${label}: ${cols} columns; the GPU generator writes whole u32 words, so rows must have an even length`);
-    for (const s of specs) if ((s.mean ?? 0) !== 0) throw new Error(`${s.name}: the GPU generator makes mean-0 tensors only (mean ${s.mean})`);
+    if (cols % 2 !== 0)
+      throw new Error(
+        `${label}: ${cols} columns; the GPU generator writes whole u32 words, so rows must have an even length`,
+      );
+    for (const s of specs)
+      if ((s.mean ?? 0) !== 0)
+        throw new Error(`${s.name}: the GPU generator makes mean-0 tensors only (mean ${s.mean})`);
     return { rows: specs.reduce((a, s) => a + s.shape[0]!, 0), cols, specs };
   }
 
   /** Dispatches writing tensor elements [elem0, elem0 + count) to dst from word dstWord0, in bounded pieces. */
-  private fill(label: string, s: HashTensorSpec, dst: GPUBuffer, dstWord0: number, elem0: number, count: number): KernelOp[] {
+  private fill(
+    label: string,
+    s: HashTensorSpec,
+    dst: GPUBuffer,
+    dstWord0: number,
+    elem0: number,
+    count: number,
+  ): KernelOp[] {
     const key = streamKey(s.seed, s.name);
     const out: KernelOp[] = [];
     for (let at = 0; at < count; at += FILL_ELEMENTS) {
       const n = Math.min(FILL_ELEMENTS, count - at);
-      out.push(hashFillBf16(this.ctx, `${label}.hash`, { dst, dstWord0: dstWord0 + at / 2, key, std: s.std, elem0: elem0 + at, count: n }));
+      out.push(
+        hashFillBf16(this.ctx, `${label}.hash`, {
+          dst,
+          dstWord0: dstWord0 + at / 2,
+          key,
+          std: s.std,
+          elem0: elem0 + at,
+          count: n,
+        }),
+      );
     }
     return out;
   }
@@ -78,7 +99,10 @@ export class GpuHashProvider implements WeightProvider {
     let offset = 0;
     for (const s of specs) {
       for (const { chunk, from, count } of chunksInRange(w.chunks, offset, s.shape[0]!)) {
-        this.submit(label, this.fill(label, s, chunk.data, ((from - chunk.row0) * cols) / 2, (from - offset) * cols, count * cols));
+        this.submit(
+          label,
+          this.fill(label, s, chunk.data, ((from - chunk.row0) * cols) / 2, (from - offset) * cols, count * cols),
+        );
         await this.ctx.device.queue.onSubmittedWorkDone();
       }
       offset += s.shape[0]!;
@@ -91,7 +115,8 @@ export class GpuHashProvider implements WeightProvider {
     const w = this.own.matrix(createQ4Weight(this.ctx, label, rows, cols));
     const stagingBytes = this.options.stagingBytes ?? STAGING_BYTES;
     const blockRows = Math.floor(stagingBytes / 2 / cols);
-    if (blockRows < 1) throw new Error(`${label}: staging of ${stagingBytes} bytes holds no row of ${cols} bf16 values`);
+    if (blockRows < 1)
+      throw new Error(`${label}: staging of ${stagingBytes} bytes holds no row of ${cols} bf16 values`);
     this.staging ??= createTensor(this.ctx, 'hash.staging', 'bf16', [blockRows * cols]);
     if (this.staging.buffer.size < blockRows * cols * 2) {
       this.staging.buffer.destroy();
@@ -150,7 +175,8 @@ export class GpuHashProvider implements WeightProvider {
  */
 export function syntheticTensorSpecs(spec: ModelSpec, seed: number): HashTensorSpec[] {
   return checkpointTensors(spec).map(({ name, shape }) => {
-    if (shape.length === 1) return name.endsWith('.bias') ? { seed, name, shape, std: 0.1 } : { seed, name, shape, std: 0.1, mean: 1 };
+    if (shape.length === 1)
+      return name.endsWith('.bias') ? { seed, name, shape, std: 0.1 } : { seed, name, shape, std: 0.1, mean: 1 };
     const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
     return { seed, name, shape, std: 1 / Math.sqrt(fanIn) };
   });

@@ -9,7 +9,9 @@ import { parseModelSpec } from '../../spec';
 import { getRopeIndex } from './rope-index';
 import { visionLayout } from './vision-layout';
 
-const spec = parseModelSpec({ config: readFileSync(join(REPO_ROOT, 'public/models/video-r2-tiny/config.json'), 'utf8') });
+const spec = parseModelSpec({
+  config: readFileSync(join(REPO_ROOT, 'public/models/video-r2-tiny/config.json'), 'utf8'),
+});
 
 describe.each(goldenNames('case'))('%s golden', (name) => {
   const golden = loadGolden(name);

@@ -26,7 +26,10 @@ describe('loading a 7B-shaped checkpoint (Chromium)', () => {
     const live = async (): Promise<{ heap: number; buffers: number }> => {
       await session.send('HeapProfiler.collectGarbage');
       const h = (await session.send('Runtime.getHeapUsage')) as HeapUsage;
-      if (h.backingStorageSize === undefined) throw new Error('Runtime.getHeapUsage has no backingStorageSize in this Chromium: ArrayBuffers would go unmeasured');
+      if (h.backingStorageSize === undefined)
+        throw new Error(
+          'Runtime.getHeapUsage has no backingStorageSize in this Chromium: ArrayBuffers would go unmeasured',
+        );
       return { heap: h.usedSize, buffers: h.backingStorageSize };
     };
     const ctx = await testGpu();
@@ -47,7 +50,10 @@ describe('loading a 7B-shaped checkpoint (Chromium)', () => {
     const ckpt = await openCheckpoint(new UrlSource(url));
     expect(ckpt.spec.text.vocabSize).toBe(152064);
     const largest = Math.max(...[...ckpt.tensors.values()].map((t) => t.byteLength));
-    expect(largest, 'the checkpoint needs a tensor larger than the bound for the test to mean anything').toBeGreaterThan(LIMIT);
+    expect(
+      largest,
+      'the checkpoint needs a tensor larger than the bound for the test to mean anything',
+    ).toBeGreaterThan(LIMIT);
     const weights = await loadModelWeights(ctx, ckpt, { quantize: true });
     loading = false;
     await sampler;

@@ -5,7 +5,13 @@
 import type { GpuContext } from '../../gpu/device';
 import { f16BitsToF32, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { Q4Quantizer } from '../../kernels/q4-quantize';
-import { createQ4Weight, createW16Weight, destroyWeight, type Q4Weight, type W16Weight } from '../../kernels/weight-chunks';
+import {
+  createQ4Weight,
+  createW16Weight,
+  destroyWeight,
+  type Q4Weight,
+  type W16Weight,
+} from '../../kernels/weight-chunks';
 import { outputProjectionName } from '../../spec/tensors';
 import type { ModelSpec } from '../../spec/model-spec';
 import type { Checkpoint } from '../../weights/checkpoint';
@@ -90,7 +96,9 @@ export class Owner {
     return m;
   }
   get bytes(): number {
-    const chunks = [...new Set(this.matrices)].flatMap((m) => (m.kind === 'q4' ? m.chunks.flatMap((c) => [c.qweight, c.scales]) : m.chunks.map((c) => c.data)));
+    const chunks = [...new Set(this.matrices)].flatMap((m) =>
+      m.kind === 'q4' ? m.chunks.flatMap((c) => [c.qweight, c.scales]) : m.chunks.map((c) => c.data),
+    );
     return [...this.buffers, ...chunks].reduce((a, b) => a + b.size, 0);
   }
   destroy(): void {
@@ -127,7 +135,13 @@ async function readF32(ckpt: Checkpoint, name: string): Promise<Float32Array> {
 }
 
 /** Concatenated f32 biases, uploaded once. */
-async function biasF32(ctx: GpuContext, own: Owner, ckpt: Checkpoint, label: string, names: string[]): Promise<GpuTensor> {
+async function biasF32(
+  ctx: GpuContext,
+  own: Owner,
+  ckpt: Checkpoint,
+  label: string,
+  names: string[],
+): Promise<GpuTensor> {
   const parts = await Promise.all(names.map((n) => readF32(ckpt, n)));
   const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
@@ -144,7 +158,8 @@ async function biasF32(ctx: GpuContext, own: Owner, ckpt: Checkpoint, label: str
  */
 function dtype16(ckpt: Checkpoint, names: string[], label: string): 'bf16' | 'f16' {
   const dts = new Set(names.map((n) => ckpt.tensor(n).dtype));
-  if (dts.size !== 1) throw new Error(`${label}: the fused tensors ${names.join(', ')} have different dtypes (${[...dts].join(', ')})`);
+  if (dts.size !== 1)
+    throw new Error(`${label}: the fused tensors ${names.join(', ')} have different dtypes (${[...dts].join(', ')})`);
   return dts.has('F16') ? 'f16' : 'bf16';
 }
 
@@ -154,11 +169,26 @@ function rowsOf(ckpt: Checkpoint, name: string): { rows: number; cols: number } 
 }
 
 /** Streams each tensor into its row offset of a fused 16-bit matrix. */
-async function fused16(ctx: GpuContext, own: Owner, ckpt: Checkpoint, label: string, names: string[], opts: LoadWeightOptions): Promise<W16Weight> {
+async function fused16(
+  ctx: GpuContext,
+  own: Owner,
+  ckpt: Checkpoint,
+  label: string,
+  names: string[],
+  opts: LoadWeightOptions,
+): Promise<W16Weight> {
   const dims = names.map((n) => rowsOf(ckpt, n));
   const cols = dims[0]!.cols;
   if (dims.some((d) => d.cols !== cols)) throw new Error(`${label}: fused tensors disagree on the input size`);
-  const w = own.matrix(createW16Weight(ctx, label, dtype16(ckpt, names, label), dims.reduce((a, d) => a + d.rows, 0), cols));
+  const w = own.matrix(
+    createW16Weight(
+      ctx,
+      label,
+      dtype16(ckpt, names, label),
+      dims.reduce((a, d) => a + d.rows, 0),
+      cols,
+    ),
+  );
   const pacer = new UploadPacer(ctx.device.queue, 64 * 2 ** 20);
   let offset = 0;
   for (const [i, name] of names.entries()) {
@@ -176,16 +206,36 @@ async function fused16(ctx: GpuContext, own: Owner, ckpt: Checkpoint, label: str
 }
 
 /** Quantizes each tensor into its row offset of a fused q4 matrix while it streams in. */
-async function fusedQ4(ctx: GpuContext, own: Owner, ckpt: Checkpoint, label: string, names: string[], opts: LoadWeightOptions): Promise<Q4Weight> {
+async function fusedQ4(
+  ctx: GpuContext,
+  own: Owner,
+  ckpt: Checkpoint,
+  label: string,
+  names: string[],
+  opts: LoadWeightOptions,
+): Promise<Q4Weight> {
   const dims = names.map((n) => rowsOf(ckpt, n));
   const cols = dims[0]!.cols;
   if (dims.some((d) => d.cols !== cols)) throw new Error(`${label}: fused tensors disagree on the input size`);
-  const w = own.matrix(createQ4Weight(ctx, label, dims.reduce((a, d) => a + d.rows, 0), cols));
+  const w = own.matrix(
+    createQ4Weight(
+      ctx,
+      label,
+      dims.reduce((a, d) => a + d.rows, 0),
+      cols,
+    ),
+  );
   const quantizer = new Q4Quantizer(ctx, w);
   let offset = 0;
   for (const [i, name] of names.entries()) {
     const base = offset;
-    await streamThroughStaging(ctx, ckpt, name, (staging, rowStart, rows) => quantizer.quantize(staging, base + rowStart, rows), { signal: opts.signal });
+    await streamThroughStaging(
+      ctx,
+      ckpt,
+      name,
+      (staging, rowStart, rows) => quantizer.quantize(staging, base + rowStart, rows),
+      { signal: opts.signal },
+    );
     offset += dims[i]!.rows;
     opts.onTensor?.(name);
   }
@@ -225,7 +275,10 @@ export class CheckpointProvider implements WeightProvider {
   }
 
   async textMatrix(label: string, names: string[]): Promise<Matrix> {
-    return this.keep(label, await (this.opts.quantize ? fusedQ4 : fused16)(this.ctx, this.own, this.ckpt, label, names, this.opts));
+    return this.keep(
+      label,
+      await (this.opts.quantize ? fusedQ4 : fused16)(this.ctx, this.own, this.ckpt, label, names, this.opts),
+    );
   }
 
   async visionMatrix(label: string, names: string[]): Promise<W16Weight> {
@@ -233,7 +286,9 @@ export class CheckpointProvider implements WeightProvider {
   }
 
   async dense(name: string): Promise<GpuTensor> {
-    const t = this.own.tensor(await uploadDense(this.ctx, this.ckpt, name, this.opts.signal ? { signal: this.opts.signal } : {}));
+    const t = this.own.tensor(
+      await uploadDense(this.ctx, this.ckpt, name, this.opts.signal ? { signal: this.opts.signal } : {}),
+    );
     this.opts.onTensor?.(name);
     return this.keep(name, t);
   }
@@ -301,7 +356,12 @@ async function loadVision(p: WeightProvider, spec: ModelSpec): Promise<VisionWei
 }
 
 /** Builds the forward pass's weights from any provider; `own` frees everything on failure or dispose. */
-export async function assembleWeights(ctx: GpuContext, own: Owner, provider: WeightProvider, spec: ModelSpec): Promise<ModelWeights> {
+export async function assembleWeights(
+  ctx: GpuContext,
+  own: Owner,
+  provider: WeightProvider,
+  spec: ModelSpec,
+): Promise<ModelWeights> {
   try {
     const vision = await loadVision(provider, spec);
     const text = await loadText(provider, spec);
@@ -314,7 +374,11 @@ export async function assembleWeights(ctx: GpuContext, own: Owner, provider: Wei
 }
 
 /** Loads a checkpoint's weights; `made` (by label) is what a cache writer stores. */
-export async function loadModelWeights(ctx: GpuContext, ckpt: Checkpoint, opts: LoadWeightOptions): Promise<ModelWeights & { made: MadeWeights }> {
+export async function loadModelWeights(
+  ctx: GpuContext,
+  ckpt: Checkpoint,
+  opts: LoadWeightOptions,
+): Promise<ModelWeights & { made: MadeWeights }> {
   const own = new Owner();
   const provider = new CheckpointProvider(ctx, own, ckpt, opts);
   return { ...(await assembleWeights(ctx, own, provider, ckpt.spec)), made: provider.made };

@@ -24,17 +24,23 @@ const bf16 = (n: number): number => 2 * n;
 /** Vision tower in bf16, identical in both models except the merger's output width. */
 function visionBytes(outHidden: number): number {
   const block =
-    bf16(1280) + bf16(1280) + // norm1, norm2
-    bf16(3 * 1280 * 1280) + bf16(3 * 1280) + // qkv
-    bf16(1280 * 1280) + bf16(1280) + // proj
+    bf16(1280) +
+    bf16(1280) + // norm1, norm2
+    bf16(3 * 1280 * 1280) +
+    bf16(3 * 1280) + // qkv
+    bf16(1280 * 1280) +
+    bf16(1280) + // proj
     2 * (bf16(3420 * 1280) + bf16(3420)) + // gate, up
-    bf16(1280 * 3420) + bf16(1280); // down
+    bf16(1280 * 3420) +
+    bf16(1280); // down
   return (
     bf16(1280 * 3 * 2 * 14 * 14) + // patch_embed (Conv3d 3→1280, kernel 2×14×14)
     32 * block +
     bf16(1280) + // merger ln_q
-    bf16(5120 * 5120) + bf16(5120) + // merger mlp.0 (4 merged patches × 1280 = 5120)
-    bf16(outHidden * 5120) + bf16(outHidden) // merger mlp.2
+    bf16(5120 * 5120) +
+    bf16(5120) + // merger mlp.0 (4 merged patches × 1280 = 5120)
+    bf16(outHidden * 5120) +
+    bf16(outHidden) // merger mlp.2
   );
 }
 
@@ -122,7 +128,8 @@ describe('memory plan of the real configs: the demo setting (32 frames at 588×3
       expect(line(p, 'Video input')).toBe(patches * 1176 * 4 + tokens * d.H * 4);
       expect(line(p, 'Vision activations')).toBe(visionAct);
       expect(line(p, 'Text activations')).toBe(textAct(d));
-      const total = visionBytes(d.H) + textBytes(d, true) + kv + patches * 1176 * 4 + tokens * d.H * 4 + visionAct + textAct(d);
+      const total =
+        visionBytes(d.H) + textBytes(d, true) + kv + patches * 1176 * 4 + tokens * d.H * 4 + visionAct + textAct(d);
       expect(p.totalBytes).toBe(total);
       expect(p.fits).toBe(true);
     });

@@ -45,7 +45,8 @@ export function videoShape(spec: ModelSpec, video: { frames: number; height: num
   const t = Math.ceil(video.frames / v.temporalPatchSize);
   const h = video.height / v.patchSize;
   const w = video.width / v.patchSize;
-  if (!Number.isInteger(h) || !Number.isInteger(w)) throw new Error(`Frame size ${video.width}×${video.height} is not a multiple of the patch size ${v.patchSize}`);
+  if (!Number.isInteger(h) || !Number.isInteger(w))
+    throw new Error(`Frame size ${video.width}×${video.height} is not a multiple of the patch size ${v.patchSize}`);
   return { t, h, w, rows: t * h * w, sliceRows: h * w, tokens: (t * h * w) / v.mergeUnit };
 }
 
@@ -56,7 +57,10 @@ export const textRowBytes = (spec: ModelSpec) => 2 * spec.text.intermediateSize 
 /** How many whole temporal slices the vision tower runs per chunk: ≤ VISION_CHUNK_ROWS rows, every buffer within one binding. */
 export function visionChunkSlices(spec: ModelSpec, sliceRows: number, bindingLimit: number): number {
   const byBinding = Math.floor(bindingLimit / (visionRowBytes(spec) * sliceRows));
-  if (byBinding < 1) throw new Error(`One frame pair (${sliceRows} patches) needs ${visionRowBytes(spec) * sliceRows} bytes of MLP activations, over this GPU's ${bindingLimit}-byte binding limit. Lower max_pixels.`);
+  if (byBinding < 1)
+    throw new Error(
+      `One frame pair (${sliceRows} patches) needs ${visionRowBytes(spec) * sliceRows} bytes of MLP activations, over this GPU's ${bindingLimit}-byte binding limit. Lower max_pixels.`,
+    );
   return Math.max(1, Math.min(Math.floor(VISION_CHUNK_ROWS / sliceRows), byBinding));
 }
 
@@ -83,30 +87,46 @@ export function memoryPlan(input: PlanInput): Plan {
     { label: 'Vision encoder weights (16-bit)', bytes: weights.vision },
   ];
   const kvPerLayer = contextTokens * tx.kvDim * kvBytes;
-  lines.push({ label: `KV cache (${contextTokens.toLocaleString('en-US')} tokens, ${input.kvCache})`, bytes: 2 * tx.numLayers * kvPerLayer });
+  lines.push({
+    label: `KV cache (${contextTokens.toLocaleString('en-US')} tokens, ${input.kvCache})`,
+    bytes: 2 * tx.numLayers * kvPerLayer,
+  });
   buffers.push({ label: 'one layer’s K cache', bytes: kvPerLayer });
 
   if (shape) {
     const pixel = shape.rows * vs.patchDim * F32;
     const features = shape.tokens * vs.outHiddenSize * F32;
-    lines.push({ label: `Video input (${shape.rows.toLocaleString('en-US')} patches) and vision features`, bytes: pixel + features });
+    lines.push({
+      label: `Video input (${shape.rows.toLocaleString('en-US')} patches) and vision features`,
+      bytes: pixel + features,
+    });
     buffers.push({ label: 'pixel values', bytes: pixel }, { label: 'vision features', bytes: features });
     const rows = Math.min(shape.rows, visionChunkSlices(spec, shape.sliceRows, binding) * shape.sliceRows);
     // x, normed, attention out, projection out + qkv + gate/up, then the merger's concat and hidden.
-    const visionAct = rows * (4 * vs.hiddenSize + 3 * vs.hiddenSize + 2 * vs.intermediateSize) * F32 + (rows / vs.mergeUnit) * 2 * vs.mergerHidden * F32;
+    const visionAct =
+      rows * (4 * vs.hiddenSize + 3 * vs.hiddenSize + 2 * vs.intermediateSize) * F32 +
+      (rows / vs.mergeUnit) * 2 * vs.mergerHidden * F32;
     lines.push({ label: `Vision activations (${rows.toLocaleString('en-US')}-row chunks)`, bytes: visionAct });
     buffers.push({ label: 'vision MLP activations', bytes: rows * visionRowBytes(spec) });
   }
 
   const promptRows = prefillChunkRows(spec, videoTokens + PROMPT_TEXT_TOKENS, binding);
-  const textAct = promptRows * (3 * tx.hiddenSize + tx.qDim + 2 * tx.kvDim + 2 * tx.intermediateSize) * F32 + tx.vocabSize * F32 * 2;
-  lines.push({ label: `Text activations (${promptRows.toLocaleString('en-US')}-row prefill chunks) and logits`, bytes: textAct });
+  const textAct =
+    promptRows * (3 * tx.hiddenSize + tx.qDim + 2 * tx.kvDim + 2 * tx.intermediateSize) * F32 + tx.vocabSize * F32 * 2;
+  lines.push({
+    label: `Text activations (${promptRows.toLocaleString('en-US')}-row prefill chunks) and logits`,
+    bytes: textAct,
+  });
   buffers.push({ label: 'text MLP activations', bytes: promptRows * textRowBytes(spec) });
 
   const totalBytes = lines.reduce((a, l) => a + l.bytes, 0);
   // Weights are split by rows to fit bindings; activations and caches must each fit one buffer.
-  const largest = [...buffers, { label: weights.largest.name, bytes: weights.largest.bytes }].reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const tooBig = buffers.filter((b) => b.bytes > Math.min(input.limits.maxBufferSize, input.limits.maxStorageBufferBindingSize));
+  const largest = [...buffers, { label: weights.largest.name, bytes: weights.largest.bytes }].reduce((a, b) =>
+    b.bytes > a.bytes ? b : a,
+  );
+  const tooBig = buffers.filter(
+    (b) => b.bytes > Math.min(input.limits.maxBufferSize, input.limits.maxStorageBufferBindingSize),
+  );
   const fits = tooBig.length === 0;
   return {
     lines,
@@ -116,6 +136,8 @@ export function memoryPlan(input: PlanInput): Plan {
     contextTokens,
     videoTokens,
     fits,
-    advice: fits ? null : `The ${tooBig.map((b) => b.label).join(' and ')} would not fit in one GPU buffer on this device. Use fewer frames or a lower max_pixels.`,
+    advice: fits
+      ? null
+      : `The ${tooBig.map((b) => b.label).join(' and ')} would not fit in one GPU buffer on this device. Use fewer frames or a lower max_pixels.`,
   };
 }

@@ -23,11 +23,19 @@ async function loadTokenizer(src: WeightSource, spec: ModelSpec): Promise<QwenTo
   const [tokenizerJson, tokenizerConfig, chatTemplate] = await Promise.all([
     src.readText('tokenizer.json').then((t) => JSON.parse(t) as unknown),
     src.readText('tokenizer_config.json').then((t) => JSON.parse(t) as Record<string, unknown>),
-    src.readTextOptional('chat_template.json').then((t) => (t === null ? undefined : (JSON.parse(t) as { chat_template?: string }).chat_template)),
+    src
+      .readTextOptional('chat_template.json')
+      .then((t) => (t === null ? undefined : (JSON.parse(t) as { chat_template?: string }).chat_template)),
   ]);
-  const tokenizer = QwenTokenizer.fromFiles({ tokenizerJson, tokenizerConfig, ...(chatTemplate !== undefined ? { chatTemplate } : {}) });
+  const tokenizer = QwenTokenizer.fromFiles({
+    tokenizerJson,
+    tokenizerConfig,
+    ...(chatTemplate !== undefined ? { chatTemplate } : {}),
+  });
   if (tokenizer.videoPadId !== spec.tokens.videoPad) {
-    throw new Error(`The tokenizer's <|video_pad|> is ${tokenizer.videoPadId} but config.json says video_token_id ${spec.tokens.videoPad}.`);
+    throw new Error(
+      `The tokenizer's <|video_pad|> is ${tokenizer.videoPadId} but config.json says video_token_id ${spec.tokens.videoPad}.`,
+    );
   }
   return tokenizer;
 }
@@ -44,35 +52,74 @@ export class Qwen25VL {
   ) {}
 
   /** Loads (and quantizes, when asked) from a checkpoint; `made` is what a cache writer stores. */
-  static async load(ctx: GpuContext, ckpt: Checkpoint, opts: { quantize: boolean; signal?: AbortSignal; onProgress?: LoadProgressFn }): Promise<{ model: Qwen25VL; made: MadeWeights }> {
+  static async load(
+    ctx: GpuContext,
+    ckpt: Checkpoint,
+    opts: { quantize: boolean; signal?: AbortSignal; onProgress?: LoadProgressFn },
+  ): Promise<{ model: Qwen25VL; made: MadeWeights }> {
     const tokenizer = await loadTokenizer(ckpt.source, ckpt.spec);
-    const unsubscribe = ckpt.progress.subscribe((e) => opts.onProgress?.(opts.quantize ? 'quantize' : 'weights', e.bytesDone, e.bytesTotal, e.tensor));
+    const unsubscribe = ckpt.progress.subscribe((e) =>
+      opts.onProgress?.(opts.quantize ? 'quantize' : 'weights', e.bytesDone, e.bytesTotal, e.tensor),
+    );
     try {
-      const weights = await loadModelWeights(ctx, ckpt, { quantize: opts.quantize, ...(opts.signal ? { signal: opts.signal } : {}) });
-      return { model: new Qwen25VL(ctx, ckpt.spec, tokenizer, weights, new VisionModel(ctx, ckpt.spec, weights.vision), opts.quantize, weights.bytes), made: weights.made };
+      const weights = await loadModelWeights(ctx, ckpt, {
+        quantize: opts.quantize,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      return {
+        model: new Qwen25VL(
+          ctx,
+          ckpt.spec,
+          tokenizer,
+          weights,
+          new VisionModel(ctx, ckpt.spec, weights.vision),
+          opts.quantize,
+          weights.bytes,
+        ),
+        made: weights.made,
+      };
     } finally {
       unsubscribe();
     }
   }
 
   /** Loads a model written to the browser cache by an earlier load (no network). */
-  static async fromCache(ctx: GpuContext, cached: CachedModel, onProgress?: (done: number, total: number) => void): Promise<Qwen25VL> {
+  static async fromCache(
+    ctx: GpuContext,
+    cached: CachedModel,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Qwen25VL> {
     const spec = await cached.spec();
     const tokenizer = await loadTokenizer(cached.files, spec);
     const unsubscribe = cached.progress.subscribe((e) => onProgress?.(e.bytesDone, e.bytesTotal));
     try {
       const weights = await loadWeightsFromCache(ctx, cached, spec);
-      return new Qwen25VL(ctx, spec, tokenizer, weights, new VisionModel(ctx, spec, weights.vision), cached.manifest.quantization !== null, weights.bytes);
+      return new Qwen25VL(
+        ctx,
+        spec,
+        tokenizer,
+        weights,
+        new VisionModel(ctx, spec, weights.vision),
+        cached.manifest.quantization !== null,
+        weights.bytes,
+      );
     } finally {
       unsubscribe();
     }
   }
 
-  encodeVideo(grid: VideoGridThw, pixels: readonly PixelValuesChunk[], onSlices?: (done: number, total: number) => void): Promise<GpuTensor> {
+  encodeVideo(
+    grid: VideoGridThw,
+    pixels: readonly PixelValuesChunk[],
+    onSlices?: (done: number, total: number) => void,
+  ): Promise<GpuTensor> {
     return this.vision.encode(grid, pixels, onSlices);
   }
 
-  generate(req: Omit<GenerationRequest, 'kvDtype'> & { kvDtype: KvDtype }, hooks: GenerationHooks): Promise<GenerationOutcome> {
+  generate(
+    req: Omit<GenerationRequest, 'kvDtype'> & { kvDtype: KvDtype },
+    hooks: GenerationHooks,
+  ): Promise<GenerationOutcome> {
     return generate(this.ctx, this.spec, this.weights.text, req, hooks);
   }
 

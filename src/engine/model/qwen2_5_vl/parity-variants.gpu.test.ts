@@ -29,14 +29,22 @@ interface CaseRun {
 }
 
 /** Vision features from the case's pixel values, then `steps` greedy tokens with taps and the first logits. */
-async function runCase(ctx: GpuContext, model: Qwen25VL, inputs: GoldenSet, variant: VariantMeta, steps: number): Promise<CaseRun> {
+async function runCase(
+  ctx: GpuContext,
+  model: Qwen25VL,
+  inputs: GoldenSet,
+  variant: VariantMeta,
+  steps: number,
+): Promise<CaseRun> {
   const meta = inputs.meta<CaseMeta>();
   const [t, h, w] = meta.video_grid_thw;
   const px = inputs.f32('inputs.safetensors', 'pixel_values_videos');
   const pixels = uploadTensor(ctx, 'golden.pixel_values', 'f32', px.shape, px.data);
   let features: GpuTensor | null = null;
   try {
-    features = await model.encodeVideo({ t, h, w }, [{ tensor: pixels, firstRow: 0, firstTemporal: 0, temporalCount: t }]);
+    features = await model.encodeVideo({ t, h, w }, [
+      { tensor: pixels, firstRow: 0, firstTemporal: 0, temporalCount: t },
+    ]);
     const featuresError = relError(await readTensorF32(ctx, features), inputs.f32('vision.safetensors', 'output').data);
     const ids = inputs.i32('inputs.safetensors', 'input_ids').data;
     const cfg = variant.generation.config;
@@ -44,8 +52,21 @@ async function runCase(ctx: GpuContext, model: Qwen25VL, inputs: GoldenSet, vari
     const out = await model.generate(
       {
         ids: Int32Array.from(ids),
-        video: { span: variant.generation.video_span, grid: { t, h, w }, secondPerGridT: meta.second_per_grid_ts, features },
-        sampler: { mode: 'greedy', repetitionPenalty: cfg.repetition_penalty, temperature: 1, topK: 0, topP: 1, seed: 0, stopIds: cfg.eos_token_id },
+        video: {
+          span: variant.generation.video_span,
+          grid: { t, h, w },
+          secondPerGridT: meta.second_per_grid_ts,
+          features,
+        },
+        sampler: {
+          mode: 'greedy',
+          repetitionPenalty: cfg.repetition_penalty,
+          temperature: 1,
+          topK: 0,
+          topP: 1,
+          seed: 0,
+          stopIds: cfg.eos_token_id,
+        },
         maxNewTokens: steps,
         kvDtype: 'f32',
         tap: true,
@@ -77,30 +98,40 @@ function expectTaps(taps: readonly AttentionTap[], variant: GoldenSet): void {
 
 describe('q4 model (quantize: true) vs the q4 goldens', () => {
   let loaded: Promise<Qwen25VL> | null = null;
-  const q4Model = async (ctx: GpuContext) => (loaded ??= openCheckpoint(checkpointSource('video-r2-tiny')).then(async (c) => (await Qwen25VL.load(ctx, c, { quantize: true })).model));
+  const q4Model = async (ctx: GpuContext) =>
+    (loaded ??= openCheckpoint(checkpointSource('video-r2-tiny')).then(
+      async (c) => (await Qwen25VL.load(ctx, c, { quantize: true })).model,
+    ));
   afterAll(async () => (await loaded)?.destroy());
 
-  it.each(['demo-prompt-q4', 'synthetic-fps-q4'])('%s: first logits within 1e-4, identical greedy tokens, taps within 1e-4', async (name) => {
-    const ctx = await testGpu();
-    const variant = loadGolden(name);
-    const vmeta = variant.meta<VariantMeta>();
-    const steps = vmeta.generation.tokens.length;
-    const inputs = loadGolden(vmeta.inputs_from);
-    const model = await q4Model(ctx);
-    expect(model.quantized).toBe(true);
-    const t0 = performance.now();
-    const { featuresError, out, taps } = await runCase(ctx, model, inputs, vmeta, steps);
-    console.log(`[swiftshader] ${name}: prefill ${(out.prefillMs / 1000).toFixed(1)} s, ${steps} tokens ${(out.decodeMs / 1000).toFixed(1)} s, total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    // The vision tower stays 16-bit in q4 mode.
-    expect(featuresError).toBeLessThan(TOLERANCE);
-    const logits = variant.f32('text.safetensors', 'logits_last').data;
-    expect(relError(out.firstLogits!, logits)).toBeLessThan(TOLERANCE);
-    // …and the quantization really happened: the unquantized logits are far off.
-    expect(relError(out.firstLogits!, inputs.f32('text.safetensors', 'logits_last').data)).toBeGreaterThan(100 * TOLERANCE);
-    expect(out.tokens).toEqual(vmeta.generation.tokens);
-    expectTaps(taps, variant);
-    expect(ctx.errors).toEqual([]);
-  });
+  it.each(['demo-prompt-q4', 'synthetic-fps-q4'])(
+    '%s: first logits within 1e-4, identical greedy tokens, taps within 1e-4',
+    async (name) => {
+      const ctx = await testGpu();
+      const variant = loadGolden(name);
+      const vmeta = variant.meta<VariantMeta>();
+      const steps = vmeta.generation.tokens.length;
+      const inputs = loadGolden(vmeta.inputs_from);
+      const model = await q4Model(ctx);
+      expect(model.quantized).toBe(true);
+      const t0 = performance.now();
+      const { featuresError, out, taps } = await runCase(ctx, model, inputs, vmeta, steps);
+      console.log(
+        `[swiftshader] ${name}: prefill ${(out.prefillMs / 1000).toFixed(1)} s, ${steps} tokens ${(out.decodeMs / 1000).toFixed(1)} s, total ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      // The vision tower stays 16-bit in q4 mode.
+      expect(featuresError).toBeLessThan(TOLERANCE);
+      const logits = variant.f32('text.safetensors', 'logits_last').data;
+      expect(relError(out.firstLogits!, logits)).toBeLessThan(TOLERANCE);
+      // …and the quantization really happened: the unquantized logits are far off.
+      expect(relError(out.firstLogits!, inputs.f32('text.safetensors', 'logits_last').data)).toBeGreaterThan(
+        100 * TOLERANCE,
+      );
+      expect(out.tokens).toEqual(vmeta.generation.tokens);
+      expectTaps(taps, variant);
+      expect(ctx.errors).toEqual([]);
+    },
+  );
 });
 
 describe('tied embeddings, sharded checkpoint vs odd-nframes-tied', () => {
@@ -119,7 +150,12 @@ describe('tied embeddings, sharded checkpoint vs odd-nframes-tied', () => {
       // This golden records only the top-8 raw logits of each step; a wrong output projection (e.g. a zero or
       // untied lm_head) moves them by the whole logit scale.
       const first = vmeta.generation.steps[0]!;
-      expect(relError(first.top_ids.map((id) => out.firstLogits![id]!), first.top_raw)).toBeLessThan(TOLERANCE);
+      expect(
+        relError(
+          first.top_ids.map((id) => out.firstLogits![id]!),
+          first.top_raw,
+        ),
+      ).toBeLessThan(TOLERANCE);
       expect(out.tokens).toEqual(vmeta.generation.tokens);
       expectTaps(taps, variant);
       expect(ctx.errors).toEqual([]);
@@ -142,27 +178,34 @@ async function bytesOf(ctx: GpuContext, w: Matrix | GpuTensor): Promise<Buffer> 
 }
 
 describe('the ≥ 4.52 naming layout', () => {
-  it.each([false, true])('new-naming, tied-sharded and the main checkpoint load to the same GPU bytes (quantize: %s)', async (quantize) => {
-    const ctx = await testGpu();
-    const load = async (name: string) => loadModelWeights(ctx, await openCheckpoint(checkpointSource(name)), { quantize });
-    const [renamed, tied, main] = [await load('new-naming'), await load('tied-sharded'), await load('video-r2-tiny')];
-    try {
-      expect(renamed.text.lmHead).toBe(renamed.text.embed);
-      expect(tied.text.lmHead).toBe(tied.text.embed);
-      expect(main.text.lmHead).not.toBe(main.text.embed);
-      const labels = [...tied.made.keys()];
-      expect([...renamed.made.keys()]).toEqual(labels);
-      expect([...main.made.keys()].filter((l) => l !== 'lm_head')).toEqual(labels);
-      expect(labels.length).toBeGreaterThan(40);
-      for (const label of labels) {
-        const want = await bytesOf(ctx, tied.made.get(label)!);
-        // Buffer.equals, not toEqual: a deep diff of 10 MB arrays takes minutes.
-        expect((await bytesOf(ctx, renamed.made.get(label)!)).equals(want), `${label}: new-naming vs tied-sharded`).toBe(true);
-        expect((await bytesOf(ctx, main.made.get(label)!)).equals(want), `${label}: main vs tied-sharded`).toBe(true);
+  it.each([false, true])(
+    'new-naming, tied-sharded and the main checkpoint load to the same GPU bytes (quantize: %s)',
+    async (quantize) => {
+      const ctx = await testGpu();
+      const load = async (name: string) =>
+        loadModelWeights(ctx, await openCheckpoint(checkpointSource(name)), { quantize });
+      const [renamed, tied, main] = [await load('new-naming'), await load('tied-sharded'), await load('video-r2-tiny')];
+      try {
+        expect(renamed.text.lmHead).toBe(renamed.text.embed);
+        expect(tied.text.lmHead).toBe(tied.text.embed);
+        expect(main.text.lmHead).not.toBe(main.text.embed);
+        const labels = [...tied.made.keys()];
+        expect([...renamed.made.keys()]).toEqual(labels);
+        expect([...main.made.keys()].filter((l) => l !== 'lm_head')).toEqual(labels);
+        expect(labels.length).toBeGreaterThan(40);
+        for (const label of labels) {
+          const want = await bytesOf(ctx, tied.made.get(label)!);
+          // Buffer.equals, not toEqual: a deep diff of 10 MB arrays takes minutes.
+          expect(
+            (await bytesOf(ctx, renamed.made.get(label)!)).equals(want),
+            `${label}: new-naming vs tied-sharded`,
+          ).toBe(true);
+          expect((await bytesOf(ctx, main.made.get(label)!)).equals(want), `${label}: main vs tied-sharded`).toBe(true);
+        }
+        expect(ctx.errors).toEqual([]);
+      } finally {
+        for (const w of [renamed, tied, main]) w.destroy();
       }
-      expect(ctx.errors).toEqual([]);
-    } finally {
-      for (const w of [renamed, tied, main]) w.destroy();
-    }
-  });
+    },
+  );
 });

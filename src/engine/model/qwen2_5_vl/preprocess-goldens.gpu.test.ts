@@ -26,7 +26,8 @@ describe.each(goldenNames('case'))('GPU preprocessing of the %s golden frames', 
     const src = golden.u8('inputs.safetensors', 'frames_sampled_rgb');
     const [n, sh, sw] = src.shape as [number, number, number, number];
     const [th, tw] = meta.sampling.resized_hw;
-    const frame = (rgb: Uint8Array, h: number, w: number, i: number) => rgbToRgba(rgb.subarray(i * h * w * 3, (i + 1) * h * w * 3));
+    const frame = (rgb: Uint8Array, h: number, w: number, i: number) =>
+      rgbToRgba(rgb.subarray(i * h * w * 3, (i + 1) * h * w * 3));
     const frames = Array.from({ length: n }, (_, i) => frame(src.data, sh, sw, i));
     const run = await runPreprocessor(ctx, frames, sw, sh, { height: th, width: tw }, { processor: spec.preprocessor });
 

@@ -18,7 +18,14 @@ describe('videoTimePosition (transformers 4.51 rule)', () => {
 
 describe('getRopeIndex', () => {
   it('gives text-only sequences 0..L-1 on all axes and delta 0', () => {
-    const { positions, ropeDelta } = getRopeIndex({ ids: [1, 2, 3], videoTokenId: PAD, grid: null, secondPerGridT: 1, tokensPerSecond: 2, spatialMergeSize: 2 });
+    const { positions, ropeDelta } = getRopeIndex({
+      ids: [1, 2, 3],
+      videoTokenId: PAD,
+      grid: null,
+      secondPerGridT: 1,
+      tokensPerSecond: 2,
+      spatialMergeSize: 2,
+    });
     expect(Array.from(positions)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
     expect(ropeDelta).toBe(0);
   });
@@ -27,7 +34,14 @@ describe('getRopeIndex', () => {
     // 3 text tokens, a 2×(4×6 patches → 2×3 merged) video = 12 tokens, 2 text tokens.
     const ids = [10, 11, 12, ...Array(12).fill(PAD), 13, 14];
     const s = 1.5; // tpos = trunc(k·1.5·2) = 0, 3
-    const { positions, ropeDelta } = getRopeIndex({ ids, videoTokenId: PAD, grid: { t: 2, h: 4, w: 6 }, secondPerGridT: s, tokensPerSecond: 2, spatialMergeSize: 2 });
+    const { positions, ropeDelta } = getRopeIndex({
+      ids,
+      videoTokenId: PAD,
+      grid: { t: 2, h: 4, w: 6 },
+      secondPerGridT: s,
+      tokensPerSecond: 2,
+      spatialMergeSize: 2,
+    });
     const L = ids.length;
     const axis = (a: number) => Array.from(positions.slice(a * L, (a + 1) * L));
     expect(axis(0)).toEqual([0, 1, 2, 3, 3, 3, 3, 3, 3, 6, 6, 6, 6, 6, 6, 7, 8]);
@@ -39,6 +53,15 @@ describe('getRopeIndex', () => {
 
   it('rejects a pad count that does not match the grid', () => {
     const ids = [1, PAD, PAD, 2];
-    expect(() => getRopeIndex({ ids, videoTokenId: PAD, grid: { t: 1, h: 4, w: 4 }, secondPerGridT: 1, tokensPerSecond: 2, spatialMergeSize: 2 })).toThrow(/4 consecutive video tokens/);
+    expect(() =>
+      getRopeIndex({
+        ids,
+        videoTokenId: PAD,
+        grid: { t: 1, h: 4, w: 4 },
+        secondPerGridT: 1,
+        tokensPerSecond: 2,
+        spatialMergeSize: 2,
+      }),
+    ).toThrow(/4 consecutive video tokens/);
   });
 });

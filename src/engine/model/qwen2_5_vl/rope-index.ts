@@ -51,12 +51,16 @@ export function getRopeIndex(input: RopeIndexInput): RopeIndex {
   let cursor = 0;
   if (first >= 0) {
     if (!grid) throw new Error('getRopeIndex: the ids contain <|video_pad|> but no video grid was given');
-    if (grid.h % merge || grid.w % merge) throw new Error(`getRopeIndex: grid ${grid.h}×${grid.w} is not divisible by merge size ${merge}`);
+    if (grid.h % merge || grid.w % merge)
+      throw new Error(`getRopeIndex: grid ${grid.h}×${grid.w} is not divisible by merge size ${merge}`);
     const lh = grid.h / merge;
     const lw = grid.w / merge;
     const count = grid.t * lh * lw;
     for (let i = first; i < first + count; i++) {
-      if (ids[i] !== videoTokenId) throw new Error(`getRopeIndex: expected ${count} consecutive video tokens from index ${first}, found a different id at ${i}`);
+      if (ids[i] !== videoTokenId)
+        throw new Error(
+          `getRopeIndex: expected ${count} consecutive video tokens from index ${first}, found a different id at ${i}`,
+        );
     }
     for (let i = 0; i < first; i++) set(i, i, i, i);
     const base = first;

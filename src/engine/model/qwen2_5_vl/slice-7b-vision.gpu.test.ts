@@ -30,7 +30,9 @@ import { ChunkResources, visionBlockOps } from './vision-model';
 const TOLERANCE = 1e-4;
 const golden = loadGolden('slice-7b-vision');
 const meta = golden.meta<SliceVisionMeta>();
-const spec7b: ModelSpec = parseModelSpec({ config: readFileSync(join(REPO_ROOT, 'src/engine/spec/fixtures/qwen2_5_vl_7b/config.json'), 'utf8') });
+const spec7b: ModelSpec = parseModelSpec({
+  config: readFileSync(join(REPO_ROOT, 'src/engine/spec/fixtures/qwen2_5_vl_7b/config.json'), 'utf8'),
+});
 const [T, GH, GW] = meta.grid_thw;
 const C = spec7b.vision.hiddenSize;
 const SLICE = GH * GW;
@@ -43,7 +45,13 @@ afterAll(() => own.destroy());
  * The block's output over temporal slices [first, first + slices) as one chunk of the tower: f32 [rows, C] in the
  * chunk's window order, which is the golden's window order shifted by first · H · W rows.
  */
-async function runBlock(ctx: GpuContext, block: VisionBlockWeights, fullAttention: boolean, first: number, slices: number): Promise<Float32Array> {
+async function runBlock(
+  ctx: GpuContext,
+  block: VisionBlockWeights,
+  fullAttention: boolean,
+  first: number,
+  slices: number,
+): Promise<Float32Array> {
   const v = { ...spec7b.vision, depth: 1, fullAttentionBlocks: fullAttention ? [0] : [] };
   const res = new ChunkResources(ctx, { ...spec7b, vision: v }, { t: T, h: GH, w: GW }, slices);
   const invFreq = ropeInvFreqTensor(ctx, 'slice.vision.rope_inv_freq', v.ropeTheta, v.headDim / 2);
@@ -58,7 +66,9 @@ async function runBlock(ctx: GpuContext, block: VisionBlockWeights, fullAttentio
     encodeOps(enc, all, 'slice.vision');
     ctx.device.queue.submit([enc.finish()]);
     const result = await readTensorF32(ctx, out);
-    console.log(`[swiftshader] 7B vision block, ${fullAttention ? 'full' : 'windowed'}, ${res.rows} patches: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `[swiftshader] 7B vision block, ${fullAttention ? 'full' : 'windowed'}, ${res.rows} patches: ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     destroyOps(all);
     return result;
   } finally {
@@ -70,7 +80,16 @@ async function runBlock(ctx: GpuContext, block: VisionBlockWeights, fullAttentio
 
 describe('7B-shaped vision block vs transformers 4.51.1 (slice-7b-vision)', () => {
   let block: Promise<VisionBlockWeights> | null = null;
-  const loadBlock = (ctx: GpuContext) => (block ??= loadVisionBlock(new HashWeightProvider(ctx, own, meta.weights.map((w) => sliceSpec(meta.seed, w)), { quantize: false }), 0));
+  const loadBlock = (ctx: GpuContext) =>
+    (block ??= loadVisionBlock(
+      new HashWeightProvider(
+        ctx,
+        own,
+        meta.weights.map((w) => sliceSpec(meta.seed, w)),
+        { quantize: false },
+      ),
+      0,
+    ));
   const committed = Array.from(golden.i32('outputs.safetensors', 'rows').data);
   const row = (x: Float32Array, r: number) => Array.from(x.subarray(r * C, (r + 1) * C));
   // The block input of a (window-order) row: raster row windowIndex[r / 4]·4 + r % 4.
@@ -78,7 +97,14 @@ describe('7B-shaped vision block vs transformers 4.51.1 (slice-7b-vision)', () =
 
   it('checks the golden against our 7B spec', () => {
     const v = spec7b.vision;
-    expect(meta.config).toMatchObject({ hidden_size: C, intermediate_size: v.intermediateSize, num_heads: v.numHeads, spatial_merge_size: v.spatialMergeSize, window_size: v.windowSizePx, patch_size: v.patchSize });
+    expect(meta.config).toMatchObject({
+      hidden_size: C,
+      intermediate_size: v.intermediateSize,
+      num_heads: v.numHeads,
+      spatial_merge_size: v.spatialMergeSize,
+      window_size: v.windowSizePx,
+      patch_size: v.patchSize,
+    });
     expect([v.headDim, N, meta.hidden_in.shape[0]]).toEqual([80, 1056, 1056]);
     expect(committed.filter((r) => r >= SLICE).length).toBeGreaterThan(30);
   });
@@ -86,24 +112,34 @@ describe('7B-shaped vision block vs transformers 4.51.1 (slice-7b-vision)', () =
   it.each([
     ['windowed', false, 0, 2],
     ['full', true, 1, 1],
-  ] as const)('%s attention: committed rows, their residual branch, and every row sum / sum of squares within 1e-4', async (mode, fullAttention, first, slices) => {
-    const ctx = await testGpu({ bufferLimits: 'default' });
-    const got = await runBlock(ctx, await loadBlock(ctx), fullAttention, first, slices);
-    const [lo, hi] = [first * SLICE, (first + slices) * SLICE];
-    const picked = committed.flatMap((r, i) => (r >= lo && r < hi ? [{ r, i }] : []));
-    const allWant = golden.f32('outputs.safetensors', `${mode}.rows`).data;
-    const wantRows = picked.flatMap(({ i }) => row(allWant, i));
-    const gotRows = picked.flatMap(({ r }) => row(got, r - lo));
-    const inputRows = picked.flatMap(({ r }) => inputRow(r));
-    const sums = (square: boolean) => Float64Array.from({ length: hi - lo }, (_, i) => got.subarray(i * C, (i + 1) * C).reduce((a, b) => a + (square ? b * b : b), 0));
-    const errors = {
-      rows: relError(gotRows, wantRows),
-      branch: relError(difference(gotRows, inputRows), difference(wantRows, inputRows)),
-      rowSum: relError(sums(false), golden.f32('outputs.safetensors', `${mode}.row_sum`).data.subarray(lo, hi)),
-      rowSumSq: relError(sums(true), golden.f32('outputs.safetensors', `${mode}.row_sumsq`).data.subarray(lo, hi)),
-    };
-    console.log(`[slice-7b-vision] ${mode}, rows [${lo}, ${hi}), ${picked.length} committed: ${Object.entries(errors).map(([k, e]) => `${k} ${e.toExponential(2)}`).join(', ')}`);
-    for (const e of Object.values(errors)) expect(e).toBeLessThan(TOLERANCE);
-    expect(ctx.errors).toEqual([]);
-  });
+  ] as const)(
+    '%s attention: committed rows, their residual branch, and every row sum / sum of squares within 1e-4',
+    async (mode, fullAttention, first, slices) => {
+      const ctx = await testGpu({ bufferLimits: 'default' });
+      const got = await runBlock(ctx, await loadBlock(ctx), fullAttention, first, slices);
+      const [lo, hi] = [first * SLICE, (first + slices) * SLICE];
+      const picked = committed.flatMap((r, i) => (r >= lo && r < hi ? [{ r, i }] : []));
+      const allWant = golden.f32('outputs.safetensors', `${mode}.rows`).data;
+      const wantRows = picked.flatMap(({ i }) => row(allWant, i));
+      const gotRows = picked.flatMap(({ r }) => row(got, r - lo));
+      const inputRows = picked.flatMap(({ r }) => inputRow(r));
+      const sums = (square: boolean) =>
+        Float64Array.from({ length: hi - lo }, (_, i) =>
+          got.subarray(i * C, (i + 1) * C).reduce((a, b) => a + (square ? b * b : b), 0),
+        );
+      const errors = {
+        rows: relError(gotRows, wantRows),
+        branch: relError(difference(gotRows, inputRows), difference(wantRows, inputRows)),
+        rowSum: relError(sums(false), golden.f32('outputs.safetensors', `${mode}.row_sum`).data.subarray(lo, hi)),
+        rowSumSq: relError(sums(true), golden.f32('outputs.safetensors', `${mode}.row_sumsq`).data.subarray(lo, hi)),
+      };
+      console.log(
+        `[slice-7b-vision] ${mode}, rows [${lo}, ${hi}), ${picked.length} committed: ${Object.entries(errors)
+          .map(([k, e]) => `${k} ${e.toExponential(2)}`)
+          .join(', ')}`,
+      );
+      for (const e of Object.values(errors)) expect(e).toBeLessThan(TOLERANCE);
+      expect(ctx.errors).toEqual([]);
+    },
+  );
 });

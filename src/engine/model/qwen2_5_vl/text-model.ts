@@ -28,7 +28,12 @@ class Activations {
   readonly gateUp: GpuTensor;
   readonly act: GpuTensor;
 
-  constructor(private readonly ctx: GpuContext, label: string, t: TextSpec, readonly rows: number) {
+  constructor(
+    private readonly ctx: GpuContext,
+    label: string,
+    t: TextSpec,
+    readonly rows: number,
+  ) {
     const make = (name: string, cols: number) => createTensor(ctx, `${label}.${name}`, 'f32', [rows, cols], 0, true);
     this.x = make('residual', t.hiddenSize);
     this.normed = make('normed', t.hiddenSize);
@@ -41,7 +46,8 @@ class Activations {
   }
 
   destroy(): void {
-    for (const t of [this.x, this.normed, this.tmp, this.qkv, this.q, this.attn, this.gateUp, this.act]) freeTensor(this.ctx, t);
+    for (const t of [this.x, this.normed, this.tmp, this.qkv, this.q, this.attn, this.gateUp, this.act])
+      freeTensor(this.ctx, t);
   }
 }
 
@@ -82,8 +88,16 @@ export class TextModel {
     readonly options: TextModelOptions,
   ) {
     const t = spec;
-    this.kv = w.layers.map((_, i) => createKvCacheLayer(ctx, `layer${i}.attn`, { kvHeads: t.numKvHeads, headDim: t.headDim, maxLen: options.maxContext, dtype: options.kvDtype }, true));
-    const pooled = (label: string, dtype: 'f32' | 'u32' | 'i32', shape: number[]) => this.own(createTensor(ctx, label, dtype, shape, 0, true));
+    this.kv = w.layers.map((_, i) =>
+      createKvCacheLayer(
+        ctx,
+        `layer${i}.attn`,
+        { kvHeads: t.numKvHeads, headDim: t.headDim, maxLen: options.maxContext, dtype: options.kvDtype },
+        true,
+      ),
+    );
+    const pooled = (label: string, dtype: 'f32' | 'u32' | 'i32', shape: number[]) =>
+      this.own(createTensor(ctx, label, dtype, shape, 0, true));
     this.positions = pooled('text.positions', 'i32', [3, options.maxContext]);
     this.ids = pooled('text.ids', 'u32', [options.maxPrefillRows]);
     this.ordinals = pooled('text.video_ordinals', 'u32', [options.maxPrefillRows]);
@@ -116,24 +130,55 @@ export class TextModel {
    * One decoder layer for `m` rows in `a` (Qwen2 decoder layer, docs/model.md §4.2). The input RMSNorm is fused with the
    * previous layer's residual add; `attention` builds the prefill or decode attention from q to its output rows.
    */
-  private layer<A extends KernelOp>(i: number, a: Activations, m: number, attention: (q: GpuTensor, out: GpuTensor) => A): DecoderLayer<A> {
+  private layer<A extends KernelOp>(
+    i: number,
+    a: Activations,
+    m: number,
+    attention: (q: GpuTensor, out: GpuTensor) => A,
+  ): DecoderLayer<A> {
     const { ctx, spec: t } = this;
     const L = this.w.layers[i]!;
     const p = `layer${i}`;
     const eps = t.rmsNormEps;
     const views = fusedQkvRows(a.qkv, t.numHeads, t.numKvHeads, t.headDim);
-    const ropeCfg = { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, mropeSection: t.mropeSection, maxRows: m };
-    const rope = ropeTextKvAppend(ctx, `${p}.rope_kv_append`, ropeCfg, { ...views, positions: this.positions, invFreq: this.invFreq, qOut: a.q, cache: this.kv[i]! });
+    const ropeCfg = {
+      heads: t.numHeads,
+      kvHeads: t.numKvHeads,
+      headDim: t.headDim,
+      mropeSection: t.mropeSection,
+      maxRows: m,
+    };
+    const rope = ropeTextKvAppend(ctx, `${p}.rope_kv_append`, ropeCfg, {
+      ...views,
+      positions: this.positions,
+      invFreq: this.invFreq,
+      qOut: a.q,
+      cache: this.kv[i]!,
+    });
     const attn = attention(a.q, a.attn);
     const ops = [
       i === 0
         ? rmsnorm(ctx, `${p}.input_layernorm`, { x: a.x, weight: L.inputNorm, y: a.normed, m, eps })
-        : rmsnormResidual(ctx, `${p}.input_layernorm`, { h: a.x, delta: a.tmp, weight: L.inputNorm, y: a.normed, m, eps }),
+        : rmsnormResidual(ctx, `${p}.input_layernorm`, {
+            h: a.x,
+            delta: a.tmp,
+            weight: L.inputNorm,
+            y: a.normed,
+            m,
+            eps,
+          }),
       linear(ctx, `${p}.qkv_proj`, { x: a.normed, weight: L.qkv, bias: L.qkvBias, y: a.qkv, m }),
       rope,
       attn,
       linear(ctx, `${p}.o_proj`, { x: a.attn, weight: L.o, y: a.tmp, m }),
-      rmsnormResidual(ctx, `${p}.post_attention_layernorm`, { h: a.x, delta: a.tmp, weight: L.postNorm, y: a.normed, m, eps }),
+      rmsnormResidual(ctx, `${p}.post_attention_layernorm`, {
+        h: a.x,
+        delta: a.tmp,
+        weight: L.postNorm,
+        y: a.normed,
+        m,
+        eps,
+      }),
       linear(ctx, `${p}.mlp.gate_up_proj`, { x: a.normed, weight: L.gateUp, y: a.gateUp, m }),
       swigluFused(ctx, `${p}.mlp.act`, { gateUp: a.gateUp, out: a.act, m, cols: t.intermediateSize }),
       linear(ctx, `${p}.mlp.down_proj`, { x: a.act, weight: L.down, y: a.tmp, m }),
@@ -143,7 +188,14 @@ export class TextModel {
 
   /** After the last layer: h += mlp out; normed = norm(h). */
   private finalNorm(a: Activations, m: number): KernelOp {
-    return rmsnormResidual(this.ctx, 'model.norm', { h: a.x, delta: a.tmp, weight: this.w.norm, y: a.normed, m, eps: this.spec.rmsNormEps });
+    return rmsnormResidual(this.ctx, 'model.norm', {
+      h: a.x,
+      delta: a.tmp,
+      weight: this.w.norm,
+      y: a.normed,
+      m,
+      eps: this.spec.rmsNormEps,
+    });
   }
 
   /** lm_head over `lastHidden` into `logits`. */
@@ -157,16 +209,21 @@ export class TextModel {
    */
   buildPrefill(rows: number, features: GpuTensor | null): PrefillPass {
     const { ctx } = this;
-    if (rows > this.options.maxPrefillRows) throw new Error(`prefill: ${rows} rows exceed the planned ${this.options.maxPrefillRows}`);
+    if (rows > this.options.maxPrefillRows)
+      throw new Error(`prefill: ${rows} rows exceed the planned ${this.options.maxPrefillRows}`);
     const { spec: t } = this;
     const a = this.prefillAct;
     const attnCfg = { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, maxRows: rows };
     const layers = this.w.layers.map((_, i) =>
-      this.layer(i, a, rows, (q, out) => attentionPrefill(ctx, `layer${i}.attn`, attnCfg, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out) })),
+      this.layer(i, a, rows, (q, out) =>
+        attentionPrefill(ctx, `layer${i}.attn`, attnCfg, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out) }),
+      ),
     );
     const ops = [
       embedGather(ctx, 'model.embed_tokens', { ids: this.ids, table: this.w.embed, out: a.x, m: rows }),
-      ...(features ? [injectRows(ctx, 'model.video_rows', { ordinals: this.ordinals, features, out: a.x, m: rows })] : []),
+      ...(features
+        ? [injectRows(ctx, 'model.video_rows', { ordinals: this.ordinals, features, out: a.x, m: rows })]
+        : []),
       ...layers.flatMap((l) => l.ops),
       this.finalNorm(a, rows),
     ];
@@ -180,21 +237,41 @@ export class TextModel {
   buildDecode(idSource: GpuTensor, tapLayer: number | null): DecodePass {
     const { ctx, spec: t } = this;
     const a = this.decodeAct;
-    const scratch = createDecodeScratch(ctx, 'decode.attn_scratch', t.numHeads, t.headDim, this.options.maxContext, true);
+    const scratch = createDecodeScratch(
+      ctx,
+      'decode.attn_scratch',
+      t.numHeads,
+      t.headDim,
+      this.options.maxContext,
+      true,
+    );
     const layers = this.w.layers.map((_, i) =>
       this.layer(i, a, 1, (q, out) =>
-        attentionDecode(ctx, `layer${i}.attn`, { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, tap: i === tapLayer }, { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out), scratch }),
+        attentionDecode(
+          ctx,
+          `layer${i}.attn`,
+          { heads: t.numHeads, kvHeads: t.numKvHeads, headDim: t.headDim, tap: i === tapLayer },
+          { q: denseRows(q), cache: this.kv[i]!, out: denseRows(out), scratch },
+        ),
       ),
     );
-    const ops = [embedGather(ctx, 'model.embed_tokens', { ids: idSource, table: this.w.embed, out: a.x, m: 1 }), ...layers.flatMap((l) => l.ops), this.finalNorm(a, 1)];
+    const ops = [
+      embedGather(ctx, 'model.embed_tokens', { ids: idSource, table: this.w.embed, out: a.x, m: 1 }),
+      ...layers.flatMap((l) => l.ops),
+      this.finalNorm(a, 1),
+    ];
     const tapped = tapLayer === null ? null : layers[tapLayer]!.attention;
-    return new DecodePass(ops, layers, a.normed, this.lastHidden, tapped, () => [scratch.partO, scratch.partMl].forEach((x) => freeTensor(ctx, x)));
+    return new DecodePass(ops, layers, a.normed, this.lastHidden, tapped, () =>
+      [scratch.partO, scratch.partMl].forEach((x) => freeTensor(ctx, x)),
+    );
   }
 
   /** Writes position columns [col, col + positions[0].length). */
   writePositions(col: number, rows: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>]): void {
     const P = this.options.maxContext;
-    rows.forEach((r, axis) => this.ctx.device.queue.writeBuffer(this.positions.buffer, (axis * P + col) * 4, Int32Array.from(r)));
+    rows.forEach((r, axis) =>
+      this.ctx.device.queue.writeBuffer(this.positions.buffer, (axis * P + col) * 4, Int32Array.from(r)),
+    );
   }
 
   destroy(): void {

@@ -27,7 +27,12 @@ describe('visionLayout', () => {
     const L = visionLayout({ t: 1, h: 4, w: 12 }, 2, 4);
     // window position 4 is raster merged token 6 = merged row 1, col 0 → patches (2..3, 0..1)
     const rows = [16, 17, 18, 19].map((r) => [L.rotaryCoords[2 * r], L.rotaryCoords[2 * r + 1]]);
-    expect(rows).toEqual([[2, 0], [2, 1], [3, 0], [3, 1]]);
+    expect(rows).toEqual([
+      [2, 0],
+      [2, 1],
+      [3, 0],
+      [3, 1],
+    ]);
   });
 
   it('adds the empty window row only when the merged height is a multiple of the window', () => {

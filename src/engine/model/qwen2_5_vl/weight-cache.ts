@@ -7,10 +7,24 @@ import type { W16Weight } from '../../kernels/weight-chunks';
 import type { ModelSpec } from '../../spec/model-spec';
 import type { CachedModel, LoadedTensor } from '../../weights/cache/cached-model';
 import type { CacheWriter, TensorToCache } from '../../weights/cache/cache-writer';
-import { assembleWeights, Owner, type MadeWeights, type Matrix, type ModelWeights, type WeightProvider } from './load-weights';
+import {
+  assembleWeights,
+  Owner,
+  type MadeWeights,
+  type Matrix,
+  type ModelWeights,
+  type WeightProvider,
+} from './load-weights';
 
 /** Small files the model needs besides tensors (config, tokenizer). */
-export const CACHED_FILES = ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'chat_template.json'];
+export const CACHED_FILES = [
+  'config.json',
+  'generation_config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'chat_template.json',
+];
 
 function toCache(label: string, w: Matrix | GpuTensor): TensorToCache {
   if ('kind' in w && w.kind === 'q4') {
@@ -29,13 +43,38 @@ function toCache(label: string, w: Matrix | GpuTensor): TensorToCache {
     };
   }
   if ('kind' in w) {
-    return { name: label, format: w.dtype, shape: [w.rows, w.cols], parts: w.chunks.map((c) => ({ row0: c.row0, rows: c.rows, buffers: [{ role: 'data', dtype: w.dtype, shape: [c.rows, w.cols], buffer: c.data }] })) };
+    return {
+      name: label,
+      format: w.dtype,
+      shape: [w.rows, w.cols],
+      parts: w.chunks.map((c) => ({
+        row0: c.row0,
+        rows: c.rows,
+        buffers: [{ role: 'data', dtype: w.dtype, shape: [c.rows, w.cols], buffer: c.data }],
+      })),
+    };
   }
-  return { name: label, format: w.dtype, shape: [...w.shape], parts: [{ row0: 0, rows: w.shape[0] ?? 1, buffers: [{ role: 'data', dtype: w.dtype, shape: [...w.shape], buffer: w.buffer }] }] };
+  return {
+    name: label,
+    format: w.dtype,
+    shape: [...w.shape],
+    parts: [
+      {
+        row0: 0,
+        rows: w.shape[0] ?? 1,
+        buffers: [{ role: 'data', dtype: w.dtype, shape: [...w.shape], buffer: w.buffer }],
+      },
+    ],
+  };
 }
 
 /** Writes every weight a load made, plus the small files, then commits the entry. */
-export async function writeModelCache(writer: CacheWriter, made: MadeWeights, files: Record<string, string>, onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function writeModelCache(
+  writer: CacheWriter,
+  made: MadeWeights,
+  files: Record<string, string>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
   try {
     for (const [path, text] of Object.entries(files)) await writer.putFile(path, text);
     let i = 0;
@@ -67,7 +106,18 @@ class CacheProvider implements WeightProvider {
     const t = await this.load(label);
     const [rows, cols] = t.shape as [number, number];
     if (t.format === 'q4') {
-      return { kind: 'q4', label, rows, cols, chunks: t.parts.map((p) => ({ row0: p.row0, rows: p.rows, qweight: p.buffers.qweight!.buffer, scales: p.buffers.scales!.buffer })) };
+      return {
+        kind: 'q4',
+        label,
+        rows,
+        cols,
+        chunks: t.parts.map((p) => ({
+          row0: p.row0,
+          rows: p.rows,
+          qweight: p.buffers.qweight!.buffer,
+          scales: p.buffers.scales!.buffer,
+        })),
+      };
     }
     return this.w16(label, t);
   }
@@ -77,9 +127,17 @@ class CacheProvider implements WeightProvider {
   }
 
   private w16(label: string, t: LoadedTensor): W16Weight {
-    if (t.format !== 'bf16' && t.format !== 'f16') throw new Error(`cached ${label} is ${t.format}, expected a 16-bit matrix`);
+    if (t.format !== 'bf16' && t.format !== 'f16')
+      throw new Error(`cached ${label} is ${t.format}, expected a 16-bit matrix`);
     const [rows, cols] = t.shape as [number, number];
-    return { kind: 'w16', label, dtype: t.format, rows, cols, chunks: t.parts.map((p) => ({ row0: p.row0, rows: p.rows, data: p.buffers.data!.buffer })) };
+    return {
+      kind: 'w16',
+      label,
+      dtype: t.format,
+      rows,
+      cols,
+      chunks: t.parts.map((p) => ({ row0: p.row0, rows: p.rows, data: p.buffers.data!.buffer })),
+    };
   }
 
   async dense(name: string): Promise<GpuTensor> {

@@ -4,7 +4,15 @@
 import type { GpuContext } from '../../gpu/device';
 import type { DType } from '../../gpu/tensor';
 import { CacheError } from '../errors';
-import { CACHE_FORMAT, CACHE_VERSION, fileEntryName, type CacheBufferEntry, type CacheIdentity, type CacheManifest, type CachePartEntry } from './manifest';
+import {
+  CACHE_FORMAT,
+  CACHE_VERSION,
+  fileEntryName,
+  type CacheBufferEntry,
+  type CacheIdentity,
+  type CacheManifest,
+  type CachePartEntry,
+} from './manifest';
 import { quotaGuard, removeIfPresent, writeWholeFile, type StorageEstimator } from './opfs';
 
 interface BufferBase {
@@ -41,7 +49,11 @@ export interface WriterOptions {
 
 async function* readbackSlices(ctx: GpuContext, buffer: GPUBuffer, maxBytes: number): AsyncGenerator<Uint8Array> {
   const slice = Math.max(4, Math.floor(maxBytes / 4) * 4);
-  const staging = ctx.device.createBuffer({ label: `${buffer.label}.cache-readback`, size: Math.min(slice, buffer.size), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = ctx.device.createBuffer({
+    label: `${buffer.label}.cache-readback`,
+    size: Math.min(slice, buffer.size),
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   try {
     for (let off = 0; off < buffer.size; off += slice) {
       const n = Math.min(slice, buffer.size - off);
@@ -91,10 +103,12 @@ export class CacheWriter {
   }
 
   private guard<T>(op: () => Promise<T>): Promise<T> {
-    return quotaGuard(() => Math.max(this.expectedBytes - this.written, 0), this.storage, op).catch(async (e: unknown) => {
-      await this.abort();
-      throw e;
-    });
+    return quotaGuard(() => Math.max(this.expectedBytes - this.written, 0), this.storage, op).catch(
+      async (e: unknown) => {
+        await this.abort();
+        throw e;
+      },
+    );
   }
 
   private check(): void {
@@ -116,7 +130,9 @@ export class CacheWriter {
     if (!this.writable || (this.blobOffset > 0 && this.blobOffset + bytes > this.blobTarget)) {
       await this.closeBlob();
       const name = `blob-${String(this.blobs.length).padStart(4, '0')}.bin`;
-      this.writable = await (await this.dir.getFileHandle(name, { create: true })).createWritable({ keepExistingData: false });
+      this.writable = await (
+        await this.dir.getFileHandle(name, { create: true })
+      ).createWritable({ keepExistingData: false });
       this.blobs.push(name);
       this.blobOffset = 0;
     }
@@ -148,10 +164,12 @@ export class CacheWriter {
           const blob = await this.startBufferOf(size);
           const offset = this.blobOffset;
           if ('buffer' in b) {
-            if (!this.opts.ctx) throw new CacheError(`${t.name}: caching GPU buffers needs the GpuContext (WriterOptions.ctx)`);
+            if (!this.opts.ctx)
+              throw new CacheError(`${t.name}: caching GPU buffers needs the GpuContext (WriterOptions.ctx)`);
             for await (const slice of readbackSlices(this.opts.ctx, b.buffer, this.maxChunk)) await this.append(slice);
           } else {
-            for (let o = 0; o < size; o += this.maxChunk) await this.append(b.bytes.subarray(o, Math.min(size, o + this.maxChunk)));
+            for (let o = 0; o < size; o += this.maxChunk)
+              await this.append(b.bytes.subarray(o, Math.min(size, o + this.maxChunk)));
           }
           buffers.push({ role: b.role, dtype: b.dtype, shape: [...b.shape], blob, offset, bytes: size });
         }

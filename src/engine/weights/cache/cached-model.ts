@@ -51,7 +51,10 @@ export class CachedModel {
     readonly manifest: CacheManifest,
   ) {
     this.files = new CachedFilesSource(dir, manifest);
-    const total = Object.values(manifest.tensors).reduce((a, t) => a + t.parts.reduce((b, p) => b + p.buffers.reduce((c, x) => c + x.bytes, 0), 0), 0);
+    const total = Object.values(manifest.tensors).reduce(
+      (a, t) => a + t.parts.reduce((b, p) => b + p.buffers.reduce((c, x) => c + x.bytes, 0), 0),
+      0,
+    );
     this.progress = new LoadProgress(total);
   }
 
@@ -84,7 +87,8 @@ export class CachedModel {
     let f = this.blobFiles.get(name);
     if (!f) {
       f = fileOrNull(this.dir, name).then((file) => {
-        if (!file) throw new CacheError(`cache entry ${this.manifest.key} lost its blob ${name}; delete it and load again`);
+        if (!file)
+          throw new CacheError(`cache entry ${this.manifest.key} lost its blob ${name}; delete it and load again`);
         return file;
       });
       this.blobFiles.set(name, f);
@@ -93,12 +97,19 @@ export class CachedModel {
   }
 
   /** Allocates GPU buffers for a cached tensor and fills them from the blobs (at most maxChunkBytes in JS at once). */
-  async loadTensor(ctx: GpuContext, name: string, opts: { maxChunkBytes?: number; label?: string } = {}): Promise<LoadedTensor> {
+  async loadTensor(
+    ctx: GpuContext,
+    name: string,
+    opts: { maxChunkBytes?: number; label?: string } = {},
+  ): Promise<LoadedTensor> {
     const e = this.entry(name);
     const maxChunk = Math.max(4, Math.floor((opts.maxChunkBytes ?? 32 * 1024 * 1024) / 4) * 4);
     const label = opts.label ?? name;
     const pacer = new UploadPacer(ctx.device.queue, maxChunk);
-    const onBytes = this.progress.tracker(name, e.parts.reduce((a, p) => a + p.buffers.reduce((b, x) => b + x.bytes, 0), 0));
+    const onBytes = this.progress.tracker(
+      name,
+      e.parts.reduce((a, p) => a + p.buffers.reduce((b, x) => b + x.bytes, 0), 0),
+    );
     const created: GPUBuffer[] = [];
     try {
       const parts: LoadedPart[] = [];
@@ -106,9 +117,15 @@ export class CachedModel {
         const buffers: Record<string, GpuTensor> = {};
         for (const b of p.buffers) {
           const min = byteSize(b.dtype, numel(b.shape));
-          if (b.bytes < min || b.bytes % 4 !== 0) throw new CacheError(`${name}: cached ${b.role} has ${b.bytes} bytes, its ${b.dtype} [${b.shape.join(', ')}] needs ${min}`);
+          if (b.bytes < min || b.bytes % 4 !== 0)
+            throw new CacheError(
+              `${name}: cached ${b.role} has ${b.bytes} bytes, its ${b.dtype} [${b.shape.join(', ')}] needs ${min}`,
+            );
           const file = await this.blob(b.blob);
-          if (b.offset + b.bytes > file.size) throw new CacheError(`cache entry ${this.manifest.key}: ${b.blob} is truncated (${file.size} bytes, ${name} needs ${b.offset + b.bytes}); delete it and load again`);
+          if (b.offset + b.bytes > file.size)
+            throw new CacheError(
+              `cache entry ${this.manifest.key}: ${b.blob} is truncated (${file.size} bytes, ${name} needs ${b.offset + b.bytes}); delete it and load again`,
+            );
           const bufLabel = e.parts.length === 1 ? `${label}.${b.role}` : `${label}.chunk${i}.${b.role}`;
           const buffer = ctx.device.createBuffer({ label: bufLabel, size: b.bytes, usage: storageUsage() });
           created.push(buffer);

@@ -62,7 +62,12 @@ export interface CacheManifest extends CacheIdentity {
 }
 
 function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'x';
+  return (
+    s
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'x'
+  );
 }
 
 /** FNV-1a, 32 bits: tells apart ids that slug to the same text. */
@@ -83,11 +88,16 @@ export function cacheKey(id: CacheIdentity): string {
 export function manifestProblem(m: unknown, expectedQuantization: Q4Scheme | null = Q4_SCHEME): string | null {
   const man = m as Partial<CacheManifest> | null;
   if (!man || man.format !== CACHE_FORMAT) return 'not a model cache manifest';
-  if (man.version !== CACHE_VERSION) return `cache format version ${String(man.version)}, this app reads version ${CACHE_VERSION}`;
-  if (man.quantization !== null && JSON.stringify(man.quantization) !== JSON.stringify(expectedQuantization ?? Q4_SCHEME)) {
+  if (man.version !== CACHE_VERSION)
+    return `cache format version ${String(man.version)}, this app reads version ${CACHE_VERSION}`;
+  if (
+    man.quantization !== null &&
+    JSON.stringify(man.quantization) !== JSON.stringify(expectedQuantization ?? Q4_SCHEME)
+  ) {
     return `written with another q4 scheme (${man.quantization?.id ?? 'unknown'})`;
   }
-  if (typeof man.tensors !== 'object' || man.tensors === null || !Array.isArray(man.blobs)) return 'manifest lacks tensors or blobs';
+  if (typeof man.tensors !== 'object' || man.tensors === null || !Array.isArray(man.blobs))
+    return 'manifest lacks tensors or blobs';
   return null;
 }
 

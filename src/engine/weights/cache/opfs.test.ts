@@ -7,15 +7,25 @@ import { Q4_SCHEME } from '../q4-scheme';
 describe('quotaGuard', () => {
   it('turns a QuotaExceededError into a StorageQuotaError with the numbers', async () => {
     const storage = { estimate: async () => ({ usage: 4.5e9, quota: 5e9 }) };
-    const err = await quotaGuard(() => 2e9, storage, async () => {
-      throw new DOMException('full', 'QuotaExceededError');
-    }).catch((e: unknown) => e);
+    const err = await quotaGuard(
+      () => 2e9,
+      storage,
+      async () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageQuotaError);
     expect(String(err)).toMatch(/needs 2\.00 GB of browser storage, but this site may use 500\.0 MB more/);
   });
 
   it('passes other errors through', async () => {
-    await expect(quotaGuard(() => 1, null, async () => Promise.reject(new TypeError('boom')))).rejects.toThrow(TypeError);
+    await expect(
+      quotaGuard(
+        () => 1,
+        null,
+        async () => Promise.reject(new TypeError('boom')),
+      ),
+    ).rejects.toThrow(TypeError);
   });
 });
 
@@ -23,14 +33,32 @@ describe('cache keys and manifests', () => {
   it('makes readable, distinct, filesystem-safe keys', () => {
     const a = cacheKey({ modelId: 'MBZUAI/Video-R2', revision: 'main', quantization: Q4_SCHEME });
     expect(a).toMatch(/^MBZUAI-Video-R2@main~q4_0-sym-g32-f16~[0-9a-f]{8}$/);
-    expect(cacheKey({ modelId: 'MBZUAI/Video-R2', revision: null, quantization: null })).toMatch(/^MBZUAI-Video-R2@unversioned~dense~/);
+    expect(cacheKey({ modelId: 'MBZUAI/Video-R2', revision: null, quantization: null })).toMatch(
+      /^MBZUAI-Video-R2@unversioned~dense~/,
+    );
     expect(cacheKey({ modelId: 'MBZUAI Video-R2', revision: 'main', quantization: Q4_SCHEME })).not.toBe(a);
   });
 
   it('rejects manifests of another format, version or scheme', () => {
     expect(manifestProblem(null)).toBe('not a model cache manifest');
     expect(manifestProblem({ format: 'video-r2-weights-cache', version: 2 })).toMatch(/version 2/);
-    expect(manifestProblem({ format: 'video-r2-weights-cache', version: 1, quantization: { ...Q4_SCHEME, groupSize: 128 }, tensors: {}, blobs: [] })).toMatch(/another q4 scheme/);
-    expect(manifestProblem({ format: 'video-r2-weights-cache', version: 1, quantization: Q4_SCHEME, tensors: {}, blobs: [] })).toBeNull();
+    expect(
+      manifestProblem({
+        format: 'video-r2-weights-cache',
+        version: 1,
+        quantization: { ...Q4_SCHEME, groupSize: 128 },
+        tensors: {},
+        blobs: [],
+      }),
+    ).toMatch(/another q4 scheme/);
+    expect(
+      manifestProblem({
+        format: 'video-r2-weights-cache',
+        version: 1,
+        quantization: Q4_SCHEME,
+        tensors: {},
+        blobs: [],
+      }),
+    ).toBeNull();
   });
 });

@@ -7,11 +7,16 @@ export interface StorageEstimator {
 
 export async function opfsRoot(): Promise<FileSystemDirectoryHandle> {
   const storage = (globalThis.navigator as Navigator | undefined)?.storage;
-  if (!storage?.getDirectory) throw new Error('This browser has no Origin Private File System (navigator.storage.getDirectory); the model cache is unavailable');
+  if (!storage?.getDirectory)
+    throw new Error(
+      'This browser has no Origin Private File System (navigator.storage.getDirectory); the model cache is unavailable',
+    );
   return storage.getDirectory();
 }
 
-export async function listDirectoryNames(dir: FileSystemDirectoryHandle): Promise<{ name: string; kind: 'file' | 'directory' }[]> {
+export async function listDirectoryNames(
+  dir: FileSystemDirectoryHandle,
+): Promise<{ name: string; kind: 'file' | 'directory' }[]> {
   const out: { name: string; kind: 'file' | 'directory' }[] = [];
   const iter = (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values();
   for await (const h of iter) out.push({ name: h.name, kind: h.kind });
@@ -22,12 +27,17 @@ export async function fileOrNull(dir: FileSystemDirectoryHandle, name: string): 
   try {
     return await (await dir.getFileHandle(name)).getFile();
   } catch (e) {
-    if ((e as { name?: string }).name === 'NotFoundError' || (e as { name?: string }).name === 'TypeMismatchError') return null;
+    if ((e as { name?: string }).name === 'NotFoundError' || (e as { name?: string }).name === 'TypeMismatchError')
+      return null;
     throw e;
   }
 }
 
-export async function writeWholeFile(dir: FileSystemDirectoryHandle, name: string, data: string | Uint8Array): Promise<void> {
+export async function writeWholeFile(
+  dir: FileSystemDirectoryHandle,
+  name: string,
+  data: string | Uint8Array,
+): Promise<void> {
   const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
   try {
     await w.write(data as string | Uint8Array<ArrayBuffer>);
@@ -51,7 +61,11 @@ export function isQuotaError(e: unknown): boolean {
 }
 
 /** Runs an OPFS operation, turning the browser's QuotaExceededError into our StorageQuotaError. */
-export async function quotaGuard<T>(neededBytes: () => number, storage: StorageEstimator | null, op: () => Promise<T>): Promise<T> {
+export async function quotaGuard<T>(
+  neededBytes: () => number,
+  storage: StorageEstimator | null,
+  op: () => Promise<T>,
+): Promise<T> {
   try {
     return await op();
   } catch (e) {

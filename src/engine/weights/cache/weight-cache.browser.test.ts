@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 function gpuBufferWith(device: GPUDevice, label: string, bytes: Uint8Array): GPUBuffer {
-  const b = device.createBuffer({ label, size: bytes.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  const b = device.createBuffer({
+    label,
+    size: bytes.byteLength,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(b, 0, bytes as Uint8Array<ArrayBuffer>);
   return b;
 }
@@ -29,9 +33,17 @@ describe('WeightCache (OPFS)', () => {
     const root = await testRoot();
     const cache = await WeightCache.open({ root });
     // Two q4 row chunks (qweight + scales) and one dense bf16 tensor; small blobs force several blob files.
-    const q0 = seededBytes(40 * 32, 1), s0 = seededBytes(40 * 4, 2), q1 = seededBytes(24 * 32, 3), s1 = seededBytes(24 * 4, 4);
+    const q0 = seededBytes(40 * 32, 1),
+      s0 = seededBytes(40 * 4, 2),
+      q1 = seededBytes(24 * 32, 3),
+      s1 = seededBytes(24 * 4, 4);
     const dense = seededBytes(64 * 2, 5);
-    const w = await cache.beginWrite(id, 10_000, { ctx, blobTargetBytes: 1500, maxChunkBytes: 256, source: { label: 'https://hf.test/', validators: { 'model.safetensors': { etag: '"abc"', size: 123 } } } });
+    const w = await cache.beginWrite(id, 10_000, {
+      ctx,
+      blobTargetBytes: 1500,
+      maxChunkBytes: 256,
+      source: { label: 'https://hf.test/', validators: { 'model.safetensors': { etag: '"abc"', size: 123 } } },
+    });
     await w.putFile('config.json', '{"hidden_size": 64}');
     await w.putFile('tokenizer/tokenizer.json', new Uint8Array([1, 2, 3]));
     await w.putTensor({
@@ -39,32 +51,71 @@ describe('WeightCache (OPFS)', () => {
       format: 'q4',
       shape: [64, 64],
       parts: [
-        { row0: 0, rows: 40, buffers: [{ role: 'qweight', dtype: 'u32', shape: [40, 8], buffer: gpuBufferWith(ctx.device, 'q0', q0) }, { role: 'scales', dtype: 'f16', shape: [80], buffer: gpuBufferWith(ctx.device, 's0', s0) }] },
-        { row0: 40, rows: 24, buffers: [{ role: 'qweight', dtype: 'u32', shape: [24, 8], buffer: gpuBufferWith(ctx.device, 'q1', q1) }, { role: 'scales', dtype: 'f16', shape: [48], bytes: s1 }] },
+        {
+          row0: 0,
+          rows: 40,
+          buffers: [
+            { role: 'qweight', dtype: 'u32', shape: [40, 8], buffer: gpuBufferWith(ctx.device, 'q0', q0) },
+            { role: 'scales', dtype: 'f16', shape: [80], buffer: gpuBufferWith(ctx.device, 's0', s0) },
+          ],
+        },
+        {
+          row0: 40,
+          rows: 24,
+          buffers: [
+            { role: 'qweight', dtype: 'u32', shape: [24, 8], buffer: gpuBufferWith(ctx.device, 'q1', q1) },
+            { role: 'scales', dtype: 'f16', shape: [48], bytes: s1 },
+          ],
+        },
       ],
     });
-    await w.putTensor({ name: 'model.norm.weight', format: 'bf16', shape: [64], parts: [{ row0: 0, rows: 64, buffers: [{ role: 'data', dtype: 'bf16', shape: [64], buffer: gpuBufferWith(ctx.device, 'd', dense) }] }] });
+    await w.putTensor({
+      name: 'model.norm.weight',
+      format: 'bf16',
+      shape: [64],
+      parts: [
+        {
+          row0: 0,
+          rows: 64,
+          buffers: [{ role: 'data', dtype: 'bf16', shape: [64], buffer: gpuBufferWith(ctx.device, 'd', dense) }],
+        },
+      ],
+    });
     // Not served before commit.
     expect(await cache.openModel(id)).toBeNull();
     expect((await cache.list()).map((e) => e.status)).toEqual(['pending']);
     const manifest = await w.commit();
     expect(manifest.blobs.length).toBeGreaterThan(1);
     expect(manifest.quantization).toEqual(Q4_SCHEME);
-    expect(manifest.totalBytes).toBe(q0.byteLength + s0.byteLength + q1.byteLength + s1.byteLength + dense.byteLength + 19 + 3);
+    expect(manifest.totalBytes).toBe(
+      q0.byteLength + s0.byteLength + q1.byteLength + s1.byteLength + dense.byteLength + 19 + 3,
+    );
 
     const again = await WeightCache.open({ root });
     const [info] = await again.list();
-    expect(info).toMatchObject({ key: cacheKey(id), modelId: 'MBZUAI/Video-R2', revision: 'main', quantization: Q4_SCHEME.id, status: 'complete', problem: null });
+    expect(info).toMatchObject({
+      key: cacheKey(id),
+      modelId: 'MBZUAI/Video-R2',
+      revision: 'main',
+      quantization: Q4_SCHEME.id,
+      status: 'complete',
+      problem: null,
+    });
     expect(info!.bytes).toBeGreaterThanOrEqual(manifest.totalBytes);
     const model = (await again.openModel(id))!;
     expect(model).not.toBeNull();
     expect(model.manifest.source.validators['model.safetensors']).toEqual({ etag: '"abc"', size: 123 });
     expect(await model.readFileText('config.json')).toBe('{"hidden_size": 64}');
     expect(await model.files.readTextOptional('generation_config.json')).toBeNull();
-    expect(new Uint8Array(await model.files.readRange('tokenizer/tokenizer.json', 0, 3))).toEqual(new Uint8Array([1, 2, 3]));
+    expect(new Uint8Array(await model.files.readRange('tokenizer/tokenizer.json', 0, 3))).toEqual(
+      new Uint8Array([1, 2, 3]),
+    );
 
     const up = await model.loadTensor(ctx, 'model.layers.0.mlp.up_proj.weight', { maxChunkBytes: 100 });
-    expect(up.parts.map((p) => [p.row0, p.rows])).toEqual([[0, 40], [40, 24]]);
+    expect(up.parts.map((p) => [p.row0, p.rows])).toEqual([
+      [0, 40],
+      [40, 24],
+    ]);
     expect(up.parts[1]!.buffers.qweight!.label).toBe('model.layers.0.mlp.up_proj.weight.chunk1.qweight');
     const read = async (t: { buffer: GPUBuffer }) => new Uint8Array(await readBuffer(ctx, t.buffer));
     expect(await read(up.parts[0]!.buffers.qweight!)).toEqual(q0);
@@ -89,7 +140,9 @@ describe('WeightCache (OPFS)', () => {
     const cache = await WeightCache.open({ root, storage: { estimate: async () => ({ usage: 9e9, quota: 1e10 }) } });
     const err = await cache.beginWrite(id, 5.64e9).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageQuotaError);
-    expect(String(err)).toMatch(/Caching the model needs 5\.64 GB of browser storage, but this site may use 1\.00 GB more/);
+    expect(String(err)).toMatch(
+      /Caching the model needs 5\.64 GB of browser storage, but this site may use 1\.00 GB more/,
+    );
     expect(await cache.list()).toEqual([]);
   });
 
@@ -97,10 +150,19 @@ describe('WeightCache (OPFS)', () => {
     const root = await testRoot();
     const cache = await WeightCache.open({ root, storage: null });
     const w = await cache.beginWrite(id, 100);
-    await w.putTensor({ name: 'x', format: 'f32', shape: [4], parts: [{ row0: 0, rows: 4, buffers: [{ role: 'data', dtype: 'f32', shape: [4], bytes: new Uint8Array(16) }] }] });
+    await w.putTensor({
+      name: 'x',
+      format: 'f32',
+      shape: [4],
+      parts: [{ row0: 0, rows: 4, buffers: [{ role: 'data', dtype: 'f32', shape: [4], bytes: new Uint8Array(16) }] }],
+    });
     // The page "closes" here: no commit.
     const [info] = await cache.list();
-    expect(info).toMatchObject({ status: 'pending', modelId: 'MBZUAI/Video-R2', problem: 'not finished (interrupted, or still being written)' });
+    expect(info).toMatchObject({
+      status: 'pending',
+      modelId: 'MBZUAI/Video-R2',
+      problem: 'not finished (interrupted, or still being written)',
+    });
     expect(await cache.openModel(id)).toBeNull();
     // A new write of the same model replaces it.
     const w2 = await cache.beginWrite(id, 100);
@@ -121,7 +183,10 @@ describe('WeightCache (OPFS)', () => {
     await wr.write(JSON.stringify(m));
     await wr.close();
     expect(await cache.openModel(id)).toBeNull();
-    expect((await cache.list())[0]).toMatchObject({ status: 'unusable', problem: 'written with another q4 scheme (q4_0-sym-g32-f16)' });
+    expect((await cache.list())[0]).toMatchObject({
+      status: 'unusable',
+      problem: 'written with another q4 scheme (q4_0-sym-g32-f16)',
+    });
     await cache.delete(cacheKey(id));
   });
 });

@@ -6,7 +6,15 @@ import { Q4_SCHEME, type Q4Scheme } from '../q4-scheme';
 import { CacheWriter, type WriterOptions } from './cache-writer';
 import { CachedModel } from './cached-model';
 import { CACHE_DIR, cacheKey, manifestProblem, type CacheIdentity, type CacheManifest } from './manifest';
-import { fileOrNull, listDirectoryNames, opfsRoot, quotaGuard, removeIfPresent, writeWholeFile, type StorageEstimator } from './opfs';
+import {
+  fileOrNull,
+  listDirectoryNames,
+  opfsRoot,
+  quotaGuard,
+  removeIfPresent,
+  writeWholeFile,
+  type StorageEstimator,
+} from './opfs';
 
 /** Writers open in this JS realm, by key: replacing or deleting an entry first aborts its writer (which holds file locks). */
 const activeWriters = new Map<string, CacheWriter>();
@@ -17,7 +25,9 @@ async function removeEntry(root: FileSystemDirectoryHandle, key: string): Promis
     await removeIfPresent(root, key, true);
   } catch (e) {
     if ((e as { name?: string }).name === 'NoModificationAllowedError') {
-      throw new CacheError(`the cached model ${key} is being written by another tab; close that tab (or wait for it to finish) and try again`);
+      throw new CacheError(
+        `the cached model ${key} is being written by another tab; close that tab (or wait for it to finish) and try again`,
+      );
     }
     throw e;
   }
@@ -74,7 +84,8 @@ export class WeightCache {
   static async open(opts: CacheOptions = {}): Promise<WeightCache> {
     const base = opts.root ?? (await opfsRoot());
     const root = await base.getDirectoryHandle(CACHE_DIR, { create: true });
-    const storage = opts.storage !== undefined ? opts.storage : ((globalThis.navigator as Navigator | undefined)?.storage ?? null);
+    const storage =
+      opts.storage !== undefined ? opts.storage : ((globalThis.navigator as Navigator | undefined)?.storage ?? null);
     return new WeightCache(root, storage, opts.headroom ?? ((b) => 64e6 + b * 0.01));
   }
 
@@ -90,9 +101,14 @@ export class WeightCache {
       if (e.kind !== 'directory') continue;
       const dir = await this.root.getDirectoryHandle(e.name);
       const manifest = (await readJson(dir, 'manifest.json')) as CacheManifest | null | undefined;
-      const pending = (await readJson(dir, 'pending.json')) as (CacheIdentity & { startedAt?: string }) | null | undefined;
+      const pending = (await readJson(dir, 'pending.json')) as
+        (CacheIdentity & { startedAt?: string }) | null | undefined;
       const info = manifest ?? pending ?? null;
-      const problem = manifest ? manifestProblem(manifest) : manifest === undefined ? 'manifest.json is unreadable' : null;
+      const problem = manifest
+        ? manifestProblem(manifest)
+        : manifest === undefined
+          ? 'manifest.json is unreadable'
+          : null;
       out.push({
         key: e.name,
         modelId: info?.modelId ?? null,
@@ -113,8 +129,16 @@ export class WeightCache {
   }
 
   /** The complete, compatible entry for this model, or null (nothing cached, unfinished, or another format). */
-  async openModel(id: { modelId: string; revision: string | null; quantization?: Q4Scheme | null }): Promise<CachedModel | null> {
-    const identity: CacheIdentity = { modelId: id.modelId, revision: id.revision, quantization: id.quantization === undefined ? Q4_SCHEME : id.quantization };
+  async openModel(id: {
+    modelId: string;
+    revision: string | null;
+    quantization?: Q4Scheme | null;
+  }): Promise<CachedModel | null> {
+    const identity: CacheIdentity = {
+      modelId: id.modelId,
+      revision: id.revision,
+      quantization: id.quantization === undefined ? Q4_SCHEME : id.quantization,
+    };
     const key = cacheKey(identity);
     const dir = await this.root.getDirectoryHandle(key).catch(() => null);
     if (!dir) return null;
@@ -134,14 +158,19 @@ export class WeightCache {
     const est = await this.estimate();
     if (est) {
       const available = est.quota - est.usage + reclaim;
-      if (expectedBytes + this.headroom(expectedBytes) > available) throw new StorageQuotaError(expectedBytes, available);
+      if (expectedBytes + this.headroom(expectedBytes) > available)
+        throw new StorageQuotaError(expectedBytes, available);
     }
     await removeEntry(this.root, key);
-    const dir = await quotaGuard(() => expectedBytes, this.storage, async () => {
-      const d = await this.root.getDirectoryHandle(key, { create: true });
-      await writeWholeFile(d, 'pending.json', JSON.stringify({ ...id, startedAt: new Date().toISOString() }));
-      return d;
-    });
+    const dir = await quotaGuard(
+      () => expectedBytes,
+      this.storage,
+      async () => {
+        const d = await this.root.getDirectoryHandle(key, { create: true });
+        await writeWholeFile(d, 'pending.json', JSON.stringify({ ...id, startedAt: new Date().toISOString() }));
+        return d;
+      },
+    );
     const writer = new CacheWriter(this.root, dir, key, id, expectedBytes, this.storage, opts, () => {
       if (activeWriters.get(key) === writer) activeWriters.delete(key);
     });
