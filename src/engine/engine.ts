@@ -1,9 +1,11 @@
-// The engine façade the worker drives: one GPU device, the current video's pixel values, and the loaded model.
+// The engine façade the worker drives: one GPU device, the loaded model and the current video. Loading and the
+// OPFS cache are here; a video's GPU buffers live in video-session.ts, answering in answer.ts. GPU work runs under
+// guardGpu, so its validation and out-of-memory errors surface as failures of the request that caused them.
 import { acquireGpu, guardGpu, type GpuContext } from './gpu/device';
 import { EngineFailure } from './engine-failure';
 import { modelSummary } from './model-summary';
-import { createPreprocessor, type Preprocessor } from './kernels/preprocess/preprocessor';
-import type { VideoProcessorValues } from './kernels/preprocess/normalize-lut';
+import { VideoSession } from './video-session';
+import { answer, type AnswerOutcome, type GenerateCallbacks, type ProgressFn } from './answer';
 import { parseModelSpec } from './spec/parse-config';
 import { KNOWN_CONFIGS, type KnownArchitecture } from './spec/known-configs';
 import type { ModelSpec } from './spec/model-spec';
@@ -18,17 +20,13 @@ import type {
   ModelSummary,
   PhaseName,
   PlanVideo,
-  PromptInfo,
   PromptParts,
-  RunStats,
-  AttentionTap,
 } from '../protocol/engine';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
 import { Q4_SCHEME } from './weights/q4-scheme';
 import { CACHED_FILES, writeModelCache } from './model/qwen2_5_vl/weight-cache';
 import { Qwen25VL } from './model/qwen2_5_vl/model';
-import type { GpuTensor } from './gpu/tensor';
 import type { Checkpoint } from './weights/checkpoint';
 import type { MadeWeights } from './model/qwen2_5_vl/load-weights';
 
@@ -36,61 +34,14 @@ import type { MadeWeights } from './model/qwen2_5_vl/load-weights';
 const NO_RANGE_NOTE =
   'This host ignores HTTP Range requests, so the files are streamed whole: an interrupted download from it starts over.';
 
-export type ProgressFn = (phase: PhaseName, done: number, total: number, detail?: string) => void;
-
-export interface GenerateCallbacks {
-  isCancelled(): boolean;
-  onProgress: ProgressFn;
-  onPrompt(p: PromptInfo): void;
-  onToken(t: { step: number; id: number; text: string; ms: number; attention?: AttentionTap }): void;
-}
-
-/**
- * Qwen2.5-VL's processor values, read from the bundled 7B preprocessor_config.json (every published checkpoint
- * uses them). Pixel values are made before a model is chosen, so a model asking for others is refused.
- */
-export const QWEN_PROCESSOR: VideoProcessorValues = parseModelSpec(KNOWN_CONFIGS['qwen2.5-vl-7b']).preprocessor;
-
-interface VideoEntry {
-  id: string;
-  frames: number;
-  height: number;
-  width: number;
-  secondPerGridTs: number;
-  preprocessor: Preprocessor;
-  ready: boolean;
-  /** Vision-tower output for the loaded model (dropped when the model changes). */
-  features: { model: Qwen25VL; tensor: GpuTensor } | null;
-}
-
 interface LoadedModel {
   id: string;
   model: Qwen25VL;
   options: LoadOptions;
 }
 
-/** Pixel values were made with QWEN_PROCESSOR; a checkpoint asking for other values cannot use them. */
-function checkProcessor(spec: ModelSpec): void {
-  const p = spec.preprocessor;
-  const same = (a: readonly number[], b: readonly number[]) => a.every((x, i) => Math.fround(x) === Math.fround(b[i]!));
-  const q = QWEN_PROCESSOR;
-  if (
-    !same(p.imageMean, q.imageMean) ||
-    !same(p.imageStd, q.imageStd) ||
-    Math.fround(p.rescaleFactor) !== Math.fround(q.rescaleFactor) ||
-    p.patchSize !== q.patchSize ||
-    p.temporalPatchSize !== q.temporalPatchSize ||
-    p.mergeSize !== q.mergeSize
-  ) {
-    throw new EngineFailure(
-      'bad-model',
-      'This checkpoint’s preprocessor_config.json differs from Qwen2.5-VL’s (mean, std, rescale or patch sizes); it is not supported.',
-    );
-  }
-}
-
 export class Engine {
-  private video: VideoEntry | null = null;
+  private video: VideoSession | null = null;
   private loaded: LoadedModel | null = null;
   private readonly specCache = new Map<string, Promise<ModelSpec>>();
 
@@ -267,30 +218,13 @@ export class Engine {
     }
   }
 
+  /** Replaces the current video: the previous one's GPU buffers are freed first. */
   beginVideo(id: string, frames: number, height: number, width: number, secondPerGridTs: number): Promise<void> {
-    return guardGpu(this.ctx, 'Preparing the video', async () =>
-      this.beginVideoUnguarded(id, frames, height, width, secondPerGridTs),
-    );
-  }
-
-  private beginVideoUnguarded(
-    id: string,
-    frames: number,
-    height: number,
-    width: number,
-    secondPerGridTs: number,
-  ): void {
-    this.video?.preprocessor.destroy();
-    this.video?.features?.tensor.buffer.destroy();
-    this.video = null;
-    const preprocessor = createPreprocessor(this.ctx, {
-      targetHeight: height,
-      targetWidth: width,
-      frames,
-      processor: QWEN_PROCESSOR,
-      label: `video.${id}`,
+    return guardGpu(this.ctx, 'Preparing the video', async () => {
+      this.video?.destroy();
+      this.video = null;
+      this.video = new VideoSession(this.ctx, { id, frames, height, width, secondPerGridTs });
     });
-    this.video = { id, frames, height, width, secondPerGridTs, preprocessor, ready: false, features: null };
   }
 
   async pushFrame(
@@ -300,26 +234,13 @@ export class Engine {
     height: number,
     rgba: Uint8Array,
   ): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
-    const v = this.currentVideo(id);
-    if (index !== v.preprocessor.framesPushed)
-      throw new EngineFailure(
-        'bad-video',
-        `Frame ${index} arrived out of order (expected ${v.preprocessor.framesPushed}).`,
-      );
-    const out = await guardGpu(this.ctx, `Resizing frame ${index + 1}`, () =>
-      v.preprocessor.pushFrame(rgba, width, height),
-    );
-    return { width: out.width, height: out.height, rgba: out.rgba.buffer as ArrayBuffer };
+    const video = this.currentVideo(id);
+    return await guardGpu(this.ctx, `Resizing frame ${index + 1}`, () => video.pushFrame(index, rgba, width, height));
   }
 
+  /** Every frame has arrived: from now on the video can be answered about. */
   async endVideo(id: string): Promise<{ grid: { t: number; h: number; w: number }; videoTokens: number }> {
-    const v = this.currentVideo(id);
-    if (v.preprocessor.framesPushed !== v.frames)
-      throw new EngineFailure('bad-video', `Only ${v.preprocessor.framesPushed} of ${v.frames} frames arrived.`);
-    await this.ctx.device.queue.onSubmittedWorkDone();
-    v.ready = true;
-    const g = v.preprocessor.grid;
-    return { grid: g, videoTokens: (g.t * g.h * g.w) / (QWEN_PROCESSOR.mergeSize * QWEN_PROCESSOR.mergeSize) };
+    return await this.currentVideo(id).finish();
   }
 
   /** `tapLayer`: the decoder layer whose attention is tapped when `attention` (null: the final layer). */
@@ -330,97 +251,13 @@ export class Engine {
     attention: boolean,
     cb: GenerateCallbacks,
     tapLayer: number | null = null,
-  ): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
-    return guardGpu(this.ctx, 'Answering', () =>
-      this.generateUnguarded(videoId, prompt, params, attention, cb, tapLayer),
-    );
-  }
-
-  private async generateUnguarded(
-    videoId: string,
-    prompt: PromptParts,
-    params: GenerationParams,
-    attention: boolean,
-    cb: GenerateCallbacks,
-    tapLayer: number | null,
-  ): Promise<{ reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }> {
-    const loaded = this.loaded;
-    if (!loaded) throw new EngineFailure('not-loaded', 'Load a model first.');
-    const { model } = loaded;
-    const v = this.currentVideo(videoId);
-    if (!v.ready) throw new EngineFailure('bad-video', 'The video is still being prepared.');
-    checkProcessor(model.spec);
-
-    let visionMs = 0;
-    if (v.features?.model !== model) {
-      v.features?.tensor.buffer.destroy();
-      v.features = null;
-      const t0 = performance.now();
-      const tensor = await model.encodeVideo(v.preprocessor.grid, v.preprocessor.chunks, (done, total) =>
-        cb.onProgress('vision', done, total, `frame pair ${done} of ${total}`),
-      );
-      v.features = { model, tensor };
-      visionMs = performance.now() - t0;
-    }
-    const grid = v.preprocessor.grid;
-    const videoTokens = (grid.t * grid.h * grid.w) / model.spec.vision.mergeUnit;
-    const built = model.tokenizer.buildVideoPrompt(prompt, videoTokens);
-    const layers = model.spec.text.numLayers;
-    const layer = tapLayer ?? layers - 1;
-    if (attention && (!Number.isInteger(layer) || layer < 0 || layer >= layers))
-      throw new EngineFailure('internal', `Layer ${layer} cannot be tapped: this model has layers 0–${layers - 1}.`);
-    cb.onPrompt({
-      promptTokens: built.ids.length,
-      videoSpan: [built.videoSpan[0], built.videoSpan[1]],
-      text: built.text,
-      tapLayer: attention ? layer : null,
-      layers,
+  ): Promise<AnswerOutcome> {
+    return guardGpu(this.ctx, 'Answering', () => {
+      if (!this.loaded) throw new EngineFailure('not-loaded', 'Load a model first.');
+      const { model, options } = this.loaded;
+      const video = this.currentVideo(videoId);
+      return answer({ model, kvCache: options.kvCache, video, prompt, params, attention, tapLayer }, cb);
     });
-
-    const text = model.tokenizer.streamingDecoder();
-    const outcome = await model.generate(
-      {
-        ids: built.ids,
-        video: { span: built.videoSpan, grid, secondPerGridT: v.secondPerGridTs, features: v.features.tensor },
-        sampler: {
-          mode: params.doSample ? 'sample' : 'greedy',
-          repetitionPenalty: params.repetitionPenalty,
-          temperature: params.temperature,
-          topK: params.topK,
-          topP: params.topP,
-          seed: params.seed >>> 0,
-          stopIds: model.spec.tokens.eos,
-        },
-        maxNewTokens: params.maxNewTokens,
-        kvDtype: loaded.options.kvCache,
-        tap: attention,
-        tapLayer: layer,
-      },
-      {
-        isCancelled: cb.isCancelled,
-        onPrefill: (done, total) => cb.onProgress('prefill', done, total, `${done} of ${total} prompt tokens`),
-        onStep: (s) => {
-          const delta = text.push(s.id) + (s.stop ? text.flush() : '');
-          cb.onToken({
-            step: s.step,
-            id: s.id,
-            text: delta,
-            ms: s.ms,
-            ...(s.tap ? { attention: s.tap } : {}),
-          });
-        },
-      },
-    );
-    return {
-      reason: outcome.reason,
-      stats: {
-        promptTokens: built.ids.length,
-        generatedTokens: outcome.tokens.length,
-        visionMs,
-        prefillMs: outcome.prefillMs,
-        decodeMs: outcome.decodeMs,
-      },
-    };
   }
 
   /** Frees the previous model just before the new one's weights take GPU memory, and says so (phase, 0 done). */
@@ -430,16 +267,13 @@ export class Engine {
   }
 
   unload(): void {
-    if (this.video?.features) {
-      this.video.features.tensor.buffer.destroy();
-      this.video.features = null;
-    }
+    this.video?.dropFeatures();
     this.loaded?.model.destroy();
     this.loaded = null;
     this.ctx.pool.trim();
   }
 
-  private currentVideo(id: string): VideoEntry {
+  private currentVideo(id: string): VideoSession {
     if (!this.video || this.video.id !== id)
       throw new EngineFailure('bad-video', `Video ${id} is not the current video (it was replaced).`);
     return this.video;
