@@ -155,12 +155,14 @@ export function normaliseInto(
   divisor: number,
   out = new Float32Array(values.length),
 ): Float32Array {
-  const ok = divisor > 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = ok ? values[i]! / divisor : 0;
-    out[i] = v > 1 ? 1 : v > 0 ? v : 0;
-  }
+  for (let i = 0; i < values.length; i++) out[i] = unitRatio(values[i]!, divisor);
   return out;
+}
+
+/** x / d clamped to [0, 1]; 0 when d ≤ 0 or NaN, or the ratio is NaN. */
+function unitRatio(x: number, d: number): number {
+  const v = d > 0 ? x / d : 0;
+  return v > 1 ? 1 : v > 0 ? v : 0;
 }
 
 /** A token's pair profile scaled for display: by the run's maximum, this token's maximum, or each pair's maximum over tokens. */
@@ -173,11 +175,7 @@ export function normaliseProfile(
 ): Float32Array {
   if (mode === 'global') return normaliseInto(profile, maxima.profileGlobal, out);
   if (mode === 'token') return normaliseInto(profile, maxima.profileToken[token] ?? 0, out);
-  for (let g = 0; g < profile.length; g++) {
-    const d = maxima.profilePair[g]!;
-    const v = d > 0 ? profile[g]! / d : 0;
-    out[g] = v > 1 ? 1 : v > 0 ? v : 0;
-  }
+  for (let g = 0; g < profile.length; g++) out[g] = unitRatio(profile[g]!, maxima.profilePair[g]!);
   return out;
 }
 
