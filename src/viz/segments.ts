@@ -13,6 +13,7 @@
 //   normaliseMap(map, mode, maxima, token, out?)                   a spatial map on the global / token / pair scale
 
 import { f16BitsToFloat, videoRowOf, type VideoRowSource } from './attention';
+import { checkToken, checkTokenCount } from './token-rows';
 
 export const SEGMENTS = ['sink', 'system', 'video', 'question', 'generated'] as const;
 export type SegmentName = (typeof SEGMENTS)[number];
@@ -29,13 +30,8 @@ export interface SegmentSplit {
   share: Record<SegmentName, number>;
 }
 
-function checkToken(fn: string, segments: Float32Array, token: number): void {
-  if (!Number.isInteger(token) || token < 0 || (token + 1) * NSEG > segments.length)
-    throw new Error(`${fn}: token ${token} is outside the ${Math.floor(segments.length / NSEG)} tokens stored`);
-}
-
 export function segmentSplit(segments: Float32Array, token: number): SegmentSplit {
-  checkToken('segmentSplit', segments, token);
+  checkToken('segmentSplit', segments, NSEG, token);
   const mass = {} as Record<SegmentName, number>;
   const share = {} as Record<SegmentName, number>;
   let total = 0;
@@ -57,12 +53,12 @@ function scaleAt(segments: Float32Array, base: number): number {
 
 /** Factor that turns any head-mean video quantity of this token (mass, profile, map) into its sink-corrected value. */
 export function sinkCorrectionScale(segments: Float32Array, token: number): number {
-  checkToken('sinkCorrectionScale', segments, token);
+  checkToken('sinkCorrectionScale', segments, NSEG, token);
   return scaleAt(segments, token * NSEG);
 }
 
 export function sinkCorrectedVideoMass(segments: Float32Array, token: number): number {
-  checkToken('sinkCorrectedVideoMass', segments, token);
+  checkToken('sinkCorrectedVideoMass', segments, NSEG, token);
   return segments[token * NSEG + 2]! * scaleAt(segments, token * NSEG);
 }
 
@@ -71,8 +67,7 @@ export function sinkCorrectedSeries(
   tokens: number,
   out = new Float32Array(tokens),
 ): Float32Array {
-  if (tokens * NSEG > segments.length)
-    throw new Error(`sinkCorrectedSeries: ${tokens} tokens requested, ${Math.floor(segments.length / NSEG)} stored`);
+  checkTokenCount('sinkCorrectedSeries', segments, NSEG, tokens);
   for (let t = 0; t < tokens; t++) out[t] = segments[t * NSEG + 2]! * scaleAt(segments, t * NSEG);
   return out;
 }
