@@ -1,6 +1,7 @@
 // The question, the Video-R2 reasoning instruction, decoding settings, and Run / Stop.
 import { useApp } from '../state/store';
 import { Collapsible } from '../ui/Collapsible';
+import { CheckField, NumberField } from '../ui/fields';
 import { ProgressBar } from '../ui/ProgressBar';
 import { VIDEO_R2_REASONING_SUFFIX, DEFAULT_SYSTEM_PROMPT } from '../state/prompts';
 import { phaseLabel } from './labels';
@@ -83,103 +84,75 @@ export function AskPanel() {
           }
         >
           <div className="grid-fields">
-            <label className="field">
-              <span>Max new tokens</span>
-              <input
-                type="number"
-                min={1}
-                max={32768}
-                value={params.maxNewTokens}
-                onChange={(e) => setParams({ maxNewTokens: clampInt(e.target.value, 1, 32768, params.maxNewTokens) })}
-              />
-            </label>
-            <label className="field">
-              <span>Repetition penalty</span>
-              <input
-                type="number"
-                step={0.01}
-                min={1}
-                max={2}
-                value={params.repetitionPenalty}
-                onChange={(e) =>
-                  setParams({ repetitionPenalty: clampNum(e.target.value, 1, 2, params.repetitionPenalty) })
-                }
-              />
-            </label>
-            <label className="field check">
-              <input
-                type="checkbox"
-                checked={params.doSample}
-                onChange={(e) => setParams({ doSample: e.target.checked })}
-              />
-              <span>Sample (otherwise greedy, as top_k = 1 makes the demo)</span>
-            </label>
+            <NumberField
+              label="Max new tokens"
+              min={1}
+              max={32768}
+              value={params.maxNewTokens}
+              onValue={(v) => setParams({ maxNewTokens: clampInt(v, 1, 32768, params.maxNewTokens) })}
+            />
+            <NumberField
+              label="Repetition penalty"
+              step={0.01}
+              min={1}
+              max={2}
+              value={params.repetitionPenalty}
+              onValue={(v) => setParams({ repetitionPenalty: clampNum(v, 1, 2, params.repetitionPenalty) })}
+            />
+            <CheckField
+              label="Sample (otherwise greedy, as top_k = 1 makes the demo)"
+              checked={params.doSample}
+              onChecked={(doSample) => setParams({ doSample })}
+            />
             {params.doSample ? (
               <>
-                <label className="field">
-                  <span>Temperature</span>
-                  <input
-                    type="number"
-                    step={0.05}
-                    min={0.01}
-                    max={5}
-                    value={params.temperature}
-                    onChange={(e) => setParams({ temperature: clampNum(e.target.value, 0.01, 5, params.temperature) })}
-                  />
-                </label>
-                <label className="field">
-                  <span>Top-k</span>
-                  <input
-                    type="number"
-                    min={1}
-                    max={1024}
-                    value={params.topK}
-                    onChange={(e) => setParams({ topK: clampInt(e.target.value, 1, 1024, params.topK) })}
-                  />
-                </label>
-                <label className="field">
-                  <span>Top-p</span>
-                  <input
-                    type="number"
-                    step={0.01}
-                    min={0.001}
-                    max={1}
-                    value={params.topP}
-                    onChange={(e) => setParams({ topP: clampNum(e.target.value, 0.001, 1, params.topP) })}
-                  />
-                </label>
-                <label className="field">
-                  <span>Seed</span>
-                  <input
-                    type="number"
-                    min={0}
-                    value={params.seed}
-                    onChange={(e) => setParams({ seed: clampInt(e.target.value, 0, 2 ** 31 - 1, params.seed) })}
-                  />
-                </label>
+                <NumberField
+                  label="Temperature"
+                  step={0.05}
+                  min={0.01}
+                  max={5}
+                  value={params.temperature}
+                  onValue={(v) => setParams({ temperature: clampNum(v, 0.01, 5, params.temperature) })}
+                />
+                <NumberField
+                  label="Top-k"
+                  min={1}
+                  max={1024}
+                  value={params.topK}
+                  onValue={(v) => setParams({ topK: clampInt(v, 1, 1024, params.topK) })}
+                />
+                <NumberField
+                  label="Top-p"
+                  step={0.01}
+                  min={0.001}
+                  max={1}
+                  value={params.topP}
+                  onValue={(v) => setParams({ topP: clampNum(v, 0.001, 1, params.topP) })}
+                />
+                <NumberField
+                  label="Seed"
+                  min={0}
+                  value={params.seed}
+                  onValue={(v) => setParams({ seed: clampInt(v, 0, 2 ** 31 - 1, params.seed) })}
+                />
               </>
             ) : null}
           </div>
-          <label className="field check">
-            <input type="checkbox" checked={attention} onChange={(e) => setAttention(e.target.checked)} />
-            <span>Record attention to the video for every token</span>
-          </label>
+          <CheckField
+            label="Record attention to the video for every token"
+            checked={attention}
+            onChecked={setAttention}
+          />
           {attention ? (
-            <label className="field tap-layer">
-              <span>Attention of layer (empty: the final layer, as the paper’s Figure 1)</span>
-              <input
-                type="number"
-                min={0}
-                max={layers !== null ? layers - 1 : undefined}
-                placeholder={layers !== null ? `final (${layers - 1})` : 'final'}
-                value={tapLayer ?? ''}
-                onChange={(e) =>
-                  setTapLayer(
-                    e.target.value === '' ? null : clampInt(e.target.value, 0, layers !== null ? layers - 1 : 1023, 0),
-                  )
-                }
-              />
-            </label>
+            <NumberField
+              label="Attention of layer (empty: the final layer, as the paper’s Figure 1)"
+              className="tap-layer"
+              min={0}
+              max={layers !== null ? layers - 1 : undefined}
+              placeholder={layers !== null ? `final (${layers - 1})` : 'final'}
+              value={tapLayer ?? ''}
+              onValue={(v) => setTapLayer(v === '' ? null : clampInt(v, 0, layers !== null ? layers - 1 : 1023, 0))}
+            />
           ) : null}
         </Collapsible>
         <MemoryPlanView />

@@ -5,6 +5,7 @@ import { useApp } from '../state/store';
 import { useRunList } from '../runs/use-runs';
 import type { RunRecord } from '../runs/run-record';
 import { formatBytes } from '../lib/format';
+import { HiddenFileInput } from '../ui/fields';
 
 const STAGE_WORDS: Record<string, string> = { done: 'done', cancelled: 'stopped', error: 'failed' };
 
@@ -48,17 +49,11 @@ export function RunsList() {
         <button type="button" onClick={() => fileInput.current?.click()}>
           Open run…
         </button>
-        <input
+        <HiddenFileInput
           ref={fileInput}
-          type="file"
           accept=".json,application/json"
-          hidden
           aria-label="Open a run bundle"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void importRuns(f);
-          }}
+          onFile={(f) => void importRuns(f)}
         />
         <button
           type="button"

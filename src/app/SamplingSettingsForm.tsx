@@ -3,6 +3,7 @@
 import { useRef } from 'react';
 import { useApp } from '../state/store';
 import { Collapsible } from '../ui/Collapsible';
+import { CheckField, HiddenFileInput, NumberField } from '../ui/fields';
 import { DEFAULT_VIDEO_SETTINGS } from '../state/video-slice';
 
 const num = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
@@ -19,24 +20,20 @@ export function SamplingSettingsForm() {
   return (
     <Collapsible title="Sampling" summary={summary} defaultOpen>
       <div className="row">
-        <label className="field check">
-          <input
-            type="radio"
-            name="count-mode"
-            checked={s.countMode === 'nframes'}
-            onChange={() => set({ countMode: 'nframes' })}
-          />
-          <span>Fixed number of frames (demo)</span>
-        </label>
-        <label className="field check">
-          <input
-            type="radio"
-            name="count-mode"
-            checked={s.countMode === 'fps'}
-            onChange={() => set({ countMode: 'fps' })}
-          />
-          <span>Frames per second (training / eval)</span>
-        </label>
+        <CheckField
+          type="radio"
+          name="count-mode"
+          label="Fixed number of frames (demo)"
+          checked={s.countMode === 'nframes'}
+          onChecked={() => set({ countMode: 'nframes' })}
+        />
+        <CheckField
+          type="radio"
+          name="count-mode"
+          label="Frames per second (training / eval)"
+          checked={s.countMode === 'fps'}
+          onChecked={() => set({ countMode: 'fps' })}
+        />
       </div>
       {s.countMode === 'nframes' ? (
         <label className="field">
@@ -53,102 +50,74 @@ export function SamplingSettingsForm() {
         </label>
       ) : (
         <div className="grid-fields">
-          <label className="field">
-            <span>fps</span>
-            <input
-              type="number"
-              min={0.1}
-              max={60}
-              step={0.1}
-              value={s.fps}
-              onChange={(e) => set({ fps: num(e.target.value) ?? s.fps })}
-            />
-          </label>
-          <label className="field">
-            <span>Max frames</span>
-            <input
-              type="number"
-              min={4}
-              max={768}
-              value={s.fpsMaxFrames}
-              onChange={(e) => set({ fpsMaxFrames: Math.round(num(e.target.value) ?? s.fpsMaxFrames) })}
-            />
-          </label>
+          <NumberField
+            label="fps"
+            min={0.1}
+            max={60}
+            step={0.1}
+            value={s.fps}
+            onValue={(v) => set({ fps: num(v) ?? s.fps })}
+          />
+          <NumberField
+            label="Max frames"
+            min={4}
+            max={768}
+            value={s.fpsMaxFrames}
+            onValue={(v) => set({ fpsMaxFrames: Math.round(num(v) ?? s.fpsMaxFrames) })}
+          />
         </div>
       )}
       <div className="grid-fields">
-        <label className="field">
-          <span>max_pixels</span>
-          <input
-            type="number"
-            min={3136}
-            step={784}
-            value={s.maxPixels}
-            onChange={(e) => set({ maxPixels: Math.round(num(e.target.value) ?? s.maxPixels) })}
-          />
-        </label>
-        <label className="field">
-          <span>min_pixels</span>
-          <input
-            type="number"
-            min={3136}
-            step={784}
-            value={s.minPixels}
-            onChange={(e) => set({ minPixels: Math.round(num(e.target.value) ?? s.minPixels) })}
-          />
-        </label>
-        <label className="field">
-          <span>Start (s)</span>
-          <input
-            type="number"
-            min={0}
-            step={0.1}
-            placeholder="start"
-            value={s.startTime ?? ''}
-            onChange={(e) => set({ startTime: num(e.target.value) })}
-          />
-        </label>
-        <label className="field">
-          <span>End (s)</span>
-          <input
-            type="number"
-            min={0}
-            step={0.1}
-            placeholder="end"
-            value={s.endTime ?? ''}
-            onChange={(e) => set({ endTime: num(e.target.value) })}
-          />
-        </label>
+        <NumberField
+          label="max_pixels"
+          min={3136}
+          step={784}
+          value={s.maxPixels}
+          onValue={(v) => set({ maxPixels: Math.round(num(v) ?? s.maxPixels) })}
+        />
+        <NumberField
+          label="min_pixels"
+          min={3136}
+          step={784}
+          value={s.minPixels}
+          onValue={(v) => set({ minPixels: Math.round(num(v) ?? s.minPixels) })}
+        />
+        <NumberField
+          label="Start (s)"
+          min={0}
+          step={0.1}
+          placeholder="start"
+          value={s.startTime ?? ''}
+          onValue={(v) => set({ startTime: num(v) })}
+        />
+        <NumberField
+          label="End (s)"
+          min={0}
+          step={0.1}
+          placeholder="end"
+          value={s.endTime ?? ''}
+          onValue={(v) => set({ endTime: num(v) })}
+        />
       </div>
       <div className="row">
-        <label className="field check" title="HH:MM:SS in the top-left corner, as in Video-R2's training">
-          <input
-            type="checkbox"
-            checked={s.burnTimestamps}
-            onChange={(e) => set({ burnTimestamps: e.target.checked })}
-          />
-          <span>Burn in timestamps</span>
-        </label>
-        <label className="field check" title="Subtitle cues at the bottom, as in Video-R2's training">
-          <input
-            type="checkbox"
-            checked={s.burnSubtitles}
-            disabled={!subtitles}
-            onChange={(e) => set({ burnSubtitles: e.target.checked })}
-          />
-          <span>Burn in subtitles</span>
-        </label>
-        <input
+        <CheckField
+          title="HH:MM:SS in the top-left corner, as in Video-R2's training"
+          label="Burn in timestamps"
+          checked={s.burnTimestamps}
+          onChecked={(burnTimestamps) => set({ burnTimestamps })}
+        />
+        <CheckField
+          title="Subtitle cues at the bottom, as in Video-R2's training"
+          label="Burn in subtitles"
+          checked={s.burnSubtitles}
+          disabled={!subtitles}
+          onChecked={(burnSubtitles) => set({ burnSubtitles })}
+        />
+        <HiddenFileInput
           ref={subtitleInput}
-          type="file"
           accept=".srt,.vtt"
-          hidden
           data-testid="subtitle-input"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void setSubtitleFile(f);
-            e.target.value = '';
-          }}
+          onFile={(f) => void setSubtitleFile(f)}
         />
         {/* A real button (a label around a hidden input cannot take keyboard focus). */}
         <button type="button" className="link-like subtitle-pick" onClick={() => subtitleInput.current?.click()}>
@@ -159,13 +128,12 @@ export function SamplingSettingsForm() {
             Remove subtitles
           </button>
         ) : null}
-        <label
-          className="field check"
+        <CheckField
           title="decord, which Video-R2 uses, ignores rotation metadata; turn off to match it exactly"
-        >
-          <input type="checkbox" checked={s.applyRotation} onChange={(e) => set({ applyRotation: e.target.checked })} />
-          <span>Apply rotation</span>
-        </label>
+          label="Apply rotation"
+          checked={s.applyRotation}
+          onChecked={(applyRotation) => set({ applyRotation })}
+        />
         <button type="button" onClick={() => set(DEFAULT_VIDEO_SETTINGS)}>
           Reset
         </button>

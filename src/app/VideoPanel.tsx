@@ -6,6 +6,7 @@ import { VideoPlayer } from '../ui/VideoPlayer';
 import { FrameStrip } from '../ui/FrameStrip';
 import { ProgressBar } from '../ui/ProgressBar';
 import { Stat } from '../ui/Stat';
+import { HiddenFileInput } from '../ui/fields';
 import { formatBytes, formatClock, formatCount } from '../lib/format';
 import { SamplingSettingsForm } from './SamplingSettingsForm';
 import { PlayerAttention } from './inspector/PlayerAttention';
@@ -46,18 +47,7 @@ export function VideoPanel() {
 
   const picker = (
     <>
-      <input
-        ref={input}
-        type="file"
-        accept={ACCEPT}
-        hidden
-        data-testid="video-input"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) void openVideo(f);
-          e.target.value = '';
-        }}
-      />
+      <HiddenFileInput ref={input} accept={ACCEPT} data-testid="video-input" onFile={(f) => void openVideo(f)} />
       <button type="button" ref={video.file ? chooseButton : undefined} onClick={() => input.current?.click()}>
         Choose video…
       </button>

@@ -33,7 +33,7 @@ export function f32ToF16Bits(x: number): number {
 let table: Float32Array | null = null;
 
 /** f16 bits → value (exact). */
-export function f16BitsToNumber(h: number): number {
+export function f16BitsToF32(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const m = h & 0x3ff;
@@ -46,7 +46,7 @@ export function f16BitsToNumber(h: number): number {
 export function f16Table(): Float32Array {
   if (!table) {
     table = new Float32Array(65536);
-    for (let i = 0; i < 65536; i++) table[i] = f16BitsToNumber(i);
+    for (let i = 0; i < 65536; i++) table[i] = f16BitsToF32(i);
   }
   return table;
 }

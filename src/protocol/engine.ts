@@ -114,6 +114,15 @@ export interface AttentionTap {
   videoRow: Float32Array;
 }
 
+/** One frame's RGBA8 pixels of a video: sent to the engine, and sent back (resized) as a preview. */
+export interface VideoFramePixels {
+  videoId: string;
+  index: number;
+  width: number;
+  height: number;
+  rgba: ArrayBuffer;
+}
+
 /** What the engine reports once the prompt is built. */
 export interface PromptInfo {
   promptTokens: number;
@@ -149,15 +158,7 @@ export type EngineRequest =
       width: number;
       secondPerGridTs: number;
     }
-  | {
-      type: 'video-frame';
-      rid: number;
-      videoId: string;
-      index: number;
-      width: number;
-      height: number;
-      rgba: ArrayBuffer;
-    }
+  | ({ type: 'video-frame'; rid: number } & VideoFramePixels)
   | { type: 'video-end'; rid: number; videoId: string }
   /** `tapLayer`: the decoder layer to tap when `attention` (null: the final layer, as the paper's figure). */
   | {
@@ -177,15 +178,7 @@ export type EngineEvent =
   | { type: 'progress'; rid: number; phase: PhaseName; done: number; total: number; detail?: string }
   | { type: 'loaded'; rid: number; model: ModelSummary; fromCache: boolean }
   | { type: 'plan'; rid: number; plan: MemoryPlan }
-  | {
-      type: 'frame-preview';
-      rid: number;
-      videoId: string;
-      index: number;
-      width: number;
-      height: number;
-      rgba: ArrayBuffer;
-    }
+  | ({ type: 'frame-preview'; rid: number } & VideoFramePixels)
   | { type: 'video-ready'; rid: number; videoId: string; grid: VideoGrid; videoTokens: number }
   | ({ type: 'prompt'; rid: number } & PromptInfo)
   | { type: 'token'; rid: number; step: number; id: number; text: string; ms: number; attention?: AttentionTap }

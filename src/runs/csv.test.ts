@@ -36,16 +36,7 @@ describe('runsToCsv', () => {
     const [header, ...body] = rows;
     expect(body).toHaveLength(SYNTHETIC.texts.length);
     const col = (name: string) => header!.indexOf(name);
-    expect(header!.slice(0, 8)).toEqual([
-      'run_id',
-      'token',
-      'token_id',
-      'text',
-      'char_start',
-      'section',
-      'step_ms',
-      'vas_attn',
-    ]);
+    expect(header!.slice(0, 8).join(',')).toBe('run_id,token,token_id,text,char_start,section,step_ms,vas_attn');
     const r7 = body[7]!;
     expect(r7[col('text')], 'leading spaces survive quoting').toBe(' 00:06');
     expect(r7[col('section')]).toBe('think');

@@ -80,6 +80,20 @@ export interface RunTimings {
   engine: { visionMs: number; prefillMs: number; decodeMs: number } | null;
 }
 
+/** The timings of a run that has just started: no stage reached yet. */
+export function startTimings(startedAt: number): RunTimings {
+  return {
+    startedAt,
+    loadedMs: null,
+    preprocessedMs: null,
+    visionMs: null,
+    prefilledMs: null,
+    firstTokenMs: null,
+    endedMs: null,
+    engine: null,
+  };
+}
+
 export type RunStage = 'load' | 'preprocess' | 'vision' | 'prefill' | 'generate' | 'done' | 'cancelled' | 'error';
 
 export interface RunMeta {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunStore } from './run-store';
 import { RunTokens } from './run-tokens';
-import type { RunMeta } from './run-record';
+import { startTimings, type RunMeta } from './run-record';
 
 function meta(id: string, stage: RunMeta['stage'] = 'done', over: Partial<RunMeta> = {}): RunMeta {
   return {
@@ -26,16 +26,7 @@ function meta(id: string, stage: RunMeta['stage'] = 'done', over: Partial<RunMet
     stage,
     stopReason: null,
     error: null,
-    timings: {
-      startedAt: 0,
-      loadedMs: null,
-      preprocessedMs: null,
-      visionMs: null,
-      prefilledMs: null,
-      firstTokenMs: null,
-      endedMs: null,
-      engine: null,
-    },
+    timings: startTimings(0),
     ...over,
   };
 }

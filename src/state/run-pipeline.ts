@@ -1,22 +1,14 @@
 // Asking a question, from the click to the last token: make sure the model is loaded and the video is on the GPU,
 // stream the generation, and record everything in a new run of the run store (never touching earlier runs). One
 // instance per store; no module state, so tests build it with a fake engine.
-import type { GenerateHandlers, GenerateResult, Progress } from '../engine-client/engine-client';
+import type { EngineClient, Progress } from '../engine-client/engine-client';
 import type { GenerationParams, ModelSummary, PromptParts } from '../protocol/engine';
 import { APP_VERSION } from '../runs/app-version';
-import type { RunModel, RunStage, RunTimings, RunVideo } from '../runs/run-record';
+import { startTimings, type RunModel, type RunStage, type RunTimings, type RunVideo } from '../runs/run-record';
 import type { RunStore } from '../runs/run-store';
 
-export interface RunEnginePort {
-  generate(
-    videoId: string,
-    prompt: PromptParts,
-    params: GenerationParams,
-    attention: boolean,
-    handlers: GenerateHandlers,
-    tapLayer: number | null,
-  ): { done: Promise<GenerateResult>; cancel: () => void };
-}
+/** The part of the engine client a run uses (tests pass a fake). */
+export type RunEnginePort = Pick<EngineClient, 'generate'>;
 
 /** What a run is asked with, read at the click. */
 export interface RunRequest {
@@ -103,16 +95,7 @@ export class RunPipeline {
       stage: 'load',
       stopReason: null,
       error: null,
-      timings: {
-        startedAt: Date.now(),
-        loadedMs: null,
-        preprocessedMs: null,
-        visionMs: null,
-        prefilledMs: null,
-        firstTokenMs: null,
-        endedMs: null,
-        engine: null,
-      },
+      timings: startTimings(Date.now()),
     });
     deps.setAttempt({ status: 'preparing', runId: id, progress: null, error: null });
     const meta = () => deps.runs.get(id)!.meta;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MediaError } from '../media';
 import type { VideoMetadata } from '../media';
-import { DEFAULT_VIDEO_SETTINGS, type VideoSlice } from './video-slice';
+import { DEFAULT_VIDEO_SETTINGS, emptyVideo, type VideoSlice } from './video-slice';
 import { VideoPipeline, type MediaPort, type VideoEnginePort } from './video-pipeline';
 
 type VideoState = VideoSlice['video'];
@@ -31,20 +31,7 @@ const meta = (name: string): VideoMetadata =>
   }) as VideoMetadata;
 
 function harness(opts: { failOpen?: (name: string) => boolean } = {}) {
-  let state: VideoState = {
-    status: 'empty',
-    file: null,
-    url: null,
-    metadata: null,
-    settings: { ...DEFAULT_VIDEO_SETTINGS, nframes: 4 },
-    subtitles: null,
-    plan: null,
-    frames: [],
-    progress: null,
-    error: null,
-    engineVideoId: null,
-    seekRequest: null,
-  };
+  let state: VideoState = emptyVideo({ ...DEFAULT_VIDEO_SETTINGS, nframes: 4 });
   const log: string[] = [];
   let tokens = 0;
   const media: MediaPort = {

@@ -83,6 +83,24 @@ export const DEFAULT_VIDEO_SETTINGS: VideoSettings = {
   applyRotation: true,
 };
 
+/** The video state before any file is opened. */
+export function emptyVideo(settings: VideoSettings): VideoSlice['video'] {
+  return {
+    status: 'empty',
+    file: null,
+    url: null,
+    metadata: null,
+    settings,
+    subtitles: null,
+    plan: null,
+    frames: [],
+    progress: null,
+    error: null,
+    engineVideoId: null,
+    seekRequest: null,
+  };
+}
+
 export const SAMPLE_VIDEO_URL = `${import.meta.env.BASE_URL}samples/shapes.mp4`;
 
 export function createVideoSlice(services: Services): StateCreator<AppState, [], [], VideoSlice> {
@@ -97,20 +115,7 @@ export function createVideoSlice(services: Services): StateCreator<AppState, [],
     });
 
     return {
-      video: {
-        status: 'empty',
-        file: null,
-        url: null,
-        metadata: null,
-        settings: DEFAULT_VIDEO_SETTINGS,
-        subtitles: null,
-        plan: null,
-        frames: [],
-        progress: null,
-        error: null,
-        engineVideoId: null,
-        seekRequest: null,
-      },
+      video: emptyVideo(DEFAULT_VIDEO_SETTINGS),
 
       openVideo: (file) => pipeline.open(file),
       openSampleVideo: async () => {

@@ -1,6 +1,7 @@
 // GPU-side helpers for the attention kernel tests: KV caches filled from host arrays, f16 rounding.
 import type { GpuContext } from '../engine/gpu/device';
-import { f16BitsToF32, writeHost } from '../engine/gpu/tensor';
+import { writeHost } from '../engine/gpu/tensor';
+import { f16BitsToF32 } from '../lib/f16';
 import type { KvCacheLayer } from '../engine/kernels/kv-cache';
 import { f32ToF16Bits } from './cpu/linalg';
 

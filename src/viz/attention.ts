@@ -26,6 +26,8 @@
 //   tokenSpread(pairMass, pairs, token): Spread                     the same for one token of the run
 //   effectivePairsSeries(pairMass, pairs, tokens, out?)             exp(H_t) for tokens [0, tokens)
 //   topPair(pairMass, pairs, token): number                         the pair with most mass (earliest on ties; −1 if none)
+import { f16Table } from '../lib/f16';
+import { checkToken, checkTokenCount } from './token-rows';
 export const MERGE_SIZE = 2;
 
 export interface GridThw {
@@ -72,30 +74,12 @@ export function mergedGrid(grid: GridThw, mergeSize = MERGE_SIZE): MergedGrid {
   return { pairs: grid.t, rows, cols, perPair: rows * cols, videoLen: grid.t * rows * cols };
 }
 
-let f16Table: Float32Array | null = null;
-function f16Lut(): Float32Array {
-  if (f16Table) return f16Table;
-  const t = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const s = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 0x1f;
-    const m = h & 0x3ff;
-    t[h] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
-  }
-  return (f16Table = t);
-}
-
 export function f16BitsToFloat(bits: number): number {
-  return f16Lut()[bits & 0xffff]!;
+  return f16Table()[bits & 0xffff]!;
 }
 
 export function rowValue(rows: VideoRows, index: number): number {
-  return rows instanceof Uint16Array ? f16Lut()[rows[index]!]! : rows[index]!;
-}
-
-function checkToken(fn: string, data: ArrayLike<number>, width: number, token: number): void {
-  if (!Number.isInteger(token) || token < 0 || (token + 1) * width > data.length)
-    throw new Error(`${fn}: token ${token} is outside the ${Math.floor(data.length / width)} tokens stored`);
+  return rows instanceof Uint16Array ? f16Table()[rows[index]!]! : rows[index]!;
 }
 
 export function pairProfile(
@@ -123,14 +107,14 @@ export function videoRowOf(source: VideoRowSource, videoLen: number, token: numb
 /** n values of `src` from `at` into out[0..n), widening f16 bits. */
 function readInto(src: VideoRows, at: number, n: number, out: Float32Array): void {
   if (src instanceof Uint16Array) {
-    const lut = f16Lut();
+    const lut = f16Table();
     for (let i = 0; i < n; i++) out[i] = lut[src[at + i]!]!;
   } else out.set(src.subarray(at, at + n));
 }
 
 function addInto(src: VideoRows, at: number, n: number, acc: Float64Array): void {
   if (src instanceof Uint16Array) {
-    const lut = f16Lut();
+    const lut = f16Table();
     for (let i = 0; i < n; i++) acc[i]! += lut[src[at + i]!]!;
   } else for (let i = 0; i < n; i++) acc[i]! += src[at + i]!;
 }
@@ -295,8 +279,7 @@ export function headVideoMassSeries(
   selection: HeadSelection,
   out = new Float32Array(tokens),
 ): Float32Array {
-  if (tokens * heads > headMass.length)
-    throw new Error(`headVideoMassSeries: ${tokens} tokens requested, ${Math.floor(headMass.length / heads)} stored`);
+  checkTokenCount('headVideoMassSeries', headMass, heads, tokens);
   checkSelection(heads, selection);
   for (let t = 0; t < tokens; t++) out[t] = selectAt(headMass, t * heads, heads, selection);
   return out;
@@ -349,8 +332,7 @@ export function effectivePairsSeries(
   tokens: number,
   out = new Float32Array(tokens),
 ): Float32Array {
-  if (tokens * pairs > pairMass.length)
-    throw new Error(`effectivePairsSeries: ${tokens} tokens requested, ${Math.floor(pairMass.length / pairs)} stored`);
+  checkTokenCount('effectivePairsSeries', pairMass, pairs, tokens);
   for (let t = 0; t < tokens; t++) out[t] = temporalSpread(pairMass, t * pairs, pairs).effectivePairs;
   return out;
 }

@@ -70,19 +70,23 @@ export function pairForTime(sec: number, frameTimes: ArrayLike<number>): PairPla
 
 /** The pairs whose spans intersect [startSec, endSec]; a range that falls in a gap or outside maps to its nearest pair. */
 export function pairsForRange(startSec: number, endSec: number, frameTimes: ArrayLike<number>): [number, number] {
-  const spans = pairSpans(frameTimes);
-  const pairs = spans.length / 2;
+  const hit = intersectingPairs(pairSpans(frameTimes), startSec, endSec);
+  if (hit) return hit;
+  const p = pairForTime((startSec + endSec) / 2, frameTimes).pair;
+  return [p, p];
+}
+
+/** The first and last pair whose span [start, end] meets [lo, hi] (pairs are in time order); null when none does. */
+function intersectingPairs(spans: ArrayLike<number>, lo: number, hi: number): [number, number] | null {
   let first = -1;
   let last = -1;
-  for (let g = 0; g < pairs; g++) {
-    if (spans[2 * g]! <= endSec && spans[2 * g + 1]! >= startSec) {
+  for (let g = 0; g < spans.length / 2; g++) {
+    if (spans[2 * g]! <= hi && spans[2 * g + 1]! >= lo) {
       if (first < 0) first = g;
       last = g;
     }
   }
-  if (first >= 0) return [first, last];
-  const p = pairForTime((startSec + endSec) / 2, frameTimes).pair;
-  return [p, p];
+  return first < 0 ? null : [first, last];
 }
 
 export function defaultCitationDelta(frameTimes: ArrayLike<number>): number {
@@ -122,14 +126,7 @@ export function citationCheck(input: CitationCheckInput): CitationCheck {
     );
   const lo = Math.min(startSec, endSec) - deltaSec;
   const hi = Math.max(startSec, endSec) + deltaSec;
-  let first = -1;
-  let last = -2;
-  for (let g = 0; g < pairs; g++) {
-    if (spans[2 * g]! <= hi && spans[2 * g + 1]! >= lo) {
-      if (first < 0) first = g;
-      last = g;
-    }
-  }
+  const [first, last] = intersectingPairs(spans, lo, hi) ?? [-1, -2];
   const profile = spanMean(pairMass, pairs, tokens[0], tokens[1]);
   let total = 0;
   let inside = 0;

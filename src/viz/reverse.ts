@@ -6,6 +6,7 @@
 //   topK(score, tokens, k, options?): RankedToken[]     the ranking both use, for any per-token score
 // Ranked by value, descending; ties keep token order (earlier first). NaN values never rank.
 import { f16BitsToFloat, videoRowOf, type MergedGrid, type VideoRowSource } from './attention';
+import { checkTokenCount } from './token-rows';
 
 export interface RankedToken {
   token: number;
@@ -55,8 +56,7 @@ export function topTokensForPair(
   options?: RankOptions,
 ): RankedToken[] {
   if (pair < 0 || pair >= pairs) throw new Error(`topTokensForPair: pair ${pair} is outside 0..${pairs - 1}`);
-  if (tokens * pairs > pairMass.length)
-    throw new Error(`topTokensForPair: ${tokens} tokens requested, ${Math.floor(pairMass.length / pairs)} stored`);
+  checkTokenCount('topTokensForPair', pairMass, pairs, tokens);
   return topK((t) => pairMass[t * pairs + pair]!, tokens, k, options);
 }
 

@@ -13,6 +13,7 @@
 //   normaliseMap(map, mode, maxima, token, out?)                   a spatial map on the global / token / pair scale
 
 import { f16BitsToFloat, videoRowOf, type VideoRowSource } from './attention';
+import { checkToken, checkTokenCount } from './token-rows';
 
 export const SEGMENTS = ['sink', 'system', 'video', 'question', 'generated'] as const;
 export type SegmentName = (typeof SEGMENTS)[number];
@@ -29,13 +30,8 @@ export interface SegmentSplit {
   share: Record<SegmentName, number>;
 }
 
-function checkToken(fn: string, segments: Float32Array, token: number): void {
-  if (!Number.isInteger(token) || token < 0 || (token + 1) * NSEG > segments.length)
-    throw new Error(`${fn}: token ${token} is outside the ${Math.floor(segments.length / NSEG)} tokens stored`);
-}
-
 export function segmentSplit(segments: Float32Array, token: number): SegmentSplit {
-  checkToken('segmentSplit', segments, token);
+  checkToken('segmentSplit', segments, NSEG, token);
   const mass = {} as Record<SegmentName, number>;
   const share = {} as Record<SegmentName, number>;
   let total = 0;
@@ -57,12 +53,12 @@ function scaleAt(segments: Float32Array, base: number): number {
 
 /** Factor that turns any head-mean video quantity of this token (mass, profile, map) into its sink-corrected value. */
 export function sinkCorrectionScale(segments: Float32Array, token: number): number {
-  checkToken('sinkCorrectionScale', segments, token);
+  checkToken('sinkCorrectionScale', segments, NSEG, token);
   return scaleAt(segments, token * NSEG);
 }
 
 export function sinkCorrectedVideoMass(segments: Float32Array, token: number): number {
-  checkToken('sinkCorrectedVideoMass', segments, token);
+  checkToken('sinkCorrectedVideoMass', segments, NSEG, token);
   return segments[token * NSEG + 2]! * scaleAt(segments, token * NSEG);
 }
 
@@ -71,8 +67,7 @@ export function sinkCorrectedSeries(
   tokens: number,
   out = new Float32Array(tokens),
 ): Float32Array {
-  if (tokens * NSEG > segments.length)
-    throw new Error(`sinkCorrectedSeries: ${tokens} tokens requested, ${Math.floor(segments.length / NSEG)} stored`);
+  checkTokenCount('sinkCorrectedSeries', segments, NSEG, tokens);
   for (let t = 0; t < tokens; t++) out[t] = segments[t * NSEG + 2]! * scaleAt(segments, t * NSEG);
   return out;
 }
@@ -155,12 +150,14 @@ export function normaliseInto(
   divisor: number,
   out = new Float32Array(values.length),
 ): Float32Array {
-  const ok = divisor > 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = ok ? values[i]! / divisor : 0;
-    out[i] = v > 1 ? 1 : v > 0 ? v : 0;
-  }
+  for (let i = 0; i < values.length; i++) out[i] = unitRatio(values[i]!, divisor);
   return out;
+}
+
+/** x / d clamped to [0, 1]; 0 when d ≤ 0 or NaN, or the ratio is NaN. */
+function unitRatio(x: number, d: number): number {
+  const v = d > 0 ? x / d : 0;
+  return v > 1 ? 1 : v > 0 ? v : 0;
 }
 
 /** A token's pair profile scaled for display: by the run's maximum, this token's maximum, or each pair's maximum over tokens. */
@@ -173,11 +170,7 @@ export function normaliseProfile(
 ): Float32Array {
   if (mode === 'global') return normaliseInto(profile, maxima.profileGlobal, out);
   if (mode === 'token') return normaliseInto(profile, maxima.profileToken[token] ?? 0, out);
-  for (let g = 0; g < profile.length; g++) {
-    const d = maxima.profilePair[g]!;
-    const v = d > 0 ? profile[g]! / d : 0;
-    out[g] = v > 1 ? 1 : v > 0 ? v : 0;
-  }
+  for (let g = 0; g < profile.length; g++) out[g] = unitRatio(profile[g]!, maxima.profilePair[g]!);
   return out;
 }
 

@@ -7,68 +7,71 @@ import { downloadBlob, fileStamp } from './download';
 import { figureOneSvg, svgToPng, viewSvg } from './figure';
 import { summarise } from './summary-data';
 
-export function ViewExport({ run }: { run: RunRecord }) {
+/** Saves the SVG that `make` draws as `<prefix>-<stamp>.svg` or `.png`; a failure is shown by `<ExportError>`. */
+function useSvgSave(prefix: string, make: () => string) {
   const [error, setError] = useState<string | null>(null);
   const save = async (kind: 'png' | 'svg') => {
     setError(null);
     try {
-      const root = document.querySelector('.inspector-panel') as HTMLElement;
-      const v = useInspector.getState();
-      const r = focusRange(v);
-      const caption = v.span
-        ? `${v.span.label}, tokens ${r![0]}–${r![1] - 1}`
-        : r
-          ? `token ${r[0]} “${run.tokens?.tokenText(r[0]) ?? ''}”`
-          : 'no token in focus';
-      const svg = viewSvg(root, run, v.colormap, caption);
-      const name = `video-r2-view-${fileStamp()}`;
+      const svg = make();
+      const name = `${prefix}-${fileStamp()}`;
       if (kind === 'svg') downloadBlob(`${name}.svg`, new Blob([svg], { type: 'image/svg+xml' }));
       else downloadBlob(`${name}.png`, await svgToPng(svg));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
+  return { save: (kind: 'png' | 'svg') => void save(kind), error };
+}
+
+function ExportError({ error }: { error: string | null }) {
+  return error ? (
+    <span role="alert" className="plan-bad small">
+      {error}
+    </span>
+  ) : null;
+}
+
+export function ViewExport({ run }: { run: RunRecord }) {
+  const { save, error } = useSvgSave('video-r2-view', () => {
+    const root = document.querySelector('.inspector-panel') as HTMLElement;
+    const v = useInspector.getState();
+    const r = focusRange(v);
+    const caption = v.span
+      ? `${v.span.label}, tokens ${r![0]}–${r![1] - 1}`
+      : r
+        ? `token ${r[0]} “${run.tokens?.tokenText(r[0]) ?? ''}”`
+        : 'no token in focus';
+    return viewSvg(root, run, v.colormap, caption);
+  });
   return (
     <div className="row export-row">
-      <button type="button" className="small-btn" onClick={() => void save('png')} data-testid="export-view-png">
+      <button type="button" className="small-btn" onClick={() => save('png')} data-testid="export-view-png">
         PNG
       </button>
-      <button type="button" className="small-btn" onClick={() => void save('svg')} data-testid="export-view-svg">
+      <button type="button" className="small-btn" onClick={() => save('svg')} data-testid="export-view-svg">
         SVG
       </button>
-      {error ? (
-        <span role="alert" className="plan-bad small">
-          {error}
-        </span>
-      ) : null}
+      <ExportError error={error} />
     </div>
   );
 }
 
 export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
   const exportRuns = useApp((s) => s.exportRuns);
-  const [error, setError] = useState<string | null>(null);
-  const save = async (kind: 'png' | 'svg') => {
-    setError(null);
-    try {
-      const v = useInspector.getState();
-      const cited = new Set<number>();
-      for (const c of summarise(runs[0]!, v.heads, v.sinkCorrected, v.selection).cited)
-        for (let g = c.pairs[0]; g <= c.pairs[1]; g++) cited.add(g);
-      const svg = figureOneSvg(document, runs, cited);
-      const name = `video-r2-figure1-${fileStamp()}`;
-      if (kind === 'svg') downloadBlob(`${name}.svg`, new Blob([svg], { type: 'image/svg+xml' }));
-      else downloadBlob(`${name}.png`, await svgToPng(svg));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
+  const { save, error } = useSvgSave('video-r2-figure1', () => {
+    const v = useInspector.getState();
+    const cited = new Set<number>();
+    for (const c of summarise(runs[0]!, v.heads, v.sinkCorrected, v.selection).cited)
+      for (let g = c.pairs[0]; g <= c.pairs[1]; g++) cited.add(g);
+    return figureOneSvg(document, runs, cited);
+  });
   return (
     <div className="row export-row">
       <button
         type="button"
         className="small-btn"
-        onClick={() => void save('png')}
+        onClick={() => save('png')}
         data-testid="export-figure-png"
         disabled={!runs.length}
       >
@@ -77,7 +80,7 @@ export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
       <button
         type="button"
         className="small-btn"
-        onClick={() => void save('svg')}
+        onClick={() => save('svg')}
         data-testid="export-figure-svg"
         disabled={!runs.length}
       >
@@ -100,11 +103,7 @@ export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
       >
         Save these runs (JSON)
       </button>
-      {error ? (
-        <span role="alert" className="plan-bad small">
-          {error}
-        </span>
-      ) : null}
+      <ExportError error={error} />
     </div>
   );
 }

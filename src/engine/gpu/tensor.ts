@@ -1,5 +1,6 @@
 // GPU tensors: a labelled buffer with a dtype and a shape. 16-bit dtypes are packed two per u32
 // (element i lives in word i >> 1, low half first), read in WGSL with unpack2x16float or a bf16 shift.
+import { f16BitsToF32 } from '../../lib/f16';
 import type { GpuContext } from './device';
 
 export type DType = 'f32' | 'f16' | 'bf16' | 'u32' | 'i32';
@@ -131,13 +132,4 @@ export async function readTensorF32(ctx: GpuContext, t: GpuTensor): Promise<Floa
     return out;
   }
   throw new Error(`${t.label}: readTensorF32 of ${t.dtype}; use readBuffer`);
-}
-
-export function f16BitsToF32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }

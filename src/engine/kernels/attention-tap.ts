@@ -5,7 +5,8 @@
 import type { AttentionTap } from '../../protocol/engine';
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
-import { createTensor, f16BitsToF32, type GpuTensor } from '../gpu/tensor';
+import { f16BitsToF32 } from '../../lib/f16';
+import { createTensor, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype, expectInt, expectShape } from './checks';
 

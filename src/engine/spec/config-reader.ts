@@ -44,6 +44,12 @@ export class ConfigReader {
     return this.obj[key];
   }
 
+  /** For an absent key: `def`, or the "is missing" error when there is no default. */
+  private orDefault<T>(key: string, def: T | undefined): T {
+    if (def !== undefined) return def;
+    throw new ModelSpecError(`${this.where(key)} is missing`);
+  }
+
   child(key: string): ConfigReader | null {
     const v = this.obj[key];
     if (v === undefined || v === null) return null;
@@ -53,10 +59,7 @@ export class ConfigReader {
 
   int(key: string, opts: { default?: number; min?: number } = {}): number {
     const v = this.obj[key];
-    if (v === undefined || v === null) {
-      if (opts.default !== undefined) return opts.default;
-      throw new ModelSpecError(`${this.where(key)} is missing`);
-    }
+    if (v === undefined || v === null) return this.orDefault(key, opts.default);
     if (typeof v !== 'number' || !Number.isSafeInteger(v))
       throw new ModelSpecError(`${this.where(key)} must be an integer, got ${describe(v)}`);
     const min = opts.min ?? 1;
@@ -66,10 +69,7 @@ export class ConfigReader {
 
   num(key: string, opts: { default?: number; positive?: boolean } = {}): number {
     const v = this.obj[key];
-    if (v === undefined || v === null) {
-      if (opts.default !== undefined) return opts.default;
-      throw new ModelSpecError(`${this.where(key)} is missing`);
-    }
+    if (v === undefined || v === null) return this.orDefault(key, opts.default);
     if (typeof v !== 'number' || !Number.isFinite(v))
       throw new ModelSpecError(`${this.where(key)} must be a number, got ${describe(v)}`);
     if (opts.positive && !(v > 0)) throw new ModelSpecError(`${this.where(key)} is ${v}, must be > 0`);
@@ -86,10 +86,7 @@ export class ConfigReader {
 
   str(key: string, def?: string): string {
     const v = this.obj[key];
-    if (v === undefined || v === null) {
-      if (def !== undefined) return def;
-      throw new ModelSpecError(`${this.where(key)} is missing`);
-    }
+    if (v === undefined || v === null) return this.orDefault(key, def);
     if (typeof v !== 'string') throw new ModelSpecError(`${this.where(key)} must be a string, got ${describe(v)}`);
     return v;
   }
@@ -125,10 +122,7 @@ export class ConfigReader {
 
   private array(key: string, def: readonly number[] | undefined, ok: (x: Json) => boolean, what: string): number[] {
     const v = this.obj[key];
-    if (v === undefined || v === null) {
-      if (def !== undefined) return [...def];
-      throw new ModelSpecError(`${this.where(key)} is missing`);
-    }
+    if (v === undefined || v === null) return [...this.orDefault(key, def)];
     if (!Array.isArray(v) || !v.every(ok))
       throw new ModelSpecError(`${this.where(key)} must be a list of ${what}, got ${JSON.stringify(v)}`);
     return v as number[];

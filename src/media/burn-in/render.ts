@@ -81,6 +81,13 @@ interface TextRun {
   y: number;
 }
 
+/** How text is drawn: font size and black stroke width in px, fill colour. */
+interface Ink {
+  size: number;
+  stroke: number;
+  fill: Rgb;
+}
+
 /** Draws stroked text runs into rows [top, bottom) of the frame through a canvas band. */
 function drawBand(
   rgba: Uint8Array,
@@ -88,10 +95,9 @@ function drawBand(
   top: number,
   bottom: number,
   runs: readonly TextRun[],
-  size: number,
-  stroke: number,
-  fill: Rgb,
+  ink: Ink,
 ): void {
+  const { size, stroke, fill } = ink;
   const bandH = bottom - top;
   if (bandH <= 0 || width <= 0) return;
   const ctx = context(width, bandH);
@@ -117,17 +123,12 @@ export function burnTimestamp(rgba: Uint8Array, width: number, height: number, t
   const measure = canvasMeasure(style.fontSize);
   const bandWidth = Math.min(width, style.margin + measure(text).width + 2 * style.stroke + 4);
   const bottom = Math.min(height, style.margin + Math.ceil(style.fontSize * 1.25) + 2 * style.stroke + 2);
-  drawBandInColumns(
-    rgba,
-    width,
-    bandWidth,
-    0,
-    bottom,
-    [{ text, x: style.margin, y: style.margin }],
-    style.fontSize,
-    style.stroke,
-    colour,
-  );
+  const runs = [{ text, x: style.margin, y: style.margin }];
+  drawBandInColumns(rgba, width, bandWidth, 0, bottom, runs, {
+    size: style.fontSize,
+    stroke: style.stroke,
+    fill: colour,
+  });
 }
 
 /** Like drawBand but only over the first `bandWidth` columns (copies row segments). */
@@ -138,25 +139,15 @@ function drawBandInColumns(
   top: number,
   bottom: number,
   runs: readonly TextRun[],
-  size: number,
-  stroke: number,
-  fill: Rgb,
+  ink: Ink,
 ): void {
-  if (bandWidth >= width) return drawBand(rgba, width, top, bottom, runs, size, stroke, fill);
+  if (bandWidth >= width) return drawBand(rgba, width, top, bottom, runs, ink);
   const rows = bottom - top;
   const band = new Uint8Array(bandWidth * rows * 4);
   for (let y = 0; y < rows; y++)
     band.set(rgba.subarray((top + y) * width * 4, ((top + y) * width + bandWidth) * 4), y * bandWidth * 4);
-  drawBand(
-    band,
-    bandWidth,
-    0,
-    rows,
-    runs.map((r) => ({ ...r, y: r.y - top })),
-    size,
-    stroke,
-    fill,
-  );
+  const shifted = runs.map((r) => ({ ...r, y: r.y - top }));
+  drawBand(band, bandWidth, 0, rows, shifted, ink);
   for (let y = 0; y < rows; y++)
     rgba.set(band.subarray(y * bandWidth * 4, (y + 1) * bandWidth * 4), (top + y) * width * 4);
 }
@@ -169,5 +160,5 @@ export function burnSubtitle(rgba: Uint8Array, width: number, height: number, te
   compositeBlackBox(rgba, width, height, layout.box, SUBTITLE_BOX_ALPHA);
   const firstY = layout.lines[0]?.y ?? layout.box.top;
   const top = Math.max(0, Math.min(layout.box.top, firstY) - style.stroke - 2);
-  drawBand(rgba, width, top, height, layout.lines, style.fontSize, style.stroke, WHITE);
+  drawBand(rgba, width, top, height, layout.lines, { size: style.fontSize, stroke: style.stroke, fill: WHITE });
 }

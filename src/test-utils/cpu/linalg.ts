@@ -1,7 +1,7 @@
 // Plain-TS references for the linear-algebra kernels (test-only). Written for clarity, not speed, and on purpose
 // by a different route than the shaders: f16 rounding by f64 arithmetic (the shader uses integer bit tricks), q4
 // rounding by exact f64 division (the shader uses midpoint comparisons), sums in f64.
-import { f16BitsToF32 } from '../../engine/gpu/tensor';
+import { f16BitsToF32 } from '../../lib/f16';
 import { roundHalfEven } from '../../lib/round-half-even';
 
 export { f16BitsToF32, roundHalfEven };

@@ -3,7 +3,8 @@
 // to q4 on the GPU while they stream in (ARCHITECTURE.md §4), or kept 16-bit for the exact parity mode; biases
 // become f32 (exact); norms and the vision tower keep their 16-bit checkpoint dtype.
 import type { GpuContext } from '../../gpu/device';
-import { f16BitsToF32, uploadTensor, type GpuTensor } from '../../gpu/tensor';
+import { f16BitsToF32 } from '../../../lib/f16';
+import { uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { Q4Quantizer } from '../../kernels/q4-quantize';
 import {
   createQ4Weight,
