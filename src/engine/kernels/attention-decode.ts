@@ -7,9 +7,9 @@ import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '.
 import { createTensor, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectInt } from './checks';
-import { expectKvCache, type KvCacheLayer } from './kv-cache';
+import type { KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
-import { attentionScale, checkTiledHeadDim } from './attention-tiled';
+import { attentionScale, checkAttentionCache, checkTiledHeadDim } from './attention-tiled';
 
 /** Keys per decode workgroup: 64 gives 4 KV heads × 188 chunks = 752 workgroups at 12k context for the 7B. */
 export const DECODE_CHUNK = 64;
@@ -82,14 +82,7 @@ export function attentionDecode(
   const { heads, kvHeads, headDim: D } = cfg;
   const tap = cfg.tap ?? false;
   checkTiledHeadDim(label, D);
-  expectKvCache(label, io.cache);
-  if (io.cache.kvHeads !== kvHeads || io.cache.headDim !== D) {
-    throw new Error(
-      `${label}: cache ${io.cache.k.label} is ${io.cache.kvHeads} heads × ${io.cache.headDim}, config says ${kvHeads} × ${D}`,
-    );
-  }
-  if (!Number.isInteger(heads) || heads < 1 || heads % kvHeads !== 0)
-    throw new Error(`${label}: heads ${heads} is not a positive multiple of kvHeads ${kvHeads}`);
+  checkAttentionCache(label, io.cache, heads, kvHeads, D);
   const group = heads / kvHeads;
   if (group > MAX_GROUP)
     throw new Error(`${label}: ${group} query heads per KV head; the decode kernel supports up to ${MAX_GROUP}`);

@@ -2,11 +2,18 @@
 // Queries are token rows [p0, p0 + rows) of the sequence (their K/V already appended by ropeTextKvAppend);
 // row i attends to cache rows [0, p0 + i], so a prompt can be prefilled in chunks.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { bindGroup, type KernelOp } from '../gpu/dispatch';
 import { expectInt } from './checks';
-import { expectKvCache, type KvCacheLayer } from './kv-cache';
+import type { KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
-import { attentionScale, checkTiledHeadDim, tiledGrid, tiledPipeline } from './attention-tiled';
+import {
+  attentionScale,
+  checkAttentionCache,
+  checkTiledHeadDim,
+  tiledGrid,
+  tiledParams,
+  tiledPipeline,
+} from './attention-tiled';
 
 export interface AttentionPrefillConfig {
   readonly heads: number;
@@ -38,14 +45,7 @@ export function attentionPrefill(
   const { heads, kvHeads, headDim: D, maxRows } = cfg;
   checkTiledHeadDim(label, D);
   expectInt(label, 'maxRows', maxRows, 1);
-  expectKvCache(label, io.cache);
-  if (io.cache.kvHeads !== kvHeads || io.cache.headDim !== D) {
-    throw new Error(
-      `${label}: cache ${io.cache.k.label} is ${io.cache.kvHeads} heads × ${io.cache.headDim}, config says ${kvHeads} × ${D}`,
-    );
-  }
-  if (!Number.isInteger(heads) || heads < 1 || heads % kvHeads !== 0)
-    throw new Error(`${label}: heads ${heads} is not a positive multiple of kvHeads ${kvHeads}`);
+  checkAttentionCache(label, io.cache, heads, kvHeads, D);
   for (const [name, v] of [
     ['q', io.q],
     ['out', io.out],
@@ -61,17 +61,7 @@ export function attentionPrefill(
   const f16 = io.cache.dtype === 'f16';
   const defines = { VISION: false, KV_F16: f16 };
   const pipeline = tiledPipeline(ctx, defines, kvHeads, group, D);
-  const params = new Uniforms(ctx, `${label}.params`, [
-    'rows',
-    'q_off4',
-    'q_stride4',
-    'o_off4',
-    'o_stride4',
-    'p0',
-    'max_len',
-    'n_seg',
-    'scale',
-  ]);
+  const params = tiledParams(ctx, label);
   params
     .setU32('q_off4', io.q.offset / 4)
     .setU32('q_stride4', io.q.stride / 4)

@@ -1,6 +1,7 @@
 // Shared pipeline/grid setup for shaders/attention_tiled.wgsl (prefill and vision attention wrappers).
 import type { GpuContext } from '../gpu/device';
-import { linearGrid } from '../gpu/dispatch';
+import { linearGrid, Uniforms } from '../gpu/dispatch';
+import { expectKvCache, type KvCacheLayer } from './kv-cache';
 import { kernelPipeline } from './shader-source';
 
 /** Query rows (row × head-in-group) per workgroup and the head-dim limits of the kernel. */
@@ -13,6 +14,39 @@ export function checkTiledHeadDim(kernel: string, headDim: number): void {
       `${kernel}: headDim ${headDim} must be a multiple of 16 in [16, ${TILED_MAX_DIM}] (4 lanes × vec4 slices)`,
     );
   }
+}
+
+/** The parameter block of attention_tiled.wgsl (the same fields for prefill and vision attention). */
+export function tiledParams(ctx: GpuContext, label: string): Uniforms {
+  return new Uniforms(ctx, `${label}.params`, [
+    'rows',
+    'q_off4',
+    'q_stride4',
+    'o_off4',
+    'o_stride4',
+    'p0',
+    'max_len',
+    'n_seg',
+    'scale',
+  ]);
+}
+
+/** A KV cache that matches the attention's config: its shape, and query heads a whole multiple of its heads. */
+export function checkAttentionCache(
+  label: string,
+  cache: KvCacheLayer,
+  heads: number,
+  kvHeads: number,
+  headDim: number,
+): void {
+  expectKvCache(label, cache);
+  if (cache.kvHeads !== kvHeads || cache.headDim !== headDim) {
+    throw new Error(
+      `${label}: cache ${cache.k.label} is ${cache.kvHeads} heads × ${cache.headDim}, config says ${kvHeads} × ${headDim}`,
+    );
+  }
+  if (!Number.isInteger(heads) || heads < 1 || heads % kvHeads !== 0)
+    throw new Error(`${label}: heads ${heads} is not a positive multiple of kvHeads ${kvHeads}`);
 }
 
 export function tiledPipeline(

@@ -2,10 +2,10 @@
 // Segments come from cu_seqlens in patch rows: the window segments for windowed blocks, one per temporal patch for
 // the full-attention blocks (docs/model.md §3.4–3.5); build one instance per segment table (sharing the pipeline).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { bindGroup, type KernelOp } from '../gpu/dispatch';
 import { uploadTensor, type GpuTensor } from '../gpu/tensor';
 import { expectDtype, expectElements, expectInt } from './checks';
-import { attentionScale, checkTiledHeadDim, tiledGrid, tiledPipeline } from './attention-tiled';
+import { attentionScale, checkTiledHeadDim, tiledGrid, tiledParams, tiledPipeline } from './attention-tiled';
 
 export interface AttentionVisionConfig {
   readonly heads: number;
@@ -55,17 +55,7 @@ export function attentionVision(
   const cuTensor = uploadTensor(ctx, `${label}.cu_seqlens`, 'i32', [cu.length], cu);
   const defines = { VISION: true, KV_F16: false };
   const pipeline = tiledPipeline(ctx, defines, H, 1, D);
-  const params = new Uniforms(ctx, `${label}.params`, [
-    'rows',
-    'q_off4',
-    'q_stride4',
-    'o_off4',
-    'o_stride4',
-    'p0',
-    'max_len',
-    'n_seg',
-    'scale',
-  ]);
+  const params = tiledParams(ctx, label);
   params
     .setU32('rows', rows)
     .setU32('q_stride4', (3 * H * D) / 4)

@@ -134,22 +134,24 @@ function buildMatvec(
       .setU32('x_vec4_0', xVec4)
       .setU32('n0', chunk.row0)
       .write();
-    const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
-    const resources = [
-      args.x.buffer,
-      ...weightBuffers,
-      args.y.buffer,
-      params,
-      ...(args.bias ? [args.bias.buffer] : []),
-    ];
     return {
       label: name,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, name, resources),
+      bindGroup: bindGroup(ctx, pipeline, name, linearResources(args, chunk, params)),
       uniforms: [params],
       workgroups: linearGrid(Math.ceil(chunk.rows / rowsPerWg), ctx.limits.maxComputeWorkgroupsPerDimension),
     };
   });
+}
+
+/** Bindings shared by both shaders: x, the chunk's weights (q4: qweight + scales; 16-bit: data), y, params, bias. */
+function linearResources(
+  args: LinearArgs,
+  chunk: (Q4Weight | W16Weight)['chunks'][number],
+  params: Uniforms,
+): (GPUBuffer | Uniforms)[] {
+  const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
+  return [args.x.buffer, ...weightBuffers, args.y.buffer, params, ...(args.bias ? [args.bias.buffer] : [])];
 }
 
 function buildMatmul(
@@ -180,18 +182,10 @@ function buildMatmul(
       .setU32('rows', chunk.rows)
       .setU32('x_row0', args.xRowOffset ?? 0)
       .write();
-    const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
-    const resources = [
-      args.x.buffer,
-      ...weightBuffers,
-      args.y.buffer,
-      params,
-      ...(args.bias ? [args.bias.buffer] : []),
-    ];
     return {
       label: name,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, name, resources),
+      bindGroup: bindGroup(ctx, pipeline, name, linearResources(args, chunk, params)),
       workgroups: [nTiles, mTiles, 1] as const,
       uniforms: [params],
     };
