@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunStore } from './run-store';
 import { RunTokens } from './run-tokens';
 import { startTimings, type RunMeta } from './run-record';
+import { testRunVideo } from '../test-utils/run-video';
 
 function meta(id: string, stage: RunMeta['stage'] = 'done', over: Partial<RunMeta> = {}): RunMeta {
   return {
@@ -31,24 +32,7 @@ function meta(id: string, stage: RunMeta['stage'] = 'done', over: Partial<RunMet
   };
 }
 
-const video = {
-  name: 'v.mp4',
-  fileSize: 1,
-  durationSeconds: 4,
-  width: 56,
-  height: 56,
-  averageFps: 2,
-  variableFrameRate: false,
-  codec: 'avc1',
-  container: 'MP4',
-  sampling: {},
-  frameIndices: [0, 1, 2, 3],
-  frameTimes: [0, 1, 2, 3],
-  presentationTimes: [0, 1, 2, 3],
-  resized: { width: 56, height: 56 },
-  grid: { t: 2, h: 4, w: 4 },
-  secondPerGridT: 2,
-};
+const video = testRunVideo({ name: 'v.mp4', frameIndices: [0, 1, 2, 3] });
 
 const token = (id: number, text: string, v = 0.5) => ({
   id,

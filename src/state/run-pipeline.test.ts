@@ -4,27 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { GenerateHandlers } from '../engine-client/engine-client';
 import type { ModelSummary } from '../protocol/engine';
 import { RunStore } from '../runs/run-store';
-import type { RunVideo } from '../runs/run-record';
 import { RunPipeline, type RunAttempt, type RunRequest } from './run-pipeline';
+import { testRunVideo } from '../test-utils/run-video';
 
-const video: RunVideo = {
-  name: 'a.mp4',
-  fileSize: 1,
-  durationSeconds: 4,
-  width: 56,
-  height: 56,
-  averageFps: 2,
-  variableFrameRate: false,
-  codec: 'avc1',
-  container: 'MP4',
-  sampling: {},
-  frameIndices: [0, 2, 4, 6],
-  frameTimes: [0, 1, 2, 3],
-  presentationTimes: [0, 1, 2, 3],
-  resized: { width: 56, height: 56 },
-  grid: { t: 2, h: 4, w: 4 },
-  secondPerGridT: 2,
-};
+const video = testRunVideo();
 const summary = { id: 'tiny', quantization: 'none', textLayers: 3, heads: 2 } as ModelSummary;
 const request: RunRequest = {
   prompt: { system: 'sys', question: 'What happens?', suffix: 'Think.' },
