@@ -56,18 +56,7 @@ fn u64_less(a: vec2<u32>, b: vec2<u32>) -> bool {
   return a.x < b.x || (a.x == b.x && a.y < b.y);
 }
 
-// Full 32×32 → 64-bit product from 16-bit limbs.
-fn u32_mul_wide(a: u32, b: u32) -> vec2<u32> {
-  let a0 = a & 0xffffu;
-  let a1 = a >> 16u;
-  let b0 = b & 0xffffu;
-  let b1 = b >> 16u;
-  let p00 = a0 * b0;
-  let p01 = a0 * b1;
-  let p10 = a1 * b0;
-  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
-  return vec2<u32>(a1 * b1 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u), (p00 & 0xffffu) | (mid << 16u));
-}
+#include "common/mul_wide.wgsl"
 
 // Rounds sign · r · 2^e (r ≠ 0) to the nearest f32, ties to even, with subnormal and overflow results.
 fn f32_round_pack(sign: u32, r: vec2<u32>, e: i32) -> u32 {
@@ -128,7 +117,7 @@ fn fma_core(sp: u32, pm: vec2<u32>, pe: i32, c: u32) -> u32 {
 fn exact_fma(a: u32, b: u32, c: u32) -> u32 {
   let ua = f32_unpack(a);
   let ub = f32_unpack(b);
-  return fma_core((a ^ b) & 0x80000000u, u32_mul_wide(ua.m, ub.m), ua.e + ub.e, c);
+  return fma_core((a ^ b) & 0x80000000u, mul_wide(ua.m, ub.m).yx, ua.e + ub.e, c);
 }
 
 /** exact_fma with `a` an integer in [0, 255] (a uint8 sample): the product fits 32 bits. */
