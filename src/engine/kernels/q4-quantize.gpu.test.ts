@@ -10,7 +10,7 @@ import {
   widen16,
   type Dtype16,
 } from '../../test-utils/cpu/linalg';
-import { Q4Quantizer, quantizeQ4 } from './q4-quantize';
+import { WeightQuantizer, quantizeWeight } from './q4-quantize';
 import { createQ4Weight, destroyWeight, readQ4Weight } from './weight-chunks';
 
 type SrcDtype = Dtype16 | 'f32';
@@ -87,7 +87,7 @@ describe('q4 quantization on the GPU', () => {
       const { data, values } = asSource(dtype, craftedMatrix(rows, cols, 11));
       const src = uploadTensor(ctx, `src.${dtype}`, dtype, [rows, cols], data);
       const dst = createQ4Weight(ctx, `q4.${dtype}`, rows, cols);
-      await quantizeQ4(ctx, src, dst);
+      await quantizeWeight(ctx, src, dst);
       const got = await readQ4Weight(ctx, dst);
       const ref = quantizeQ4Ref(values, rows, cols);
       expect(ref.bad).toBe(false);
@@ -123,7 +123,7 @@ describe('q4 quantization on the GPU', () => {
     expect(dst.chunks.map((c) => c.rows)).toEqual([64, 64, 64, 8]);
     const block = 37; // blocks straddle chunk ends and start mid scale-word
     const staging = createTensor(ctx, 'staging', 'bf16', [block, cols]);
-    const q = new Q4Quantizer(ctx, dst);
+    const q = new WeightQuantizer(ctx, dst);
     for (let r0 = 0; r0 < rows; r0 += block) {
       const n = Math.min(block, rows - r0);
       writeHost(ctx, staging.buffer, 0, (data as Uint16Array).subarray(r0 * cols, (r0 + n) * cols));
@@ -145,12 +145,12 @@ describe('q4 quantization on the GPU', () => {
     const w = new Float32Array(rows * cols).fill(0.5);
     w[9 * cols + 3] = 1e6; // m/8 = 125000 > 65504
     const src = uploadTensor(ctx, 'src.overflow', 'f32', [rows, cols], w);
-    await expect(quantizeQ4(ctx, src, createQ4Weight(ctx, 'q4.overflow', rows, cols))).rejects.toThrow(
+    await expect(quantizeWeight(ctx, src, createQ4Weight(ctx, 'q4.overflow', rows, cols))).rejects.toThrow(
       /q4\.overflow: .*f16 range.*row 9/,
     );
     w[5 * cols + 40] = NaN;
     const src2 = uploadTensor(ctx, 'src.nan', 'f32', [rows, cols], w);
-    await expect(quantizeQ4(ctx, src2, createQ4Weight(ctx, 'q4.nan', rows, cols))).rejects.toThrow(
+    await expect(quantizeWeight(ctx, src2, createQ4Weight(ctx, 'q4.nan', rows, cols))).rejects.toThrow(
       /non-finite values.*row 5/,
     );
     expect(ctx.errors).toEqual([]);
@@ -159,7 +159,7 @@ describe('q4 quantization on the GPU', () => {
   it('rejects sources and ranges that do not fit', async () => {
     const ctx = await testGpu();
     const dst = createQ4Weight(ctx, 'q4.small', 4, 64);
-    const q = new Q4Quantizer(ctx, dst);
+    const q = new WeightQuantizer(ctx, dst);
     expect(() => q.quantize(createTensor(ctx, 'short', 'bf16', [2, 64]), 0, 3)).toThrow(
       /short has 128 values, need 3 rows of 64/,
     );

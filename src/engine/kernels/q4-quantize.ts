@@ -1,4 +1,5 @@
-// GPU q4 quantization while weights stream in (shaders/q4_quantize.wgsl).
+// GPU q4/q8 quantization while weights stream in (shaders/q4_quantize.wgsl, shaders/q8_quantize.wgsl: the same
+// group rule with 4- or 8-bit codes, chosen by the destination's kind).
 //
 // The loader fills a staging tensor with whole source rows (bf16, f16 or f32) and calls `quantize`, which
 // submits at once; the queue orders the next staging write after it, so one staging buffer can be reused.
@@ -8,11 +9,12 @@ import { bindGroup, linearGrid, Uniforms, type Dispatch, runDispatches } from '.
 import { numel, readBuffer, storageUsage, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { Q4_GROUP, chunksInRange, type Q4Weight } from './weight-chunks';
+import type { Q8Weight } from './q8-weight';
 
 const WG = 64;
 const NO_ROW = 0xffffffff;
 
-export class Q4Quantizer {
+export class WeightQuantizer {
   private readonly status: GPUBuffer;
   /** One params buffer per destination chunk: a quantize() call writes each chunk at most once before submitting. */
   private readonly params: Uniforms[];
@@ -20,7 +22,7 @@ export class Q4Quantizer {
 
   constructor(
     private readonly ctx: GpuContext,
-    readonly dst: Q4Weight,
+    readonly dst: Q4Weight | Q8Weight,
   ) {
     this.status = ctx.device.createBuffer({ label: `${dst.label}.quantize.status`, size: 8, usage: storageUsage() });
     ctx.device.queue.writeBuffer(this.status, 0, new Uint32Array([0, NO_ROW]));
@@ -58,7 +60,7 @@ export class Q4Quantizer {
       );
     }
     const defines = { SRC_F32: src.dtype === 'f32', SRC_BF16: src.dtype === 'bf16' };
-    const pipeline = kernelPipeline(ctx, 'q4_quantize.wgsl', defines, { WG });
+    const pipeline = kernelPipeline(ctx, `${dst.kind}_quantize.wgsl`, defines, { WG });
     const groupsPerRow = dst.cols / Q4_GROUP;
     const dispatches: Dispatch[] = chunksInRange(dst.chunks, dstRow0, rows).map(({ chunk, index, from, count }) => {
       const params = this.params[index]!.setU32('groups', count * groupsPerRow)
@@ -87,11 +89,11 @@ export class Q4Quantizer {
       if (flags) {
         const what = [
           flags & 1 ? 'non-finite values' : '',
-          flags & 2 ? 'a scale past the f16 range (|max| / 8 > 65504)' : '',
+          flags & 2 ? `a scale past the f16 range (|max| / ${this.dst.kind === 'q4' ? 8 : 128} > 65504)` : '',
         ]
           .filter(Boolean)
           .join(' and ');
-        throw new Error(`${this.dst.label}: cannot quantize to q4: ${what}, first in row ${row}`);
+        throw new Error(`${this.dst.label}: cannot quantize to ${this.dst.kind}: ${what}, first in row ${row}`);
       }
     } finally {
       this.status.destroy();
@@ -100,9 +102,9 @@ export class Q4Quantizer {
   }
 }
 
-/** Quantizes a whole tensor [rows, cols] (bf16/f16/f32) already on the GPU into `dst`, and checks it. */
-export async function quantizeQ4(ctx: GpuContext, src: GpuTensor, dst: Q4Weight): Promise<void> {
-  const q = new Q4Quantizer(ctx, dst);
+/** Quantizes a whole tensor [rows, cols] (bf16/f16/f32) already on the GPU into `dst` (q4 or q8), and checks it. */
+export async function quantizeWeight(ctx: GpuContext, src: GpuTensor, dst: Q4Weight | Q8Weight): Promise<void> {
+  const q = new WeightQuantizer(ctx, dst);
   q.quantize(src, 0, dst.rows);
   await q.finish();
 }

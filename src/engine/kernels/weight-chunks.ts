@@ -6,6 +6,7 @@
 // dispatch per chunk. A small tensor is simply one chunk.
 import type { GpuContext } from '../gpu/device';
 import { byteSize, readBuffer, storageUsage, writeHost, type GpuTensor } from '../gpu/tensor';
+import type { Q8Weight } from './q8-weight';
 
 /** q4 group size along the input dimension (ARCHITECTURE.md §4). */
 export const Q4_GROUP = 32;
@@ -252,8 +253,8 @@ export async function readQ4Weight(
   return { qweight, scales };
 }
 
-/** Frees every chunk buffer of a weight created by createQ4Weight / createW16Weight. */
-export function destroyWeight(w: Q4Weight | W16Weight): void {
+/** Frees every chunk buffer of a weight created by createQ4Weight / createQ8Weight / createW16Weight. */
+export function destroyWeight(w: Q4Weight | Q8Weight | W16Weight): void {
   for (const c of w.chunks) {
     if ('qweight' in c) {
       c.qweight.destroy();

@@ -9,7 +9,7 @@ import type { GpuContext } from '../../gpu/device';
 import { destroyOps, runOps, type KernelOp } from '../../gpu/dispatch';
 import { createTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { hashFillBf16 } from '../../kernels/hash-fill';
-import { Q4Quantizer } from '../../kernels/q4-quantize';
+import { WeightQuantizer } from '../../kernels/q4-quantize';
 import { chunksInRange, createQ4Weight, createW16Weight, type W16Weight } from '../../kernels/weight-chunks';
 import { checkpointTensors } from '../../spec/tensors';
 import type { ModelSpec } from '../../spec/model-spec';
@@ -123,7 +123,7 @@ export class GpuHashProvider implements WeightProvider {
       this.staging = createTensor(this.ctx, 'hash.staging', 'bf16', [blockRows * cols]);
     }
     const staging = this.staging;
-    const quantizer = new Q4Quantizer(this.ctx, w);
+    const quantizer = new WeightQuantizer(this.ctx, w);
     try {
       let offset = 0;
       for (const s of specs) {

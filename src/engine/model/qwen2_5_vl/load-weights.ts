@@ -5,7 +5,7 @@
 import type { GpuContext } from '../../gpu/device';
 import { f16BitsToF32 } from '../../../lib/f16';
 import { uploadTensor, type GpuTensor } from '../../gpu/tensor';
-import { Q4Quantizer } from '../../kernels/q4-quantize';
+import { WeightQuantizer } from '../../kernels/q4-quantize';
 import {
   createQ4Weight,
   createW16Weight,
@@ -226,7 +226,7 @@ async function fusedQ4(
       cols,
     ),
   );
-  const quantizer = new Q4Quantizer(ctx, w);
+  const quantizer = new WeightQuantizer(ctx, w);
   let offset = 0;
   for (const [i, name] of names.entries()) {
     const base = offset;

@@ -1,0 +1,46 @@
+// The q8 weight format of docs/model.md (Quantization) as data: recorded verbatim in every q8 cache manifest so a
+// reader (or the Python reference, tools/reference/vr2ref/q8.py) knows exactly how the cached bytes were produced.
+// Same shape of rule as q4 (q4-scheme.ts): per 32-element group along the input dimension, the largest |w| maps
+// exactly to the most negative code, so the scale is a power-of-two division of a weight and needs no f32 division.
+
+export const Q8_SCHEME = {
+  id: 'q8_0-sym-g32-f16',
+  spec: 'docs/model.md, Quantization',
+  appliesTo: 'text linears (q/k/v/o, gate/up/down), embed_tokens, lm_head; W[out, in] in PyTorch layout, in % 32 == 0',
+  bits: 8,
+  groupSize: 32,
+  groupAxis: 'in (32 consecutive input elements of one row)',
+  symmetric: true,
+  scale:
+    'm = the element with the largest |w| (first in index order on ties), as f32; d = m / -128 rounded to f16 ' +
+    'round-to-nearest-even (f16 subnormals kept; |d| > 65504 is an error)',
+  quantize:
+    'q = clamp(roundHalfEven(w / d), -128, 127) with exact division (midpoints decided by w vs (q ± 0.5)·d); q = 0 when d == 0',
+  dequantize: 'q · d (exact in f32)',
+  qweightLayout:
+    "u32 row-major [out][in/4]; element 4k + j of a row in bits 8j..8j+7 of word k as q's two's-complement byte " +
+    '(the bytes of an int8 [out][in] array, little-endian)',
+  scalesLayout: 'f16 bits, two per u32 (low half first), flat index row · (in/32) + group',
+  rowChunks: 'a tensor whose q8 form passes the binding limit is stored as several row chunks, each its own buffer',
+} as const;
+
+export type Q8Scheme = typeof Q8_SCHEME;
+
+/** Which quantized form the text weights take when the model is quantized (q4-scheme.ts or this file). */
+export type QuantFormat = 'q4' | 'q8';
+
+/** Bytes of one W[rows, cols] in q8: int8 codes plus f16 scales (each buffer padded to 4 bytes). */
+export function q8ByteSize(
+  rows: number,
+  cols: number,
+  what = 'tensor',
+): { qweight: number; scales: number; total: number } {
+  if (cols % Q8_SCHEME.groupSize !== 0) {
+    throw new Error(
+      `${what}: input dimension ${cols} is not a multiple of the q8 group size ${Q8_SCHEME.groupSize}; it cannot be quantized`,
+    );
+  }
+  const qweight = rows * cols;
+  const scales = Math.ceil((((rows * cols) / Q8_SCHEME.groupSize) * 2) / 4) * 4;
+  return { qweight, scales, total: qweight + scales };
+}
