@@ -1,5 +1,5 @@
-// Linear layers y[M, N] = x[M, K] · Wᵀ + b over q4 or 16-bit weights (shaders/q4_matvec, matvec16, q4_matmul,
-// matmul16). M = 1 (decode) takes the matrix-vector kernels, which are memory-bound and read each weight byte once;
+// Linear layers y[M, N] = x[M, K] · Wᵀ + b over q4, q8 or 16-bit weights (shaders/q4_matvec, q8_matvec, matvec16,
+// q4_matmul, q8_matmul, matmul16). M = 1 (decode) takes the matrix-vector kernels, which are memory-bound and read each weight byte once;
 // larger M takes the 64×64-tiled matrix kernels. Every weight is a list of row chunks (weight-chunks.ts): one
 // dispatch per chunk, each writing its own output columns.
 import type { GpuContext } from '../gpu/device';
@@ -8,9 +8,13 @@ import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 import { Q4_GROUP, w16FromTensor, type Q4Weight, type W16Weight } from './weight-chunks';
+import type { Q8Weight } from './q8-weight';
 
-/** A q4 weight, a chunked 16-bit weight, or one bf16/f16 tensor [N, K]. */
-export type LinearWeight = Q4Weight | W16Weight | GpuTensor;
+/** A chunked weight the linear kernels read: q4, q8 or 16-bit. */
+type ChunkedWeight = Q4Weight | Q8Weight | W16Weight;
+
+/** A q4 or q8 weight, a chunked 16-bit weight, or one bf16/f16 tensor [N, K]. */
+export type LinearWeight = ChunkedWeight | GpuTensor;
 
 export interface LinearArgs {
   /** f32 activations; rows [xRowOffset, xRowOffset + m) of K values are read. */
@@ -29,7 +33,7 @@ export interface LinearArgs {
   /** Matvec lanes per 4-row team, a power of two in [1, 256] (default: defaultThreadsPerRow of the row length). */
   matvecThreadsPerRow?: number;
   /**
-   * q4 matvec on subgroups (teams are subgroups, reduced with subgroupAdd). Default: on when the device has the
+   * q4/q8 matvec on subgroups (teams are subgroups, reduced with subgroupAdd). Default: on when the device has the
    * `subgroups` feature, the WGSL `subgroup_id` builtin and reports its subgroup sizes. The 16-bit matvec has no
    * subgroup variant.
    */
@@ -49,8 +53,21 @@ export function defaultThreadsPerRow(units: number): number {
 const MATVEC_ROWS_PER_TEAM = 4;
 const TILE = 64;
 
-function asWeight(w: LinearWeight): Q4Weight | W16Weight {
+function asWeight(w: LinearWeight): ChunkedWeight {
   return 'kind' in w ? w : w16FromTensor(w);
+}
+
+/**
+ * Units a matvec lane reads: 32-element groups of a quantized row (q4 and q8 share the group size), vec4s of a
+ * 16-bit one.
+ */
+function rowUnits(w: ChunkedWeight): number {
+  return w.kind === 'w16' ? w.cols / 4 : w.cols / Q4_GROUP;
+}
+
+/** The shader of a weight's kind: q4_/q8_matvec, q4_/q8_matmul, or the 16-bit matvec16/matmul16. */
+function shaderFor(w: ChunkedWeight, path: 'matvec' | 'matmul'): string {
+  return w.kind === 'w16' ? `${path}16.wgsl` : `${w.kind}_${path}.wgsl`;
 }
 
 /** Last dimension must be `d` when the tensor is 2-D or more; flat buffers are checked by size only. */
@@ -74,7 +91,7 @@ function biasDefines(label: string, bias: GpuTensor | undefined, n: number): Rec
 
 /**
  * Builds the dispatches of y = x · Wᵀ + b. Shapes: x f32 [≥ xRowOffset + m, K], W [N, K], y f32 [≥ m, N],
- * bias [N]. q4 needs K % 32 == 0, 16-bit K % 4 == 0. One dispatch per weight chunk.
+ * bias [N]. q4/q8 need K % 32 == 0, 16-bit K % 4 == 0. One dispatch per weight chunk.
  */
 export function linear(ctx: GpuContext, label: string, args: LinearArgs): KernelOp {
   const w = asWeight(args.weight);
@@ -86,8 +103,8 @@ export function linear(ctx: GpuContext, label: string, args: LinearArgs): Kernel
   if (!Number.isInteger(m) || m < 1) throw new Error(`${label}: m ${m} must be a positive integer`);
   if (!Number.isInteger(xRowOffset) || xRowOffset < 0)
     throw new Error(`${label}: xRowOffset ${xRowOffset} must be a non-negative integer`);
-  if (w.kind === 'q4' ? k % Q4_GROUP !== 0 : k % 4 !== 0)
-    throw new Error(`${label}: K = ${k} is not a multiple of ${w.kind === 'q4' ? Q4_GROUP : 4}`);
+  const kUnit = w.kind === 'w16' ? 4 : Q4_GROUP;
+  if (k % kUnit !== 0) throw new Error(`${label}: K = ${k} is not a multiple of ${kUnit}`);
   if (x.buffer === y.buffer) throw new Error(`${label}: x and y (${y.label}) must be different buffers`);
   checkRows(label, 'x', x, k, xRowOffset + m);
   checkRows(label, 'y', y, n, m);
@@ -102,10 +119,10 @@ function buildMatvec(
   ctx: GpuContext,
   label: string,
   args: LinearArgs,
-  w: Q4Weight | W16Weight,
+  w: ChunkedWeight,
   defines: Record<string, boolean>,
 ): Dispatch[] {
-  const tpr = args.matvecThreadsPerRow ?? defaultThreadsPerRow(w.kind === 'q4' ? w.cols / Q4_GROUP : w.cols / 4);
+  const tpr = args.matvecThreadsPerRow ?? defaultThreadsPerRow(rowUnits(w));
   if (!Number.isInteger(Math.log2(tpr)) || tpr < 1 || tpr > MATVEC_WG)
     throw new Error(`${label}: matvecThreadsPerRow ${tpr} must be a power of two in [1, 256]`);
   const canSubgroups = ctx.features.subgroupId && ctx.subgroupSize !== null;
@@ -113,15 +130,14 @@ function buildMatvec(
     throw new Error(
       `${label}: matvecSubgroups requested, but the device lacks subgroups or the WGSL subgroup_id builtin`,
     );
-  const subgroups = w.kind === 'q4' && (args.matvecSubgroups ?? canSubgroups);
+  const subgroups = w.kind !== 'w16' && (args.matvecSubgroups ?? canSubgroups);
   // With subgroups, one four-row slot per subgroup at the smallest size the adapter may run; at larger sizes
   // each subgroup takes several slots (the shader loops), so the grid never depends on the actual size.
   const slots = subgroups ? Math.max(1, Math.floor(MATVEC_WG / ctx.subgroupSize!.min)) : 0;
   const rowsPerWg = subgroups ? slots * MATVEC_ROWS_PER_TEAM : (MATVEC_WG / tpr) * MATVEC_ROWS_PER_TEAM;
-  const file = w.kind === 'q4' ? 'q4_matvec.wgsl' : 'matvec16.wgsl';
   const pipeline = kernelPipeline(
     ctx,
-    file,
+    shaderFor(w, 'matvec'),
     { ...defines, SUBGROUPS: subgroups },
     subgroups ? { SLOTS: slots } : { TPR: tpr },
   );
@@ -130,7 +146,7 @@ function buildMatvec(
     const name = `${label}.chunk${i}`;
     const params = new Uniforms(ctx, `${name}.params`, ['rows', 'units', 'x_vec4_0', 'n0'])
       .setU32('rows', chunk.rows)
-      .setU32('units', w.kind === 'q4' ? w.cols / Q4_GROUP : w.cols / 4)
+      .setU32('units', rowUnits(w))
       .setU32('x_vec4_0', xVec4)
       .setU32('n0', chunk.row0)
       .write();
@@ -144,10 +160,10 @@ function buildMatvec(
   });
 }
 
-/** Bindings shared by both shaders: x, the chunk's weights (q4: qweight + scales; 16-bit: data), y, params, bias. */
+/** Bindings shared by all shaders: x, the chunk's weights (q4/q8: qweight + scales; 16-bit: data), y, params, bias. */
 function linearResources(
   args: LinearArgs,
-  chunk: (Q4Weight | W16Weight)['chunks'][number],
+  chunk: ChunkedWeight['chunks'][number],
   params: Uniforms,
 ): (GPUBuffer | Uniforms)[] {
   const weightBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
@@ -158,11 +174,10 @@ function buildMatmul(
   ctx: GpuContext,
   label: string,
   args: LinearArgs,
-  w: Q4Weight | W16Weight,
+  w: ChunkedWeight,
   defines: Record<string, boolean>,
 ): Dispatch[] {
-  const file = w.kind === 'q4' ? 'q4_matmul.wgsl' : 'matmul16.wgsl';
-  const pipeline = kernelPipeline(ctx, file, defines);
+  const pipeline = kernelPipeline(ctx, shaderFor(w, 'matmul'), defines);
   const mTiles = Math.ceil(args.m / TILE);
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
   if (mTiles > maxDim)
