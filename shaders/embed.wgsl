@@ -5,13 +5,15 @@
 // Bindings:
 //   ids     array<u32> [M]
 //   Q4:     qweight array<u32> [rows][K/8], scales array<u32> f16 bits two per word (ARCHITECTURE.md §4)
+//   Q8:     qweight array<u32> [rows][K/4] int8 codes, scales as q4 (docs/model.md, Quantization)
 //   16-bit: w array<vec2<u32>> [rows][K/4], bf16 (W_BF16) or f16
 //   out     array<vec4<f32>> [M][K/4]
 //   params  { m, k, row0, rows, total_rows, first, nan_bits = 0x7fc00000 (a runtime NaN: WGSL rejects constant NaN) }
 // Invocations: one workgroup of 64 per token row (grid linear over M); q4: invocation i expands words i, i + 64, …
-// (8 values each); 16-bit: 4-value units i, i + 64, …. Exact: q·d or the widened 16-bit value.
+// (8 values each); q8: words i, i + 64, … (4 values each); 16-bit: 4-value units i, i + 64, …. Exact: q·d or the widened 16-bit value.
 #include "common/grid.wgsl"
 #include "common/q4.wgsl"
+#include "common/q8.wgsl"
 #include "common/packed16.wgsl"
 
 struct Params { m: u32, k: u32, row0: u32, rows: u32, total_rows: u32, first: u32, nan_bits: u32 }
@@ -22,6 +24,9 @@ const WG: u32 = 64u;
 @group(0) @binding(1) var<storage, read_write> out: array<vec4<f32>>;
 @group(0) @binding(2) var<uniform> params: Params;
 #if Q4
+@group(0) @binding(3) var<storage, read> qweight: array<u32>;
+@group(0) @binding(4) var<storage, read> scales: array<u32>;
+#elif Q8
 @group(0) @binding(3) var<storage, read> qweight: array<u32>;
 @group(0) @binding(4) var<storage, read> scales: array<u32>;
 #else
@@ -51,6 +56,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let word = qweight[r * words + j];
     out[m * k4 + 2u * j] = q4_lo(word) * d;
     out[m * k4 + 2u * j + 1u] = q4_hi(word) * d;
+  }
+#elif Q8
+  let groups = params.k / 32u;
+  for (var j = lid; j < k4; j += WG) {
+    let flat = r * groups + j / 8u;
+    out[m * k4 + j] = q8_unpack(qweight[r * k4 + j]) * q4_scale(scales[flat >> 1u], flat);
   }
 #else
   for (var u = lid; u < k4; u += WG) {

@@ -24,7 +24,7 @@ import type {
 } from '../protocol/engine';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
-import { Q4_SCHEME } from './weights/q4-scheme';
+import { quantScheme, type QuantScheme } from './weights/q8-scheme';
 import { CACHED_FILES, writeModelCache } from './model/qwen2_5_vl/weight-cache';
 import { Qwen25VL } from './model/qwen2_5_vl/model';
 import type { Checkpoint } from './weights/checkpoint';
@@ -106,7 +106,8 @@ export class Engine {
     }
     const p = memoryPlan({
       spec,
-      quantize: options.quantization === 'q4',
+      quantize: options.quantization !== 'none',
+      ...(options.quantization === 'q8' ? { quantFormat: 'q8' as const } : {}),
       kvCache: options.kvCache,
       video,
       maxNewTokens,
@@ -147,11 +148,14 @@ export class Engine {
     progress: ProgressFn,
     signal?: AbortSignal,
   ): Promise<{ model: ModelSummary; fromCache: boolean }> {
-    const quantize = options.quantization === 'q4';
+    const quantize = options.quantization !== 'none';
+    const scheme = options.quantization === 'none' ? null : quantScheme(options.quantization);
     // Only quantized downloads are cached: a local folder is already on disk, and 16-bit weights would double it.
     const cacheable = options.useCache && quantize && source.kind === 'url';
     const cache = cacheable ? await WeightCache.open().catch(() => null) : null;
-    const identity = { modelId: source.id, revision: (source.kind === 'url' ? source.revision : null) ?? 'main' };
+    const revision = (source.kind === 'url' ? source.revision : null) ?? 'main';
+    // The scheme is part of the cache key: a model's q4 and q8 entries coexist.
+    const identity = { modelId: source.id, revision, quantization: scheme };
     const cached = cache ? await cache.openModel(identity).catch(() => null) : null;
     let model: Qwen25VL;
     let fromCache = false;
@@ -175,6 +179,7 @@ export class Engine {
       const noRange = (): boolean => checkpoint.source.rangeSupported === false;
       const loaded = await Qwen25VL.load(this.ctx, checkpoint, {
         quantize,
+        ...(options.quantization === 'q8' ? { quantFormat: 'q8' as const } : {}),
         ...(signal ? { signal } : {}),
         onProgress: (phase, done, total, detail) => report(phase, done, total, noRange() ? NO_RANGE_NOTE : detail),
       });
@@ -189,10 +194,10 @@ export class Engine {
     return { fromCache, model: modelSummary(source.id, model, options.quantization, warnings) };
   }
 
-  /** Writes a freshly loaded q4 model to the OPFS cache; returns a warning instead of failing the load. */
+  /** Writes a freshly loaded q4/q8 model to the OPFS cache; returns a warning instead of failing the load. */
   private async saveToCache(
     cache: WeightCache,
-    identity: { modelId: string; revision: string },
+    identity: { modelId: string; revision: string; quantization: QuantScheme | null },
     checkpoint: Checkpoint,
     model: Qwen25VL,
     made: MadeWeights,
@@ -205,7 +210,7 @@ export class Engine {
         const text = await checkpoint.source.readTextOptional(f);
         if (text !== null) files[f] = text;
       }
-      const writer = await cache.beginWrite({ ...identity, quantization: Q4_SCHEME }, model.weightBytes, {
+      const writer = await cache.beginWrite(identity, model.weightBytes, {
         ctx: this.ctx,
         source: { label: checkpoint.source.label, validators: {} },
       });

@@ -15,7 +15,8 @@ export type ModelSource =
   /** A local folder the user picked or dropped; `path` is the file's path relative to the folder. */
   | { kind: 'files'; id: string; files: { path: string; file: File }[] };
 
-export type Quantization = 'q4' | 'none';
+/** Language-model weights: 4-bit (ARCHITECTURE.md §4), 8-bit (docs/model.md, Quantization) or 16-bit. */
+export type Quantization = 'q4' | 'q8' | 'none';
 
 export interface LoadOptions {
   quantization: Quantization;

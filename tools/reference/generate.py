@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the tiny checkpoints and every golden set, bit for bit.
 
-  tools/reference/setup.sh && tools/reference/.venv/bin/python tools/reference/generate.py [all|checkpoints|goldens|slice]
+  tools/reference/setup.sh && tools/reference/.venv/bin/python tools/reference/generate.py [all|checkpoints|goldens|slice|q8]
 
 Writes public/models/video-r2-tiny/ (the app's offline demo checkpoint), tools/reference/fixtures/checkpoints/*,
 tools/reference/fixtures/videos/ (only missing videos: see vr2ref/video.py), tools/reference/fixtures/goldens/*, each
@@ -85,6 +85,27 @@ def do_goldens() -> None:
               f"{rep['penalty_changed_argmax_steps']}")
 
 
+def do_q8() -> None:
+    import torch
+    from transformers import GenerationConfig, Qwen2_5_VLForConditionalGeneration
+
+    from vr2ref import q8_goldens
+    from vr2ref.run_case import load_processor
+    from vr2ref.weights import TINY_SEED
+
+    def load(path: Path):
+        return Qwen2_5_VLForConditionalGeneration.from_pretrained(
+            str(path), torch_dtype=torch.float32, attn_implementation="eager").eval()
+
+    model, q8_model = load(MAIN_DIR), load(MAIN_DIR)
+    q8_goldens.apply_q8(q8_model)
+    q8_goldens.write_format(GOLDEN_ROOT, REPO)
+    summary = q8_goldens.write_cases(GOLDEN_ROOT, REPO, model, q8_model, load_processor(MAIN_DIR),
+                                     GenerationConfig.from_pretrained(str(MAIN_DIR)), TINY_SEED, VIDEO_ROOT)
+    for name, rep in summary.items():
+        print(f"{name}: {rep}")
+
+
 def do_videos(force: bool) -> None:
     from vr2ref.case_goldens import write_videos
 
@@ -112,7 +133,7 @@ def write_index() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", nargs="?", default="all",
-                        choices=["all", "checkpoints", "videos", "goldens", "slice"])
+                        choices=["all", "checkpoints", "videos", "goldens", "slice", "q8"])
     parser.add_argument("--force", action="store_true", help="videos: re-encode even if present (not reproducible)")
     args = parser.parse_args()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -125,6 +146,8 @@ def main() -> None:
         do_goldens()
     if args.what in ("all", "slice"):
         do_slice()
+    if args.what in ("all", "q8"):
+        do_q8()
     write_index()
 
 

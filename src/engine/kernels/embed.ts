@@ -1,4 +1,4 @@
-// Token embedding gather from a q4 or 16-bit table, and the injection of vision rows at <|video_pad|> positions
+// Token embedding gather from a q4, q8 or 16-bit table, and the injection of vision rows at <|video_pad|> positions
 // (shaders/embed.wgsl, shaders/inject_rows.wgsl).
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
@@ -6,6 +6,7 @@ import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
 import { w16FromTensor, type Q4Weight, type W16Weight } from './weight-chunks';
+import type { Q8Weight } from './q8-weight';
 
 /** Ordinal of a row that keeps its token embedding. */
 export const NO_ROW = 0xffffffff;
@@ -15,8 +16,8 @@ const NAN_BITS = 0x7fc00000;
 export interface EmbedArgs {
   /** u32 token ids [≥ m]; ids ≥ table rows produce NaN rows. */
   ids: GpuTensor;
-  /** The table [vocab, K]: q4, chunked 16-bit, or one bf16/f16 tensor. */
-  table: Q4Weight | W16Weight | GpuTensor;
+  /** The table [vocab, K]: q4, q8, chunked 16-bit, or one bf16/f16 tensor. */
+  table: Q4Weight | Q8Weight | W16Weight | GpuTensor;
   /** f32 [≥ m, K]. */
   out: GpuTensor;
   m: number;
@@ -36,7 +37,11 @@ export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): Ke
     throw new Error(`${label}: out (${out.label}) has shape [${out.shape.join(', ')}], expected rows of K = ${k}`);
   if (numel(out.shape) < m * k)
     throw new Error(`${label}: out (${out.label}) has ${numel(out.shape)} elements, need ${m} rows of ${k}`);
-  const defines = { Q4: table.kind === 'q4', W_BF16: table.kind === 'w16' && table.dtype === 'bf16' };
+  const defines = {
+    Q4: table.kind === 'q4',
+    Q8: table.kind === 'q8',
+    W_BF16: table.kind === 'w16' && table.dtype === 'bf16',
+  };
   const pipeline = kernelPipeline(ctx, 'embed.wgsl', defines);
   return kernelOp(
     table.chunks.map((chunk, i) => {

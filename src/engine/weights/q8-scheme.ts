@@ -2,6 +2,7 @@
 // reader (or the Python reference, tools/reference/vr2ref/q8.py) knows exactly how the cached bytes were produced.
 // Same shape of rule as q4 (q4-scheme.ts): per 32-element group along the input dimension, the largest |w| maps
 // exactly to the most negative code, so the scale is a power-of-two division of a weight and needs no f32 division.
+import { Q4_SCHEME, type Q4Scheme } from './q4-scheme';
 
 export const Q8_SCHEME = {
   id: 'q8_0-sym-g32-f16',
@@ -28,6 +29,13 @@ export type Q8Scheme = typeof Q8_SCHEME;
 
 /** Which quantized form the text weights take when the model is quantized (q4-scheme.ts or this file). */
 export type QuantFormat = 'q4' | 'q8';
+
+/** Either scheme record, as a cache manifest stores it (its `id` keys the cache entry). */
+export type QuantScheme = Q4Scheme | Q8Scheme;
+
+export function quantScheme(format: QuantFormat): QuantScheme {
+  return format === 'q8' ? Q8_SCHEME : Q4_SCHEME;
+}
 
 /** Bytes of one W[rows, cols] in q8: int8 codes plus f16 scales (each buffer padded to 4 bytes). */
 export function q8ByteSize(

@@ -1,11 +1,13 @@
 // Puts a checkpoint's tensors on the GPU in the form the forward pass wants. Projections that read the same input
 // are fused by rows so one linear computes them all: q|k|v (text), gate|up (both MLPs). Text linears are quantized
-// to q4 on the GPU while they stream in (ARCHITECTURE.md §4), or kept 16-bit for the exact parity mode; biases
+// to q4 or q8 on the GPU while they stream in (ARCHITECTURE.md §4, docs/model.md), or kept 16-bit for the exact parity mode; biases
 // become f32 (exact); norms and the vision tower keep their 16-bit checkpoint dtype.
 import type { GpuContext } from '../../gpu/device';
 import { f16BitsToF32 } from '../../../lib/f16';
 import { uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { WeightQuantizer } from '../../kernels/q4-quantize';
+import { createQ8Weight, type Q8Weight } from '../../kernels/q8-weight';
+import type { QuantFormat } from '../../weights/q8-scheme';
 import {
   createQ4Weight,
   createW16Weight,
@@ -19,7 +21,7 @@ import type { Checkpoint } from '../../weights/checkpoint';
 import { streamThroughStaging, uploadDense, UploadPacer, writeRows } from '../../weights/upload';
 import { f32ToBf16 } from '../../weights/bf16';
 
-export type Matrix = Q4Weight | W16Weight;
+export type Matrix = Q4Weight | Q8Weight | W16Weight;
 
 export interface TextLayerWeights {
   inputNorm: GpuTensor;
@@ -79,6 +81,8 @@ export type WeightPhase = 'weights' | 'quantize';
 
 export interface LoadWeightOptions {
   quantize: boolean;
+  /** The quantized form when `quantize` is set (default q4). */
+  quantFormat?: QuantFormat;
   signal?: AbortSignal;
   /** Called after each tensor. */
   onTensor?: (name: string) => void;
@@ -98,7 +102,7 @@ export class Owner {
   }
   get bytes(): number {
     const chunks = [...new Set(this.matrices)].flatMap((m) =>
-      m.kind === 'q4' ? m.chunks.flatMap((c) => [c.qweight, c.scales]) : m.chunks.map((c) => c.data),
+      m.kind === 'w16' ? m.chunks.map((c) => c.data) : m.chunks.flatMap((c) => [c.qweight, c.scales]),
     );
     return [...this.buffers, ...chunks].reduce((a, b) => a + b.size, 0);
   }
@@ -206,26 +210,21 @@ async function fused16(
   return w;
 }
 
-/** Quantizes each tensor into its row offset of a fused q4 matrix while it streams in. */
-async function fusedQ4(
+/** Quantizes each tensor into its row offset of a fused q4 or q8 matrix while it streams in. */
+async function fusedQuantized(
   ctx: GpuContext,
   own: Owner,
   ckpt: Checkpoint,
   label: string,
   names: string[],
   opts: LoadWeightOptions,
-): Promise<Q4Weight> {
+): Promise<Q4Weight | Q8Weight> {
   const dims = names.map((n) => rowsOf(ckpt, n));
   const cols = dims[0]!.cols;
   if (dims.some((d) => d.cols !== cols)) throw new Error(`${label}: fused tensors disagree on the input size`);
-  const w = own.matrix(
-    createQ4Weight(
-      ctx,
-      label,
-      dims.reduce((a, d) => a + d.rows, 0),
-      cols,
-    ),
-  );
+  const rows = dims.reduce((a, d) => a + d.rows, 0);
+  const create = (opts.quantFormat ?? 'q4') === 'q8' ? createQ8Weight : createQ4Weight;
+  const w = own.matrix(create(ctx, label, rows, cols));
   const quantizer = new WeightQuantizer(ctx, w);
   let offset = 0;
   for (const [i, name] of names.entries()) {
@@ -249,7 +248,7 @@ async function fusedQ4(
  * cache of an earlier load. `label` names a (possibly fused) weight and is its key in the cache.
  */
 export interface WeightProvider {
-  /** A language-model linear: q4 or 16-bit. */
+  /** A language-model linear: q4, q8 or 16-bit. */
   textMatrix(label: string, names: string[]): Promise<Matrix>;
   /** A vision linear: always 16-bit. */
   visionMatrix(label: string, names: string[]): Promise<W16Weight>;
@@ -278,7 +277,7 @@ export class CheckpointProvider implements WeightProvider {
   async textMatrix(label: string, names: string[]): Promise<Matrix> {
     return this.keep(
       label,
-      await (this.opts.quantize ? fusedQ4 : fused16)(this.ctx, this.own, this.ckpt, label, names, this.opts),
+      await (this.opts.quantize ? fusedQuantized : fused16)(this.ctx, this.own, this.ckpt, label, names, this.opts),
     );
   }
 

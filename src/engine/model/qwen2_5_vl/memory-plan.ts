@@ -2,7 +2,8 @@
 // the video setting before anything is downloaded, so the user can choose fewer frames or pixels instead of
 // losing the device. Activations are planned at maximum shape for the chunk sizes the forward pass uses.
 import type { ModelSpec } from '../../spec/model-spec';
-import { weightStorageBytes } from '../../weights/storage-size';
+import { weightStorageBytes, type WeightBytes } from '../../weights/storage-size';
+import { q8ByteSize, type QuantFormat } from '../../weights/q8-scheme';
 
 /** Patch rows the vision tower processes at once (whole temporal slices; attention never crosses them). */
 export const VISION_CHUNK_ROWS = 8192;
@@ -14,6 +15,8 @@ export const PROMPT_TEXT_TOKENS = 320;
 export interface PlanInput {
   spec: ModelSpec;
   quantize: boolean;
+  /** The quantized form when `quantize` is set (default q4). */
+  quantFormat?: QuantFormat;
   kvCache: 'f16' | 'f32';
   video: { frames: number; height: number; width: number } | null;
   maxNewTokens: number;
@@ -70,12 +73,36 @@ export function prefillChunkRows(spec: ModelSpec, promptTokens: number, bindingL
   return Math.ceil(promptTokens / Math.ceil(promptTokens / cap));
 }
 
+/**
+ * Weight bytes by tower and the largest weight buffer. storage-size.ts sizes the quantized tensors as q4; for q8
+ * the same tensors (its 'q4' storage class) take q8's int8 codes and scales instead (q8-scheme.ts).
+ */
+export function planWeights(
+  spec: ModelSpec,
+  quantize: boolean,
+  format: QuantFormat = 'q4',
+): Pick<WeightBytes, 'vision' | 'text' | 'largest'> {
+  const w = weightStorageBytes(spec, { quantize });
+  if (!quantize || format === 'q4') return w;
+  let text = 0;
+  let largest = { name: '', bytes: 0 };
+  for (const t of w.tensors) {
+    const q8 = t.format === 'q4' ? q8ByteSize(t.shape[0]!, t.shape[1]!, t.name) : null;
+    if (t.tower === 'text') text += q8 ? q8.total : t.bytes;
+    const buffer = q8 ? q8.qweight : t.bytes;
+    if (buffer > largest.bytes) largest = { name: t.name, bytes: buffer };
+  }
+  return { vision: w.vision, text, largest };
+}
+
+const BITS_LABEL = { q4: '4-bit', q8: '8-bit' } as const;
+
 export function memoryPlan(input: PlanInput): Plan {
   const { spec, video } = input;
   const binding = Math.min(input.limits.maxBufferSize, input.limits.maxStorageBufferBindingSize);
   const tx = spec.text;
   const vs = spec.vision;
-  const weights = weightStorageBytes(spec, { quantize: input.quantize });
+  const weights = planWeights(spec, input.quantize, input.quantFormat);
   const shape = video ? videoShape(spec, video) : null;
   const videoTokens = shape?.tokens ?? 0;
   const contextTokens = videoTokens + PROMPT_TEXT_TOKENS + input.maxNewTokens;
@@ -83,7 +110,10 @@ export function memoryPlan(input: PlanInput): Plan {
 
   const buffers: PlanLine[] = [];
   const lines: PlanLine[] = [
-    { label: `Language model weights (${input.quantize ? '4-bit' : '16-bit'})`, bytes: weights.text },
+    {
+      label: `Language model weights (${input.quantize ? BITS_LABEL[input.quantFormat ?? 'q4'] : '16-bit'})`,
+      bytes: weights.text,
+    },
     { label: 'Vision encoder weights (16-bit)', bytes: weights.vision },
   ];
   const kvPerLayer = contextTokens * tx.kvDim * kvBytes;

@@ -2,6 +2,7 @@
 import type { GpuContext } from '../../gpu/device';
 import type { GpuTensor } from '../../gpu/tensor';
 import type { KvDtype } from '../../kernels/kv-cache';
+import type { QuantFormat } from '../../weights/q8-scheme';
 import type { PixelValuesChunk } from '../../kernels/preprocess/preprocessor';
 import type { ModelSpec } from '../../spec/model-spec';
 import { QwenTokenizer } from '../../tokenizer/tokenizer';
@@ -55,7 +56,7 @@ export class Qwen25VL {
   static async load(
     ctx: GpuContext,
     ckpt: Checkpoint,
-    opts: { quantize: boolean; signal?: AbortSignal; onProgress?: LoadProgressFn },
+    opts: { quantize: boolean; quantFormat?: QuantFormat; signal?: AbortSignal; onProgress?: LoadProgressFn },
   ): Promise<{ model: Qwen25VL; made: MadeWeights }> {
     const tokenizer = await loadTokenizer(ckpt.source, ckpt.spec);
     const unsubscribe = ckpt.progress.subscribe((e) =>
@@ -64,6 +65,7 @@ export class Qwen25VL {
     try {
       const weights = await loadModelWeights(ctx, ckpt, {
         quantize: opts.quantize,
+        ...(opts.quantFormat ? { quantFormat: opts.quantFormat } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       return {

@@ -168,7 +168,7 @@ describe('tied embeddings, sharded checkpoint vs odd-nframes-tied', () => {
 /** Every buffer of a weight, in a fixed order. */
 function buffersOf(w: Matrix | GpuTensor): GPUBuffer[] {
   if (!('kind' in w)) return [w.buffer];
-  return w.kind === 'q4' ? w.chunks.flatMap((c) => [c.qweight, c.scales]) : w.chunks.map((c) => c.data);
+  return w.kind === 'w16' ? w.chunks.map((c) => c.data) : w.chunks.flatMap((c) => [c.qweight, c.scales]);
 }
 
 /** Reads every buffer of the weight; the result joins them (sizes + contents) for a cheap exact comparison. */

@@ -1,5 +1,6 @@
 // The quantized model in the browser's OPFS cache (ARCHITECTURE.md §10): written once after a download, loaded on
-// later visits with no network. Entries are keyed by model id, revision and the q4 scheme, so a change to the
+// later visits with no network. Entries are keyed by model id, revision and the q4/q8 scheme (q4 and q8 entries
+// of one model coexist), so a change to the
 // scheme never serves stale weights. Weights are stored in their GPU form under the forward pass's labels.
 import type { GpuContext } from '../../gpu/device';
 import type { GpuTensor } from '../../gpu/tensor';
@@ -27,16 +28,16 @@ export const CACHED_FILES = [
 ];
 
 function toCache(label: string, w: Matrix | GpuTensor): TensorToCache {
-  if ('kind' in w && w.kind === 'q4') {
+  if ('kind' in w && w.kind !== 'w16') {
     return {
       name: label,
-      format: 'q4',
+      format: w.kind,
       shape: [w.rows, w.cols],
       parts: w.chunks.map((c) => ({
         row0: c.row0,
         rows: c.rows,
         buffers: [
-          { role: 'qweight', dtype: 'u32', shape: [c.rows, w.cols / 8], buffer: c.qweight },
+          { role: 'qweight', dtype: 'u32', shape: [c.rows, w.cols / (w.kind === 'q4' ? 8 : 4)], buffer: c.qweight },
           { role: 'scales', dtype: 'f16', shape: [(c.rows * w.cols) / 32], buffer: c.scales },
         ],
       })),
@@ -105,9 +106,9 @@ class CacheProvider implements WeightProvider {
   async textMatrix(label: string): Promise<Matrix> {
     const t = await this.load(label);
     const [rows, cols] = t.shape as [number, number];
-    if (t.format === 'q4') {
+    if (t.format === 'q4' || t.format === 'q8') {
       return {
-        kind: 'q4',
+        kind: t.format,
         label,
         rows,
         cols,

@@ -3,6 +3,7 @@
 // and is never served; abort() (or any error) removes it.
 import type { GpuContext } from '../../gpu/device';
 import type { DType } from '../../gpu/tensor';
+import type { QuantFormat } from '../q8-scheme';
 import { CacheError } from '../errors';
 import {
   CACHE_FORMAT,
@@ -31,7 +32,7 @@ export interface HostBufferToCache extends BufferBase {
 
 export interface TensorToCache {
   name: string;
-  format: 'q4' | DType;
+  format: QuantFormat | DType;
   shape: number[];
   parts: { row0: number; rows: number; buffers: (GpuBufferToCache | HostBufferToCache)[] }[];
 }

@@ -5,10 +5,11 @@
 //   video-r2-models/<key>/blob-0000.bin … GPU buffers appended back to back (each buffer in one blob)
 //   video-r2-models/<key>/files/<path>    small files (config.json, tokenizer.json, …) by URI-encoded path
 //
-// A tensor is a list of row parts; each part holds one or more named buffers ('qweight' + 'scales' for q4,
+// A tensor is a list of row parts; each part holds one or more named buffers ('qweight' + 'scales' for q4/q8,
 // 'data' for dense), each with its dtype, shape and byte range in a blob.
 import type { DType } from '../../gpu/tensor';
-import { Q4_SCHEME, type Q4Scheme } from '../q4-scheme';
+import { Q4_SCHEME } from '../q4-scheme';
+import type { QuantFormat, QuantScheme } from '../q8-scheme';
 
 export const CACHE_DIR = 'video-r2-models';
 export const CACHE_FORMAT = 'video-r2-weights-cache';
@@ -31,8 +32,8 @@ export interface CachePartEntry {
 
 export interface CacheTensorEntry {
   name: string;
-  /** 'q4' (ARCHITECTURE.md §4) or the dense dtype. */
-  format: 'q4' | DType;
+  /** 'q4' (ARCHITECTURE.md §4), 'q8' (docs/model.md) or the dense dtype. */
+  format: QuantFormat | DType;
   /** The logical tensor shape ([out, in] for linears). */
   shape: number[];
   parts: CachePartEntry[];
@@ -43,8 +44,8 @@ export interface CacheIdentity {
   modelId: string;
   /** Branch/commit of the source (e.g. "main"), or null when unknown. */
   revision: string | null;
-  /** The q4 scheme the tensors were produced with; null for a cache holding only dense tensors. */
-  quantization: Q4Scheme | null;
+  /** The q4/q8 scheme the tensors were produced with (its id is part of the key, so q4 and q8 entries coexist); null for a cache holding only dense tensors. */
+  quantization: QuantScheme | null;
 }
 
 export interface CacheManifest extends CacheIdentity {
@@ -85,7 +86,7 @@ export function cacheKey(id: CacheIdentity): string {
 }
 
 /** Why a manifest cannot be used by this build (null when it can). */
-export function manifestProblem(m: unknown, expectedQuantization: Q4Scheme | null = Q4_SCHEME): string | null {
+export function manifestProblem(m: unknown, expectedQuantization: QuantScheme | null = Q4_SCHEME): string | null {
   const man = m as Partial<CacheManifest> | null;
   if (!man || man.format !== CACHE_FORMAT) return 'not a model cache manifest';
   if (man.version !== CACHE_VERSION)

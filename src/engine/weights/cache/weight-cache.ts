@@ -2,7 +2,8 @@
 // (model id, revision, q4 scheme); see manifest.ts for the layout. Quota is checked with
 // navigator.storage.estimate() before writing, and a QuotaExceededError mid-write becomes a StorageQuotaError.
 import { CacheError, StorageQuotaError } from '../errors';
-import { Q4_SCHEME, type Q4Scheme } from '../q4-scheme';
+import { Q4_SCHEME } from '../q4-scheme';
+import type { QuantScheme } from '../q8-scheme';
 import { CacheWriter, type WriterOptions } from './cache-writer';
 import { CachedModel } from './cached-model';
 import { CACHE_DIR, cacheKey, manifestProblem, type CacheIdentity, type CacheManifest } from './manifest';
@@ -132,7 +133,7 @@ export class WeightCache {
   async openModel(id: {
     modelId: string;
     revision: string | null;
-    quantization?: Q4Scheme | null;
+    quantization?: QuantScheme | null;
   }): Promise<CachedModel | null> {
     const identity: CacheIdentity = {
       modelId: id.modelId,
