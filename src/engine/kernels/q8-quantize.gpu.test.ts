@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { loadGolden } from '../../test-utils/goldens';
 import { testGpu } from '../../test-utils/gpu';
 import { seededNormal, seededRandom } from '../../test-utils/random';
 import { createTensor, uploadTensor, writeHost } from '../gpu/tensor';
 import { f16BitsToF32, f32To16Bits, roundHalfEven, widen16, type Dtype16 } from '../../test-utils/cpu/linalg';
-import { q8Code, quantizeQ8Ref } from '../../test-utils/cpu/q8';
+import { dequantQ8Ref, q8Code, quantizeQ8Ref } from '../../test-utils/cpu/q8';
 import { WeightQuantizer, quantizeWeight } from './q4-quantize';
 import { createQ8Weight, readQ8Weight } from './q8-weight';
 import { destroyWeight } from './weight-chunks';
@@ -98,6 +99,23 @@ describe('q8 quantization on the GPU', () => {
       src.buffer.destroy();
     });
   }
+
+  it('reproduces the Python reference byte for byte (q8-format golden: hand rows, near-max and subnormal scales)', async () => {
+    const ctx = await testGpu();
+    const g = loadGolden('q8-format');
+    const weight = g.f32('q8.safetensors', 'weight');
+    const [rows, cols] = weight.shape as [number, number];
+    const bits = Uint16Array.from(weight.data, (v) => f32To16Bits('bf16', v));
+    expect(widen16('bf16', bits), 'the golden matrix is bf16-exact').toEqual(weight.data);
+    const dst = createQ8Weight(ctx, 'q8.golden', rows, cols);
+    await quantizeWeight(ctx, uploadTensor(ctx, 'q8.golden.src', 'bf16', [rows, cols], bits), dst);
+    const got = await readQ8Weight(ctx, dst);
+    expect(Array.from(got.qweight)).toEqual(Array.from(g.u32('q8.safetensors', 'qweight').data));
+    expect(Array.from(got.scales)).toEqual(Array.from(g.u16('q8.safetensors', 'scales_f16').data));
+    expect(dequantQ8Ref(got, cols, 0, rows)).toEqual(g.f32('q8.safetensors', 'dequantized').data);
+    expect(ctx.errors).toEqual([]);
+    destroyWeight(dst);
+  });
 
   it('the reference follows the rule on its own terms: d = m/−128, half-even codes, clamp to 127', () => {
     const w = craftedMatrix(1, 64, 3);
