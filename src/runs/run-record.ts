@@ -15,7 +15,7 @@ export interface RunModel {
   revision: string | null;
   /** Content hash of the weights when known (hex), else null. */
   weightsHash: string | null;
-  /** 'q4' = 4-bit text linears, 'none' = 16-bit as shipped. */
+  /** 'q4' = 4-bit text linears, 'q8' = 8-bit, 'none' = 16-bit as shipped. */
   quantization: Quantization;
   kvCache: 'f16' | 'f32';
   textLayers: number;

@@ -104,10 +104,10 @@ export interface CaseMeta {
   numerics: NumericsReport;
 }
 
-/** kind "case-q4" / "case-tied": same inputs as `inputs_from`; files text.safetensors and generate.safetensors. */
+/** kind "case-q4" / "case-q8" / "case-tied": same inputs as `inputs_from`; files text.safetensors and generate.safetensors. */
 export interface VariantMeta {
   inputs_from: string;
-  variant: 'q4' | 'tied';
+  variant: 'q4' | 'q8' | 'tied';
   checkpoint: string;
   q4: { scheme: string; tensors: string } | null;
   text: { logits_last: string };

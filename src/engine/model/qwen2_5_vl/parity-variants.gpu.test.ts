@@ -5,6 +5,7 @@
 //   odd-nframes-tied (no lm_head.weight: the output projection reads embed_tokens);
 // - the transformers ≥ 4.52 naming layout (checkpoints/new-naming, the tied tensors renamed) loading to the
 //   same GPU bytes as tied-sharded, and both to the main checkpoint's bytes except the output projection.
+// - q8 (docs/model.md §6.3, same tensors as q4) vs synthetic-fps-q8, and its distance to the f32 reference vs q4's.
 // Each generation checks vision features, the first token's logits, the whole greedy continuation (32 tokens) and
 // the attention taps of every generated token.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -132,6 +133,39 @@ describe('q4 model (quantize: true) vs the q4 goldens', () => {
       expect(ctx.errors).toEqual([]);
     },
   );
+});
+
+describe('q8 model (quantFormat: q8) vs the q8 golden, and closer to the reference than q4', () => {
+  // One case and 8 of its 32 tokens keep CI time down (each decode step reads the 151936-row lm_head on the CPU);
+  // tools/reference checks both cases in full and records the figures in <case>-q8/meta.json.
+  const STEPS = 8;
+  it(`synthetic-fps-q8: first logits within 1e-4, the first ${STEPS} greedy tokens and their taps`, async () => {
+    const ctx = await testGpu();
+    const variant = loadGolden('synthetic-fps-q8');
+    const vmeta = variant.meta<VariantMeta>();
+    const inputs = loadGolden(vmeta.inputs_from);
+    const ckpt = await openCheckpoint(checkpointSource('video-r2-tiny'));
+    const { model } = await Qwen25VL.load(ctx, ckpt, { quantize: true, quantFormat: 'q8' });
+    try {
+      const { featuresError, out, taps } = await runCase(ctx, model, inputs, vmeta, STEPS);
+      expect(featuresError).toBeLessThan(TOLERANCE);
+      expect(relError(out.firstLogits!, variant.f32('text.safetensors', 'logits_last').data)).toBeLessThan(TOLERANCE);
+      const reference = inputs.f32('text.safetensors', 'logits_last').data;
+      const q8Error = relError(out.firstLogits!, reference);
+      const q4Error = relError(loadGolden('synthetic-fps-q4').f32('text.safetensors', 'logits_last').data, reference);
+      console.log(
+        `[q8] last-prompt logits vs the f32 reference: q8 ${q8Error.toPrecision(3)}, q4 ${q4Error.toPrecision(3)}`,
+      );
+      // Quantized (not 16-bit by mistake), and at least 5× closer to the reference than q4 (measured: ≈ 14×).
+      expect(q8Error, 'q8 logits equal the unquantized reference: was the model quantized?').toBeGreaterThan(1e-3);
+      expect(q8Error, `q8 error ${q8Error} is not 5× below q4's ${q4Error}`).toBeLessThan(q4Error / 5);
+      expect(out.tokens).toEqual(vmeta.generation.tokens.slice(0, STEPS));
+      expectTaps(taps, variant);
+      expect(ctx.errors).toEqual([]);
+    } finally {
+      model.destroy();
+    }
+  });
 });
 
 describe('tied embeddings, sharded checkpoint vs odd-nframes-tied', () => {
