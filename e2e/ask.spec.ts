@@ -276,4 +276,12 @@ test('the 7B memory plan for the demo setting is shown before anything is downlo
   expect(state).toMatchObject({ model: 'idle', run: 'idle' });
   expect(state.total).toBeGreaterThan(4e9); // 7B in 4-bit plus the vision tower: gigabytes, not the tiny model's MB
   await screenshot(page, 'ask-7b-memory-plan');
+
+  // The 8-bit option: only the language-model weights line changes, by q8 − q4 of the 7B text tensors.
+  await page.getByRole('combobox', { name: 'Weights' }).selectOption({ label: '8-bit' });
+  await expect(plan).toContainText('Language model weights (8-bit)');
+  const total8 = await page.evaluate(() => window.__videoR2!.store.getState().memoryPlan.plan?.totalBytes ?? 0);
+  expect(total8 - state.total, '8-bit plan minus 4-bit plan').toBe(8_091_905_024 - 4_284_263_424);
+  expect(hubRequests, 'Hub requests made by switching to 8-bit').toEqual([]);
+  await screenshot(page, 'ask-7b-memory-plan-q8');
 });

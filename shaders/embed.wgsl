@@ -5,7 +5,7 @@
 // Bindings:
 //   ids     array<u32> [M]
 //   Q4:     qweight array<u32> [rows][K/8], scales array<u32> f16 bits two per word (ARCHITECTURE.md §4)
-//   Q8:     qweight array<u32> [rows][K/4] int8 codes, scales as q4 (docs/model.md, Quantization)
+//   Q8:     qweight array<u32> [rows][K/4] int8 codes, scales as q4 (docs/model.md §6.3)
 //   16-bit: w array<vec2<u32>> [rows][K/4], bf16 (W_BF16) or f16
 //   out     array<vec4<f32>> [M][K/4]
 //   params  { m, k, row0, rows, total_rows, first, nan_bits = 0x7fc00000 (a runtime NaN: WGSL rejects constant NaN) }

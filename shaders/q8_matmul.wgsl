@@ -3,7 +3,7 @@
 // Bindings:
 //   x       array<vec4<f32>> [.., K] rows (K % 32 == 0)
 //   qweight array<u32> [rows][K / 4] int8 codes, scales array<u32> f16 bits two per word, flat n * K/32 + g
-//           (docs/model.md, Quantization)
+//           (docs/model.md §6.3)
 //   y       array<f32> [M][params.n]
 //   bias    array<u32> (HAS_BIAS), element n0 + n
 // Invocations and accumulation: common/matmul_tile.wgsl (64×64 tile, 4×4 per invocation, f32).

@@ -2,7 +2,7 @@
 //   y[n0 + n] = sum_k x[k] · (q[n, k] · d[n, k / 32]) + bias[n0 + n]    for n in [0, params.rows)
 // Bindings:
 //   x       array<vec4<f32>>: the activation row starts at vec4 index params.x_vec4_0; K = 32 · groups
-//   qweight array<vec4<u32>> [rows][groups][2]: two vec4 (32 int8 codes) per group   (docs/model.md, Quantization)
+//   qweight array<vec4<u32>> [rows][groups][2]: two vec4 (32 int8 codes) per group   (docs/model.md §6.3)
 //   scales  array<u32> f16 bits, two per word, flat index n * groups + g
 //   y       array<f32>: written at params.n0 + n
 //   bias    array<u32> (HAS_BIAS): f32 bits or 16-bit packed, element params.n0 + n (common/bias.wgsl)

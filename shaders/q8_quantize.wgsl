@@ -1,4 +1,4 @@
-// q8 quantization (docs/model.md, Quantization) of whole rows, one invocation per group of 32 consecutive elements.
+// q8 quantization (docs/model.md §6.3) of whole rows, one invocation per group of 32 consecutive elements.
 //   m   = the element of largest |w| (first on ties), compared as integer magnitude bits (exact, no flushing)
 //   d   = f16_rne(m / -128)  (computed on bits: m/128 only lowers the exponent by 7)
 //   q_i = clamp(roundHalfEven(w_i / d), -128, 127), 0 if d == 0; decided by exact comparisons against (k ± 0.5)·|d|,

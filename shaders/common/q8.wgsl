@@ -1,4 +1,4 @@
-// q8 decoding (docs/model.md, Quantization). Element 4k+j of a row is q's two's-complement byte in bits 8j..8j+7
+// q8 decoding (docs/model.md §6.3). Element 4k+j of a row is q's two's-complement byte in bits 8j..8j+7
 // of word k; scales are f16 bits two per u32, laid out as q4's (common/q4.wgsl: f16_bits_to_f32, q4_scale).
 #include "common/q4.wgsl"
 

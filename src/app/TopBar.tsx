@@ -25,6 +25,13 @@ function progressDetail(p: { done: number; total: number; detail?: string; phase
 }
 const LOCAL = '__local__';
 
+/** What the chosen weight format leaves in the browser's cache after a Hub download. */
+const CACHE_NOTE: Record<Quantization, string> = {
+  q4: '4-bit weights are then cached in this browser',
+  q8: '8-bit weights are then cached in this browser',
+  none: '16-bit weights are not cached',
+};
+
 export function TopBar() {
   const model = useApp((s) => s.model);
   const gpu = useApp((s) => s.env.gpu);
@@ -213,7 +220,7 @@ export function TopBar() {
           {catalogEntry?.note ?? customHubModel(model.selectedId)?.note}
           {catalogEntry && catalogEntry.downloadBytes <= 1e9
             ? ''
-            : ` Load model requests its files from ${hubHost}${catalogEntry ? ` (≈${formatBytes(catalogEntry.downloadBytes)} once; 4-bit weights are then cached in this browser)` : ''}; nothing is requested before that.`}
+            : ` Load model requests its files from ${hubHost}${catalogEntry ? ` (≈${formatBytes(catalogEntry.downloadBytes)} once; ${CACHE_NOTE[model.options.quantization]})` : ''}; nothing is requested before that.`}
         </p>
       ) : null}
     </header>

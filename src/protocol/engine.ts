@@ -15,7 +15,7 @@ export type ModelSource =
   /** A local folder the user picked or dropped; `path` is the file's path relative to the folder. */
   | { kind: 'files'; id: string; files: { path: string; file: File }[] };
 
-/** Language-model weights: 4-bit (ARCHITECTURE.md §4), 8-bit (docs/model.md, Quantization) or 16-bit. */
+/** Language-model weights: 4-bit (ARCHITECTURE.md §4), 8-bit (docs/model.md §6.3) or 16-bit. */
 export type Quantization = 'q4' | 'q8' | 'none';
 
 export interface LoadOptions {

@@ -1,4 +1,4 @@
-// q8 weights on the GPU (docs/model.md, Quantization): row-chunked like q4 (weight-chunks.ts), with int8 codes
+// q8 weights on the GPU (docs/model.md §6.3): row-chunked like q4 (weight-chunks.ts), with int8 codes
 // [rows][cols/4] u32 words and f16 scales two per u32. A 7B q8 lm_head is 545 MB, so chunking matters even more
 // than for q4.
 import type { GpuContext } from '../gpu/device';

@@ -1,4 +1,4 @@
-// The q8 weight format of docs/model.md (Quantization) as data: recorded verbatim in every q8 cache manifest so a
+// The q8 weight format of docs/model.md §6.3 as data: recorded verbatim in every q8 cache manifest so a
 // reader (or the Python reference, tools/reference/vr2ref/q8.py) knows exactly how the cached bytes were produced.
 // Same shape of rule as q4 (q4-scheme.ts): per 32-element group along the input dimension, the largest |w| maps
 // exactly to the most negative code, so the scale is a power-of-two division of a weight and needs no f32 division.
@@ -6,7 +6,7 @@ import { Q4_SCHEME, type Q4Scheme } from './q4-scheme';
 
 export const Q8_SCHEME = {
   id: 'q8_0-sym-g32-f16',
-  spec: 'docs/model.md, Quantization',
+  spec: 'docs/model.md §6.3',
   appliesTo: 'text linears (q/k/v/o, gate/up/down), embed_tokens, lm_head; W[out, in] in PyTorch layout, in % 32 == 0',
   bits: 8,
   groupSize: 32,

@@ -1,4 +1,4 @@
-// Plain-TS reference of the q8 format (docs/model.md, Quantization), by a different route than the shader: the
+// Plain-TS reference of the q8 format (docs/model.md §6.3), by a different route than the shader: the
 // scale by f64 division and f16 rounding in f64 (linalg.ts), codes by exact f64 division and round-half-even.
 import { f16BitsToF32, f32ToF16Bits, roundHalfEven, xorshift32 } from './linalg';
 

@@ -32,7 +32,7 @@ export interface CachePartEntry {
 
 export interface CacheTensorEntry {
   name: string;
-  /** 'q4' (ARCHITECTURE.md §4), 'q8' (docs/model.md) or the dense dtype. */
+  /** 'q4' (ARCHITECTURE.md §4), 'q8' (docs/model.md §6.3) or the dense dtype. */
   format: QuantFormat | DType;
   /** The logical tensor shape ([out, in] for linears). */
   shape: number[];
