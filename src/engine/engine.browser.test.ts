@@ -76,6 +76,27 @@ describe('Engine (Chromium)', () => {
     engine.unload();
   });
 
+  it('q8: cached beside the q4 entry (keyed by scheme), reloaded from OPFS with identical tokens', async () => {
+    const engine = await Engine.create(navigator.gpu, (m) => {
+      throw new Error(m);
+    });
+    const cache = await WeightCache.open();
+    const q4 = await engine.load(SOURCE, OPTIONS, () => undefined); // from cache when the test above ran first
+    const q8Options = { ...OPTIONS, quantization: 'q8' } as const;
+    const first = await engine.load(SOURCE, q8Options, () => undefined);
+    expect(first.fromCache, 'the q4 entry must not be served for q8').toBe(false);
+    expect(first.model.quantization).toBe('q8');
+    expect(first.model.weightBytes).toBeGreaterThan(q4.model.weightBytes);
+    const schemes = (await cache.list()).filter((e) => e.modelId === SOURCE.id).map((e) => e.quantization);
+    expect(schemes.sort()).toEqual(['q4_0-sym-g32-f16', 'q8_0-sym-g32-f16']);
+    const a = await runOnce(engine);
+    const second = await engine.load(SOURCE, q8Options, () => undefined);
+    expect(second.fromCache).toBe(true);
+    expect(second.model.weightBytes).toBe(first.model.weightBytes);
+    expect((await runOnce(engine)).ids).toEqual(a.ids);
+    engine.unload();
+  });
+
   it('cancels a load: the download stops, nothing stays on the GPU, the next load works', async () => {
     const engine = await Engine.create(navigator.gpu, (m) => {
       throw new Error(m);
