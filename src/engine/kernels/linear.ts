@@ -1,7 +1,8 @@
 // Linear layers y[M, N] = x[M, K] · Wᵀ + b over q4, q8 or 16-bit weights (shaders/q4_matvec, q8_matvec, matvec16,
-// q4_matmul, q8_matmul, matmul16). M = 1 (decode) takes the matrix-vector kernels, which are memory-bound and read each weight byte once;
-// larger M takes the 64×64-tiled matrix kernels. Every weight is a list of row chunks (weight-chunks.ts): one
-// dispatch per chunk, each writing its own output columns.
+// q4_matmul, q8_matmul, matmul16), the shader picked by the weight's kind. M = 1 (decode) takes the matrix-vector
+// kernels, which are memory-bound and read each weight byte once; larger M takes the 64×64-tiled matrix kernels.
+// Every weight is a list of row chunks (weight-chunks.ts): one dispatch per chunk, each writing its own output
+// columns.
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
