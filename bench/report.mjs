@@ -218,8 +218,8 @@ export function mediaTable(m) {
       fmt(m.pyavSequentialDecodedPerSample, 1),
       `**${fmt(m.pyavSequentialMs / m.oursMs)}×**`,
     ]);
-  const note = Number.isFinite(m.gopMinimumPerSample)
-    ? `\n\n- GOP minimum (the union of each sampled frame's keyframe-to-frame packets): ${fmt(m.gopMinimumPerSample, 1)} decoded per sampled frame. PyAV runs in Python in the same run, after the page; only the sampled frames are converted to RGB (torchvision converts and keeps every frame, which a 10-minute 1080p clip does not fit in memory).`
+  const note = Number.isFinite(m.gopSpanPerSample)
+    ? `\n\n- GOP span (the union of each sampled frame's keyframe-to-frame packets, what a decoder must decode unless it skips non-reference frames): ${fmt(m.gopSpanPerSample, 1)} per sampled frame; ours skips ${fmt(m.oursSkippedPerSample, 1)} non-reference frames per sampled frame inside that span and decodes the rest, the minimum. PyAV runs in Python in the same run, after the page; only the sampled frames are converted to RGB (torchvision converts and keeps every frame, which a 10-minute 1080p clip does not fit in memory).`
     : '';
   return (
     table(

@@ -8,8 +8,9 @@ indices. Two PyAV timings on the same file and frame indices (display order):
   sequential  that decode order (every frame decoded; only the sampled ones converted to RGB, which favours PyAV:
               torchvision converts and keeps them all, which a 10-minute 1080p clip cannot fit in memory)
   seek        the best PyAV can do: seek to the keyframe before each sampled frame, decode forward to it
-Also the GOP minimum from the packets alone (no decoding): the union over sampled frames of the packets from the
-frame's GOP keyframe to the frame in decode order. Prints one JSON line.
+Also the GOP span from the packets alone (no decoding): the union over sampled frames of the packets from the
+frame's GOP keyframe to the frame in decode order — what a decoder that cannot skip non-reference frames must
+decode; skipping them (as our pipeline does) leaves the minimum. Prints one JSON line.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def packets(path: str):
         return out, s.time_base
 
 
-def gop_minimum(pk, indices: list[int]) -> int:
+def gop_span(pk, indices: list[int]) -> int:
     display = sorted(p for p, _ in pk)
     pos = {p: i for i, (p, _) in enumerate(pk)}  # decode position of each pts
     need: set[int] = set()
@@ -80,7 +81,7 @@ def main() -> None:
     pk, _ = packets(o.video)
     display = sorted(p for p, _ in pk)
     targets = [display[i] for i in indices]
-    r = {"pyav": av.__version__, "frames": len(pk), "sampled": len(indices), "gopMinimumDecodes": gop_minimum(pk, indices)}
+    r = {"pyav": av.__version__, "frames": len(pk), "sampled": len(indices), "gopSpanDecodes": gop_span(pk, indices)}
     secs, n = seek(o.video, targets)
     r["seek"] = {"ms": secs * 1000, "decoded": n}
     if not o.skip_sequential:
