@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MissingPythonError, makeModels } from './engine/models.mjs';
 import { runEnginePage, urlPath } from './engine/run-page.mjs';
-import { engineFigures, mediaTable, textTable, visionTable } from './report.mjs';
+import { engineFigures, mediaTable, sweepTable, tapTable, textTable, visionTable } from './report.mjs';
 import { runViz, vizTable } from './viz/run.mjs';
 import { run7b } from './7b/run.mjs';
 
@@ -37,6 +37,11 @@ const PRESETS = {
     copyReps: 3,
     matmul: 1024,
     matmulReps: 2,
+    // 2,048 and 4,096 are --full only: at ~0.4–5 GFLOP/s each would take SwiftShader tens of minutes per engine.
+    sweep: '16,64,256,1024',
+    sweepDecode: 3,
+    tapGrid: '2x8x8',
+    tapDecode: 4,
   },
   // The issues' setting: Qwen2.5-0.5B text shapes (24 layers), a 2k prompt, a 588×336 frame pair (1,008 patches).
   full: {
@@ -49,6 +54,10 @@ const PRESETS = {
     copyReps: 20,
     matmul: 2048,
     matmulReps: 10,
+    sweep: '16,64,256,1024,2048,4096',
+    sweepDecode: 32,
+    tapGrid: '16x24x42',
+    tapDecode: 32,
   },
 };
 
@@ -60,6 +69,10 @@ const HELP = `npm run bench [-- options]
   --layers N --prompt N --decode N --kv f16|f32         text model depth, prompt length, new tokens, KV dtype
   --vision-depth N --vision-grid TxHxW                  vision blocks (last one full attention), patch grid
   --copy-mib N --copy-reps N --matmul N --matmul-reps N  reference kernels (matmul N×N×N)
+  --sweep L1,L2,…|none      prompt lengths of the by-length table (ours and ORT back to back at each length)
+  --sweep-decode N          new tokens per sweep length (decode measured over N − 1 steps at context ≈ L + N/2)
+  --tap-grid TxHxW|none     video patch grid of the tap on/off decode measurement (70 text tokens around it)
+  --tap-decode N            new tokens per tap run
   --no-ort                  skip onnxruntime-web
   --ort-accuracy-level 0|4  MatMulNBits accuracy_level of the ONNX twin (0 = f32 activations, the default;
                             4 = int8 activations, ORT's DP4A path; its logits then differ from ours by ~1e-2)
@@ -87,6 +100,10 @@ function options() {
       'ort-accuracy-level': { type: 'string' },
       '7b-args': { type: 'string' },
       '7b-browser': { type: 'boolean' },
+      sweep: { type: 'string' },
+      'sweep-decode': { type: 'string' },
+      'tap-grid': { type: 'string' },
+      'tap-decode': { type: 'string' },
     },
   });
   if (values.help) {
@@ -109,12 +126,25 @@ function options() {
     ['copy-reps', 'copyReps'],
     ['matmul', 'matmul'],
     ['matmul-reps', 'matmulReps'],
+    ['sweep-decode', 'sweepDecode'],
+    ['tap-decode', 'tapDecode'],
   ])
     int(name, key);
   if (values['vision-grid']) p.visionGrid = values['vision-grid'];
-  const grid = p.visionGrid.split('x').map(Number);
-  if (grid.length !== 3 || grid.some((n) => !Number.isInteger(n) || n < 1) || grid[1] % 2 || grid[2] % 2)
-    throw new Error(`--vision-grid ${p.visionGrid}: expected TxHxW with even H and W`);
+  const parseGrid = (flag, text) => {
+    const g = text.split('x').map(Number);
+    if (g.length !== 3 || g.some((n) => !Number.isInteger(n) || n < 1) || g[1] % 2 || g[2] % 2)
+      throw new Error(`--${flag} ${text}: expected TxHxW with even H and W`);
+    return { t: g[0], h: g[1], w: g[2] };
+  };
+  const grid = parseGrid('vision-grid', p.visionGrid);
+  const sweepText = values.sweep ?? p.sweep;
+  const sweepLengths = sweepText === 'none' ? [] : sweepText.split(',').map(Number);
+  if (sweepLengths.some((n) => !Number.isInteger(n) || n < 2))
+    throw new Error(`--sweep ${sweepText}: expected comma-separated prompt lengths ≥ 2, or none`);
+  if (p.sweepDecode < 2 || p.tapDecode < 2) throw new Error('--sweep-decode and --tap-decode must be at least 2');
+  const tapText = values['tap-grid'] ?? p.tapGrid;
+  const tapGrid = tapText === 'none' ? null : parseGrid('tap-grid', tapText);
   if (p.decode < 2) throw new Error('--decode must be at least 2 (the first new token belongs to the prefill)');
   if (p.prompt < 2) throw new Error('--prompt must be at least 2');
   const kv = values.kv ?? 'f16';
@@ -130,7 +160,9 @@ function options() {
   const args7b = (values['7b-args'] ?? '').split(/\s+/).filter(Boolean);
   return {
     ...p,
-    grid: { t: grid[0], h: grid[1], w: grid[2] },
+    grid,
+    sweepLengths,
+    tapGrid,
     kv,
     accuracyLevel,
     only,
@@ -161,6 +193,14 @@ function runMedia() {
         oursMs: num(/^ours:\s+(\d+) ms/m),
         elementMs: num(/^HTMLVideoElement:\s+(\d+) ms/m),
         ratio: num(/^ratio \(HTMLVideoElement \/ ours\): ([\d.]+)/m),
+        oursDecodedPerSample: num(/^decoded per sampled frame: ours ([\d.]+)/m),
+        oursSkippedPerSample: num(/^decoded per sampled frame: ours [\d.]+ \(\+ ([\d.]+) non-reference/m),
+        gopSpanPerSample: num(/GOP span ([\d.]+)/m),
+        pyavSeekMs: num(/^PyAV [\d.]+ seek: (\d+) ms/m),
+        pyavSeekDecodedPerSample: num(/^PyAV [\d.]+ seek: \d+ ms \(([\d.]+) decoded/m),
+        pyavSequentialMs: num(/^PyAV [\d.]+ sequential: (\d+) ms/m),
+        pyavSequentialDecodedPerSample: num(/^PyAV [\d.]+ sequential: \d+ ms \(([\d.]+) decoded/m),
+        pyavVersion: /^PyAV ([\d.]+) seek/m.exec(out)?.[1] ?? null,
         output: out,
       };
       if (code !== 0 || !Number.isFinite(result.ratio))
@@ -188,6 +228,8 @@ async function runEngine(o) {
     vl: urlPath(ROOT, made.vl),
     onnx: o.ort ? urlPath(ROOT, made.onnx) : null,
     text: { promptTokens: o.prompt, decodeTokens: o.decode, kvDtype: o.kv, seed: 1 },
+    sweep: o.sweepLengths.length ? { lengths: o.sweepLengths, decodeTokens: o.sweepDecode } : null,
+    tap: o.tapGrid ? { grid: o.tapGrid, textTokens: 70, decodeTokens: o.tapDecode } : null,
     // int8 activations (accuracy level 4) move ORT's logits by ~1e-2; a broken kernel moves them by O(1).
     ortLogitsTolerance: o.accuracyLevel === 4 ? 0.1 : 1e-2,
     ortAccuracyLevel: o.accuracyLevel,
@@ -225,6 +267,9 @@ async function main() {
         `### Text decode and prefill\n\n${textTable(out.engine, f)}`,
         `### Vision tower and prefill FLOP/s\n\n${visionTable(out.engine, f)}`,
       );
+      if (out.engine.sweep)
+        sections.push(`### Prefill and decode by length, ours ÷ onnxruntime-web\n\n${sweepTable(out.engine)}`);
+      if (out.engine.ours?.tap) sections.push(`### Attention tap overhead on a decode step\n\n${tapTable(out.engine)}`);
     } catch (e) {
       failed = true;
       out.engineError = e instanceof MissingPythonError ? e.message : String(e?.stack ?? e);

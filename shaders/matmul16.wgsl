@@ -5,9 +5,9 @@
 //   w     array<vec2<u32>> [rows][K / 4]: bf16 (W_BF16) or f16 values packed two per word, low half first
 //   y     array<f32> [M][params.n]
 //   bias  array<u32> (HAS_BIAS), element n0 + n
-// Invocations and accumulation: common/matmul_tile.wgsl (64×64 tile, 4×4 per invocation, f32).
-// W tile load: invocation lid widens 8 values (two vec2 = 16 B) of row lid / 4, k slice 8·(lid % 4).
-// Grid: (ceil(rows / 64), ceil(M / 64)).
+// Invocations and accumulation: common/matmul_tile.wgsl (TILE_M×64 tile, 4×4 per invocation, f32).
+// W tile load: load unit u widens 8 values (two vec2 = 16 B) of row u / 4, k slice 8·(u % 4).
+// Grid: (ceil(rows / 64), ceil(M / TILE_M)).
 #include "common/packed16.wgsl"
 #include "common/widen4.wgsl"
 #include "common/bias.wgsl"
@@ -34,7 +34,7 @@ fn load_w_tile(n_base: u32, k0: u32, lid: u32) {
   }
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(MATMUL_WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   matmul_tile(wid, lid);
 }

@@ -1,7 +1,7 @@
 // Plain tiled f32 matrix product, the FLOP/s reference for the benchmark (same tile core as the model's matmuls):
 //   c[m, n] = sum_k a[m, k] · b[n, k]
 // Bindings: a array<vec4<f32>> [M][K] (K % 4 == 0), b array<vec4<f32>> [N][K], c array<f32> [M][N].
-// Invocations and accumulation: common/matmul_tile.wgsl (64×64 tile, 4×4 per invocation, f32).
+// Invocations and accumulation: common/matmul_tile.wgsl (TILE_M×64 tile, 4×4 per invocation, f32).
 // W tile load: invocation lid reads two vec4 of row lid / 4, k slice 8·(lid % 4). Grid: (ceil(N / 64), ceil(M / 64)).
 #include "common/bias.wgsl"
 #include "common/matmul_tile.wgsl"
@@ -23,7 +23,7 @@ fn load_w_tile(n_base: u32, k0: u32, lid: u32) {
   }
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(MATMUL_WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   matmul_tile(wid, lid);
 }

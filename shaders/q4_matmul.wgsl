@@ -5,9 +5,9 @@
 //   qweight array<u32> [rows][K / 8] nibbles, scales array<u32> f16 bits two per word, flat n * K/32 + g (§4)
 //   y       array<f32> [M][params.n]
 //   bias    array<u32> (HAS_BIAS), element n0 + n
-// Invocations and accumulation: common/matmul_tile.wgsl (64×64 tile, 4×4 per invocation, f32).
-// W tile load: invocation lid dequantizes word lid % 4 of row lid / 4 (8 values, one scale): 4 invocations read one
-// row's 16-byte group slice. Grid: (ceil(rows / 64), ceil(M / 64)).
+// Invocations and accumulation: common/matmul_tile.wgsl (TILE_M×64 tile, 4×4 per invocation, f32).
+// W tile load: load unit u dequantizes word u % 4 of row u / 4 (8 values, one scale): 4 consecutive units read one
+// row's 16-byte group slice. Grid: (ceil(rows / 64), ceil(M / TILE_M)).
 #include "common/q4.wgsl"
 #include "common/bias.wgsl"
 #include "common/matmul_tile.wgsl"
@@ -41,7 +41,7 @@ fn load_w_tile(n_base: u32, k0: u32, lid: u32) {
   }
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(MATMUL_WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   matmul_tile(wid, lid);
 }

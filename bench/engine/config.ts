@@ -10,6 +10,13 @@ export interface EngineBenchConfig {
     kvDtype: 'f16' | 'f32';
     seed: number;
   };
+  /**
+   * Prefill and decode by prompt length, ours and onnxruntime-web back to back at each length (bench/engine/sweep.ts),
+   * or null to skip.
+   */
+  sweep: { lengths: number[]; decodeTokens: number } | null;
+  /** Tap on/off decode steps on a prompt with a video span of grid t×h×w patches, or null to skip. */
+  tap: { grid: { t: number; h: number; w: number }; textTokens: number; decodeTokens: number } | null;
   /** Largest relative first-token logit difference to our engine at which onnxruntime-web's numbers are trusted. */
   ortLogitsTolerance: number;
   /** MatMulNBits accuracy_level the ONNX twin was built with (reported only). */

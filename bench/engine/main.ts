@@ -11,6 +11,8 @@ import { ortPhase } from './ort-phase';
 import { loadOurs, runOursText, runOursVision } from './ours';
 import { benchPromptIds, relativeError } from './prompt';
 import { measureCopy, measureMatmul } from './references';
+import { runSweep, type SweepPoint } from './sweep';
+import { runOursTap, type TapRun } from './tap';
 
 declare global {
   interface Window {
@@ -83,6 +85,11 @@ async function run(cfg: EngineBenchConfig) {
         flops: visionFlops(spec, g),
       };
     }
+    let tap: TapRun | null = null;
+    if (cfg.tap) {
+      log(`ours: attention tap off/on, ${cfg.tap.decodeTokens} new tokens`);
+      tap = await runOursTap(ctx, model, { ...cfg.tap, kvDtype: t.kvDtype }, log);
+    }
     const { firstLogits: _f, ...text } = oursText;
     ours = {
       loadMs,
@@ -94,12 +101,29 @@ async function run(cfg: EngineBenchConfig) {
         bytesPerToken: oursDecodeBytes(spec, decodeContext, t.kvDtype === 'f16' ? 2 : 4),
       },
       vision,
+      tap,
     };
-  } finally {
+  } catch (e) {
     model.destroy();
+    throw e;
   }
   if (ctx.errors.length) throw new Error(`our device reported errors: ${ctx.errors.slice(0, 3).join(' | ')}`);
   refs.push(await references(ctx, cfg, 'after ours'));
+  // Our model stays loaded through onnxruntime-web's phase: the length sweep runs both engines back to back.
+  let sweep: SweepPoint[] | null = null;
+  const sweepWith = async (ortModel: Parameters<typeof runSweep>[0]['ort']) => {
+    if (!cfg.sweep) return;
+    log(`sweep: prompt lengths ${cfg.sweep.lengths.join(', ')}, ${cfg.sweep.decodeTokens} new tokens each`);
+    sweep = await runSweep({
+      model,
+      ort: ortModel,
+      lengths: cfg.sweep.lengths,
+      decodeTokens: cfg.sweep.decodeTokens,
+      kvDtype: t.kvDtype,
+      seed: t.seed,
+      log,
+    });
+  };
 
   let ort = null;
   let agreement = null;
@@ -114,6 +138,7 @@ async function run(cfg: EngineBenchConfig) {
         oursWarmLogits,
         tolerance: cfg.ortLogitsTolerance,
         log,
+        withSession: sweepWith,
       });
       let equal = 0;
       while (equal < r.run.tokens.length && r.run.tokens[equal] === oursText.tokens[equal]) equal++;
@@ -130,6 +155,9 @@ async function run(cfg: EngineBenchConfig) {
     }
     refs.push(await references(ctx, cfg, 'after onnxruntime-web'));
   }
+  // Without onnxruntime-web (skipped or failed before its session was checked), the sweep runs ours alone.
+  if (cfg.sweep && !sweep) await sweepWith(null);
+  model.destroy();
   return {
     device,
     spec: { text: spec.text, vision: spec.vision },
@@ -138,6 +166,7 @@ async function run(cfg: EngineBenchConfig) {
     ours,
     ort,
     agreement,
+    sweep,
   };
 }
 

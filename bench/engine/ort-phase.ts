@@ -21,6 +21,8 @@ export interface OrtPhaseInput {
    */
   tolerance: number;
   log: (s: string) => void;
+  /** Runs with the checked session after the main measurement, before it is released (the length sweep). */
+  withSession?: (m: OrtModel) => Promise<void>;
 }
 
 export interface OrtPhaseResult {
@@ -67,6 +69,7 @@ export async function ortPhase(p: OrtPhaseInput): Promise<OrtPhaseResult> {
     p.log(
       `onnxruntime-web: prefill ${run.prefillMs.toFixed(0)} ms, decode ${(run.decodeMs / Math.max(1, run.decodeSteps - 1)).toFixed(0)} ms/token`,
     );
+    await p.withSession?.(a.m);
     const { firstLogits: _f, ...rest } = run;
     return {
       version: a.m.version,

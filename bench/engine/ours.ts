@@ -80,7 +80,7 @@ export async function runOursText(
 }
 
 /** Random pixel values in the normalized range (about ±2), as the preprocessor would produce. */
-function randomPixels(rows: number, cols: number, seed: number): Float32Array {
+export function randomPixels(rows: number, cols: number, seed: number): Float32Array {
   const out = new Float32Array(rows * cols);
   let s = seed >>> 0 || 1;
   for (let i = 0; i < out.length; i++) {

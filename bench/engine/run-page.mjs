@@ -74,8 +74,10 @@ export async function runEnginePage(
       if (++loads > 1)
         onLine('  (Vite reloaded the page after optimizing a dependency: the bench restarts from the beginning)');
     });
+    // A first load on a busy machine (Vite transforming the engine's modules) can take minutes.
     await page.goto(
       `${address}${pagePath ?? `bench/engine/index.html?config=${encodeURIComponent(JSON.stringify(config))}`}`,
+      { timeout: 10 * 60_000 },
     );
     await page.waitForFunction(() => window.__benchResult || window.__benchError, null, {
       timeout: timeoutMs,

@@ -9,6 +9,8 @@ import { DEFAULT_SAMPLING } from '../../src/media/plan';
 interface BenchResult {
   video: { width: number; height: number; frames: number; fps: number; duration: number; keyframes: number };
   ours: { openMs: number; sampleMs: number; totalMs: number; samplesFed: number; samplesSkipped: number; runs: number };
+  /** Display-order indices of the sampled frames (the PyAV timing reads the same ones). */
+  indices: number[];
   element: { totalMs: number; seeks: number };
   ratio: number;
 }
@@ -92,6 +94,7 @@ async function main(): Promise<BenchResult> {
       runs: a.summary.stats.runs,
     },
     element: { totalMs: b.totalMs, seeks: times.length },
+    indices: [...a.summary.plan.indices],
     ratio: b.totalMs / oursTotal,
   };
 }

@@ -23,6 +23,8 @@ import {
   type Q4Weight,
   type W16Weight,
 } from '../engine/kernels/weight-chunks';
+import { createQ8Weight, writeQ8Rows, type Q8Weight } from '../engine/kernels/q8-weight';
+import type { Q8Host } from './cpu/q8';
 
 /** f32 accumulation error bound used by every linear test, relative to Σ|x·w| + |b| of the output (see the report). */
 export const LINEAR_TOL = 1e-5;
@@ -44,6 +46,22 @@ export function uploadQ4(
       host.qweight.subarray((c.row0 * cols) / 8, ((c.row0 + c.rows) * cols) / 8),
       host.scales.subarray((c.row0 * cols) / 32, ((c.row0 + c.rows) * cols) / 32),
     );
+  }
+  return w;
+}
+
+export function uploadQ8(
+  ctx: GpuContext,
+  label: string,
+  host: Pick<Q8Host, 'qweight' | 'scales'>,
+  rows: number,
+  cols: number,
+  options?: ChunkOptions,
+): Q8Weight {
+  const w = createQ8Weight(ctx, label, rows, cols, options);
+  for (const c of w.chunks) {
+    const words = host.qweight.subarray((c.row0 * cols) / 4, ((c.row0 + c.rows) * cols) / 4);
+    writeQ8Rows(ctx, w, c.row0, words, host.scales.subarray((c.row0 * cols) / 32, ((c.row0 + c.rows) * cols) / 32));
   }
   return w;
 }

@@ -27,7 +27,9 @@ if [ -n "$base" ]; then
   "$base/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' > "$site/base-venv.pth"
   echo "tools/bench/.venv shares torch from $base"
 else
-  "$here/.venv/bin/python" -m pip install --disable-pip-version-check -q torch==2.7.0 safetensors==0.8.0 numpy==2.4.6
+  "$here/.venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off torch==2.7.0 safetensors==0.8.0 numpy==2.4.6
 fi
-"$here/.venv/bin/python" -m pip install --disable-pip-version-check -q -r "$here/requirements.txt"
-"$here/.venv/bin/python" -c 'import torch, transformers, onnx, onnxruntime, onnxruntime_genai; print("bench venv ready: torch", torch.__version__, "transformers", transformers.__version__, "onnxruntime", onnxruntime.__version__, "onnxruntime-genai", onnxruntime_genai.__version__)'
+"$here/.venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -r "$here/requirements.txt"
+"$here/.venv/bin/python" -c 'import torch, transformers, onnx, onnxruntime, onnxruntime_genai, av; print("bench venv ready: torch", torch.__version__, "transformers", transformers.__version__, "onnxruntime", onnxruntime.__version__, "onnxruntime-genai", onnxruntime_genai.__version__)'
+# Written last: bench/engine/models.mjs takes the venv as ready only when this exists.
+touch "$here/.venv/bench-ready"

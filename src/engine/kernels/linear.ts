@@ -1,8 +1,8 @@
 // Linear layers y[M, N] = x[M, K] · Wᵀ + b over q4, q8 or 16-bit weights (shaders/q4_matvec, q8_matvec, matvec16,
 // q4_matmul, q8_matmul, matmul16), the shader picked by the weight's kind. M = 1 (decode) takes the matrix-vector
-// kernels, which are memory-bound and read each weight byte once; larger M takes the 64×64-tiled matrix kernels.
-// Every weight is a list of row chunks (weight-chunks.ts): one dispatch per chunk, each writing its own output
-// columns.
+// kernels, which are memory-bound and read each weight byte once; larger M takes the tiled matrix kernels, whose
+// tile height (16, 32 or 64 rows) is chosen by M (matmulTileRows). Every weight is a list of row chunks
+// (weight-chunks.ts): one dispatch per chunk, each writing its own output columns.
 import type { GpuContext } from '../gpu/device';
 import { bindGroup, kernelOp, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
@@ -31,6 +31,8 @@ export interface LinearArgs {
   xRowOffset?: number;
   /** 'auto' (default): matvec when m == 1, else matmul. */
   path?: 'auto' | 'matvec' | 'matmul';
+  /** Matmul tile height (default: matmulTileRows(m)). */
+  matmulTileRows?: MatmulTileRows;
   /** Matvec lanes per 4-row team, a power of two in [1, 256] (default: defaultThreadsPerRow of the row length). */
   matvecThreadsPerRow?: number;
   /**
@@ -52,7 +54,32 @@ export function defaultThreadsPerRow(units: number): number {
   return Math.min(32, 2 ** Math.floor(Math.log2(Math.max(1, units / 8))));
 }
 const MATVEC_ROWS_PER_TEAM = 4;
-const TILE = 64;
+/** Output columns per matmul workgroup (common/matmul_tile.wgsl's MT). */
+const TILE_N = 64;
+
+/** Tile heights the matmul shaders are built for (TILE_M; 4 · TILE_M invocations per workgroup). */
+export const MATMUL_TILE_ROWS = [16, 32, 64] as const;
+export type MatmulTileRows = (typeof MATMUL_TILE_ROWS)[number];
+/**
+ * Rows' worth of work a workgroup spends besides its rows' FMAs (mostly dequantizing the W tile, which every row
+ * tile of M repeats): at 64 rows that is ~1/8 of the tile, and a real GPU also rereads W per row tile.
+ */
+const TILE_OVERHEAD_ROWS = 8;
+
+/**
+ * The matmul tile height for M rows: the smallest padded work ⌈M / T⌉ · (T + overhead), ties to the taller tile.
+ * A 64-row tile on a 16-token prompt computes 48 rows of zeros; a 16-row tile on a 2,048-token one dequantizes W
+ * 128 times instead of 32. M ≤ 16 → 16, 17–32 → 32, 33–64 → 64, 65–96 → 32, then 64 from 97 on.
+ */
+export function matmulTileRows(m: number): MatmulTileRows {
+  let best: MatmulTileRows = 64;
+  let bestCost = Infinity;
+  for (const t of [...MATMUL_TILE_ROWS].reverse()) {
+    const cost = Math.ceil(m / t) * (t + TILE_OVERHEAD_ROWS);
+    if (cost < bestCost) [best, bestCost] = [t, cost];
+  }
+  return best;
+}
 
 function asWeight(w: LinearWeight): ChunkedWeight {
   return 'kind' in w ? w : w16FromTensor(w);
@@ -178,14 +205,17 @@ function buildMatmul(
   w: ChunkedWeight,
   defines: Record<string, boolean>,
 ): Dispatch[] {
-  const pipeline = kernelPipeline(ctx, shaderFor(w, 'matmul'), defines);
-  const mTiles = Math.ceil(args.m / TILE);
+  const tileM = args.matmulTileRows ?? matmulTileRows(args.m);
+  if (!MATMUL_TILE_ROWS.includes(tileM))
+    throw new Error(`${label}: matmulTileRows ${tileM} must be one of ${MATMUL_TILE_ROWS.join(', ')}`);
+  const pipeline = kernelPipeline(ctx, shaderFor(w, 'matmul'), defines, { TILE_M: tileM });
+  const mTiles = Math.ceil(args.m / tileM);
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
   if (mTiles > maxDim)
     throw new Error(`${label}: m = ${args.m} needs ${mTiles} row tiles, over the ${maxDim} workgroups per dimension`);
   return w.chunks.map((chunk, i) => {
     const name = `${label}.chunk${i}`;
-    const nTiles = Math.ceil(chunk.rows / TILE);
+    const nTiles = Math.ceil(chunk.rows / TILE_N);
     if (nTiles > maxDim)
       throw new Error(
         `${name}: ${chunk.rows} rows need ${nTiles} column tiles, over the ${maxDim} workgroups per dimension`,

@@ -3,25 +3,15 @@
 // widths, subgroups, folded grids, biases, and one 7B-width projection.
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
-import type { GpuContext } from '../gpu/device';
 import { createTensor, uploadTensor } from '../gpu/tensor';
 import { randomF32 } from '../../test-utils/cpu/linalg';
 import { dequantQ8Rows, randomQ8Host, type Q8Host } from '../../test-utils/cpu/q8';
 import { linear } from './linear';
-import { createQ8Weight, writeQ8Rows, type Q8Weight } from './q8-weight';
-import { destroyWeight, type ChunkOptions } from './weight-chunks';
-import { makeBias, runAndCheckLinear, spread, type LinearCase } from '../../test-utils/linear-gpu';
+import { createQ8Weight } from './q8-weight';
+import { destroyWeight } from './weight-chunks';
+import { makeBias, runAndCheckLinear, spread, uploadQ8, type LinearCase } from '../../test-utils/linear-gpu';
 
 type Host = Pick<Q8Host, 'qweight' | 'scales'>;
-
-function uploadQ8(ctx: GpuContext, label: string, host: Host, rows: number, cols: number, o?: ChunkOptions): Q8Weight {
-  const w = createQ8Weight(ctx, label, rows, cols, o);
-  for (const c of w.chunks) {
-    const words = host.qweight.subarray((c.row0 * cols) / 4, ((c.row0 + c.rows) * cols) / 4);
-    writeQ8Rows(ctx, w, c.row0, words, host.scales.subarray((c.row0 * cols) / 32, ((c.row0 + c.rows) * cols) / 32));
-  }
-  return w;
-}
 
 function q8Case(
   host: Host,
