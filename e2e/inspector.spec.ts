@@ -100,6 +100,30 @@ test('synthetic bundle: heat strip, maps, reverse view, box plot and keyboard', 
   await screenshot(page, 'inspector-synthetic-span-think');
 });
 
+test('every view at 1024×700 and 1920×1080, light and dark (screenshots to look at)', async ({ page }) => {
+  await openApp(page);
+  await openBundle(page, BUNDLE);
+  await openBundle(page, BUNDLE); // a second copy, so Compare has two runs
+  await expect(page.getByTestId('transcript')).toContainText('The ball moves right');
+  await page.evaluate(() => {
+    const s = window.__videoR2!.store.getState();
+    s.setCompareRuns(s.runs.list().map((r) => r.id));
+  });
+  await token(page, 7).click(); // locked: maps, strip, legend and split show token 7
+  await page.getByTestId('pair-maps').locator('button[data-pair="3"] .pair-time').click();
+  await expect(page.getByTestId('reverse-view').locator('li').first()).toContainText('#7');
+  for (const [w, h] of [
+    [1024, 700],
+    [1920, 1080],
+  ] as const)
+    for (const theme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.evaluate((t) => (document.documentElement.dataset['theme'] = t), theme);
+      await expect(page.getByTestId('heat-strip')).toHaveAttribute('data-argmax', '3');
+      await screenshot(page, `inspector-all-${w}x${h}-${theme}`);
+    }
+});
+
 test('bad bundles: truncated, foreign, newer version → specific messages, open runs untouched', async ({ page }) => {
   await openApp(page);
   await openBundle(page, BUNDLE);

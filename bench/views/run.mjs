@@ -179,10 +179,49 @@ async function replay({ tokens, perFrame }) {
   };
 }
 
+/** The 25 functions with most self time in a CDP CPU profile. */
+function printProfile(profile) {
+  const dt = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+  const self = new Map();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0) * dt);
+  }
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  for (const [k, ms] of top) console.log(`${ms.toFixed(0).padStart(7)} ms  ${k}`);
+}
+
+/** Main-thread time by trace event name (VIEWS_BENCH_TRACE=1): layout, style, paint versus script. */
+async function printTrace(trace) {
+  if (process.env.VIEWS_BENCH_TRACE !== '1')
+    await import('node:fs').then((fs) => fs.writeFileSync(process.env.VIEWS_BENCH_TRACE, JSON.stringify(trace)));
+  const all = trace.traceEvents ?? trace;
+  const mains = new Set(
+    all.filter((e) => e.ph === 'M' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+  );
+  // Wall time and thread CPU time (tdur: less sensitive to other processes on a shared machine).
+  const total = new Map();
+  for (const e of all)
+    if (e.ph === 'X' && e.dur && mains.has(`${e.pid}:${e.tid}`)) {
+      const [wall, cpu] = total.get(e.name) ?? [0, 0];
+      total.set(e.name, [wall + e.dur / 1000, cpu + (e.tdur ?? 0) / 1000]);
+    }
+  console.log('   wall ms   cpu ms  main-thread event');
+  for (const [k, [wall, cpu]] of [...total].sort((a, b) => b[1][1] - a[1][1]).slice(0, 12))
+    console.log(`${wall.toFixed(0).padStart(9)} ${cpu.toFixed(0).padStart(8)}  ${k}`);
+}
+
 async function main() {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
-    stdio: 'ignore',
-  });
+  // VIEWS_BENCH_DIST: another build to serve (A/B runs of two builds back to back).
+  const dist = process.env.VIEWS_BENCH_DIST ? ['--outDir', process.env.VIEWS_BENCH_DIST] : [];
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1', ...dist],
+    {
+      stdio: 'ignore',
+    },
+  );
   try {
     await waitForServer(`http://127.0.0.1:${PORT}/`);
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -197,7 +236,17 @@ async function main() {
           ?.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
       window.__videoR2inspector = { setHover: hover };
     });
+    // VIEWS_BENCH_PROFILE=1: a CPU profile of the replay, summarised by self time (build with --minify false for names).
+    const cdp = process.env.VIEWS_BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    if (process.env.VIEWS_BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline'] });
     const r = await page.evaluate(replay, { tokens: TOKENS, perFrame: PER_FRAME });
+    if (process.env.VIEWS_BENCH_TRACE) await printTrace(JSON.parse((await browser.stopTracing()).toString()));
+    if (process.env.VIEWS_BENCH_SHOT) await page.screenshot({ path: process.env.VIEWS_BENCH_SHOT, fullPage: true });
+    if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
     await browser.close();
     const f = (x) => x.toFixed(1);
     console.log(

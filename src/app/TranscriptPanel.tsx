@@ -32,9 +32,7 @@ export function TranscriptPanel() {
   const tokens = run?.tokens ?? null;
   const streaming = run !== null && !['done', 'cancelled', 'error'].includes(run.meta.stage);
 
-  let scale = 0;
-  if (d) for (let i = 0; i < d.count; i++) scale = Math.max(scale, d.values[i]!);
-  scale = niceCeiling(scale);
+  const scale = niceCeiling(d?.valueMax ?? 0);
   const tintKey = tint && tokens?.shape.attention ? `${colormap}:${scale}:${heads.kind}:${sink}` : 'off';
   const topKey = (run ? reverseRanking(run, reverse) : []).map((r) => r.token).join(',');
 
@@ -143,7 +141,7 @@ function TokenText({
   const top = new Map(topKey ? topKey.split(',').map((t, i) => [Number(t), i + 1] as const) : []);
   const colour = (t: number) =>
     tintKey === 'off' || scale <= 0 ? undefined : cssColor(colormap, d.values[t]! / scale);
-  useFocusClasses(ref, d.count);
+  useFocusClasses(ref, d.count, `${tintKey}|${topKey}`);
   return (
     <div
       ref={ref}
@@ -190,6 +188,7 @@ function TokenText({
             onChip={onChip}
             tintKey={tintKey}
             topKey={topKey}
+            blocks={d.blocks}
           />
         );
       })}
@@ -215,33 +214,42 @@ interface SectionProps {
   onChip: (c: TimeCitation) => void;
   tintKey: string;
   topKey: string;
+  /** Start token of each layout block of the run. */
+  blocks: readonly number[];
 }
 
-/** Tokens per chunk: a long open section re-renders only its last chunk while it streams. */
-const CHUNK = 64;
-
-/** A section's tokens in chunks of CHUNK (by token index); complete chunks are frozen. Cited times that cross a
- * chunk boundary become one chip per chunk (both seek the same time). */
+/** A section's tokens in the run's layout blocks (transcript-blocks.ts); closed blocks are frozen. Cited times that
+ * cross a block boundary become one chip per block (both seek the same time). */
 function chunked(p: SectionProps) {
   const out: React.ReactNode[] = [];
-  for (let c = Math.floor(p.from / CHUNK) * CHUNK; c < p.to; c += CHUNK) {
-    const a = Math.max(p.from, c);
-    const b = Math.min(p.to, c + CHUNK);
+  const { blocks } = p;
+  // The block holding p.from (binary search), then each block that starts inside the section.
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (blocks[mid]! <= p.from) lo = mid;
+    else hi = mid - 1;
+  }
+  for (let k = lo; k < blocks.length && blocks[k]! < p.to; k++) {
+    const a = Math.max(p.from, blocks[k]!);
+    const b = Math.min(p.to, blocks[k + 1] ?? Infinity);
     const cs = a === p.from ? p.start : Math.max(p.start, p.starts[a]!);
     const ce = b === p.to ? p.end : Math.min(p.end, p.starts[b]!);
     const cites = p.cites
       .filter((x) => x.end > cs && x.start < ce)
       .map((x) => ({ ...x, start: Math.max(x.start, cs), end: Math.min(x.end, ce) }));
-    const complete = b === c + CHUNK && b < p.to;
+    const complete = k + 1 < blocks.length;
     const frozen = p.frozen ?? (complete ? `${cs}:${ce}:${p.tintKey}:${p.topKey}:${cites.length}` : null);
-    out.push(<Chunk key={c} {...p} frozen={frozen} from={a} to={b} start={cs} end={ce} cites={cites} />);
+    out.push(<Chunk key={blocks[k]} {...p} frozen={frozen} from={a} to={b} start={cs} end={ce} cites={cites} />);
   }
   return out;
 }
 
 const Chunk = memo(
   function Chunk(p: SectionProps) {
-    return <>{renderPieces(p)}</>;
+    // Closed blocks are blocks; the open one stays inline so the caret follows its text.
+    return <span className={p.frozen !== null ? 'tok-block' : 'tok-open'}>{renderPieces(p)}</span>;
   },
   (a, b) => a.frozen !== null && a.frozen === b.frozen,
 );
@@ -398,26 +406,43 @@ function onTranscriptKey(e: React.KeyboardEvent, d: DerivedRun, tokens: RunToken
   }
 }
 
-/** Hover, lock and span are shown with classes set directly on the token spans (no re-render per pointer move). */
-function useFocusClasses(ref: React.RefObject<HTMLDivElement | null>, count: number) {
+/**
+ * Hover, lock and span are shown with classes set directly on the token spans (no re-render per pointer move). The
+ * marked spans are remembered, so a change touches only them; a streamed token re-applies only when the focus
+ * reaches the tokens that just arrived (a span growing with <think>).
+ */
+function useFocusClasses(ref: React.RefObject<HTMLDivElement | null>, count: number, renderKey: string) {
+  const marked = useRef<Element[]>([]);
+  const applied = useRef({ key: '', count: 0, renderKey: '' });
   useEffect(() => {
-    const apply = () => {
+    const apply = (force: boolean) => {
       const root = ref.current;
       if (!root) return;
-      for (const el of root.querySelectorAll('.tok-focus, .tok-lock, .tok-span'))
-        el.classList.remove('tok-focus', 'tok-lock', 'tok-span');
       const v = useInspector.getState();
       const range = focusRange(v);
-      if (v.span)
-        for (let t = v.span.from; t < v.span.to; t++)
-          for (const el of root.querySelectorAll(`[data-t="${t}"]`)) el.classList.add('tok-span');
-      else if (range)
-        for (const el of root.querySelectorAll(`[data-t="${range[0]}"]`))
-          el.classList.add(v.lock !== null ? 'tok-lock' : 'tok-focus');
+      const key = `${v.span ? `s${v.span.from}-${v.span.to}` : ''}:${range?.join('-') ?? ''}:${v.lock}`;
+      if (!force && key === applied.current.key) return;
+      applied.current = { key, count, renderKey };
+      for (const el of marked.current) el.classList.remove('tok-focus', 'tok-lock', 'tok-span');
+      const next: Element[] = [];
+      const mark = (t: number, cls: string) => {
+        for (const el of root.querySelectorAll(`[data-t="${t}"]`)) {
+          el.classList.add(cls);
+          next.push(el);
+        }
+      };
+      if (v.span) for (let t = v.span.from; t < Math.min(v.span.to, count); t++) mark(t, 'tok-span');
+      else if (range) mark(range[0], v.lock !== null ? 'tok-lock' : 'tok-focus');
+      marked.current = next;
     };
-    apply();
-    return useInspector.subscribe(apply);
-  }, [ref, count]);
+    const v = useInspector.getState();
+    const range = focusRange(v);
+    // New tokens (or re-rendered chunks) need the classes only when the focus reaches into the recent ones.
+    const touches = range !== null && range[1] > applied.current.count - 64;
+    // A changed tint or top-token set re-renders spans' class names, so everything is applied again then.
+    apply(touches || applied.current.key === '' || applied.current.renderKey !== renderKey);
+    return useInspector.subscribe(() => apply(false));
+  }, [ref, count, renderKey]);
 }
 
 /** The frame times of the run shown (for mapping cited times to pairs). */

@@ -2,7 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_VERSION, BundleError, bundleRuns, readBundle, serializeBundle } from './bundle';
-import { SYNTHETIC, syntheticRun } from '../test-utils/synthetic-run';
+import { SYNTHETIC, syntheticRun, syntheticVideoMass } from '../test-utils/synthetic-run';
+import { exportSummary } from './run-summary';
+import { quantileSorted } from '../viz/boxplot';
 import { REPO_ROOT } from '../test-utils/goldens';
 
 const FIXTURE = join(REPO_ROOT, 'e2e/fixtures/synthetic-run.bundle.json');
@@ -77,6 +79,51 @@ describe('run bundles', () => {
         /run 1 of 1: pairMass holds 6 bytes, expected 352 \(22 tokens × 4 f32 values\)/,
       );
     });
+  });
+
+  it('carries the summary as src/viz computes it, and it matches the synthetic run’s known values', () => {
+    const run = syntheticRun();
+    const b = JSON.parse(serializeBundle(bundleRuns([run], EXPORTED_AT, '0.1.0')));
+    const s = b.runs[0].summary;
+    expect(b.version, 'bundle version').toBe(BUNDLE_VERSION);
+    expect(s, 'the summary is the exported one, NaN written as null').toEqual(
+      JSON.parse(JSON.stringify(exportSummary(run))),
+    );
+    // Head mean of HEAD_FACTORS (mean 1) × VIDEO_MASS: the 'all' box plot is over syntheticVideoMass(t).
+    const masses = Array.from({ length: run.tokens!.count }, (_, t) => syntheticVideoMass(t));
+    const sorted = [...masses].sort((a, c) => a - c);
+    expect(s.basis, 'basis').toEqual({ heads: 'mean', sinkCorrected: false, tokens: masses.length });
+    expect(s.sections.all.vas.count, 'all tokens counted').toBe(masses.length);
+    expect(s.sections.all.vas.mean, 'run VAS-attn over all tokens').toBeCloseTo(
+      masses.reduce((a, c) => a + c, 0) / masses.length,
+      6,
+    );
+    expect(s.sections.all.box.median, 'median of all tokens').toBeCloseTo(quantileSorted(sorted, 0.5), 6);
+    expect(s.sections.think.vas.count + s.sections.answer.vas.count, 'think + answer ≤ all').toBeLessThanOrEqual(
+      masses.length,
+    );
+    expect(s.sections.think.vas.count, 'think tokens found').toBeGreaterThan(0);
+    expect(
+      s.cited.map((c: { citation: { text: string } }) => c.citation.text),
+      'cited times',
+    ).toContain('00:06');
+    expect(s.tac.status, 'TAC status recorded').toMatch(/match|mismatch|no-conclusion|no-answer|undecided/);
+    expect(s.pairs, 'pairs').toBe(SYNTHETIC.pairs);
+  });
+
+  it('opens a version-1 bundle (no summaries) with the same runs; refuses a version-2 run without its summary', () => {
+    const b = JSON.parse(serializeBundle(bundleRuns([syntheticRun()], EXPORTED_AT, '0.1.0')));
+    const v1 = { ...b, version: 1, runs: b.runs.map(({ summary: _, ...r }: { summary: unknown }) => r) };
+    const [old] = readBundle(JSON.stringify(v1), 'old.json');
+    const [cur] = readBundle(JSON.stringify(b), 'new.json');
+    expect(old!.meta, 'meta from a v1 bundle').toEqual(cur!.meta);
+    expect(Array.from(old!.tokens!.pairMass), 'arrays from a v1 bundle').toEqual(Array.from(cur!.tokens!.pairMass));
+    expect(() => readBundle(JSON.stringify({ ...v1, version: 2 }), 'cut.json')).toThrow(
+      /run 1 of 1: it lacks its summary \(required since bundle version 2\)/,
+    );
+    expect(() => readBundle(JSON.stringify({ ...b, version: 0 }), 'zero.json')).toThrow(
+      /bundle version 0 is not one this app reads \(1 to 2\)/,
+    );
   });
 
   it('gives an imported run a fresh id when the id is taken', () => {

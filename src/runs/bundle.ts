@@ -1,18 +1,24 @@
 // Run bundles: a versioned JSON file holding whole runs (meta + per-token arrays), re-opened without a model.
 //
 // Format (BUNDLE_FORMAT, version BUNDLE_VERSION):
-//   { format: "video-r2-web/run-bundle", version: 1, appVersion, exportedAt (ISO),
+//   { format: "video-r2-web/run-bundle", version: 2, appVersion, exportedAt (ISO),
 //     runs: [ { meta: RunMeta, shape: RunShape,
 //               tokens: { count, text, ids: number[], charStarts: number[], stepMs: number[],
-//                         headMass?, pairMass?, segmentMass?, videoRow? } } ] }
+//                         headMass?, pairMass?, segmentMass?, videoRow? },
+//               summary: ExportedSummary (run-summary.ts; NaN written as null) } ] }
 // Arrays of attention are { dtype: "f32" | "f16", shape: [count, k], base64 } (little-endian bytes; f16 = IEEE
 // half bits), present iff shape.attention. Readers refuse a newer `version` with a message naming both versions.
+// Version 1 (no `summary`) still opens: summaries are derived data, and the app recomputes them from the arrays
+// on opening any bundle; the stored ones are for readers without the app (pandas, notebooks).
 import { APP_VERSION } from './app-version';
 import { SEGMENTS, type RunMeta, type RunRecord } from './run-record';
 import { RunTokens, SEGMENT_COUNT, type RunShape } from './run-tokens';
+import { exportSummary, type ExportedSummary } from './run-summary';
 
 export const BUNDLE_FORMAT = 'video-r2-web/run-bundle';
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
+/** The oldest version this app still opens. */
+export const OLDEST_BUNDLE_VERSION = 1;
 
 export interface PackedArray {
   dtype: 'f32' | 'f16';
@@ -34,6 +40,8 @@ export interface BundledRun {
     segmentMass?: PackedArray;
     videoRow?: PackedArray;
   };
+  /** Since version 2. */
+  summary?: ExportedSummary;
 }
 
 export interface RunBundle {
@@ -82,6 +90,7 @@ function bundleRun(run: RunRecord): BundledRun {
       charStarts: Array.from(t.charStarts),
       stepMs: Array.from(t.stepMs),
     },
+    summary: exportSummary(run),
   };
   if (t.shape.attention) {
     out.tokens.headMass = pack('f32', [n, t.shape.heads], t.headMass);
@@ -121,8 +130,10 @@ export function readBundle(text: string, fileName: string, taken: (id: string) =
     throw new BundleError(`“${fileName}” is JSON but not a Video-R2 Web run bundle (no "format": "${BUNDLE_FORMAT}").`);
   }
   const version = raw.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
-    throw new BundleError(`“${fileName}”: the bundle version ${JSON.stringify(version)} is not a positive integer.`);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < OLDEST_BUNDLE_VERSION)
+    throw new BundleError(
+      `“${fileName}”: the bundle version ${JSON.stringify(version)} is not one this app reads (${OLDEST_BUNDLE_VERSION} to ${BUNDLE_VERSION}).`,
+    );
   if (version > BUNDLE_VERSION) {
     throw new BundleError(
       `“${fileName}” was written by a newer Video-R2 Web (app ${String(raw.appVersion)}, bundle version ${version}); this app (${APP_VERSION}) reads bundle version ${BUNDLE_VERSION} and older. Open it in a newer version of the app.`,
@@ -133,7 +144,7 @@ export function readBundle(text: string, fileName: string, taken: (id: string) =
   const used = new Set<string>();
   return runs.map((r: unknown, i) => {
     try {
-      const run = readRun(r);
+      const run = readRun(r, version);
       let id = run.id;
       for (let k = 2; taken(id) || used.has(id); k++) id = `${run.id}~${k}`;
       used.add(id);
@@ -147,9 +158,10 @@ export function readBundle(text: string, fileName: string, taken: (id: string) =
   });
 }
 
-function readRun(r: unknown): RunRecord {
+function readRun(r: unknown, version: number): RunRecord {
   if (!isObject(r) || !isObject(r.meta) || !isObject(r.shape) || !isObject(r.tokens))
     throw new Error('it lacks meta, shape or tokens.');
+  if (version >= 2 && !isObject(r.summary)) throw new Error('it lacks its summary (required since bundle version 2).');
   const meta = r.meta as unknown as RunMeta;
   for (const k of ['id', 'label', 'stage'] as const)
     if (typeof meta[k] !== 'string') throw new Error(`meta.${k} is missing.`);

@@ -39,10 +39,7 @@ export function ComparePanel() {
     ];
   });
   let scale = 0;
-  for (const r of runs) {
-    const d = derive(r, heads, sink);
-    for (let i = 0; i < d.count; i++) scale = Math.max(scale, d.values[i]!);
-  }
+  for (const r of runs) scale = Math.max(scale, derive(r, heads, sink).valueMax);
   scale = niceCeiling(scale);
   return (
     <section className="panel compare-panel" aria-label="Compare runs" data-testid="compare-panel">

@@ -23,8 +23,8 @@ export function Controls({ heads }: { heads: number }) {
   const subset = v.heads.kind === 'subset' ? v.heads.heads : [];
   return (
     <div className="controls" role="group" aria-label="Attention display settings">
-      <label className="field">
-        <span>Heads</span>
+      <label className="field" title="The tap records one head-mean row per token: spatial maps, heat strips and the reverse view are always the head mean; this setting applies to the per-head video mass (transcript tint, Summary, box plots, Compare).">
+        <span>Heads (video mass only)</span>
         <select
           value={v.heads.kind}
           onChange={(e) =>

@@ -1,13 +1,15 @@
 // Per-head small multiples: one row per query head, one column per token, coloured by that head's video mass m_h(t)
 // on the row's own scale (so a head that looks at the video only now and then still shows its pattern).
 import { useRef } from 'react';
-import { useInspector } from '../../state/inspector-view';
-import { focusRange } from '../../state/inspector-view';
+import { focusRange, useInspector } from '../../state/inspector-view';
 import { cssVar, fitCanvas, useLiveDraw } from './hooks';
 import { colormapTable } from './palette';
+import { HeadBins } from '../../viz/head-bins';
+import type { RunRecord } from '../../runs/run-record';
 
 export function HeadMultiples({ runId, heads }: { runId: string; heads: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const bins = useRef<{ run: RunRecord; maxCols: number; bins: HeadBins } | null>(null);
   useLiveDraw(runId, (run) => {
     const c = ref.current;
     const t = run?.tokens;
@@ -21,22 +23,22 @@ export function HeadMultiples({ runId, heads }: { runId: string; heads: number }
     const n = t.count;
     const H = t.shape.heads;
     if (!n) return;
-    const m = t.headMass;
-    const max = new Float32Array(H);
-    for (let i = 0; i < n; i++) for (let k = 0; k < H; k++) max[k] = Math.max(max[k]!, m[i * H + k]!);
+    // Bins of tokens (one column each, at most one per CSS pixel) are kept across draws: a draw reads only the
+    // tokens that arrived since the last one, then colours ≤ width × heads cells.
+    const maxCols = Math.max(1, Math.floor(w));
+    const cur = bins.current;
+    if (!cur || cur.run !== run || cur.bins.heads !== H || cur.maxCols !== maxCols)
+      bins.current = { run, maxCols, bins: new HeadBins(H) };
+    const b = bins.current!.bins.update(t.headMass, n, maxCols);
     const v = useInspector.getState();
     const lut = colormapTable(v.colormap);
-    // One column per token, or tokens binned into the canvas width (the max of each bin) for long runs.
-    const cols = Math.min(n, Math.floor(w));
+    const cols = b.columns;
     const rowH = h / H;
     const img = ctx.createImageData(cols, H);
     for (let k = 0; k < H; k++) {
+      const max = b.rowMax[k]!;
       for (let x = 0; x < cols; x++) {
-        const a = Math.floor((x * n) / cols);
-        const b = Math.max(a + 1, Math.floor(((x + 1) * n) / cols));
-        let val = 0;
-        for (let i = a; i < b; i++) val = Math.max(val, m[i * H + k]!);
-        const q = 4 * Math.round(255 * (max[k]! > 0 ? val / max[k]! : 0));
+        const q = 4 * Math.round(255 * (max > 0 ? b.bins[x * H + k]! / max : 0));
         const o = 4 * (k * cols + x);
         img.data[o] = lut[q]!;
         img.data[o + 1] = lut[q + 1]!;
@@ -47,7 +49,8 @@ export function HeadMultiples({ runId, heads }: { runId: string; heads: number }
     const off = new OffscreenCanvas(cols, H);
     off.getContext('2d')!.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(off, 0, 0, w, h);
+    // The last bin may be partly filled: columns span cols · binSize tokens on the token axis x = t / n · w.
+    ctx.drawImage(off, 0, 0, (w * cols * b.binSize) / n, h);
     const range = focusRange(v);
     if (range) {
       ctx.strokeStyle = cssVar('--text', '#e6e9ef');

@@ -4,7 +4,7 @@ import { useRef } from 'react';
 import { useInspector } from '../../state/inspector-view';
 import { derive } from './run-derived';
 import { focusMap } from './focus';
-import { useLiveDraw } from './hooks';
+import { frameStamp, requestLiveRedraw, useLiveDraw } from './hooks';
 import { colormapTable } from './palette';
 
 export function MapCanvas({
@@ -28,7 +28,9 @@ export function MapCanvas({
       if (!ctx) return;
       const v = useInspector.getState();
       const d = run ? derive(run, v.heads, v.sinkCorrected) : null;
-      const map = run && d ? focusMap(run, d, v, pair) : null;
+      const map = run && d ? focusMap(run, d, v, pair, frameStamp()) : null;
+      // A long span is filled over several frames: draw what is in and come back next frame.
+      if (map && !map.complete) requestLiveRedraw();
       if (!map || !d?.grid) {
         ctx.clearRect(0, 0, c.width, c.height);
         c.removeAttribute('data-argmax');

@@ -39,7 +39,13 @@ export function PairMaps({ run }: { run: RunRecord }) {
   const pairs = v.grid.t;
   const aspect = `${v.resized.width} / ${v.resized.height}`;
   return (
-    <div className="pair-maps" data-testid="pair-maps" role="group" aria-label="Spatial maps per frame pair">
+    <div
+      className="pair-maps"
+      data-testid="pair-maps"
+      role="group"
+      aria-label="Spatial maps per frame pair (head mean of all heads)"
+      title="Head mean of all heads: the tap records one head-mean row per token"
+    >
       {Array.from({ length: pairs }, (_, g) => {
         const t = v.frameTimes[2 * g] ?? 0;
         const selected = reverse?.pair === g;

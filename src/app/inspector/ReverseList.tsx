@@ -17,7 +17,8 @@ export function ReverseList({ run }: { run: RunRecord }) {
   if (!reverse || !run.tokens)
     return (
       <p className="muted small reverse-hint">
-        Click a frame pair (or a cell of its map) to see which tokens looked at it most.
+        Maps show the head mean of all heads. Click a frame pair (or a cell of its map) to see which tokens looked at
+        it most.
       </p>
     );
   const ranked = reverseRanking(run, reverse);

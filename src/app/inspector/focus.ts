@@ -65,22 +65,28 @@ export function focusProfile(run: RunRecord, d: DerivedRun, v: ViewState): Focus
   };
 }
 
-/** The spatial map of pair g for the focus, raw and scaled (per-pair normalisation = the map's own maximum). */
+/**
+ * The spatial map of pair g for the focus, raw and scaled (per-pair normalisation = the map's own maximum). A long
+ * span is accumulated over several animation frames (`frame`: the frame's timestamp); `complete` is false until
+ * every token of it is in.
+ */
 export function focusMap(
   run: RunRecord,
   d: DerivedRun,
   v: ViewState,
   pair: number,
-): { raw: Float32Array; shown: Float32Array } | null {
+  frame: number,
+): { raw: Float32Array; shown: Float32Array; complete: boolean } | null {
   const range = focusRange(v);
   if (!range || !d.grid || !d.maxima || range[1] > d.count || pair >= d.grid.pairs) return null;
   const [from, to] = range;
-  const raw = rangeMap(run, d.grid, from, to, pair);
-  if (!raw) return null;
+  const m = rangeMap(run, d.grid, from, to, pair, frame);
+  if (!m) return null;
+  const raw = m.map;
   if (to - from > 1 && v.normalisation === 'token') {
     // A span's "token" scale: the largest cell over all of the span's maps would need every pair; this pair's own
     // maximum is used instead (stated in the legend).
-    return { raw, shown: normaliseInto(raw, maxOf(raw)) };
+    return { raw, shown: normaliseInto(raw, maxOf(raw)), complete: m.complete };
   }
-  return { raw, shown: normaliseMap(raw, v.normalisation, d.maxima, from) };
+  return { raw, shown: normaliseMap(raw, v.normalisation, d.maxima, from), complete: m.complete };
 }

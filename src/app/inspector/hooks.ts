@@ -6,6 +6,17 @@ import { useInspector } from '../../state/inspector-view';
 import { useRunList } from '../../runs/use-runs';
 import type { RunRecord } from '../../runs/run-record';
 
+/** Redraw requests of the live canvases (a canvas changed size, or a drawing asked for another frame). */
+const redraws = new Set<() => void>();
+
+/** Asks every live canvas to draw again in the next animation frame (work spread over frames). */
+export function requestLiveRedraw(): void {
+  for (const fn of redraws) fn();
+}
+
+/** The current animation frame's timestamp: the same for every canvas drawn in one frame. */
+export const frameStamp = (): number => Number(document.timeline?.currentTime ?? performance.now());
+
 /** The run the views show: the selected one, else the newest. */
 export function useShownRunId(): string | null {
   const store = useApp((s) => s.runs);
@@ -41,9 +52,11 @@ export function useLiveDraw(
     schedule();
     const offRun = runId ? store.subscribeRun(runId, schedule) : () => undefined;
     const offView = useInspector.subscribe(schedule);
+    redraws.add(schedule);
     return () => {
       offRun();
       offView();
+      redraws.delete(schedule);
       cancelAnimationFrame(raf);
     };
     // extraDeps: props the drawing depends on beyond the stores (sizes, frames).
@@ -51,11 +64,33 @@ export function useLiveDraw(
   }, [store, runId, ...extraDeps]);
 }
 
+// Canvas CSS sizes come from a ResizeObserver, not from clientWidth: reading layout in a draw forces a synchronous
+// layout of the whole page after every streamed token.
+const cssSizes = new WeakMap<Element, { w: number; h: number }>();
+let sizeObserver: ResizeObserver | null = null;
+function observedSize(c: HTMLCanvasElement): { w: number; h: number } {
+  const known = cssSizes.get(c);
+  if (known) return known;
+  sizeObserver ??= new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const box = e.contentBoxSize[0];
+      cssSizes.set(
+        e.target,
+        box ? { w: box.inlineSize, h: box.blockSize } : { w: e.contentRect.width, h: e.contentRect.height },
+      );
+    }
+    requestLiveRedraw();
+  });
+  sizeObserver.observe(c);
+  const size = { w: c.clientWidth, h: c.clientHeight };
+  cssSizes.set(c, size);
+  return size;
+}
+
 /** Size a canvas's backing store to its CSS box × devicePixelRatio; returns the CSS size. */
 export function fitCanvas(c: HTMLCanvasElement): { w: number; h: number; dpr: number } {
   const dpr = Math.min(2, window.devicePixelRatio || 1);
-  const w = c.clientWidth;
-  const h = c.clientHeight;
+  const { w, h } = observedSize(c);
   if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
     c.width = Math.round(w * dpr);
     c.height = Math.round(h * dpr);
@@ -65,9 +100,21 @@ export function fitCanvas(c: HTMLCanvasElement): { w: number; h: number; dpr: nu
 
 /**
  * A colour variable resolved to rgb() for canvas drawing. Custom properties read back unresolved (a theme's
- * light-dark(…) pair), so a hidden probe element resolves it under the current colour scheme.
+ * light-dark(…) pair), so a hidden probe element resolves it under the current colour scheme. Resolving forces a
+ * style recalculation, so results are cached until the theme changes (`data-theme` on <html> or the system scheme).
  */
+const resolved = new Map<string, string>();
+let themeWatch = false;
 export function cssVar(name: string, fallback: string): string {
+  const key = `${name}|${fallback}`;
+  const hit = resolved.get(key);
+  if (hit) return hit;
+  if (!themeWatch) {
+    themeWatch = true;
+    const clear = () => resolved.clear();
+    new MutationObserver(clear).observe(document.documentElement, { attributes: true });
+    window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', clear);
+  }
   let probe = document.getElementById('css-var-probe');
   if (!probe) {
     probe = document.createElement('span');
@@ -77,7 +124,9 @@ export function cssVar(name: string, fallback: string): string {
   }
   probe.style.color = fallback;
   probe.style.color = `var(${name}, ${fallback})`;
-  return getComputedStyle(probe).color || fallback;
+  const colour = getComputedStyle(probe).color || fallback;
+  resolved.set(key, colour);
+  return colour;
 }
 
 /**
