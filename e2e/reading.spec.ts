@@ -97,9 +97,32 @@ test.describe('keyboard and reading (issue 12)', () => {
   test('portrait (rotated) video: every thumbnail keeps its shape and the last row is visible', async ({ page }) => {
     await openApp(page);
     await setSampling(page, { ...SMALL, nframes: 8 });
+    // While frames arrive, every placeholder must already have the box its thumbnail gets (nothing jumps).
+    await page.evaluate(() => {
+      const seen: { pending: string[]; thumbs: string[] }[] = [];
+      (window as unknown as { __stripBoxes: typeof seen }).__stripBoxes = seen;
+      const size = (e: Element) => {
+        const r = e.getBoundingClientRect();
+        return `${r.width.toFixed(1)}×${r.height.toFixed(1)}`;
+      };
+      new MutationObserver(() => {
+        const strip = document.querySelector('[data-testid=frame-strip]');
+        const pending = [...(strip?.querySelectorAll('.thumb.pending') ?? [])].map(size);
+        const thumbs = [...(strip?.querySelectorAll('button.thumb') ?? [])].map(size);
+        if (pending.length && thumbs.length) seen.push({ pending, thumbs });
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await dropVideo(page, 'rotated-90.mp4');
     const v = await settledVideo(page);
     expect(v.metadata?.height, 'displayed portrait').toBeGreaterThan(v.metadata!.width);
+    const during = await page.evaluate(
+      () => (window as unknown as { __stripBoxes: { pending: string[]; thumbs: string[] }[] }).__stripBoxes,
+    );
+    expect(during.length, 'the strip was seen with frames still to come').toBeGreaterThan(0);
+    for (const d of during)
+      expect(new Set([...d.pending, ...d.thumbs]), `placeholder and thumbnail boxes: ${JSON.stringify(d)}`).toEqual(
+        new Set([d.thumbs[0]]),
+      );
     const boxes = await page
       .getByTestId('frame-strip')
       .locator('button.thumb canvas')

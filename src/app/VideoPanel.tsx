@@ -144,6 +144,7 @@ export function VideoPanel() {
                 <FrameStrip
                   frames={video.frames}
                   expected={video.status === 'error' ? video.frames.length : plan.nframes}
+                  frameSize={plan.resized}
                   averageFps={plan.videoFps}
                   startTime={m?.firstFrameTime ?? 0}
                   onSeek={seekVideo}

@@ -71,6 +71,7 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   private dead: EngineError | null = null;
   private readonly fatalListeners = new Set<(err: EngineError) => void>();
+  private readonly lostListeners = new Set<(message: string) => void>();
 
   constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (e: MessageEvent<EngineEvent>) => this.onMessage(e.data));
@@ -202,16 +203,25 @@ export class EngineClient {
     this.worker.postMessage(msg, transferablesOf(msg));
   }
 
-  /** Called once if the engine becomes unusable (GPU device lost, worker crashed). */
+  /** Called once if the engine becomes unusable (the worker crashed or was shut down). */
   onFatal(fn: (err: EngineError) => void): () => void {
     this.fatalListeners.add(fn);
     return () => this.fatalListeners.delete(fn);
   }
 
+  /**
+   * Called on every GPU device loss. The engine stays usable (it takes a new device for the next load or video),
+   * but what lived on the lost device — the model, the video's pixel values — must be loaded and sent again.
+   */
+  onDeviceLost(fn: (message: string) => void): () => void {
+    this.lostListeners.add(fn);
+    return () => this.lostListeners.delete(fn);
+  }
+
   private onMessage(ev: EngineEvent): void {
-    // A lost device is announced outside any request (rid 0): everything pending fails with it.
-    if (ev.type === 'error' && ev.code === 'gpu-lost') {
-      this.fail(new EngineError('gpu-lost', ev.message));
+    // A lost device is announced outside any request (rid 0); the request it interrupted fails on its own.
+    if (ev.type === 'device-lost') {
+      for (const fn of this.lostListeners) fn(ev.message);
       return;
     }
     const p = this.pending.get(ev.rid);

@@ -21,6 +21,8 @@ export interface GenerateCallbacks {
   onProgress: ProgressFn;
   onPrompt(p: PromptInfo): void;
   onToken(t: { step: number; id: number; text: string; ms: number; attention?: AttentionTap }): void;
+  /** A stage begins (vision, prefill), or token `index` − 1 has arrived and token `index` is being generated. */
+  onStage?(stage: 'vision' | 'prefill' | 'decode', index: number): void;
 }
 
 export interface AnswerRequest {
@@ -41,6 +43,7 @@ export interface AnswerOutcome {
 
 export async function answer(req: AnswerRequest, cb: GenerateCallbacks): Promise<AnswerOutcome> {
   const { model, video, params, attention } = req;
+  cb.onStage?.('vision', 0);
   const features = await video.visionFeatures(model, (done, total) =>
     cb.onProgress('vision', done, total, `frame pair ${done} of ${total}`),
   );
@@ -60,6 +63,7 @@ export async function answer(req: AnswerRequest, cb: GenerateCallbacks): Promise
   });
 
   const text = model.tokenizer.streamingDecoder();
+  cb.onStage?.('prefill', 0);
   const outcome = await model.generate(
     {
       ids: built.ids,
@@ -85,6 +89,7 @@ export async function answer(req: AnswerRequest, cb: GenerateCallbacks): Promise
         // The stop step flushes what the streaming decoder still holds (an incomplete UTF-8 sequence).
         const delta = text.push(s.id) + (s.stop ? text.flush() : '');
         cb.onToken({ step: s.step, id: s.id, text: delta, ms: s.ms, ...(s.tap ? { attention: s.tap } : {}) });
+        if (!s.stop) cb.onStage?.('decode', s.step + 1);
       },
     },
   );

@@ -1,7 +1,9 @@
 // The engine façade the worker drives: one GPU device, the loaded model and the current video. Loading and the
 // OPFS cache are here; a video's GPU buffers live in video-session.ts, answering in answer.ts. GPU work runs under
 // guardGpu, so its validation and out-of-memory errors surface as failures of the request that caused them.
-import { acquireGpu, guardGpu, type GpuContext } from './gpu/device';
+// A lost device (driver reset, GPUDevice.destroy()) fails the request in flight with code 'gpu-lost'; the next load
+// or video acquires a new device (ARCHITECTURE.md §12, "Device loss").
+import { acquireGpu, deviceLost, guardGpu, type GpuContext } from './gpu/device';
 import { EngineFailure } from './engine-failure';
 import { modelSummary } from './model-summary';
 import { VideoSession } from './video-session';
@@ -40,22 +42,115 @@ interface LoadedModel {
   options: LoadOptions;
 }
 
+/** The steps of the engine's work, as a device loss names them. */
+export type EngineStage = 'load' | 'preprocess' | 'vision' | 'prefill' | 'decode';
+
+export interface EngineOptions {
+  /**
+   * Test hook (production passes none): asked as each step of a stage begins (load progress event, frame, vision,
+   * prefill, decode step); returning true destroys the device there, a forced device loss.
+   */
+  loseDeviceAt?: (stage: EngineStage, index: number) => boolean;
+}
+
+/** What the engine was doing, in words, per stage (the device-loss message quotes it). */
+const DOING: Record<EngineStage, (index: number) => string> = {
+  load: () => 'loading the model',
+  preprocess: (i) => `preparing the video (frame ${i + 1})`,
+  vision: () => 'running the vision tower',
+  prefill: () => 'reading the prompt (prefill)',
+  decode: (i) => `generating token ${i + 1}`,
+};
+
 export class Engine {
   private video: VideoSession | null = null;
   private loaded: LoadedModel | null = null;
   private readonly specCache = new Map<string, Promise<ModelSpec>>();
+  private current: GpuContext;
+  /** Set when the current device is lost: what was running then, and the message every later request gets. */
+  private lost: { message: string } | null = null;
+  private doing: string | null = null;
 
-  private constructor(readonly ctx: GpuContext) {}
+  private constructor(
+    private readonly gpu: GPU | undefined,
+    ctx: GpuContext,
+    private readonly onLost: (message: string) => void,
+    private readonly options: EngineOptions,
+  ) {
+    this.current = ctx;
+    this.watch(ctx);
+  }
 
-  static async create(gpu: GPU | undefined, onLost: (message: string) => void): Promise<Engine> {
-    const ctx = await acquireGpu(gpu, { label: 'video-r2' });
+  /** `onLost` hears of every device loss at once (the request in flight, if any, also fails with 'gpu-lost'). */
+  static async create(
+    gpu: GPU | undefined,
+    onLost: (message: string) => void,
+    options: EngineOptions = {},
+  ): Promise<Engine> {
+    return new Engine(gpu, await acquireGpu(gpu, { label: 'video-r2' }), onLost, options);
+  }
+
+  /** The current device (a new one after a loss, once a load or a video needed it). */
+  get ctx(): GpuContext {
+    return this.current;
+  }
+
+  private watch(ctx: GpuContext): void {
     void ctx.lost.then((info) => {
-      if (info.reason !== 'destroyed')
-        onLost(
-          `The GPU device was lost (${info.message || 'no reason given'}). Reload the page; if it happens again, use fewer frames or the 4-bit weights.`,
-        );
+      if (ctx !== this.current) return;
+      const during = this.doing ? ` while ${this.doing}` : '';
+      const reason = info.message || (info.reason === 'destroyed' ? 'the device was destroyed' : 'no reason given');
+      this.lost = {
+        message:
+          `The GPU device was lost${during} (${reason}). Files on disk and this browser’s model cache are untouched: ` +
+          'run again to load the model onto a new device and retry. If it happens again, use fewer frames, a lower ' +
+          'max_pixels or the 4-bit weights, and close other GPU-heavy tabs.',
+      };
+      this.onLost(this.lost.message);
     });
-    return new Engine(ctx);
+  }
+
+  /** After a loss: a new adapter and device; what lived on the old one (model, video) is gone with it. */
+  private async freshDevice(): Promise<GpuContext> {
+    if (this.lost) {
+      this.video = null;
+      this.loaded = null;
+      this.current = await acquireGpu(this.gpu, { label: 'video-r2' });
+      this.lost = null;
+      this.watch(this.current);
+    }
+    return this.current;
+  }
+
+  /** Enters a step of a stage: said in a device-loss message, and the test hook may lose the device here. */
+  private step(stage: EngineStage, index: number): void {
+    this.doing = DOING[stage](index);
+    if (this.options.loseDeviceAt?.(stage, index)) this.current.device.destroy();
+  }
+
+  /**
+   * Runs GPU work under guardGpu. A failure on a device that turns out to be lost becomes 'gpu-lost' with what was
+   * running (the lost device's own errors are noise), and so does work that "succeeded" on a lost device.
+   */
+  private async onGpu<T>(what: string, fn: (ctx: GpuContext) => Promise<T>): Promise<T> {
+    const ctx = this.current;
+    if (this.lost) throw new EngineFailure('gpu-lost', this.lost.message);
+    this.doing = what.charAt(0).toLowerCase() + what.slice(1);
+    try {
+      const out = await guardGpu(ctx, what, () => fn(ctx));
+      if (ctx !== this.current || this.lost) throw this.lostFailure();
+      return out;
+    } catch (e) {
+      if (e instanceof EngineFailure && e.code === 'cancelled') throw e;
+      if (ctx !== this.current || this.lost || (await deviceLost(ctx))) throw this.lostFailure();
+      throw e;
+    } finally {
+      this.doing = null;
+    }
+  }
+
+  private lostFailure(): EngineFailure {
+    return new EngineFailure('gpu-lost', this.lost?.message ?? 'The GPU device was lost: run again to retry.');
   }
 
   gpuSummary(): GpuSummary {
@@ -132,14 +227,21 @@ export class Engine {
   ): Promise<{ model: ModelSummary; fromCache: boolean }> {
     // The model that works stays loaded (and usable) until the new one's config and files have been read; the
     // first weights/cache progress event tells the store it was dropped (dropPrevious).
-    const previous = this.loaded;
-    return guardGpu(this.ctx, 'Loading the model', () => this.loadUnguarded(source, options, progress, signal)).catch(
-      (e: unknown) => {
-        if (this.loaded !== previous) this.unload(); // a half-loaded model must not stay on the GPU
-        if (signal?.aborted) throw new EngineFailure('cancelled', 'Loading was cancelled.');
-        throw e;
-      },
-    );
+    return this.freshDevice().then(() => {
+      const previous = this.loaded;
+      let events = 0;
+      const stepped: ProgressFn = (phase, done, total, detail) => {
+        this.step('load', events++);
+        progress(phase, done, total, detail);
+      };
+      return this.onGpu('Loading the model', () => this.loadUnguarded(source, options, stepped, signal)).catch(
+        (e: unknown) => {
+          if (this.loaded !== previous) this.unload(); // a half-loaded model must not stay on the GPU
+          if (signal?.aborted) throw new EngineFailure('cancelled', 'Loading was cancelled.');
+          throw e;
+        },
+      );
+    });
   }
 
   private async loadUnguarded(
@@ -225,11 +327,13 @@ export class Engine {
 
   /** Replaces the current video: the previous one's GPU buffers are freed first. */
   beginVideo(id: string, frames: number, height: number, width: number, secondPerGridTs: number): Promise<void> {
-    return guardGpu(this.ctx, 'Preparing the video', async () => {
-      this.video?.destroy();
-      this.video = null;
-      this.video = new VideoSession(this.ctx, { id, frames, height, width, secondPerGridTs });
-    });
+    return this.freshDevice().then(() =>
+      this.onGpu('Preparing the video', async (ctx) => {
+        this.video?.destroy();
+        this.video = null;
+        this.video = new VideoSession(ctx, { id, frames, height, width, secondPerGridTs });
+      }),
+    );
   }
 
   async pushFrame(
@@ -240,12 +344,16 @@ export class Engine {
     rgba: Uint8Array,
   ): Promise<{ width: number; height: number; rgba: ArrayBuffer }> {
     const video = this.currentVideo(id);
-    return await guardGpu(this.ctx, `Resizing frame ${index + 1}`, () => video.pushFrame(index, rgba, width, height));
+    return await this.onGpu(`Resizing frame ${index + 1}`, () => {
+      this.step('preprocess', index);
+      return video.pushFrame(index, rgba, width, height);
+    });
   }
 
   /** Every frame has arrived: from now on the video can be answered about. */
   async endVideo(id: string): Promise<{ grid: { t: number; h: number; w: number }; videoTokens: number }> {
-    return await this.currentVideo(id).finish();
+    const video = this.currentVideo(id);
+    return await this.onGpu('Preparing the video', () => video.finish());
   }
 
   /** `tapLayer`: the decoder layer whose attention is tapped when `attention` (null: the final layer). */
@@ -257,11 +365,12 @@ export class Engine {
     cb: GenerateCallbacks,
     tapLayer: number | null = null,
   ): Promise<AnswerOutcome> {
-    return guardGpu(this.ctx, 'Answering', () => {
+    return this.onGpu('Answering', () => {
       if (!this.loaded) throw new EngineFailure('not-loaded', 'Load a model first.');
       const { model, options } = this.loaded;
       const video = this.currentVideo(videoId);
-      return answer({ model, kvCache: options.kvCache, video, prompt, params, attention, tapLayer }, cb);
+      const stepped: GenerateCallbacks = { ...cb, onStage: (stage, index) => this.step(stage, index) };
+      return answer({ model, kvCache: options.kvCache, video, prompt, params, attention, tapLayer }, stepped);
     });
   }
 
@@ -279,6 +388,7 @@ export class Engine {
   }
 
   private currentVideo(id: string): VideoSession {
+    if (this.lost) throw new EngineFailure('gpu-lost', this.lost.message);
     if (!this.video || this.video.id !== id)
       throw new EngineFailure('bad-video', `Video ${id} is not the current video (it was replaced).`);
     return this.video;

@@ -185,7 +185,10 @@ export type EngineEvent =
   | { type: 'token'; rid: number; step: number; id: number; text: string; ms: number; attention?: AttentionTap }
   | { type: 'done'; rid: number; reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }
   | { type: 'ok'; rid: number }
-  | { type: 'error'; rid: number; code: EngineErrorCode; message: string };
+  | { type: 'error'; rid: number; code: EngineErrorCode; message: string }
+  /** The GPU device was lost (outside any request, rid 0): the model and the video's GPU data are gone; the engine
+   *  takes a new device for the next load or video. The request in flight, if any, also fails with 'gpu-lost'. */
+  | { type: 'device-lost'; rid: 0; message: string };
 
 export interface RunStats {
   promptTokens: number;

@@ -38,7 +38,7 @@ export function missingPlatformFeatures(g: typeof globalThis = globalThis): Prob
 
 export const createEnvSlice =
   (services: Services): StateCreator<AppState, [], [], EnvSlice> =>
-  (set) => ({
+  (set, get) => ({
     env: { status: 'checking', problems: [], gpu: null, fatal: null },
     checkEnv: async () => {
       const problems = missingPlatformFeatures();
@@ -49,6 +49,7 @@ export const createEnvSlice =
       try {
         const engine = services.engine();
         engine.onFatal((err) => set((s) => ({ env: { ...s.env, fatal: err.message } })));
+        engine.onDeviceLost((message) => get().deviceLost(message));
         const gpu = await engine.init();
         set((s) => ({ env: { status: 'ok', problems: [], gpu, fatal: s.env.fatal } }));
       } catch (e) {

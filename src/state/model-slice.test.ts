@@ -71,6 +71,34 @@ describe('model state', () => {
     expect(useApp.getState().model).toMatchObject({ status: 'error', summary: null, error: 'Out of GPU memory' });
   });
 
+  it('a lost GPU device unloads the model with its message; a load the loss broke keeps nothing', async () => {
+    const message = 'The GPU device was lost while generating token 3 (device reset).';
+    useApp.getState().deviceLost(message);
+    expect(useApp.getState().model).toMatchObject({
+      status: 'error',
+      summary: null,
+      error: message,
+      lostModelId: 'video-r2-tiny',
+    });
+    fakeEngine(() => undefined, 'video-r2-tiny');
+    await useApp.getState().loadModel();
+    expect(useApp.getState().model).toMatchObject({ status: 'ready', error: null, lostModelId: null });
+
+    // A loss during the next load, before the engine dropped the working model: it is gone all the same.
+    useApp.getState().selectModel('MBZUAI/Video-R2');
+    fakeEngine(
+      (p) => p({ phase: 'config', done: 0, total: 1 }),
+      new EngineError('gpu-lost', 'The GPU device was lost while loading the model.'),
+    );
+    await useApp.getState().loadModel();
+    expect(useApp.getState().model).toMatchObject({
+      status: 'error',
+      summary: null,
+      error: 'The GPU device was lost while loading the model.',
+      lostModelId: 'MBZUAI/Video-R2',
+    });
+  });
+
   it('a cancelled load before the drop keeps the old model without an error', async () => {
     useApp.getState().selectModel('MBZUAI/Video-R2');
     fakeEngine(() => undefined, new EngineError('cancelled', 'Loading was cancelled.'));

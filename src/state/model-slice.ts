@@ -27,6 +27,8 @@ export interface ModelSlice {
     summary: ModelSummary | null;
     fromCache: boolean;
     error: string | null;
+    /** The model a GPU device loss unloaded (or whose load it broke): Run may load it again without asking. */
+    lostModelId: string | null;
   };
   /** Endpoint, revision and token for Hub repositories (kept in this browser). */
   hub: HubSettings;
@@ -39,6 +41,9 @@ export interface ModelSlice {
   setLoadOptions: (o: Partial<LoadOptions>) => void;
   loadModel: () => Promise<void>;
   cancelLoad: () => void;
+  /** The engine lost its GPU device: the model is gone (a load in flight fails by itself), and so is the video's
+   *  GPU copy; `message` says so until the next load. */
+  deviceLost: (message: string) => void;
 }
 
 function defaultOptions(id: string): LoadOptions {
@@ -88,6 +93,7 @@ export const createModelSlice =
         summary: null,
         fromCache: false,
         error: null,
+        lostModelId: null,
       },
 
       memoryPlan: { plan: null, error: null },
@@ -181,12 +187,16 @@ export const createModelSlice =
           });
           cancelLoading = handle.cancel;
           const { model, fromCache } = await handle.done;
-          set((s) => ({ model: { ...s.model, status: 'ready', summary: model, fromCache, progress: null } }));
+          set((s) => ({
+            model: { ...s.model, status: 'ready', summary: model, fromCache, progress: null, lostModelId: null },
+          }));
           get().adoptGenerationDefaults(model);
         } catch (e) {
           const cancelled = e instanceof EngineError && e.code === 'cancelled';
+          const lost = e instanceof EngineError && e.code === 'gpu-lost';
           const error = cancelled ? null : e instanceof Error ? e.message : String(e);
-          const kept = working && !dropped ? working : null;
+          // A lost device took the working model with it.
+          const kept = working && !dropped && !lost ? working : null;
           set((s) => ({
             model: {
               ...s.model,
@@ -195,6 +205,7 @@ export const createModelSlice =
               fromCache: kept?.fromCache ?? false,
               error,
               progress: null,
+              lostModelId: lost ? selectedId : s.model.lostModelId,
             },
           }));
         } finally {
@@ -203,5 +214,24 @@ export const createModelSlice =
       },
 
       cancelLoad: () => cancelLoading?.(),
+
+      deviceLost: (message) => {
+        get().forgetVideoOnGpu();
+        set((s) =>
+          // A load in flight fails by itself with the loss (its catch above says so).
+          s.model.status === 'loading' || !s.model.summary
+            ? {}
+            : {
+                model: {
+                  ...s.model,
+                  status: 'error',
+                  summary: null,
+                  fromCache: false,
+                  error: message,
+                  lostModelId: s.model.summary.id,
+                },
+              },
+        );
+      },
     };
   };

@@ -91,8 +91,10 @@ export function createRunSlice(services: Services): StateCreator<AppState, [], [
         if (plan && !plan.fits) throw new Error(plan.advice ?? 'This setting does not fit in this GPU’s memory.');
         if (get().model.status !== 'ready') {
           // Never start a multi-gigabyte download as a side effect of Run: that is what "Load model" is for.
-          const entry = CATALOG.find((c) => c.id === get().model.selectedId) ?? customHubModel(get().model.selectedId);
-          if (entry && entry.downloadBytes > 1e9)
+          // A model a GPU device loss unloaded is loaded again (from this browser's cache when it is there).
+          const { selectedId, lostModelId } = get().model;
+          const entry = CATALOG.find((c) => c.id === selectedId) ?? customHubModel(selectedId);
+          if (entry && entry.downloadBytes > 1e9 && lostModelId !== selectedId)
             throw new Error(
               `Load ${entry.name} first (Load model): it downloads ≈${formatBytes(entry.downloadBytes)} once.`,
             );

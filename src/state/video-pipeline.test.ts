@@ -1,7 +1,8 @@
 // VideoPipeline with fake media and engine clients: frames flow media → engine → strip, the newest request wins,
 // and a file that fails leaves the previous video in place. Two pipelines share nothing.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MediaError } from '../media';
+import { EngineError } from '../engine-client/engine-client';
 import type { VideoMetadata } from '../media';
 import { DEFAULT_VIDEO_SETTINGS, emptyVideo, type VideoSlice } from './video-slice';
 import { VideoPipeline, type MediaPort, type VideoEnginePort } from './video-pipeline';
@@ -30,7 +31,9 @@ const meta = (name: string): VideoMetadata =>
     warnings: [],
   }) as VideoMetadata;
 
-function harness(opts: { failOpen?: (name: string) => boolean } = {}) {
+function harness(
+  opts: { failOpen?: (name: string) => boolean; failFrame?: (id: string, index: number) => Error | null } = {},
+) {
   let state: VideoState = emptyVideo({ ...DEFAULT_VIDEO_SETTINGS, nframes: 4 });
   const log: string[] = [];
   let tokens = 0;
@@ -65,6 +68,8 @@ function harness(opts: { failOpen?: (name: string) => boolean } = {}) {
     },
     pushFrame: async (id, index, width, height, rgba) => {
       log.push(`frame ${id} ${index}`);
+      const refused = opts.failFrame?.(id, index);
+      if (refused) throw refused;
       return { width, height, rgba };
     },
     endVideo: async (id) => {
@@ -112,6 +117,64 @@ describe('VideoPipeline (fake workers)', () => {
       code: 'UNSUPPORTED_CODEC',
       message: 'bad.mp4 uses a codec this browser cannot decode.',
     });
+  });
+
+  it('an engine error while a new file is prepared is no cancellation: the previous video returns, with the error', async () => {
+    // The engine refusing a frame of b.mp4 (what a damaged fMP4's out-of-order sample times caused).
+    let opened = '';
+    const h = harness({
+      failFrame: (_id, index) =>
+        opened === 'b.mp4' && index === 1
+          ? new EngineError('bad-video', 'Frame 3 arrived out of order (expected 1).')
+          : null,
+    });
+    await h.pipeline.open(file('a.mp4'));
+    opened = 'b.mp4';
+    await h.pipeline.open(file('b.mp4'));
+    const failed = h.state();
+    expect(failed.file?.name, 'the previous file is back at once').toBe('a.mp4');
+    expect(failed.error).toEqual({
+      code: 'ENGINE_BAD_VIDEO',
+      message: 'b.mp4: Frame 3 arrived out of order (expected 1).',
+    });
+    expect(failed.status, 'never left "Decoding frames" forever').not.toBe('ready');
+    opened = 'a.mp4';
+    await vi.waitFor(() => expect(h.state().status).toBe('ready'));
+    const back = h.state();
+    expect(back.file?.name).toBe('a.mp4');
+    expect(
+      back.frames.map((f) => f.sourceIndex),
+      'a.mp4 sampled again',
+    ).toEqual([0, 2, 4, 6]);
+    expect(back.error?.code, 'the error stays until the next action').toBe('ENGINE_BAD_VIDEO');
+    expect(await h.pipeline.prepare()).toBe(back.engineVideoId);
+  });
+
+  it('a lost GPU device keeps the new file (not its fault) and the next prepare samples it again', async () => {
+    let lose = false;
+    const h = harness({
+      failFrame: (_id, index) =>
+        lose && index === 2 ? new EngineError('gpu-lost', 'The GPU device was lost while preparing the video.') : null,
+    });
+    await h.pipeline.open(file('a.mp4'));
+    lose = true;
+    await h.pipeline.open(file('b.mp4'));
+    expect(h.state()).toMatchObject({
+      file: { name: 'b.mp4' },
+      status: 'error',
+      error: { code: 'ENGINE_GPU_LOST', message: 'b.mp4: The GPU device was lost while preparing the video.' },
+    });
+    lose = false;
+    const id = await h.pipeline.prepare();
+    expect(h.state()).toMatchObject({ file: { name: 'b.mp4' }, status: 'ready', engineVideoId: id, error: null });
+
+    // A loss announced while the video was ready: its pixel values are gone, so the next prepare samples again.
+    const frames = h.log.filter((l) => l.startsWith('frame')).length;
+    h.pipeline.deviceLost();
+    expect(h.state().engineVideoId).toBeNull();
+    const again = await h.pipeline.prepare();
+    expect(again).not.toBe(id);
+    expect(h.log.filter((l) => l.startsWith('frame')).length - frames, 'frames sent to the new device').toBe(4);
   });
 
   it('refuses an empty file without touching the current video', async () => {

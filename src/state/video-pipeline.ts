@@ -2,6 +2,7 @@
 // sampled frames to the engine (which resizes them on the GPU and returns the frame the model sees), and keep
 // the newest request winning. One instance per store; no module state, so tests build it with fake clients.
 import { MediaError, planFor, VIDEO_R2 } from '../media';
+import { EngineError } from '../engine-client/engine-client';
 import type { SampleRequest, SamplingPlan, SampledFrame, SubtitleCue, VideoMetadata } from '../media';
 import type { FrameThumb, VideoSettings, VideoSlice, VideoStatus } from './video-slice';
 
@@ -62,12 +63,18 @@ export function sampleRequest(s: VideoSettings, subtitles: SubtitleCue[] | null)
 export const withFileName = (name: string, message: string) =>
   message.includes(name) ? message : `${name}: ${message}`;
 
+/** A media error keeps its code; an engine error is named as the engine's (ENGINE_BAD_VIDEO, ENGINE_GPU_LOST, …). */
 export const describeError = (e: unknown) =>
   e instanceof MediaError
     ? { code: e.code, message: e.message }
-    : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+    : e instanceof EngineError
+      ? { code: `ENGINE_${e.code.toUpperCase().replace(/-/g, '_')}`, message: e.message }
+      : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 
+/** Only the media client's own cancellation (a newer request) is one; an engine error never is. */
 const isCancel = (e: unknown) => e instanceof MediaError && e.code === 'CANCELLED';
+/** The GPU device was lost: not the file's fault, and preparing it again (on a new device) will work. */
+const isDeviceLoss = (e: unknown) => e instanceof EngineError && e.code === 'gpu-lost';
 
 const defaultBitmap = (rgba: ArrayBuffer, width: number, height: number) =>
   createImageBitmap(new ImageData(new Uint8ClampedArray(rgba), width, height));
@@ -109,7 +116,7 @@ export class VideoPipeline {
       try {
         await this.preparing;
       } catch (e) {
-        if (sampling === this.generation && previous.file && !isCancel(e)) {
+        if (sampling === this.generation && previous.file && !isCancel(e) && !isDeviceLoss(e)) {
           // The new file opened but cannot be used (corrupt data, an aspect ratio Video-R2 refuses, …): a bad
           // file loses nothing else, so the previous video comes back and is sampled again.
           const failed = deps.get();
@@ -156,6 +163,14 @@ export class VideoPipeline {
       this.preparing = this.resample(keepError);
       this.preparing.catch(() => undefined);
     }, this.deps.debounceMs ?? 250);
+  }
+
+  /**
+   * The engine lost its GPU device, and the current video's pixel values with it: the next prepare() samples the
+   * video again (onto the new device). A preparation in flight fails by itself with the loss.
+   */
+  deviceLost(): void {
+    if (this.deps.get().engineVideoId !== null) this.deps.patch({ engineVideoId: null });
   }
 
   /** Resolves with the engine's id for the current video once its pixel values are on the GPU. */

@@ -67,6 +67,8 @@ export interface VideoSlice {
   dismissVideoError: () => void;
   /** Resolves with the engine's id for the current video once its pixel values are on the GPU. */
   prepareVideoForModel: () => Promise<string>;
+  /** The GPU device was lost with the video's pixel values: the next preparation sends the frames again. */
+  forgetVideoOnGpu: () => void;
 }
 
 export const DEFAULT_VIDEO_SETTINGS: VideoSettings = {
@@ -161,6 +163,7 @@ export function createVideoSlice(services: Services): StateCreator<AppState, [],
       dismissVideoError: () => patch({ error: null }),
 
       prepareVideoForModel: () => pipeline.prepare(),
+      forgetVideoOnGpu: () => pipeline.deviceLost(),
     };
   };
 }

@@ -28,6 +28,15 @@ export function timesDiffer(
   return Math.abs(f.presentationTime - startTime - f.referenceTime) > 0.5 / averageFps;
 }
 
+/**
+ * The box of a thumbnail showing a width × height frame: the frame's own shape (portrait stays portrait), narrow
+ * ones taller so the time fits. Placeholders of frames still to come get the same box, so nothing moves on arrival.
+ */
+export function thumbBox(width: number, height: number): { aspectRatio: string; height: number } {
+  const aspect = Math.min(3, Math.max(1 / 3, width / height));
+  return { aspectRatio: String(aspect), height: Math.min(120, Math.max(60, 56 / aspect)) };
+}
+
 function Thumb({
   frame,
   averageFps,
@@ -54,14 +63,11 @@ function Thumb({
   const shown = formatClock(frame.presentationTime, 2);
   const differs = timesDiffer(frame, averageFps, startTime);
   const title = `Frame ${frame.sourceIndex} at ${shown}${differs ? ` (Video-R2 times it at ${formatClock(frame.referenceTime, 2)}: frame index ÷ average fps)` : ''} — show in player`;
-  // Each thumbnail keeps its frame's shape (portrait stays portrait); narrow ones are taller so the time fits.
-  const aspect = Math.min(3, Math.max(1 / 3, frame.bitmap.width / frame.bitmap.height));
-  const height = Math.min(120, Math.max(60, 56 / aspect));
   return (
     <button
       type="button"
       className={differs ? 'thumb times-differ' : 'thumb'}
-      style={{ aspectRatio: String(aspect), height }}
+      style={thumbBox(frame.bitmap.width, frame.bitmap.height)}
       tabIndex={tabbable ? 0 : -1}
       data-ordinal={frame.ordinal}
       onFocus={onFocus}
@@ -103,13 +109,15 @@ function target(buttons: HTMLElement[], from: number, key: string): number | nul
 export interface FrameStripProps {
   frames: readonly StripFrame[];
   expected: number;
+  /** The size every sampled frame is resized to (the plan's), which the pending placeholders take the shape of. */
+  frameSize: { width: number; height: number };
   /** The video's average fps (Video-R2's timeline) and its first frame's time. */
   averageFps: number;
   startTime: number;
   onSeek: (t: number) => void;
 }
 
-export function FrameStrip({ frames, expected, averageFps, startTime, onSeek }: FrameStripProps) {
+export function FrameStrip({ frames, expected, frameSize, averageFps, startTime, onSeek }: FrameStripProps) {
   const slots: (StripFrame | null)[] = Array.from(
     { length: Math.max(expected, frames.length) },
     (_, i) => frames[i] ?? null,
@@ -176,7 +184,12 @@ export function FrameStrip({ frames, expected, averageFps, startTime, onSeek }: 
                   onFocus={() => setActive(f.ordinal)}
                 />
               ) : (
-                <div key={`pending-${j}`} className="thumb pending" aria-hidden />
+                <div
+                  key={`pending-${j}`}
+                  className="thumb pending"
+                  style={thumbBox(frameSize.width, frameSize.height)}
+                  aria-hidden
+                />
               ),
             )}
           </div>

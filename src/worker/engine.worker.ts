@@ -26,9 +26,7 @@ async function handle(req: EngineRequest): Promise<void> {
   const rid = req.rid;
   switch (req.type) {
     case 'init': {
-      engine ??= await Engine.create(navigator.gpu, (message) =>
-        post({ type: 'error', rid: 0, code: 'gpu-lost', message }),
-      );
+      engine ??= await Engine.create(navigator.gpu, (message) => post({ type: 'device-lost', rid: 0, message }));
       post({ type: 'ready', rid, gpu: engine.gpuSummary() });
       return;
     }

@@ -65,4 +65,13 @@ export class BufferPool {
   get liveBuffers(): number {
     return this.live.size;
   }
+
+  /** Buffers handed out (live) and kept for reuse (free), by count and bytes: what a leak test watches. */
+  stats(): { liveBuffers: number; liveBytes: number; freeBuffers: number; freeBytes: number } {
+    let liveBytes = 0;
+    for (const b of this.live.keys()) liveBytes += b.size;
+    let freeBuffers = 0;
+    for (const list of this.free.values()) freeBuffers += list.length;
+    return { liveBuffers: this.live.size, liveBytes, freeBuffers, freeBytes: this.freeBytes };
+  }
 }

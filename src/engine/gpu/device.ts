@@ -152,6 +152,29 @@ export async function acquireGpu(gpu: GPU | undefined, options: AcquireOptions =
   };
 }
 
+/**
+ * Whether `ctx`'s device has been lost. WebGPU has no synchronous lost state, and a lost device turns most calls
+ * into silent no-ops, so after a failure we ask: a 4-byte map either succeeds (alive) or is refused (lost), and a
+ * refusal is followed by `device.lost` resolving, which we wait for so its handlers have run when this returns.
+ */
+export async function deviceLost(ctx: GpuContext): Promise<boolean> {
+  let probe: GPUBuffer;
+  try {
+    probe = ctx.device.createBuffer({ label: 'lost-probe', size: 4, usage: GPUBufferUsage.MAP_READ });
+  } catch {
+    await ctx.lost;
+    return true;
+  }
+  const mapped = probe.mapAsync(GPUMapMode.READ).then(
+    () => false,
+    () => true,
+  );
+  const lost = await Promise.race([ctx.lost.then(() => true), mapped]);
+  probe.destroy();
+  if (lost) await ctx.lost;
+  return lost;
+}
+
 export class GpuOutOfMemoryError extends Error {
   override name = 'GpuOutOfMemoryError';
 }
