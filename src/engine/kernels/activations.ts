@@ -1,7 +1,7 @@
 // Elementwise activations: SwiGLU (text and vision MLPs) and exact-erf GELU (vision merger).
 // shaders/swiglu.wgsl, shaders/gelu.wgsl.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, kernelOp, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
@@ -51,13 +51,14 @@ export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): Kernel
     .setU32('up_stride4', up.stride / 4)
     .write();
   return kernelOp([
-    {
+    makeDispatch(
+      ctx,
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [gate.tensor.buffer, up.tensor.buffer, out.buffer, params]),
-      uniforms: [params],
-      workgroups: linearGrid(Math.ceil((m * cols) / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
+      [gate.tensor.buffer, up.tensor.buffer, out.buffer, params],
+      deviceGrid(ctx, Math.ceil((m * cols) / 4 / WG)),
+      [params],
+    ),
   ]);
 }
 
@@ -91,12 +92,13 @@ export function gelu(ctx: GpuContext, label: string, args: { x: GpuTensor; out?:
   const pipeline = kernelPipeline(ctx, 'gelu.wgsl', { IN_PLACE: !out });
   const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', n / 4).write();
   return kernelOp([
-    {
+    makeDispatch(
+      ctx,
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [x.buffer, params, ...(out ? [out.buffer] : [])]),
-      uniforms: [params],
-      workgroups: linearGrid(Math.ceil(n / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
+      [x.buffer, params, ...(out ? [out.buffer] : [])],
+      deviceGrid(ctx, Math.ceil(n / 4 / WG)),
+      [params],
+    ),
   ]);
 }

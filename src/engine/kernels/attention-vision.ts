@@ -2,7 +2,7 @@
 // Segments come from cu_seqlens in patch rows: the window segments for windowed blocks, one per temporal patch for
 // the full-attention blocks (docs/model.md §3.4–3.5); build one instance per segment table (sharing the pipeline).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, type KernelOp } from '../gpu/dispatch';
+import { makeDispatch, type KernelOp } from '../gpu/dispatch';
 import { uploadTensor, type GpuTensor } from '../gpu/tensor';
 import { expectDtype, expectElements, expectInt } from './checks';
 import { attentionScale, checkTiledHeadDim, tiledGrid, tiledParams, tiledPipeline } from './attention-tiled';
@@ -66,12 +66,13 @@ export function attentionVision(
   return {
     rows,
     dispatches: [
-      {
+      makeDispatch(
+        ctx,
         label,
         pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params]),
-        workgroups: tiledGrid(ctx, rows, H, 1),
-      },
+        [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params],
+        tiledGrid(ctx, rows, H, 1),
+      ),
     ],
     destroy() {
       params.destroy();

@@ -2,7 +2,7 @@
 // FLOP/s), run in the same session as the model so their ratios are meaningful (ARCHITECTURE.md §11).
 // shaders/copy.wgsl, shaders/matmul_f32.wgsl.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, kernelOp, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
@@ -26,13 +26,14 @@ export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: 
   const pipeline = kernelPipeline(ctx, 'copy.wgsl');
   const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', bytes / 16).write();
   return kernelOp([
-    {
+    makeDispatch(
+      ctx,
       label,
       pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params]),
-      uniforms: [params],
-      workgroups: linearGrid(Math.ceil(bytes / 16 / COPY_WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
+      [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params],
+      deviceGrid(ctx, Math.ceil(bytes / 16 / COPY_WG)),
+      [params],
+    ),
   ]);
 }
 
@@ -70,13 +71,5 @@ export function matmulF32(
     .setU32('rows', n)
     .setU32('x_row0', 0)
     .write();
-  return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, c.buffer, params]),
-      workgroups: grid,
-      uniforms: [params],
-    },
-  ]);
+  return kernelOp([makeDispatch(ctx, label, pipeline, [a.buffer, b.buffer, c.buffer, params], grid, [params])]);
 }

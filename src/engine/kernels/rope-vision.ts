@@ -1,6 +1,6 @@
 // 2-D vision RoPE in place on the qkv buffer (shaders/rope_vision.wgsl), docs/model.md §3.3.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype, expectInt, expectShape } from './checks';
@@ -43,15 +43,13 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
   const params = new Uniforms(ctx, `${label}.params`, ['rows']).setU32('rows', maxRows).write();
   return {
     dispatches: [
-      {
+      makeDispatch(
+        ctx,
         label,
         pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params]),
-        workgroups: linearGrid(
-          Math.ceil((maxRows * 2 * H * (D / 4)) / WG),
-          ctx.limits.maxComputeWorkgroupsPerDimension,
-        ),
-      },
+        [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params],
+        deviceGrid(ctx, Math.ceil((maxRows * 2 * H * (D / 4)) / WG)),
+      ),
     ],
     set({ rows }) {
       expectInt(label, 'rows', rows, 1, maxRows);
