@@ -133,14 +133,9 @@ export function attentionDecode(
     splitBindings.push(tapScores.buffer);
     combineBindings.push(tapStats.buffer);
   }
+  const splitGrid = deviceGrid(ctx, kvHeads * Math.ceil(maxLen / DECODE_CHUNK));
   const dispatches = [
-    makeDispatch(
-      ctx,
-      `${label}.split`,
-      split,
-      splitBindings,
-      deviceGrid(ctx, kvHeads * Math.ceil(maxLen / DECODE_CHUNK)),
-    ),
+    makeDispatch(ctx, `${label}.split`, split, splitBindings, splitGrid),
     makeDispatch(ctx, `${label}.combine`, combine, combineBindings, [heads, 1, 1]),
   ];
   const qRows = Math.floor((numelOf(io.q.tensor) - io.q.offset - heads * D) / io.q.stride) + 1;

@@ -63,17 +63,10 @@ export function attentionVision(
     .setU32('n_seg', cu.length - 1)
     .setF32('scale', attentionScale(D))
     .write();
+  const bindings = [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params];
   return {
     rows,
-    dispatches: [
-      makeDispatch(
-        ctx,
-        label,
-        pipeline,
-        [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params],
-        tiledGrid(ctx, rows, H, 1),
-      ),
-    ],
+    dispatches: [makeDispatch(ctx, label, pipeline, bindings, tiledGrid(ctx, rows, H, 1))],
     destroy() {
       params.destroy();
       cuTensor.buffer.destroy();

@@ -24,17 +24,10 @@ export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: 
     throw new Error(`${label}: ${bytes} bytes pass the binding limit ${ctx.limits.maxStorageBufferBindingSize}`);
   if (src === dst) throw new Error(`${label}: src and dst must differ`);
   const pipeline = kernelPipeline(ctx, 'copy.wgsl');
-  const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', bytes / 16).write();
-  return kernelOp([
-    makeDispatch(
-      ctx,
-      label,
-      pipeline,
-      [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params],
-      deviceGrid(ctx, Math.ceil(bytes / 16 / COPY_WG)),
-      [params],
-    ),
-  ]);
+  const params = Uniforms.u32(ctx, `${label}.params`, { n4: bytes / 16 });
+  const bindings = [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params];
+  const grid = deviceGrid(ctx, Math.ceil(bytes / 16 / COPY_WG));
+  return kernelOp([makeDispatch(ctx, label, pipeline, bindings, grid, [params])]);
 }
 
 /** c[M, N] = a[M, K] · b[N, K]ᵀ in f32 (K % 4 == 0); 2·M·N·K FLOP. The same tile core as the model's matmuls. */

@@ -68,13 +68,8 @@ export class Q4Quantizer {
         .setU32('row_base', from)
         .write();
       const label = `${name}.chunk${index}`;
-      return makeDispatch(
-        ctx,
-        label,
-        pipeline,
-        [src.buffer, chunk.qweight, chunk.scales, this.status, params],
-        deviceGrid(ctx, Math.ceil((count * groupsPerRow) / WG)),
-      );
+      const bindings = [src.buffer, chunk.qweight, chunk.scales, this.status, params];
+      return makeDispatch(ctx, label, pipeline, bindings, deviceGrid(ctx, Math.ceil((count * groupsPerRow) / WG)));
     });
     runDispatches(ctx, dispatches, name);
   }

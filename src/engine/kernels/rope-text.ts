@@ -103,13 +103,8 @@ export function ropeTextKvAppend(
   });
   const threads = maxRows * (heads + 2 * kvHeads) * (D / 4);
   const bindings = [io.q.tensor, io.k.tensor, io.v.tensor, io.positions, io.invFreq, io.qOut, io.cache.k, io.cache.v];
-  const dispatch = makeDispatch(
-    ctx,
-    label,
-    pipeline,
-    [...bindings.map((t) => t.buffer), params],
-    deviceGrid(ctx, Math.ceil(threads / WG)),
-  );
+  const grid = deviceGrid(ctx, Math.ceil(threads / WG));
+  const dispatch = makeDispatch(ctx, label, pipeline, [...bindings.map((t) => t.buffer), params], grid);
   return {
     dispatches: [dispatch],
     set(step) {

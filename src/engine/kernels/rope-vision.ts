@@ -40,17 +40,11 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
   expectShape(label, 'coords', io.coords, [maxRows, 2]);
   expectShape(label, 'invFreq', io.invFreq, [D / 4]);
   const pipeline = kernelPipeline(ctx, 'rope_vision.wgsl', {}, { H, D, WG });
-  const params = new Uniforms(ctx, `${label}.params`, ['rows']).setU32('rows', maxRows).write();
+  const params = Uniforms.u32(ctx, `${label}.params`, { rows: maxRows });
+  const bindings = [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params];
+  const grid = deviceGrid(ctx, Math.ceil((maxRows * 2 * H * (D / 4)) / WG));
   return {
-    dispatches: [
-      makeDispatch(
-        ctx,
-        label,
-        pipeline,
-        [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params],
-        deviceGrid(ctx, Math.ceil((maxRows * 2 * H * (D / 4)) / WG)),
-      ),
-    ],
+    dispatches: [makeDispatch(ctx, label, pipeline, bindings, grid)],
     set({ rows }) {
       expectInt(label, 'rows', rows, 1, maxRows);
       params.setU32('rows', rows).write();

@@ -25,7 +25,7 @@ describe('memoryPlan (7B)', () => {
     const kv = p.lines.find((l) => l.label.startsWith('KV cache'))!;
     expect(kv.bytes).toBe(57_344 * p.contextTokens);
     expect(p.lines[0]!.bytes + p.lines[1]!.bytes).toBe(5_637_363_712); // docs/model.md §6.2: ≈5.64 GB of weights
-    expect(p.fits).toBe(true);
+    expect(p.fits, p.advice ?? '').toBe(true);
     expect(p.totalBytes).toBeGreaterThan(6e9);
     expect(p.totalBytes).toBeLessThan(8e9);
   });
