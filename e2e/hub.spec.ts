@@ -111,13 +111,13 @@ test('custom repos from a configured Hub endpoint: checks, gated, not Qwen2.5-VL
   });
   const size = tinyFiles['model.safetensors']!.byteLength;
   expect(
-    hub.log.some((r) => r.origin === 'hub' && r.status === 302),
+    hub.log.filter((r) => r.origin === 'hub').map((r) => r.status),
     'weights were redirected',
-  ).toBe(true);
+  ).toContain(302);
   expect(
-    hub.log.filter((r) => r.origin === 'cdn').every((r) => r.status === 206),
-    'every weight read was a range',
-  ).toBe(true);
+    hub.log.filter((r) => r.origin === 'cdn' && r.status !== 206).map((r) => r.status),
+    'weight reads that were not ranges',
+  ).toEqual([]);
   expect(hub.bytesSent('model.safetensors'), 'the weights file was fetched once (no byte twice)').toBeLessThanOrEqual(
     size,
   );

@@ -45,8 +45,8 @@ test('python3 -m http.server (no Range): the tiny model loads and the UI says re
   await expect(page.locator('.warn-box')).toContainText('ignores HTTP Range requests');
   expect(statuses.length, 'model.safetensors was requested').toBeGreaterThan(0);
   expect(
-    statuses.every((s) => s === 200),
-    `every answer was a whole body (got ${statuses.join(', ')})`,
-  ).toBe(true);
+    statuses.filter((s) => s !== 200),
+    'answers that were not a whole body',
+  ).toEqual([]);
   await screenshot(page, 'static-host-no-range');
 });

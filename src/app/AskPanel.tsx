@@ -1,7 +1,8 @@
 // The question, the Video-R2 reasoning instruction, decoding settings, and Run / Stop.
 import { useApp } from '../state/store';
 import { Collapsible } from '../ui/Collapsible';
-import { CheckField, NumberField } from '../ui/fields';
+import { CheckField, NumberField, NumberSettings, type NumberSetting } from '../ui/fields';
+import { readNumber } from '../ui/read-number';
 import { ProgressBar } from '../ui/ProgressBar';
 import { VIDEO_R2_REASONING_SUFFIX, DEFAULT_SYSTEM_PROMPT } from '../state/prompts';
 import { phaseLabel } from './labels';
@@ -21,6 +22,7 @@ export function AskPanel() {
   const tapLayer = useApp((s) => s.tapLayer);
   const setTapLayer = useApp((s) => s.setTapLayer);
   const layers = useApp((s) => s.model.summary?.textLayers ?? null);
+  const lastLayer = layers !== null ? layers - 1 : null;
   const startRun = useApp((s) => s.startRun);
   const stopRun = useApp((s) => s.stopRun);
   const active = run.status === 'preparing' || run.status === 'running';
@@ -84,59 +86,13 @@ export function AskPanel() {
           }
         >
           <div className="grid-fields">
-            <NumberField
-              label="Max new tokens"
-              min={1}
-              max={32768}
-              value={params.maxNewTokens}
-              onValue={(v) => setParams({ maxNewTokens: clampInt(v, 1, 32768, params.maxNewTokens) })}
-            />
-            <NumberField
-              label="Repetition penalty"
-              step={0.01}
-              min={1}
-              max={2}
-              value={params.repetitionPenalty}
-              onValue={(v) => setParams({ repetitionPenalty: clampNum(v, 1, 2, params.repetitionPenalty) })}
-            />
+            <NumberSettings settings={DECODING} values={params} onChange={setParams} />
             <CheckField
               label="Sample (otherwise greedy, as top_k = 1 makes the demo)"
               checked={params.doSample}
               onChecked={(doSample) => setParams({ doSample })}
             />
-            {params.doSample ? (
-              <>
-                <NumberField
-                  label="Temperature"
-                  step={0.05}
-                  min={0.01}
-                  max={5}
-                  value={params.temperature}
-                  onValue={(v) => setParams({ temperature: clampNum(v, 0.01, 5, params.temperature) })}
-                />
-                <NumberField
-                  label="Top-k"
-                  min={1}
-                  max={1024}
-                  value={params.topK}
-                  onValue={(v) => setParams({ topK: clampInt(v, 1, 1024, params.topK) })}
-                />
-                <NumberField
-                  label="Top-p"
-                  step={0.01}
-                  min={0.001}
-                  max={1}
-                  value={params.topP}
-                  onValue={(v) => setParams({ topP: clampNum(v, 0.001, 1, params.topP) })}
-                />
-                <NumberField
-                  label="Seed"
-                  min={0}
-                  value={params.seed}
-                  onValue={(v) => setParams({ seed: clampInt(v, 0, 2 ** 31 - 1, params.seed) })}
-                />
-              </>
-            ) : null}
+            {params.doSample ? <NumberSettings settings={SAMPLING} values={params} onChange={setParams} /> : null}
           </div>
           <CheckField
             label="Record attention to the video for every token"
@@ -148,10 +104,10 @@ export function AskPanel() {
               label="Attention of layer (empty: the final layer, as the paper’s Figure 1)"
               className="tap-layer"
               min={0}
-              max={layers !== null ? layers - 1 : undefined}
-              placeholder={layers !== null ? `final (${layers - 1})` : 'final'}
+              max={lastLayer ?? undefined}
+              placeholder={lastLayer !== null ? `final (${lastLayer})` : 'final'}
               value={tapLayer ?? ''}
-              onValue={(v) => setTapLayer(v === '' ? null : clampInt(v, 0, layers !== null ? layers - 1 : 1023, 0))}
+              onValue={(v) => setTapLayer(readNumber(v, { ...TAP_LAYER, max: lastLayer ?? TAP_LAYER.max }, tapLayer))}
             />
           ) : null}
         </Collapsible>
@@ -190,12 +146,18 @@ export function AskPanel() {
   );
 }
 
-function clampInt(v: string, lo: number, hi: number, fallback: number): number {
-  const n = Math.round(Number(v));
-  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
-}
+/** Decoding settings typed outside their range are clamped into it. */
+const DECODING: readonly NumberSetting<'maxNewTokens' | 'repetitionPenalty'>[] = [
+  { key: 'maxNewTokens', label: 'Max new tokens', min: 1, max: 32768, integer: true, clamp: true },
+  { key: 'repetitionPenalty', label: 'Repetition penalty', step: 0.01, min: 1, max: 2, clamp: true },
+];
 
-function clampNum(v: string, lo: number, hi: number, fallback: number): number {
-  const n = Number(v);
-  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
-}
+const SAMPLING: readonly NumberSetting<'temperature' | 'topK' | 'topP' | 'seed'>[] = [
+  { key: 'temperature', label: 'Temperature', step: 0.05, min: 0.01, max: 5, clamp: true },
+  { key: 'topK', label: 'Top-k', min: 1, max: 1024, integer: true, clamp: true },
+  { key: 'topP', label: 'Top-p', step: 0.01, min: 0.001, max: 1, clamp: true },
+  { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, integer: true, clamp: true },
+];
+
+/** Empty: the final layer. Before a model is loaded the bound is the most layers we plan for. */
+const TAP_LAYER = { min: 0, max: 1023, integer: true, clamp: true, optional: true };

@@ -3,10 +3,26 @@
 import { useRef } from 'react';
 import { useApp } from '../state/store';
 import { Collapsible } from '../ui/Collapsible';
-import { CheckField, HiddenFileInput, NumberField } from '../ui/fields';
+import { CheckField, HiddenFileInput, NumberSettings, type NumberSetting } from '../ui/fields';
 import { DEFAULT_VIDEO_SETTINGS } from '../state/video-slice';
 
-const num = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+const COUNT_MODES = [
+  ['nframes', 'Fixed number of frames (demo)'],
+  ['fps', 'Frames per second (training / eval)'],
+] as const;
+
+/** Not clamped: the sampler checks what it is given and says what is wrong; the bounds guide the spinner. */
+const FPS_MODE: readonly NumberSetting<'fps' | 'fpsMaxFrames'>[] = [
+  { key: 'fps', label: 'fps', min: 0.1, max: 60, step: 0.1 },
+  { key: 'fpsMaxFrames', label: 'Max frames', min: 4, max: 768, integer: true },
+];
+
+const SIZE_AND_RANGE: readonly NumberSetting<'maxPixels' | 'minPixels' | 'startTime' | 'endTime'>[] = [
+  { key: 'maxPixels', label: 'max_pixels', min: 3136, step: 784, integer: true },
+  { key: 'minPixels', label: 'min_pixels', min: 3136, step: 784, integer: true },
+  { key: 'startTime', label: 'Start (s)', min: 0, step: 0.1, placeholder: 'start', optional: true },
+  { key: 'endTime', label: 'End (s)', min: 0, step: 0.1, placeholder: 'end', optional: true },
+];
 
 export function SamplingSettingsForm() {
   const s = useApp((st) => st.video.settings);
@@ -20,20 +36,16 @@ export function SamplingSettingsForm() {
   return (
     <Collapsible title="Sampling" summary={summary} defaultOpen>
       <div className="row">
-        <CheckField
-          type="radio"
-          name="count-mode"
-          label="Fixed number of frames (demo)"
-          checked={s.countMode === 'nframes'}
-          onChecked={() => set({ countMode: 'nframes' })}
-        />
-        <CheckField
-          type="radio"
-          name="count-mode"
-          label="Frames per second (training / eval)"
-          checked={s.countMode === 'fps'}
-          onChecked={() => set({ countMode: 'fps' })}
-        />
+        {COUNT_MODES.map(([mode, label]) => (
+          <CheckField
+            key={mode}
+            type="radio"
+            name="count-mode"
+            label={label}
+            checked={s.countMode === mode}
+            onChecked={() => set({ countMode: mode })}
+          />
+        ))}
       </div>
       {s.countMode === 'nframes' ? (
         <label className="field">
@@ -50,54 +62,11 @@ export function SamplingSettingsForm() {
         </label>
       ) : (
         <div className="grid-fields">
-          <NumberField
-            label="fps"
-            min={0.1}
-            max={60}
-            step={0.1}
-            value={s.fps}
-            onValue={(v) => set({ fps: num(v) ?? s.fps })}
-          />
-          <NumberField
-            label="Max frames"
-            min={4}
-            max={768}
-            value={s.fpsMaxFrames}
-            onValue={(v) => set({ fpsMaxFrames: Math.round(num(v) ?? s.fpsMaxFrames) })}
-          />
+          <NumberSettings settings={FPS_MODE} values={s} onChange={set} />
         </div>
       )}
       <div className="grid-fields">
-        <NumberField
-          label="max_pixels"
-          min={3136}
-          step={784}
-          value={s.maxPixels}
-          onValue={(v) => set({ maxPixels: Math.round(num(v) ?? s.maxPixels) })}
-        />
-        <NumberField
-          label="min_pixels"
-          min={3136}
-          step={784}
-          value={s.minPixels}
-          onValue={(v) => set({ minPixels: Math.round(num(v) ?? s.minPixels) })}
-        />
-        <NumberField
-          label="Start (s)"
-          min={0}
-          step={0.1}
-          placeholder="start"
-          value={s.startTime ?? ''}
-          onValue={(v) => set({ startTime: num(v) })}
-        />
-        <NumberField
-          label="End (s)"
-          min={0}
-          step={0.1}
-          placeholder="end"
-          value={s.endTime ?? ''}
-          onValue={(v) => set({ endTime: num(v) })}
-        />
+        <NumberSettings settings={SIZE_AND_RANGE} values={s} onChange={set} />
       </div>
       <div className="row">
         <CheckField

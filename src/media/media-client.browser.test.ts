@@ -199,7 +199,8 @@ describe('media pipeline on ffmpeg-generated videos', () => {
       if (inCue) expect(bottom).toBeGreaterThan(1000);
       else expect(bottom).toBe(0);
     }
-    expect(burned.some((f) => f.referenceTime >= 1 && f.referenceTime < 2)).toBe(true);
+    const inside = burned.filter((f) => f.referenceTime >= 1 && f.referenceTime < 2);
+    expect(inside.length, 'frames sampled inside the cue (1 s to 2 s)').toBeGreaterThan(0);
   });
 
   it('a new file replaces a running job at any time, and the next file still works', async () => {

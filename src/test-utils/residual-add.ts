@@ -1,6 +1,6 @@
 // Residual add (shaders/residual.wgsl).
 import type { GpuContext } from '../engine/gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../engine/gpu/dispatch';
+import { deviceGrid, kernelOp, makeDispatch, Uniforms, type KernelOp } from '../engine/gpu/dispatch';
 import { numel, type GpuTensor } from '../engine/gpu/tensor';
 import { kernelPipeline } from '../engine/kernels/shader-source';
 import { expectDtype } from '../engine/kernels/checks';
@@ -22,12 +22,8 @@ export function residualAdd(
   const pipeline = kernelPipeline(ctx, 'residual.wgsl', {}, { WG });
   const params = new Uniforms(ctx, `${label}.params`, ['n']).setU32('n', n).write();
   return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, out.buffer, params]),
-      uniforms: [params],
-      workgroups: linearGrid(Math.ceil(n / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
+    makeDispatch(ctx, label, pipeline, [a.buffer, b.buffer, out.buffer, params], deviceGrid(ctx, Math.ceil(n / WG)), [
+      params,
+    ]),
   ]);
 }

@@ -1,6 +1,7 @@
-// Small form fields shared by the settings panels: one shape for a labelled number input, a labelled check box or
-// radio button, and a hidden file input opened by a button.
+// Small form fields shared by the settings panels: one shape for a labelled number input (alone or as a table of
+// number settings), a labelled check box or radio button, and a hidden file input opened by a button.
 import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
+import { readNumber, type NumberRule } from './read-number';
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'onChange'>;
 
@@ -17,6 +18,35 @@ export function NumberField({
       <input type="number" {...input} onChange={(e) => onValue(e.target.value)} />
     </label>
   );
+}
+
+/** One number setting in a table of them. */
+export interface NumberSetting<K extends string> extends NumberRule {
+  key: K;
+  label: string;
+  step?: number;
+  placeholder?: string;
+}
+
+/**
+ * A `NumberField` per setting, showing `values[key]` and reporting `{ [key]: value }`. Only settings whose key holds
+ * `number | null` in `T` may be `optional` (the others never get null).
+ */
+export function NumberSettings<T extends object, K extends keyof T & string>({
+  settings,
+  values,
+  onChange,
+}: {
+  settings: readonly NumberSetting<K>[];
+  values: T & Record<K, number | null>;
+  onChange: (patch: Partial<T>) => void;
+}) {
+  return settings.map((setting) => {
+    const { key, label, min, max, step, placeholder } = setting;
+    const patch = (raw: string) => ({ [key]: readNumber(raw, setting, values[key]) }) as Partial<T>;
+    const input = { label, min, max, step, placeholder };
+    return <NumberField key={key} {...input} value={values[key] ?? ''} onValue={(raw) => onChange(patch(raw))} />;
+  });
 }
 
 /** `<label class="field check">` with a check box (or radio button) before its caption. */

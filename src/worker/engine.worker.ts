@@ -58,22 +58,9 @@ async function handle(req: EngineRequest): Promise<void> {
       post({ type: 'ok', rid });
       return;
     case 'video-frame': {
-      const preview = await requireEngine().pushFrame(
-        req.videoId,
-        req.index,
-        req.width,
-        req.height,
-        new Uint8Array(req.rgba),
-      );
-      post({
-        type: 'frame-preview',
-        rid,
-        videoId: req.videoId,
-        index: req.index,
-        width: preview.width,
-        height: preview.height,
-        rgba: preview.rgba,
-      });
+      const { videoId, index } = req;
+      const frame = await requireEngine().pushFrame(videoId, index, req.width, req.height, new Uint8Array(req.rgba));
+      post({ type: 'frame-preview', rid, videoId, index, width: frame.width, height: frame.height, rgba: frame.rgba });
       return;
     }
     case 'video-end': {

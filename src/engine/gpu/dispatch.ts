@@ -12,6 +12,26 @@ export interface Dispatch {
   readonly uniforms?: readonly Uniforms[];
 }
 
+/**
+ * A dispatch of `pipeline` with `resources` bound in order (group 0, labelled like the dispatch); `uniforms` are
+ * the parameter blocks only it uses (see `Dispatch.uniforms`).
+ */
+export function makeDispatch(
+  ctx: GpuContext,
+  label: string,
+  pipeline: GPUComputePipeline,
+  resources: readonly (GPUBuffer | BufferBinding | Uniforms)[],
+  workgroups: readonly [number, number, number],
+  uniforms?: readonly Uniforms[],
+): Dispatch {
+  return { label, pipeline, bindGroup: bindGroup(ctx, pipeline, label, resources), workgroups, uniforms };
+}
+
+/** `linearGrid` within the device's per-dimension workgroup limit. */
+export function deviceGrid(ctx: GpuContext, count: number): [number, number, number] {
+  return linearGrid(count, ctx.limits.maxComputeWorkgroupsPerDimension);
+}
+
 /** Frees what the dispatches own (their uniform slots), once they will never be encoded again. */
 export function releaseDispatches(dispatches: readonly Dispatch[]): void {
   for (const d of dispatches) for (const u of d.uniforms ?? []) u.destroy();
@@ -140,6 +160,13 @@ export class Uniforms {
     this.f32 = new Float32Array(this.data);
     this.i32 = new Int32Array(this.data);
     this.slot = ctx.uniforms.alloc(bytes);
+  }
+
+  /** A block of u32 fields named, ordered and valued by `values` (the WGSL struct's order), already written. */
+  static u32(ctx: GpuContext, label: string, values: Readonly<Record<string, number>>): Uniforms {
+    const u = new Uniforms(ctx, label, Object.keys(values));
+    for (const [name, v] of Object.entries(values)) u.setU32(name, v);
+    return u.write();
   }
 
   private index(name: string): number {

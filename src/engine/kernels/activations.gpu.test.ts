@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
-import { bindGroup, runDispatches, runOps } from '../gpu/dispatch';
+import { makeDispatch, runDispatches, runOps } from '../gpu/dispatch';
 import { createTensor, readBuffer, readTensorF32, uploadTensor } from '../gpu/tensor';
 import { erfcContinuedFraction, erfRef, geluRef, randomF32, siluRef } from '../../test-utils/cpu/linalg';
 import { gelu, swiglu, swigluFused } from './activations';
@@ -91,14 +91,7 @@ describe('exact GELU and its erf', () => {
     const pipeline = ctx.pipelines.get({ family: 'test.erf', code: () => code });
     const z = uploadTensor(ctx, 'z', 'f32', [zs.length], zs);
     const r = createTensor(ctx, 'r', 'f32', [zs.length * 2]);
-    runDispatches(ctx, [
-      {
-        label: 'erf',
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, 'erf', [z.buffer, r.buffer]),
-        workgroups: [Math.ceil(zs.length / 64), 1, 1],
-      },
-    ]);
+    runDispatches(ctx, [makeDispatch(ctx, 'erf', pipeline, [z.buffer, r.buffer], [Math.ceil(zs.length / 64), 1, 1])]);
     const got = new Float32Array(await readBuffer(ctx, r.buffer));
     let erfAbs = 0;
     let erfRel = 0;

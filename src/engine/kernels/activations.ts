@@ -1,7 +1,7 @@
 // Elementwise activations: SwiGLU (text and vision MLPs) and exact-erf GELU (vision merger).
 // shaders/swiglu.wgsl, shaders/gelu.wgsl.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, kernelOp, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
@@ -42,23 +42,17 @@ export function swiglu(ctx: GpuContext, label: string, args: SwigluArgs): Kernel
   if (out.buffer === gate.tensor.buffer || out.buffer === up.tensor.buffer)
     throw new Error(`${label}: out (${out.label}) must not alias gate or up`);
   const pipeline = kernelPipeline(ctx, 'swiglu.wgsl');
-  const params = new Uniforms(ctx, `${label}.params`, ['m', 'i4', 'gate_off4', 'gate_stride4', 'up_off4', 'up_stride4'])
-    .setU32('m', m)
-    .setU32('i4', cols / 4)
-    .setU32('gate_off4', gate.offset / 4)
-    .setU32('gate_stride4', gate.stride / 4)
-    .setU32('up_off4', up.offset / 4)
-    .setU32('up_stride4', up.stride / 4)
-    .write();
-  return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [gate.tensor.buffer, up.tensor.buffer, out.buffer, params]),
-      uniforms: [params],
-      workgroups: linearGrid(Math.ceil((m * cols) / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-  ]);
+  const params = Uniforms.u32(ctx, `${label}.params`, {
+    m,
+    i4: cols / 4,
+    gate_off4: gate.offset / 4,
+    gate_stride4: gate.stride / 4,
+    up_off4: up.offset / 4,
+    up_stride4: up.stride / 4,
+  });
+  const bindings = [gate.tensor.buffer, up.tensor.buffer, out.buffer, params];
+  const grid = deviceGrid(ctx, Math.ceil((m * cols) / 4 / WG));
+  return kernelOp([makeDispatch(ctx, label, pipeline, bindings, grid, [params])]);
 }
 
 /** SwiGLU of a fused gate/up projection output [m, 2·cols] laid out as [gate | up] per row. */
@@ -89,14 +83,7 @@ export function gelu(ctx: GpuContext, label: string, args: { x: GpuTensor; out?:
   if (out && out.buffer === x.buffer)
     throw new Error(`${label}: for in-place GELU omit out instead of passing x (${x.label}) twice`);
   const pipeline = kernelPipeline(ctx, 'gelu.wgsl', { IN_PLACE: !out });
-  const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', n / 4).write();
-  return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [x.buffer, params, ...(out ? [out.buffer] : [])]),
-      uniforms: [params],
-      workgroups: linearGrid(Math.ceil(n / 4 / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-  ]);
+  const params = Uniforms.u32(ctx, `${label}.params`, { n4: n / 4 });
+  const bindings = [x.buffer, params, ...(out ? [out.buffer] : [])];
+  return kernelOp([makeDispatch(ctx, label, pipeline, bindings, deviceGrid(ctx, Math.ceil(n / 4 / WG)), [params])]);
 }

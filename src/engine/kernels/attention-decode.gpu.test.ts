@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
-import { attentionRef, randomF32, worstRatio } from '../../test-utils/cpu/attention';
+import { attentionRef, decodeRowInput, randomF32, worstRatio } from '../../test-utils/cpu/attention';
 import { fillKvCache } from '../../test-utils/attention-gpu';
 import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
@@ -47,28 +47,9 @@ async function runCase(c: Case, seed: number) {
     const got = (await readTensorF32(ctx, out)).slice(c.row * H * D);
     const ms = performance.now() - t0;
     const qRow = q.subarray(c.row * H * D);
-    const want = attentionRef({
-      q: qRow,
-      rows: 1,
-      heads: H,
-      kvHeads: K,
-      dim: D,
-      k: held.k,
-      v: held.v,
-      len: c.maxLen,
-      keyRange: () => [0, len],
-    });
-    const exact = attentionRef({
-      q: qRow,
-      rows: 1,
-      heads: H,
-      kvHeads: K,
-      dim: D,
-      k: kAll,
-      v: vAll,
-      len: c.maxLen,
-      keyRange: () => [0, len],
-    });
+    const heads = { heads: H, kvHeads: K, dim: D };
+    const want = attentionRef(decodeRowInput(qRow, heads, held, c.maxLen, len));
+    const exact = attentionRef(decodeRowInput(qRow, heads, { k: kAll, v: vAll }, c.maxLen, len));
     results.push({ len, got, want, exact, ms });
   }
   expect(ctx.errors).toEqual([]);

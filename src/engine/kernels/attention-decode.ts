@@ -3,7 +3,7 @@
 // an 11.5k-token context spreads over hundreds of workgroups. With `tap: true` the same dispatches also export
 // the raw scores and the softmax normalisation for attention-tap.ts (the final layer only; plain layers pay nothing).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, makeDispatch, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { createTensor, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectInt } from './checks';
@@ -133,19 +133,10 @@ export function attentionDecode(
     splitBindings.push(tapScores.buffer);
     combineBindings.push(tapStats.buffer);
   }
-  const dispatches: Dispatch[] = [
-    {
-      label: `${label}.split`,
-      pipeline: split,
-      bindGroup: bindGroup(ctx, split, `${label}.split`, splitBindings),
-      workgroups: linearGrid(kvHeads * Math.ceil(maxLen / DECODE_CHUNK), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-    {
-      label: `${label}.combine`,
-      pipeline: combine,
-      bindGroup: bindGroup(ctx, combine, `${label}.combine`, combineBindings),
-      workgroups: [heads, 1, 1],
-    },
+  const splitGrid = deviceGrid(ctx, kvHeads * Math.ceil(maxLen / DECODE_CHUNK));
+  const dispatches = [
+    makeDispatch(ctx, `${label}.split`, split, splitBindings, splitGrid),
+    makeDispatch(ctx, `${label}.combine`, combine, combineBindings, [heads, 1, 1]),
   ];
   const qRows = Math.floor((numelOf(io.q.tensor) - io.q.offset - heads * D) / io.q.stride) + 1;
   const outRows = Math.floor((numelOf(io.out.tensor) - io.out.offset - heads * D) / io.out.stride) + 1;

@@ -2,7 +2,7 @@
 // Queries are token rows [p0, p0 + rows) of the sequence (their K/V already appended by ropeTextKvAppend);
 // row i attends to cache rows [0, p0 + i], so a prompt can be prefilled in chunks.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, type KernelOp } from '../gpu/dispatch';
+import { makeDispatch, type KernelOp } from '../gpu/dispatch';
 import { expectInt } from './checks';
 import type { KvCacheLayer } from './kv-cache';
 import { expectRows, type RowView } from './row-view';
@@ -69,21 +69,9 @@ export function attentionPrefill(
     .setU32('o_stride4', io.out.stride / 4)
     .setU32('max_len', io.cache.maxLen)
     .setF32('scale', attentionScale(D));
+  const bindings = [io.q.tensor.buffer, io.cache.k.buffer, io.out.tensor.buffer, params, io.cache.v.buffer];
   return {
-    dispatches: [
-      {
-        label,
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [
-          io.q.tensor.buffer,
-          io.cache.k.buffer,
-          io.out.tensor.buffer,
-          params,
-          io.cache.v.buffer,
-        ]),
-        workgroups: tiledGrid(ctx, maxRows, kvHeads, group),
-      },
-    ],
+    dispatches: [makeDispatch(ctx, label, pipeline, bindings, tiledGrid(ctx, maxRows, kvHeads, group))],
     set(step) {
       expectInt(label, 'rows', step.rows, 1, maxRows);
       expectInt(label, 'cacheStart', step.cacheStart, 0, io.cache.maxLen - step.rows);

@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
-import { randomF32, tapRef, worstRatio, type AttentionRefInput } from '../../test-utils/cpu/attention';
+import { decodeRowInput, randomF32, tapRef, worstRatio } from '../../test-utils/cpu/attention';
 import { fillKvCache } from '../../test-utils/attention-gpu';
 import { runOps } from '../gpu/dispatch';
-import { createTensor, readBuffer, readTensorF32, uploadTensor } from '../gpu/tensor';
-import { attentionDecode } from './attention-decode';
+import type { GpuContext } from '../gpu/device';
+import { createTensor, readBuffer, readTensorF32, uploadTensor, type GpuTensor } from '../gpu/tensor';
+import { attentionDecode, type AttentionDecode } from './attention-decode';
 import { attentionPrefill } from './attention-prefill';
 import { attentionTap, createTapBuffer, TapReadback, tapLayout } from './attention-tap';
-import { createKvCacheLayer } from './kv-cache';
+import { createKvCacheLayer, type KvCacheLayer } from './kv-cache';
 import { denseRows } from './row-view';
 
 const H = 28;
 const K = 4;
 const D = 128;
+
+/** A decode step with the 7B's heads (28/4, D 128), with or without the tap exports. */
+function decode(
+  ctx: GpuContext,
+  label: string,
+  io: { q: GpuTensor; cache: KvCacheLayer; out: GpuTensor },
+  tap: boolean,
+): AttentionDecode {
+  const cfg = { heads: H, kvHeads: K, headDim: D, tap };
+  return attentionDecode(ctx, label, cfg, { q: denseRows(io.q), cache: io.cache, out: denseRows(io.out) });
+}
 
 async function setup(len: number, maxLen: number, rows: number, seed: number) {
   const ctx = await testGpu();
@@ -26,17 +38,7 @@ async function setup(len: number, maxLen: number, rows: number, seed: number) {
     maxLen,
   );
   const tq = uploadTensor(ctx, 'q', 'f32', [rows, H * D], q);
-  const ref: AttentionRefInput = {
-    q: q.subarray((rows - 1) * H * D),
-    rows: 1,
-    heads: H,
-    kvHeads: K,
-    dim: D,
-    k: held.k,
-    v: held.v,
-    len: maxLen,
-    keyRange: () => [0, len],
-  };
+  const ref = decodeRowInput(q.subarray((rows - 1) * H * D), { heads: H, kvHeads: K, dim: D }, held, maxLen, len);
   return { ctx, q, cache, tq, ref };
 }
 
@@ -49,18 +51,8 @@ describe('attentionTap', () => {
     const { ctx, cache, tq, ref } = await setup(len, 1500, 1, 7);
     const plainOut = createTensor(ctx, 'out.plain', 'f32', [1, H * D]);
     const tapOut = createTensor(ctx, 'out.tap', 'f32', [1, H * D]);
-    const plain = attentionDecode(
-      ctx,
-      'dec',
-      { heads: H, kvHeads: K, headDim: D },
-      { q: denseRows(tq), cache, out: denseRows(plainOut) },
-    );
-    const tapped = attentionDecode(
-      ctx,
-      'dec.tap',
-      { heads: H, kvHeads: K, headDim: D, tap: true },
-      { q: denseRows(tq), cache, out: denseRows(tapOut) },
-    );
+    const plain = decode(ctx, 'dec', { q: tq, cache, out: plainOut }, false);
+    const tapped = decode(ctx, 'dec.tap', { q: tq, cache, out: tapOut }, true);
     const video = createTapBuffer(ctx, 'tap.video', tapLayout(H, pairs, v1 - v0, 'f32'), 3);
     const all = createTapBuffer(ctx, 'tap.all', tapLayout(H, 1, len, 'f32'), 1);
     const tapVideo = attentionTap(
@@ -143,12 +135,7 @@ describe('attentionTap', () => {
       { heads: H, kvHeads: K, headDim: D, maxRows: rows },
       { q: denseRows(tq), cache, out: denseRows(prefillOut) },
     );
-    const last = attentionDecode(
-      ctx,
-      'last',
-      { heads: H, kvHeads: K, headDim: D, tap: true },
-      { q: denseRows(tq), cache, out: denseRows(tapOut) },
-    );
+    const last = decode(ctx, 'last', { q: tq, cache, out: tapOut }, true);
     const buf = createTapBuffer(ctx, 'tap16', tapLayout(H, pairs, v1 - v0, 'f16'), 1);
     // The first generated token's row: the whole context is the prompt, so the generated segment is empty.
     const tap = attentionTap(

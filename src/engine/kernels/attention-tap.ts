@@ -4,7 +4,7 @@
 // row over the video span. Decode never waits for it: TapReadback copies a slot out and maps it asynchronously.
 import type { AttentionTap } from '../../protocol/engine';
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { f16BitsToF32 } from '../../lib/f16';
 import { createTensor, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
@@ -130,40 +130,20 @@ export function attentionTap(
   expectInt(label, 'promptLen', promptLen, v1, maxLen);
   const rowF16 = layout.rowDtype === 'f16';
   const pipeline = kernelPipeline(ctx, 'attention_tap.wgsl', { ROW_F16: rowF16 }, { H });
-  const params = new Uniforms(ctx, `${label}.params`, [
-    'max_len',
-    'v0',
-    'v1',
-    'per',
-    'pairs',
-    'slot_base',
-    'len',
-    'prompt_len',
-  ]);
-  params
-    .setU32('max_len', maxLen)
-    .setU32('v0', v0)
-    .setU32('v1', v1)
-    .setU32('per', layout.videoLen / layout.pairs)
-    .setU32('pairs', layout.pairs)
-    .setU32('slot_base', 0)
-    .setU32('len', maxLen)
-    .setU32('prompt_len', promptLen)
-    .write();
+  const params = Uniforms.u32(ctx, `${label}.params`, {
+    max_len: maxLen,
+    v0,
+    v1,
+    per: layout.videoLen / layout.pairs,
+    pairs: layout.pairs,
+    slot_base: 0,
+    len: maxLen,
+    prompt_len: promptLen,
+  });
+  const bindings = [io.scores.buffer, io.stats.buffer, io.buffer.tensor.buffer, params];
+  const workgroups = [H + layout.pairs + TAP_SEGMENTS + Math.ceil(layout.rowWords / WG), 1, 1] as const;
   return {
-    dispatches: [
-      {
-        label,
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [
-          io.scores.buffer,
-          io.stats.buffer,
-          io.buffer.tensor.buffer,
-          params,
-        ]),
-        workgroups: [H + layout.pairs + TAP_SEGMENTS + Math.ceil(layout.rowWords / WG), 1, 1],
-      },
-    ],
+    dispatches: [makeDispatch(ctx, label, pipeline, bindings, workgroups)],
     set({ slot, len }) {
       expectInt(label, 'slot', slot, 0, io.buffer.slots - 1);
       expectInt(label, 'len', len, promptLen, maxLen);

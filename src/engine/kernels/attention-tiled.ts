@@ -1,6 +1,6 @@
 // Shared pipeline/grid setup for shaders/attention_tiled.wgsl (prefill and vision attention wrappers).
 import type { GpuContext } from '../gpu/device';
-import { linearGrid, Uniforms } from '../gpu/dispatch';
+import { deviceGrid, Uniforms } from '../gpu/dispatch';
 import { expectKvCache, type KvCacheLayer } from './kv-cache';
 import { kernelPipeline } from './shader-source';
 
@@ -61,7 +61,7 @@ export function tiledPipeline(
 
 /** One workgroup per (KV head, block of TILED_ROWS flattened query rows). */
 export function tiledGrid(ctx: GpuContext, rows: number, kvHeads: number, group: number): [number, number, number] {
-  return linearGrid(Math.ceil((rows * group) / TILED_ROWS) * kvHeads, ctx.limits.maxComputeWorkgroupsPerDimension);
+  return deviceGrid(ctx, Math.ceil((rows * group) / TILED_ROWS) * kvHeads);
 }
 
 /** softmax scale as torch applies it: the Python float head_dim ** -0.5, rounded to f32. */

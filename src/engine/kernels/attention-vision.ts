@@ -2,7 +2,7 @@
 // Segments come from cu_seqlens in patch rows: the window segments for windowed blocks, one per temporal patch for
 // the full-attention blocks (docs/model.md §3.4–3.5); build one instance per segment table (sharing the pipeline).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, type KernelOp } from '../gpu/dispatch';
+import { makeDispatch, type KernelOp } from '../gpu/dispatch';
 import { uploadTensor, type GpuTensor } from '../gpu/tensor';
 import { expectDtype, expectElements, expectInt } from './checks';
 import { attentionScale, checkTiledHeadDim, tiledGrid, tiledParams, tiledPipeline } from './attention-tiled';
@@ -63,16 +63,10 @@ export function attentionVision(
     .setU32('n_seg', cu.length - 1)
     .setF32('scale', attentionScale(D))
     .write();
+  const bindings = [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params];
   return {
     rows,
-    dispatches: [
-      {
-        label,
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, cuTensor.buffer, io.out.buffer, params]),
-        workgroups: tiledGrid(ctx, rows, H, 1),
-      },
-    ],
+    dispatches: [makeDispatch(ctx, label, pipeline, bindings, tiledGrid(ctx, rows, H, 1))],
     destroy() {
       params.destroy();
       cuTensor.buffer.destroy();

@@ -2,7 +2,7 @@
 // FLOP/s), run in the same session as the model so their ratios are meaningful (ARCHITECTURE.md §11).
 // shaders/copy.wgsl, shaders/matmul_f32.wgsl.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, kernelOp, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
@@ -24,16 +24,10 @@ export function copyBuffer(ctx: GpuContext, label: string, src: GPUBuffer, dst: 
     throw new Error(`${label}: ${bytes} bytes pass the binding limit ${ctx.limits.maxStorageBufferBindingSize}`);
   if (src === dst) throw new Error(`${label}: src and dst must differ`);
   const pipeline = kernelPipeline(ctx, 'copy.wgsl');
-  const params = new Uniforms(ctx, `${label}.params`, ['n4']).setU32('n4', bytes / 16).write();
-  return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params]),
-      uniforms: [params],
-      workgroups: linearGrid(Math.ceil(bytes / 16 / COPY_WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-  ]);
+  const params = Uniforms.u32(ctx, `${label}.params`, { n4: bytes / 16 });
+  const bindings = [{ buffer: src, size: bytes }, { buffer: dst, size: bytes }, params];
+  const grid = deviceGrid(ctx, Math.ceil(bytes / 16 / COPY_WG));
+  return kernelOp([makeDispatch(ctx, label, pipeline, bindings, grid, [params])]);
 }
 
 /** c[M, N] = a[M, K] · b[N, K]ᵀ in f32 (K % 4 == 0); 2·M·N·K FLOP. The same tile core as the model's matmuls. */
@@ -70,13 +64,5 @@ export function matmulF32(
     .setU32('rows', n)
     .setU32('x_row0', 0)
     .write();
-  return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [a.buffer, b.buffer, c.buffer, params]),
-      workgroups: grid,
-      uniforms: [params],
-    },
-  ]);
+  return kernelOp([makeDispatch(ctx, label, pipeline, [a.buffer, b.buffer, c.buffer, params], grid, [params])]);
 }

@@ -16,7 +16,7 @@ function expectRows(
 ): void {
   ids.forEach((id, i) => {
     const row = Array.from(got.subarray(i * k, (i + 1) * k));
-    if (id >= vocab) expect(row.every(Number.isNaN), `row ${i} (id ${id})`).toBe(true);
+    if (id >= vocab) expect(row, `row ${i} (id ${id} ≥ vocab ${vocab}) is not all NaN`).toEqual(row.map(() => NaN));
     else expect(row, `row ${i} (id ${id})`).toEqual(Array.from(rowOf(id)));
   });
 }

@@ -1,7 +1,7 @@
 // Token embedding gather from a q4, q8 or 16-bit table, and the injection of vision rows at <|video_pad|> positions
 // (shaders/embed.wgsl, shaders/inject_rows.wgsl).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, kernelOp, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
@@ -56,13 +56,8 @@ export function embedGather(ctx: GpuContext, label: string, args: EmbedArgs): Ke
         .setU32('nan_bits', NAN_BITS)
         .write();
       const tableBuffers = 'qweight' in chunk ? [chunk.qweight, chunk.scales] : [chunk.data];
-      return {
-        label: name,
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, name, [ids.buffer, out.buffer, params, ...tableBuffers]),
-        uniforms: [params],
-        workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
-      };
+      const bindings = [ids.buffer, out.buffer, params, ...tableBuffers];
+      return makeDispatch(ctx, name, pipeline, bindings, deviceGrid(ctx, m), [params]);
     }),
   );
 }
@@ -116,13 +111,6 @@ export function injectRows(ctx: GpuContext, label: string, args: InjectArgs): Ke
     .setU32('feature_rows', rows)
     .setU32('nan_bits', NAN_BITS)
     .write();
-  return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [ordinals.buffer, features.buffer, out.buffer, params]),
-      uniforms: [params],
-      workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-  ]);
+  const bindings = [ordinals.buffer, features.buffer, out.buffer, params];
+  return kernelOp([makeDispatch(ctx, label, pipeline, bindings, deviceGrid(ctx, m), [params])]);
 }

@@ -2,7 +2,7 @@
 // benchmark can build a full 7B with no download and no host-side generation (a 7B is ~8 G values).
 import { amplitudeParts } from '../../lib/hash-prng';
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, kernelOp, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { kernelPipeline } from './shader-source';
 
 const WG = 256;
@@ -60,12 +60,6 @@ export function hashFillBf16(ctx: GpuContext, label: string, a: HashFillArgs): K
     .setI32('exp_base', e)
     .write();
   return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, [a.dst, params]),
-      uniforms: [params],
-      workgroups: linearGrid(Math.ceil(words / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
+    makeDispatch(ctx, label, pipeline, [a.dst, params], deviceGrid(ctx, Math.ceil(words / WG)), [params]),
   ]);
 }

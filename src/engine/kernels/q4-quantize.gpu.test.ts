@@ -92,7 +92,8 @@ describe('q4 quantization on the GPU', () => {
       const ref = quantizeQ4Ref(values, rows, cols);
       expect(ref.bad).toBe(false);
       expect(countTies(values, ref.scales)).toBeGreaterThan(20);
-      expect(ref.scales.some((s) => (s & 0x7c00) === 0 && (s & 0x3ff) !== 0)).toBe(true); // a subnormal scale
+      const subnormal = ref.scales.filter((s) => (s & 0x7c00) === 0 && (s & 0x3ff) !== 0);
+      expect(subnormal.length, 'subnormal f16 scales in the input (the case under test)').toBeGreaterThan(0);
       expect(Array.from(got.scales)).toEqual(Array.from(ref.scales));
       expect(Array.from(got.qweight)).toEqual(Array.from(ref.qweight));
       expect(ctx.errors).toEqual([]);

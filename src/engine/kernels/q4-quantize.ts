@@ -5,7 +5,7 @@
 // submits at once; the queue orders the next staging write after it, so one staging buffer can be reused.
 // Bad groups (non-finite values, scales past f16) are flagged on the GPU and reported by `finish()`.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch, runDispatches } from '../gpu/dispatch';
+import { deviceGrid, makeDispatch, runDispatches, Uniforms, type Dispatch } from '../gpu/dispatch';
 import { numel, readBuffer, storageUsage, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { Q4_GROUP, chunksInRange, type Q4Weight } from './weight-chunks';
@@ -70,12 +70,8 @@ export class WeightQuantizer {
         .setU32('row_base', from)
         .write();
       const label = `${name}.chunk${index}`;
-      return {
-        label,
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [src.buffer, chunk.qweight, chunk.scales, this.status, params]),
-        workgroups: linearGrid(Math.ceil((count * groupsPerRow) / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-      };
+      const bindings = [src.buffer, chunk.qweight, chunk.scales, this.status, params];
+      return makeDispatch(ctx, label, pipeline, bindings, deviceGrid(ctx, Math.ceil((count * groupsPerRow) / WG)));
     });
     runDispatches(ctx, dispatches, name);
   }

@@ -1,6 +1,6 @@
 // RMSNorm and the fused residual-add + RMSNorm (shaders/rmsnorm.wgsl).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, kernelOp, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, kernelOp, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype } from './checks';
@@ -63,13 +63,5 @@ function build(
     .setU32('rows', m)
     .write();
   const resources = [x.buffer, weight.buffer, y.buffer, params, ...(delta ? [delta.buffer] : [])];
-  return kernelOp([
-    {
-      label,
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, label, resources),
-      uniforms: [params],
-      workgroups: linearGrid(m, ctx.limits.maxComputeWorkgroupsPerDimension),
-    },
-  ]);
+  return kernelOp([makeDispatch(ctx, label, pipeline, resources, deviceGrid(ctx, m), [params])]);
 }

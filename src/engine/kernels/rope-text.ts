@@ -1,6 +1,6 @@
 // M-RoPE on q/k fused with the KV-cache append (shaders/rope_text.wgsl), docs/model.md §4.3.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype, expectElements, expectInt, expectShape } from './checks';
@@ -85,49 +85,26 @@ export function ropeTextKvAppend(
 
   const f16 = io.cache.dtype === 'f16';
   const pipeline = kernelPipeline(ctx, 'rope_text.wgsl', { KV_F16: f16 }, { HQ: heads, HKV: kvHeads, D, WG });
-  const params = new Uniforms(ctx, `${label}.params`, [
-    'rows',
-    'q_off',
-    'q_stride',
-    'k_off',
-    'k_stride',
-    'v_off',
-    'v_stride',
-    'pos_col0',
-    'pos_stride',
-    'cache_start',
-    'max_len',
-    'sec_t',
-    'sec_th',
-  ]);
-  params
-    .setU32('q_off', io.q.offset)
-    .setU32('q_stride', io.q.stride)
-    .setU32('k_off', io.k.offset)
-    .setU32('k_stride', io.k.stride)
-    .setU32('v_off', io.v.offset)
-    .setU32('v_stride', io.v.stride)
-    .setU32('pos_stride', posStride)
-    .setU32('max_len', io.cache.maxLen)
-    .setU32('sec_t', st)
-    .setU32('sec_th', st + sh);
+  // rows, cache_start and pos_col0 are the step's (set).
+  const params = Uniforms.u32(ctx, `${label}.params`, {
+    rows: 0,
+    q_off: io.q.offset,
+    q_stride: io.q.stride,
+    k_off: io.k.offset,
+    k_stride: io.k.stride,
+    v_off: io.v.offset,
+    v_stride: io.v.stride,
+    pos_col0: 0,
+    pos_stride: posStride,
+    cache_start: 0,
+    max_len: io.cache.maxLen,
+    sec_t: st,
+    sec_th: st + sh,
+  });
   const threads = maxRows * (heads + 2 * kvHeads) * (D / 4);
-  const dispatch: Dispatch = {
-    label,
-    pipeline,
-    bindGroup: bindGroup(ctx, pipeline, label, [
-      io.q.tensor.buffer,
-      io.k.tensor.buffer,
-      io.v.tensor.buffer,
-      io.positions.buffer,
-      io.invFreq.buffer,
-      io.qOut.buffer,
-      io.cache.k.buffer,
-      io.cache.v.buffer,
-      params,
-    ]),
-    workgroups: linearGrid(Math.ceil(threads / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
-  };
+  const bindings = [io.q.tensor, io.k.tensor, io.v.tensor, io.positions, io.invFreq, io.qOut, io.cache.k, io.cache.v];
+  const grid = deviceGrid(ctx, Math.ceil(threads / WG));
+  const dispatch = makeDispatch(ctx, label, pipeline, [...bindings.map((t) => t.buffer), params], grid);
   return {
     dispatches: [dispatch],
     set(step) {

@@ -1,6 +1,6 @@
 // 2-D vision RoPE in place on the qkv buffer (shaders/rope_vision.wgsl), docs/model.md §3.3.
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, makeDispatch, Uniforms, type KernelOp } from '../gpu/dispatch';
 import type { GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype, expectInt, expectShape } from './checks';
@@ -40,19 +40,11 @@ export function ropeVision(ctx: GpuContext, label: string, cfg: RopeVisionConfig
   expectShape(label, 'coords', io.coords, [maxRows, 2]);
   expectShape(label, 'invFreq', io.invFreq, [D / 4]);
   const pipeline = kernelPipeline(ctx, 'rope_vision.wgsl', {}, { H, D, WG });
-  const params = new Uniforms(ctx, `${label}.params`, ['rows']).setU32('rows', maxRows).write();
+  const params = Uniforms.u32(ctx, `${label}.params`, { rows: maxRows });
+  const bindings = [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params];
+  const grid = deviceGrid(ctx, Math.ceil((maxRows * 2 * H * (D / 4)) / WG));
   return {
-    dispatches: [
-      {
-        label,
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [io.qkv.buffer, io.coords.buffer, io.invFreq.buffer, params]),
-        workgroups: linearGrid(
-          Math.ceil((maxRows * 2 * H * (D / 4)) / WG),
-          ctx.limits.maxComputeWorkgroupsPerDimension,
-        ),
-      },
-    ],
+    dispatches: [makeDispatch(ctx, label, pipeline, bindings, grid)],
     set({ rows }) {
       expectInt(label, 'rows', rows, 1, maxRows);
       params.setU32('rows', rows).write();

@@ -3,7 +3,7 @@
 // argmax of the penalised f32 logits, ties to the lowest id. Top-k/top-p are exact radix selects on the logits'
 // order keys (no sort); the draw is Gumbel-max over the kept set with a counter-based RNG (seed, step, id).
 import type { GpuContext } from '../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
+import { deviceGrid, makeDispatch, Uniforms, type Dispatch, type KernelOp } from '../gpu/dispatch';
 import { createTensor, writeHost, type GpuTensor } from '../gpu/tensor';
 import { kernelPipeline } from './shader-source';
 import { expectDtype, expectElements, expectInt } from './checks';
@@ -111,18 +111,13 @@ export function createSampler(ctx: GpuContext, label: string, cfg: SamplerConfig
     .write();
   const levels = [0, 1, 2, 3].map((l) => new Uniforms(ctx, `${label}.level${l}`, ['level']).setU32('level', l).write());
 
-  const blockGrid = linearGrid(blocks, ctx.limits.maxComputeWorkgroupsPerDimension);
+  const blockGrid = deviceGrid(ctx, blocks);
   const dispatch = (
     name: string,
     pipeline: GPUComputePipeline,
     resources: (GPUBuffer | Uniforms)[],
     workgroups: readonly [number, number, number],
-  ): Dispatch => ({
-    label: `${label}.${name}`,
-    pipeline,
-    bindGroup: bindGroup(ctx, pipeline, `${label}.${name}`, resources),
-    workgroups,
-  });
+  ): Dispatch => makeDispatch(ctx, `${label}.${name}`, pipeline, resources, workgroups);
 
   const dispatches: Dispatch[] = [];
   const prepare = kernelPipeline(ctx, 'sampling_block.wgsl', { DRAW: false, SAMPLE: sample });

@@ -79,6 +79,20 @@ export interface AttentionRefInput {
   keyRange: (r: number) => readonly [number, number];
 }
 
+/**
+ * The input of one decode row: query `q` ([heads][dim]) attending to keys [0, len) of a `maxLen`-row cache whose
+ * K and V are `kv` (the cache layout).
+ */
+export function decodeRowInput(
+  q: Float32Array,
+  heads: { heads: number; kvHeads: number; dim: number },
+  kv: { k: Float32Array; v: Float32Array },
+  maxLen: number,
+  len: number,
+): AttentionRefInput {
+  return { q, rows: 1, ...heads, k: kv.k, v: kv.v, len: maxLen, keyRange: () => [0, len] };
+}
+
 /** Scaled scores q·k/sqrt(dim) of one query row and head over keys [lo, hi), f64. */
 export function scoresRef(inp: AttentionRefInput, r: number, h: number, lo: number, hi: number): Float64Array {
   const { dim, len } = inp;

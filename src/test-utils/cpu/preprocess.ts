@@ -46,31 +46,30 @@ function tapSum(taps: ResizeTaps, o: number, at: (k: number) => number): number 
 
 /** ATen's horizontal (last-dimension) antialiased bicubic pass. */
 export function resizeWidthReference(img: PlanarF32, outWidth: number): PlanarF32 {
-  const taps = resizeTaps(img.width, outWidth);
-  const { width, height } = img;
-  const data = new Float32Array(3 * height * outWidth);
-  for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < height; y++) {
-      const row = (c * height + y) * width;
-      for (let x = 0; x < outWidth; x++)
-        data[(c * height + y) * outWidth + x] = tapSum(taps, x, (k) => img.data[row + k]!);
-    }
-  }
-  return { width: outWidth, height, data };
+  return resizeAxis(img, 'width', outWidth);
 }
 
-/** ATen's vertical pass. */
-export function resizeHeightReference(img: PlanarF32, outHeight: number): PlanarF32 {
-  const taps = resizeTaps(img.height, outHeight);
+/**
+ * One separable pass along `axis`: every output sample is the tap sum over its line of input samples, which lie
+ * `step` apart (1 along a row, the width down a column).
+ */
+function resizeAxis(img: PlanarF32, axis: 'width' | 'height', outSize: number): PlanarF32 {
   const { width, height } = img;
-  const data = new Float32Array(3 * outHeight * width);
+  const alongWidth = axis === 'width';
+  const taps = resizeTaps(alongWidth ? width : height, outSize);
+  const outW = alongWidth ? outSize : width;
+  const outH = alongWidth ? height : outSize;
+  const step = alongWidth ? 1 : width;
+  const data = new Float32Array(3 * outH * outW);
   for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < outHeight; y++) {
-      for (let x = 0; x < width; x++)
-        data[(c * outHeight + y) * width + x] = tapSum(taps, y, (k) => img.data[(c * height + k) * width + x]!);
+    for (let y = 0; y < outH; y++) {
+      for (let x = 0; x < outW; x++) {
+        const line = alongWidth ? (c * height + y) * width : c * height * width + x;
+        data[(c * outH + y) * outW + x] = tapSum(taps, alongWidth ? x : y, (k) => img.data[line + k * step]!);
+      }
     }
   }
-  return { width, height: outHeight, data };
+  return { width: outW, height: outH, data };
 }
 
 /** The float32 result of F.interpolate inside torchvision's resize (before clamp and round). */
@@ -83,7 +82,7 @@ export function interpolateReference(
 ): PlanarF32 {
   let img = rgbaToPlanar(rgba, width, height);
   if (width !== outWidth) img = resizeWidthReference(img, outWidth);
-  if (height !== outHeight) img = resizeHeightReference(img, outHeight);
+  if (height !== outHeight) img = resizeAxis(img, 'height', outHeight);
   return img;
 }
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test-utils/gpu';
 import { seededRandom } from '../../../test-utils/random';
-import { bindGroup, runDispatches } from '../../gpu/dispatch';
+import { makeDispatch, runDispatches } from '../../gpu/dispatch';
 import { createTensor, readBuffer, uploadTensor } from '../../gpu/tensor';
 import { shaderSource } from '../shader-source';
 import { bitsToF32, f32ToBits, fmaF32, fround, nextF32 } from './exact-f32';
@@ -32,12 +32,7 @@ async function gpuFma(triples: readonly (readonly [number, number, number, boole
     code: () => shaderSource('preprocess/exact_fma.wgsl') + HARNESS,
   });
   runDispatches(ctx, [
-    {
-      label: 'fma',
-      pipeline,
-      bindGroup: bindGroup(ctx, pipeline, 'fma', [input.buffer, out.buffer]),
-      workgroups: [Math.ceil(triples.length / 64), 1, 1],
-    },
+    makeDispatch(ctx, 'fma', pipeline, [input.buffer, out.buffer], [Math.ceil(triples.length / 64), 1, 1]),
   ]);
   const got = new Uint32Array(await readBuffer(ctx, out.buffer));
   input.buffer.destroy();

@@ -1,7 +1,7 @@
 // Dispatch builders for shaders/preprocess/resize_h.wgsl and resize_v.wgsl: shape checks, pipeline keys, grids.
 // Per-frame values (the source band, the temporal slot) are queued with the returned op's `set`.
 import type { GpuContext } from '../../gpu/device';
-import { bindGroup, linearGrid, Uniforms, type KernelOp } from '../../gpu/dispatch';
+import { deviceGrid, makeDispatch, Uniforms, type KernelOp } from '../../gpu/dispatch';
 import type { GpuTensor } from '../../gpu/tensor';
 import type { ResizeTaps } from './resize-weights';
 import { expectDtype, expectShape } from '../checks';
@@ -62,24 +62,17 @@ export function resizeHorizontal(
   }
   const pipeline = kernelPipeline(ctx, 'preprocess/resize_h.wgsl', {}, { TILE_X, ROWS, CHUNK: H_CHUNK });
   const tilesX = Math.ceil(outW / TILE_X);
-  const params = new Uniforms(ctx, `${label}.params`, ['src_w', 'src_h', 'out_w', 'band_row0', 'band_rows', 'tiles_x']);
-  params.setU32('src_w', srcW).setU32('src_h', srcH).setU32('out_w', outW);
-  params.setU32('band_row0', 0).setU32('band_rows', bandRows).setU32('tiles_x', tilesX).write();
+  const params = Uniforms.u32(ctx, `${label}.params`, {
+    src_w: srcW,
+    src_h: srcH,
+    out_w: outW,
+    band_row0: 0,
+    band_rows: bandRows,
+    tiles_x: tilesX,
+  });
+  const bindings = [t.src.buffer, t.taps.buffer, t.weights.buffer, t.inter.buffer, params];
   return {
-    dispatches: [
-      {
-        label,
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [
-          t.src.buffer,
-          t.taps.buffer,
-          t.weights.buffer,
-          t.inter.buffer,
-          params,
-        ]),
-        workgroups: linearGrid(tilesX * Math.ceil(bandRows / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
-      },
-    ],
+    dispatches: [makeDispatch(ctx, label, pipeline, bindings, deviceGrid(ctx, tilesX * Math.ceil(bandRows / ROWS)))],
     set: (step) => params.setU32('band_row0', step.bandRow0).setU32('band_rows', step.bandRows).write(),
     destroy: () => params.destroy(),
   };
@@ -137,38 +130,19 @@ export function resizeVerticalPatchify(
     { TILE_X, ROWS, PATCH: p, MERGE: m, TEMPORAL: tp },
   );
   const tilesX = Math.ceil(outW / TILE_X);
-  const params = new Uniforms(ctx, `${label}.params`, [
-    'out_w',
-    'out_h',
-    'src_h',
-    'stride',
-    'tiles_x',
-    'row_base',
-    'tt_mask',
-  ]);
-  params
-    .setU32('out_w', outW)
-    .setU32('out_h', outH)
-    .setU32('src_h', srcH)
-    .setU32('stride', stride)
-    .setU32('tiles_x', tilesX);
-  params.setU32('row_base', 0).setU32('tt_mask', 1).write();
+  const params = Uniforms.u32(ctx, `${label}.params`, {
+    out_w: outW,
+    out_h: outH,
+    src_h: srcH,
+    stride,
+    tiles_x: tilesX,
+    row_base: 0,
+    tt_mask: 1,
+  });
+  const bindings = [t.inter.buffer, t.taps.buffer, t.weights.buffer, t.lut.buffer, t.resized.buffer, t.pixels.buffer];
   return {
     dispatches: [
-      {
-        label,
-        pipeline,
-        bindGroup: bindGroup(ctx, pipeline, label, [
-          t.inter.buffer,
-          t.taps.buffer,
-          t.weights.buffer,
-          t.lut.buffer,
-          t.resized.buffer,
-          t.pixels.buffer,
-          params,
-        ]),
-        workgroups: linearGrid(tilesX * Math.ceil(outH / ROWS), ctx.limits.maxComputeWorkgroupsPerDimension),
-      },
+      makeDispatch(ctx, label, pipeline, [...bindings, params], deviceGrid(ctx, tilesX * Math.ceil(outH / ROWS))),
     ],
     set: (step) => params.setU32('row_base', step.rowBase).setU32('tt_mask', step.ttMask).write(),
     destroy: () => params.destroy(),

@@ -12,6 +12,8 @@ import {
 import { readBuffer } from '../../gpu/tensor';
 import { createPreprocessor } from './preprocessor';
 
+const QWEN = { processor: QWEN_VIDEO_PROCESSOR };
+
 async function expectMatchesReference(
   frames: Uint8Array[],
   w: number,
@@ -63,12 +65,7 @@ describe('createPreprocessor (GPU) against the CPU reference', () => {
     const ctx = await testGpu();
     const a = randomFrames(21, 1, 45, 33)[0]!;
     const b = randomFrames(22, 1, 70, 29)[0]!;
-    const pre = createPreprocessor(ctx, {
-      targetHeight: 28,
-      targetWidth: 56,
-      frames: 2,
-      processor: QWEN_VIDEO_PROCESSOR,
-    });
+    const pre = createPreprocessor(ctx, { ...QWEN, targetHeight: 28, targetWidth: 56, frames: 2 });
     try {
       const [ra, rb] = await Promise.all([pre.pushFrame(a, 45, 33), pre.pushFrame(b, 70, 29)]);
       const want = [resizeFrameReference(a, 45, 33, 28, 56), resizeFrameReference(b, 70, 29, 28, 56)];
@@ -101,12 +98,7 @@ describe('createPreprocessor (GPU) against the CPU reference', () => {
 
   it('plans chunks under the default 128 MiB binding limit: 128 frames at 504×280 (217 MB)', async () => {
     const ctx = await testGpu({ bufferLimits: 'default' });
-    const pre = createPreprocessor(ctx, {
-      targetHeight: 280,
-      targetWidth: 504,
-      frames: 128,
-      processor: QWEN_VIDEO_PROCESSOR,
-    });
+    const pre = createPreprocessor(ctx, { ...QWEN, targetHeight: 280, targetWidth: 504, frames: 128 });
     try {
       expect(pre.grid).toEqual({ t: 64, h: 20, w: 36 });
       expect(pre.shape).toEqual([64 * 20 * 36, 1176]);
@@ -128,7 +120,7 @@ describe('createPreprocessor (GPU) against the CPU reference', () => {
 
   it('rejects bad input with the numbers in the message', async () => {
     const ctx = await testGpu();
-    const base = { frames: 1, processor: QWEN_VIDEO_PROCESSOR };
+    const base = { ...QWEN, frames: 1 };
     expect(() => createPreprocessor(ctx, { ...base, targetHeight: 56, targetWidth: 70 })).toThrow(
       /target 56×70 must be multiples of patch_size·merge_size = 28/,
     );

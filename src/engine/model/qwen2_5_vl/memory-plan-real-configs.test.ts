@@ -75,29 +75,33 @@ const plan = (spec: PlanInput['spec'], over: Partial<PlanInput> = {}): Plan =>
   memoryPlan({ spec, quantize: true, kvCache: 'f16', video: DEMO, maxNewTokens: 2048, limits: BIG, ...over });
 
 describe('memory plan of the real configs: weights', () => {
-  it('7B: 1,353,100,288 B of vision + 4,284,263,424 B of q4 text (15,231,233,024 B in 16-bit)', () => {
-    expect(visionBytes(3584)).toBe(1_353_100_288);
-    expect(textBytes(D7, true)).toBe(4_284_263_424);
-    expect(textBytes(D7, false)).toBe(15_231_233_024);
-    const p = plan(spec7b);
-    expect(line(p, 'Vision encoder weights')).toBe(visionBytes(3584));
-    expect(line(p, 'Language model weights (4-bit)')).toBe(textBytes(D7, true));
-    expect(line(plan(spec7b, { quantize: false }), 'Language model weights (16-bit)')).toBe(textBytes(D7, false));
+  it.each([
     // 16-bit everywhere is exactly the bf16 checkpoint: the catalog's 16,584,333,312 B download.
-    expect(visionBytes(3584) + textBytes(D7, false)).toBe(16_584_333_312);
-  });
-
-  it('3B: one embedding (tied, no lm_head), 1,337,368,576 B vision + 1,736,187,904 B q4 text', () => {
-    expect(spec3b.text.tieWordEmbeddings).toBe(true);
-    expect(visionBytes(2048)).toBe(1_337_368_576);
-    expect(textBytes(D3, true)).toBe(1_736_187_904);
-    expect(textBytes(D3, false)).toBe(6_171_877_376);
-    const p = plan(spec3b);
-    expect(line(p, 'Vision encoder weights')).toBe(visionBytes(2048));
-    expect(line(p, 'Language model weights (4-bit)')).toBe(textBytes(D3, true));
-    expect(line(plan(spec3b, { quantize: false }), 'Language model weights (16-bit)')).toBe(textBytes(D3, false));
-    // The bf16 download of Qwen2.5-VL-3B-Instruct: 7,509,245,952 B (≈7.5 GB).
-    expect(visionBytes(2048) + textBytes(D3, false)).toBe(7_509_245_952);
+    {
+      model: '7B',
+      spec: spec7b,
+      dims: D7,
+      mergerOut: 3584,
+      bytes: { vision: 1_353_100_288, q4: 4_284_263_424, bf16: 15_231_233_024, download: 16_584_333_312 },
+    },
+    // One embedding (tied, no lm_head). The bf16 download of Qwen2.5-VL-3B-Instruct: 7,509,245,952 B (≈7.5 GB).
+    {
+      model: '3B',
+      spec: spec3b,
+      dims: D3,
+      mergerOut: 2048,
+      bytes: { vision: 1_337_368_576, q4: 1_736_187_904, bf16: 6_171_877_376, download: 7_509_245_952 },
+    },
+  ])('$model: $bytes.vision B of vision + $bytes.q4 B of q4 text ($bytes.bf16 B in 16-bit)', (m) => {
+    expect(m.spec.text.tieWordEmbeddings, 'tied embeddings').toBe(m.dims.tied);
+    expect(visionBytes(m.mergerOut)).toBe(m.bytes.vision);
+    expect(textBytes(m.dims, true)).toBe(m.bytes.q4);
+    expect(textBytes(m.dims, false)).toBe(m.bytes.bf16);
+    const p = plan(m.spec);
+    expect(line(p, 'Vision encoder weights')).toBe(visionBytes(m.mergerOut));
+    expect(line(p, 'Language model weights (4-bit)')).toBe(textBytes(m.dims, true));
+    expect(line(plan(m.spec, { quantize: false }), 'Language model weights (16-bit)')).toBe(textBytes(m.dims, false));
+    expect(visionBytes(m.mergerOut) + textBytes(m.dims, false), 'the bf16 download').toBe(m.bytes.download);
   });
 });
 

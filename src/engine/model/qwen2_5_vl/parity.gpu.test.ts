@@ -10,6 +10,7 @@ import { readTensorF32, type GpuTensor } from '../../gpu/tensor';
 import { createPreprocessor } from '../../kernels/preprocess/preprocessor';
 import { openCheckpoint } from '../../weights/checkpoint';
 import { Qwen25VL } from './model';
+import type { GenerationRequest } from './generate';
 import type { AttentionTap } from '../../../protocol/engine';
 
 interface GenerationMeta {
@@ -58,17 +59,7 @@ describe.each(['demo-prompt', 'odd-nframes', 'windows', 'synthetic-fps'])(
         let prefillTotal = 0;
         const out = await model.generate(
           {
-            ids: Int32Array.from(ids),
-            video: { span: [v0, v1], grid: { t, h, w }, secondPerGridT: meta.second_per_grid_ts, features },
-            sampler: {
-              mode: 'greedy',
-              repetitionPenalty: meta.generation.config.repetition_penalty,
-              temperature: 1,
-              topK: 0,
-              topP: 1,
-              seed: 0,
-              stopIds: meta.generation.config.eos_token_id,
-            },
+            ...greedyRequest(ids, { span: [v0, v1], grid: { t, h, w }, features }, meta),
             maxNewTokens: want.length,
             kvDtype: 'f32',
             tap: true,
@@ -140,17 +131,7 @@ async function expectTappedLayer(
   const taps: AttentionTap[] = [];
   const out = await model.generate(
     {
-      ids: Int32Array.from(ids),
-      video: { span: [v0, v1], grid, secondPerGridT: meta.second_per_grid_ts, features },
-      sampler: {
-        mode: 'greedy',
-        repetitionPenalty: meta.generation.config.repetition_penalty,
-        temperature: 1,
-        topK: 0,
-        topP: 1,
-        seed: 0,
-        stopIds: meta.generation.config.eos_token_id,
-      },
+      ...greedyRequest(ids, { span: [v0, v1], grid, features }, meta),
       maxNewTokens: steps,
       kvDtype: 'f32',
       tap: true,
@@ -174,4 +155,25 @@ async function expectTappedLayer(
       `layer 1, token ${s}: same head masses as the final layer`,
     ).toBeGreaterThan(1e-3);
   });
+}
+
+/** The golden prompt with its video, decoded greedily with the reference's repetition penalty and stop ids. */
+function greedyRequest(
+  ids: Int32Array,
+  video: Omit<NonNullable<GenerationRequest['video']>, 'secondPerGridT'>,
+  meta: GenerationMeta,
+): Pick<GenerationRequest, 'ids' | 'video' | 'sampler'> {
+  return {
+    ids: Int32Array.from(ids),
+    video: { ...video, secondPerGridT: meta.second_per_grid_ts },
+    sampler: {
+      mode: 'greedy',
+      repetitionPenalty: meta.generation.config.repetition_penalty,
+      temperature: 1,
+      topK: 0,
+      topP: 1,
+      seed: 0,
+      stopIds: meta.generation.config.eos_token_id,
+    },
+  };
 }

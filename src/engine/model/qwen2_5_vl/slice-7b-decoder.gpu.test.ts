@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SliceDecoderMeta } from '../../../test-utils/golden-meta';
 import { sliceSpec } from '../../../test-utils/golden-meta';
-import { loadGolden, REPO_ROOT } from '../../../test-utils/goldens';
+import { loadGolden, REPO_ROOT, type GoldenSet } from '../../../test-utils/goldens';
 import { testGpu } from '../../../test-utils/gpu';
 import { hashBf16 } from '../../../test-utils/hash-weights';
 import { HashWeightProvider } from '../../../test-utils/hash-provider';
@@ -123,6 +123,22 @@ async function runLayer(ctx: GpuContext, layer: TextLayerWeights, hiddenIn: W16W
 }
 
 /** The residual after attention and after the whole layer, and each branch on its own scale. */
+/** The golden's after-attention and output tensors. */
+function goldenRun(g: GoldenSet): LayerRun {
+  return {
+    afterAttention: g.f32('outputs.safetensors', 'after_attention').data,
+    output: g.f32('outputs.safetensors', 'output').data,
+  };
+}
+
+/** Loads a layer and logs how long that took (the hash generator, the quantizer and the upload on SwiftShader). */
+async function timedLoad(what: string, load: () => Promise<TextLayerWeights>): Promise<TextLayerWeights> {
+  const t = performance.now();
+  const layer = await load();
+  console.log(`[swiftshader] ${what} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return layer;
+}
+
 function expectMatches(got: LayerRun, want: LayerRun, hidden: Float32Array): void {
   const errors = {
     afterAttention: relError(got.afterAttention, want.afterAttention),
@@ -136,7 +152,7 @@ function expectMatches(got: LayerRun, want: LayerRun, hidden: Float32Array): voi
       .map(([k, v]) => `${k} ${v.toExponential(2)}`)
       .join(', ')}`,
   );
-  for (const v of Object.values(errors)) expect(v).toBeLessThan(TOLERANCE);
+  for (const [what, v] of Object.entries(errors)) expect(v, `${what} relative error`).toBeLessThan(TOLERANCE);
 }
 
 describe('7B-shaped decoder layer vs transformers 4.51.1 (128 MiB bindings)', () => {
@@ -178,42 +194,20 @@ describe('7B-shaped decoder layer vs transformers 4.51.1 (128 MiB bindings)', ()
   it('bf16 weights: after attention and the layer output within 1e-4', async () => {
     const ctx = await testGpu({ bufferLimits: 'default' });
     expect(ctx.limits.maxStorageBufferBindingSize).toBe(128 * 2 ** 20);
-    const t = performance.now();
-    const layer = await loadLayer(ctx, false);
-    console.log(
-      `[swiftshader] bf16 hash weights generated and uploaded in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-    );
+    const layer = await timedLoad('bf16 hash weights generated and uploaded', () => loadLayer(ctx, false));
     expect(layer.gateUp.kind === 'w16' && layer.gateUp.chunks.length).toBe(3);
     expect(layer.down.kind === 'w16' && layer.down.chunks.length).toBe(2);
     const got = await runLayer(ctx, layer, hiddenTable(ctx), L);
-    expectMatches(
-      got,
-      {
-        afterAttention: golden.f32('outputs.safetensors', 'after_attention').data,
-        output: golden.f32('outputs.safetensors', 'output').data,
-      },
-      hidden,
-    );
+    expectMatches(got, goldenRun(golden), hidden);
     expect(ctx.errors).toEqual([]);
   });
 
   it('q4 weights (the §4 quantize-dequantize golden): after attention and the layer output within 1e-4', async () => {
     const ctx = await testGpu({ bufferLimits: 'default' });
-    const t = performance.now();
-    const layer = await loadLayer(ctx, true);
-    console.log(
-      `[swiftshader] q4 hash weights generated, quantized and uploaded in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-    );
+    const layer = await timedLoad('q4 hash weights generated, quantized and uploaded', () => loadLayer(ctx, true));
     expect([layer.qkv, layer.o, layer.gateUp, layer.down].map((m) => m.kind)).toEqual(['q4', 'q4', 'q4', 'q4']);
     const got = await runLayer(ctx, layer, hiddenTable(ctx), 0);
-    expectMatches(
-      got,
-      {
-        afterAttention: goldenQ4.f32('outputs.safetensors', 'after_attention').data,
-        output: goldenQ4.f32('outputs.safetensors', 'output').data,
-      },
-      hidden,
-    );
+    expectMatches(got, goldenRun(goldenQ4), hidden);
     // The q4 golden differs from the bf16 one by far more than the tolerance, so the q4 path was really taken.
     expect(relError(got.output, golden.f32('outputs.safetensors', 'output').data)).toBeGreaterThan(10 * TOLERANCE);
     expect(ctx.errors).toEqual([]);
@@ -225,20 +219,9 @@ describe('7B-shaped decoder layer vs transformers 4.51.1 (128 MiB bindings)', ()
     'q4 weights generated and quantized on the GPU: the layer output within 1e-4',
     async () => {
       const ctx = await testGpu({ bufferLimits: 'default' });
-      const t = performance.now();
-      const layer = await loadLayerOnGpu(ctx);
-      console.log(
-        `[swiftshader] q4 hash weights generated and quantized on the GPU in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-      );
+      const layer = await timedLoad('q4 hash weights generated and quantized on the GPU', () => loadLayerOnGpu(ctx));
       const got = await runLayer(ctx, layer, hiddenTable(ctx), 0);
-      expectMatches(
-        got,
-        {
-          afterAttention: goldenQ4.f32('outputs.safetensors', 'after_attention').data,
-          output: goldenQ4.f32('outputs.safetensors', 'output').data,
-        },
-        hidden,
-      );
+      expectMatches(got, goldenRun(goldenQ4), hidden);
       expect(ctx.errors).toEqual([]);
     },
   );

@@ -2,20 +2,21 @@
 // a KV cache, the final norm and lm_head. Reads like the model card: `layerOps` is one decoder layer as a flat list
 // of named kernels. One activation plan, for the largest chunk, is reused (ARCHITECTURE.md, principle 3).
 import type { GpuContext } from '../../gpu/device';
-import { destroyOps, opDispatches, type Dispatch, type KernelOp } from '../../gpu/dispatch';
+import type { KernelOp } from '../../gpu/dispatch';
 import { createTensor, freeTensor, type GpuTensor } from '../../gpu/tensor';
 import { swigluFused } from '../../kernels/activations';
-import { attentionDecode, createDecodeScratch, type AttentionDecode } from '../../kernels/attention-decode';
-import { attentionPrefill, type AttentionPrefill } from '../../kernels/attention-prefill';
+import { attentionDecode, createDecodeScratch } from '../../kernels/attention-decode';
+import { attentionPrefill } from '../../kernels/attention-prefill';
 import { embedGather, injectRows } from '../../kernels/embed';
 import { createKvCacheLayer, type KvCacheLayer, type KvDtype } from '../../kernels/kv-cache';
 import { linear } from '../../kernels/linear';
 import { rmsnorm, rmsnormResidual } from '../../kernels/rmsnorm';
 import { ropeInvFreqTensor } from '../../kernels/rope-freq';
-import { ropeTextKvAppend, type RopeTextKvAppend } from '../../kernels/rope-text';
+import { ropeTextKvAppend } from '../../kernels/rope-text';
 import { denseRows, fusedQkvRows } from '../../kernels/row-view';
 import type { TextSpec } from '../../spec/model-spec';
 import type { TextWeights } from './load-weights';
+import { DecodePass, PrefillPass, type DecoderLayer } from './text-passes';
 
 /** Activation buffers for chunks of up to `rows` tokens. */
 class Activations {
@@ -49,13 +50,6 @@ class Activations {
     for (const t of [this.x, this.normed, this.tmp, this.qkv, this.q, this.attn, this.gateUp, this.act])
       freeTensor(this.ctx, t);
   }
-}
-
-/** One decoder layer's kernels in order, and the two that take step values (rows, cache position) per submit. */
-interface DecoderLayer<A extends KernelOp> {
-  readonly ops: readonly KernelOp[];
-  readonly rope: RopeTextKvAppend;
-  readonly attention: A;
 }
 
 export interface TextModelOptions {
@@ -227,7 +221,7 @@ export class TextModel {
       ...layers.flatMap((l) => l.ops),
       this.finalNorm(a, rows),
     ];
-    return new PrefillPass(ops, layers, a.normed, this.lastHidden, t.hiddenSize);
+    return new PrefillPass({ ops, layers, normed: a.normed, lastHidden: this.lastHidden }, t.hiddenSize);
   }
 
   /**
@@ -261,7 +255,7 @@ export class TextModel {
       this.finalNorm(a, 1),
     ];
     const tapped = tapLayer === null ? null : layers[tapLayer]!.attention;
-    return new DecodePass(ops, layers, a.normed, this.lastHidden, tapped, () =>
+    return new DecodePass({ ops, layers, normed: a.normed, lastHidden: this.lastHidden }, tapped, () =>
       [scratch.partO, scratch.partMl].forEach((x) => freeTensor(ctx, x)),
     );
   }
@@ -282,71 +276,5 @@ export class TextModel {
     for (const t of this.owned) freeTensor(this.ctx, t);
     this.prefillAct.destroy();
     this.decodeAct.destroy();
-  }
-}
-
-export class PrefillPass {
-  /** Every dispatch of the pass, in order. */
-  readonly dispatches: readonly Dispatch[];
-
-  constructor(
-    private readonly ops: readonly KernelOp[],
-    private readonly layers: readonly DecoderLayer<AttentionPrefill>[],
-    private readonly normed: GpuTensor,
-    private readonly lastHidden: GpuTensor,
-    private readonly hidden: number,
-  ) {
-    this.dispatches = opDispatches(ops);
-  }
-
-  /** Queues the step values of a chunk of `rows` tokens starting at cache row `start`. */
-  set(rows: number, start: number): void {
-    for (const l of this.layers) {
-      l.rope.set({ rows, cacheStart: start, posColumn: start });
-      l.attention.set({ rows, cacheStart: start });
-    }
-  }
-
-  /** Copies the normed hidden state of chunk row `row` into lastHidden (for the first token's logits). */
-  copyLastRow(encoder: GPUCommandEncoder, row: number): void {
-    encoder.copyBufferToBuffer(this.normed.buffer, row * this.hidden * 4, this.lastHidden.buffer, 0, this.hidden * 4);
-  }
-
-  destroy(): void {
-    destroyOps(this.ops);
-  }
-}
-
-export class DecodePass {
-  /** Every dispatch of the pass, in order. */
-  readonly dispatches: readonly Dispatch[];
-
-  constructor(
-    private readonly ops: readonly KernelOp[],
-    private readonly layers: readonly DecoderLayer<AttentionDecode>[],
-    private readonly normed: GpuTensor,
-    private readonly lastHidden: GpuTensor,
-    /** The tapped layer's attention with its tap exports (null when built without a tap). */
-    readonly tappedAttention: AttentionDecode | null,
-    private readonly freeScratch: () => void,
-  ) {
-    this.dispatches = opDispatches(ops);
-  }
-
-  /** Queues the values of the step that appends cache row `pos` (context length pos + 1). */
-  set(pos: number): void {
-    for (const l of this.layers) {
-      l.rope.set({ rows: 1, cacheStart: pos, posColumn: pos });
-      l.attention.set({ len: pos + 1 });
-    }
-  }
-
-  copyHidden(encoder: GPUCommandEncoder): void {
-    encoder.copyBufferToBuffer(this.normed.buffer, 0, this.lastHidden.buffer, 0, this.lastHidden.buffer.size);
-  }
-
-  destroy(): void {
-    destroyOps(this.ops);
-    this.freeScratch();
   }
 }
