@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine } from './engine';
 import { WeightCache } from './weights/cache/weight-cache';
-import type { ModelSource } from '../protocol/engine';
+import type { ModelSource, TransferStats } from '../protocol/engine';
 
 const SOURCE: ModelSource = { kind: 'url', id: 'engine-test/video-r2-tiny', baseUrl: '/public/models/video-r2-tiny/' };
 const OPTIONS = { quantization: 'q4', kvCache: 'f32', useCache: true } as const;
@@ -59,11 +59,24 @@ describe('Engine (Chromium)', () => {
     for (const e of await cache.list()) if (e.modelId === SOURCE.id) await cache.delete(e.key);
 
     const phases = new Set<string>();
-    const first = await engine.load(SOURCE, OPTIONS, (phase) => phases.add(phase));
+    let transfer: TransferStats | undefined;
+    const first = await engine.load(SOURCE, OPTIONS, (phase, _d, _t, _detail, stats) => {
+      phases.add(phase);
+      if (stats) {
+        phases.add(`transfer:${stats.phase}`);
+        transfer = stats;
+      }
+    });
     expect(first.fromCache).toBe(false);
     expect(first.model.warnings).toEqual([]);
-    expect(phases).toContain('quantize');
-    expect(phases).toContain('cache');
+    expect(phases, 'quantized while downloading, each part written to the cache as it was made').toEqual(
+      new Set(['config', 'quantize', 'transfer:download', 'transfer:cache']),
+    );
+    expect(transfer, 'the last transfer event counts every byte of the one file').toMatchObject({
+      done: transfer?.total,
+      resumed: 0,
+      files: [{ file: 'model.safetensors', done: transfer?.total, resumed: 0 }],
+    });
     const a = await runOnce(engine);
     expect(a.taps).toBe(4);
 

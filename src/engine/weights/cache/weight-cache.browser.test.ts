@@ -40,7 +40,6 @@ describe('WeightCache (OPFS)', () => {
     const dense = seededBytes(64 * 2, 5);
     const w = await cache.beginWrite(id, 10_000, {
       ctx,
-      blobTargetBytes: 1500,
       maxChunkBytes: 256,
       source: { label: 'https://hf.test/', validators: { 'model.safetensors': { etag: '"abc"', size: 123 } } },
     });
@@ -111,7 +110,7 @@ describe('WeightCache (OPFS)', () => {
       new Uint8Array([1, 2, 3]),
     );
 
-    const up = await model.loadTensor(ctx, 'model.layers.0.mlp.up_proj.weight', { maxChunkBytes: 100 });
+    const up = await model.loadTensor(ctx, 'model.layers.0.mlp.up_proj.weight');
     expect(up.parts.map((p) => [p.row0, p.rows])).toEqual([
       [0, 40],
       [40, 24],
