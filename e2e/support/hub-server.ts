@@ -58,6 +58,8 @@ export interface HubServer {
   resolveBase(repo: string, revision?: string): string;
   /** Body bytes sent for requests matching `file` (all files when omitted). */
   bytesSent(file?: string): number;
+  /** A new upload of the same bytes: the file's ETag changes from now on (between two loads). */
+  touch(repo: string, file: string): void;
   close(): Promise<void>;
 }
 
@@ -343,6 +345,10 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
     log,
     faults,
     resolveBase: (repo, revision = 'main') => `${url}/${repo}/resolve/${encodeURIComponent(revision)}/`,
+    touch: (repo, file) => {
+      const key = `${repo}/${file}`;
+      etagSuffix.set(key, (etagSuffix.get(key) ?? 1) + 1);
+    },
     bytesSent: (file) => log.filter((r) => file === undefined || r.file === file).reduce((a, r) => a + r.bytes, 0),
     close: async () => {
       for (const s of open) s.destroy();

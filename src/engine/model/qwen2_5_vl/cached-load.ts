@@ -84,7 +84,7 @@ export async function loadThroughCache(
     // Second visit: no request unless a part turns out damaged (then only that part is fetched).
     const cached = found.model!;
     const spec = await cached.spec();
-    writer = await cache.resumeWrite(id, cached.manifest.totalBytes);
+    writer = await cache.resumeWrite(id, cached.manifest.totalBytes, { ctx });
     args.dropPrevious('cache', cached.progress.bytesTotal);
     let done = 0;
     const total = cached.progress.bytesTotal;

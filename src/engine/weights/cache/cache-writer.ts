@@ -59,7 +59,7 @@ export interface WriterOptions {
   maxChunkBytes?: number;
   /** Source label and per-file validators, recorded in the manifest. */
   source?: CacheManifest['source'];
-  /** Save pending.json at most this often (default 1000 ms) unless a part passes 32 MiB. */
+  /** Save pending.json at most this often (default 1000 ms) unless 1 MiB of parts is unsaved. */
   saveEveryMs?: number;
 }
 
@@ -293,7 +293,8 @@ export class CacheWriter {
   /** Saves pending.json (the manifest in progress); throttled unless `now`. */
   private async save(now: boolean): Promise<void> {
     const t = Date.now();
-    if (!now && t - this.lastSave < (this.opts.saveEveryMs ?? 1000) && this.unsavedBytes < 32 * 1024 * 1024) return;
+    // Tiny parts (norms, biases) are batched; a part worth refetching (≥ 1 MiB) is recorded at once.
+    if (!now && t - this.lastSave < (this.opts.saveEveryMs ?? 1000) && this.unsavedBytes < 1024 * 1024) return;
     this.lastSave = t;
     this.unsavedBytes = 0;
     await this.guard(() => this.writePending());
