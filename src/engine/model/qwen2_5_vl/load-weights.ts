@@ -248,37 +248,27 @@ export async function streamQ4Rows(
   }
 }
 
-/** Streams each tensor into its row offset of a fused 16-bit matrix. */
-async function fused16(
+/** Streams each tensor into its row offset of a fused matrix: quantized to q4 on the GPU, or kept 16-bit. */
+async function fusedMatrix(
   ctx: GpuContext,
   own: Owner,
   ckpt: Checkpoint,
   label: string,
   names: string[],
-  opts: LoadWeightOptions,
-): Promise<W16Weight> {
+  opts: LoadWeightOptions & { quantize: boolean },
+): Promise<Matrix> {
   const { rows, cols, offsets } = fusedShape(ckpt, label, names);
-  const w = own.matrix(createW16Weight(ctx, label, dtype16(ckpt, names, label), rows, cols));
-  await stream16Rows(ctx, ckpt, w, names, offsets, [0, rows], opts.signal);
+  let w: Matrix;
+  if (opts.quantize) {
+    w = own.matrix(createQ4Weight(ctx, label, rows, cols));
+    const quantizer = new Q4Quantizer(ctx, w);
+    await streamQ4Rows(ctx, ckpt, quantizer, names, offsets, [0, rows], opts.signal);
+    await quantizer.finish();
+  } else {
+    w = own.matrix(createW16Weight(ctx, label, dtype16(ckpt, names, label), rows, cols));
+    await stream16Rows(ctx, ckpt, w, names, offsets, [0, rows], opts.signal);
+  }
   for (const n of names) opts.onTensor?.(n);
-  return w;
-}
-
-/** Quantizes each tensor into its row offset of a fused q4 matrix while it streams in. */
-async function fusedQ4(
-  ctx: GpuContext,
-  own: Owner,
-  ckpt: Checkpoint,
-  label: string,
-  names: string[],
-  opts: LoadWeightOptions,
-): Promise<Q4Weight> {
-  const { rows, cols, offsets } = fusedShape(ckpt, label, names);
-  const w = own.matrix(createQ4Weight(ctx, label, rows, cols));
-  const quantizer = new Q4Quantizer(ctx, w);
-  await streamQ4Rows(ctx, ckpt, quantizer, names, offsets, [0, rows], opts.signal);
-  for (const n of names) opts.onTensor?.(n);
-  await quantizer.finish();
   return w;
 }
 
@@ -314,14 +304,12 @@ export class CheckpointProvider implements WeightProvider {
   }
 
   async textMatrix(label: string, names: string[]): Promise<Matrix> {
-    return this.keep(
-      label,
-      await (this.opts.quantize ? fusedQ4 : fused16)(this.ctx, this.own, this.ckpt, label, names, this.opts),
-    );
+    return this.keep(label, await fusedMatrix(this.ctx, this.own, this.ckpt, label, names, this.opts));
   }
 
   async visionMatrix(label: string, names: string[]): Promise<W16Weight> {
-    return this.keep(label, await fused16(this.ctx, this.own, this.ckpt, label, names, this.opts));
+    const w = await fusedMatrix(this.ctx, this.own, this.ckpt, label, names, { ...this.opts, quantize: false });
+    return this.keep(label, w as W16Weight);
   }
 
   async dense(name: string): Promise<GpuTensor> {

@@ -178,7 +178,8 @@ export class WeightCache {
     const found = await this.find(id);
     if (!found.model) return this.beginWrite(id, expectedBytes, opts);
     const key = cacheKey(id);
-    await activeWriters.get(key)?.abort();
+    // A writer still open on this entry (an earlier load in this tab) stops, keeping its parts for this one.
+    await activeWriters.get(key)?.close();
     const remaining = Math.max(0, expectedBytes - found.model.manifest.totalBytes);
     const est = await this.estimate();
     if (est && remaining + this.headroom(remaining) > est.quota - est.usage)
