@@ -15,6 +15,8 @@ import type { UrlSource } from '../../weights/url-source';
 import { Qwen25VL } from './model';
 import { CACHED_FILES, type PartEvent } from './weight-cache';
 
+const NOT_SAVED = 'The weights were not saved for next time: ';
+
 export interface CachedLoadArgs {
   cache: WeightCache;
   identity: { modelId: string; revision: string };
@@ -89,7 +91,7 @@ export async function loadThroughCache(
     let done = 0;
     const total = cached.progress.bytesTotal;
     try {
-      const model = await Qwen25VL.throughCache(ctx, spec, cached.files, {
+      const { model } = await Qwen25VL.throughCache(ctx, spec, cached.files, {
         writer,
         cached,
         checkpoint,
@@ -120,7 +122,19 @@ export async function loadThroughCache(
     ckpt.files.map((f) => [f, source.validator?.(f) ?? { etag: null, size: null }]),
   );
   const expected = weightStorageBytes(ckpt.spec, { quantize: true, sourceDtype: (n) => ckpt.tensor(n).dtype }).total;
-  writer = await cache.resumeWrite(id, expected, { ctx, source: { label: source.label, validators } });
+  try {
+    writer = await cache.resumeWrite(id, expected, { ctx, source: { label: source.label, validators } });
+  } catch (e) {
+    // No room (or no OPFS): load without caching rather than not at all.
+    warnings.push(`${NOT_SAVED}${e instanceof Error ? e.message : String(e)}`);
+    args.dropPrevious('quantize', ckpt.progress.bytesTotal);
+    const loaded = await Qwen25VL.load(ctx, ckpt, {
+      quantize: true,
+      ...(signal ? { signal } : {}),
+      onProgress: (phase, done, total, detail) => progress(phase, done, total, detail),
+    });
+    return { model: loaded.model, fromCache: false, warnings };
+  }
   const resumedFrom = found.state === 'pending' ? found.model!.manifest : null;
   try {
     if (resumedFrom) {
@@ -159,7 +173,7 @@ export async function loadThroughCache(
     };
     args.dropPrevious('quantize', ckpt.progress.bytesTotal);
     try {
-      const model = await Qwen25VL.throughCache(ctx, ckpt.spec, ckpt.source, {
+      const { model, writeFailure } = await Qwen25VL.throughCache(ctx, ckpt.spec, ckpt.source, {
         writer,
         cached: found.state === 'pending' ? found.model : null,
         checkpoint,
@@ -184,7 +198,10 @@ export async function loadThroughCache(
           m.phase = 'download';
         },
       });
-      await writer.commit();
+      if (writeFailure) {
+        warnings.push(`${NOT_SAVED}${writeFailure}`);
+        await writer.close();
+      } else await writer.commit();
       if (ckpt.source.rangeSupported === false) warnings.push(args.noRangeNote);
       if (m.stats().resumed > 0)
         warnings.unshift(

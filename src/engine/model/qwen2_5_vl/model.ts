@@ -91,10 +91,19 @@ export class Qwen25VL {
     spec: ModelSpec,
     files: WeightSource,
     opts: CachingOptions,
-  ): Promise<Qwen25VL> {
+  ): Promise<{ model: Qwen25VL; writeFailure: string | null }> {
     const tokenizer = await loadTokenizer(files, spec);
     const weights = await loadWeightsThroughCache(ctx, spec, opts);
-    return new Qwen25VL(ctx, spec, tokenizer, weights, new VisionModel(ctx, spec, weights.vision), true, weights.bytes);
+    const model = new Qwen25VL(
+      ctx,
+      spec,
+      tokenizer,
+      weights,
+      new VisionModel(ctx, spec, weights.vision),
+      true,
+      weights.bytes,
+    );
+    return { model, writeFailure: weights.writeFailure };
   }
 
   encodeVideo(

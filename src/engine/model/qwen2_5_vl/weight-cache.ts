@@ -107,6 +107,9 @@ export interface CachingOptions {
  * each part written to the cache once made. Used for every cached q4 load: first download, resume and second visit.
  */
 export class CachingProvider implements WeightProvider {
+  /** Why writing to the cache stopped (the load goes on without it), or null. */
+  writeFailure: string | null = null;
+
   constructor(
     private readonly ctx: GpuContext,
     private readonly own: Owner,
@@ -140,11 +143,23 @@ export class CachingProvider implements WeightProvider {
         }
       }
       await fetch([a, b]);
-      await this.opts.writer.putPart(meta, {
-        row0: a,
-        rows: b - a,
-        buffers: roles.map((r) => ({ role: r.role, dtype: r.dtype, shape: r.shape(b - a), pieces: targets[r.role]! })),
-      });
+      if (!this.writeFailure) {
+        // A full disk or a failed write never costs the user the model being loaded: caching just stops.
+        await this.opts.writer
+          .putPart(meta, {
+            row0: a,
+            rows: b - a,
+            buffers: roles.map((r) => ({
+              role: r.role,
+              dtype: r.dtype,
+              shape: r.shape(b - a),
+              pieces: targets[r.role]!,
+            })),
+          })
+          .catch((e: unknown) => {
+            this.writeFailure = e instanceof Error ? e.message : String(e);
+          });
+      }
       this.opts.onPart?.({ label: meta.name, row0: a, rows: b - a, from: 'network', bytes, problem });
     }
   }
@@ -288,8 +303,16 @@ export class CachingProvider implements WeightProvider {
   }
 }
 
-/** The weights of a cached q4 model: from the cache where intact, fetched (and cached) where not. */
-export function loadWeightsThroughCache(ctx: GpuContext, spec: ModelSpec, opts: CachingOptions): Promise<ModelWeights> {
+/**
+ * The weights of a cached q4 model: from the cache where intact, fetched (and cached) where not. `writeFailure`
+ * says why parts stopped reaching the cache, if they did.
+ */
+export async function loadWeightsThroughCache(
+  ctx: GpuContext,
+  spec: ModelSpec,
+  opts: CachingOptions,
+): Promise<ModelWeights & { writeFailure: string | null }> {
   const own = new Owner();
-  return assembleWeights(ctx, own, new CachingProvider(ctx, own, opts), spec);
+  const provider = new CachingProvider(ctx, own, opts);
+  return { ...(await assembleWeights(ctx, own, provider, spec)), writeFailure: provider.writeFailure };
 }
