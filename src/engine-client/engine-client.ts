@@ -12,6 +12,7 @@ import {
   type ModelSource,
   type ModelSummary,
   type PhaseName,
+  type TransferStats,
   type PlanVideo,
   type PromptInfo,
   type PromptParts,
@@ -34,6 +35,7 @@ export interface Progress {
   done: number;
   total: number;
   detail?: string;
+  transfer?: TransferStats;
 }
 
 export interface TokenEvent {

@@ -3,7 +3,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine } from './engine';
 import { WeightCache } from './weights/cache/weight-cache';
-import type { ModelSource } from '../protocol/engine';
+import { Q8_SCHEME } from './weights/q8-scheme';
+import type { ModelSource, TransferStats } from '../protocol/engine';
 
 const SOURCE: ModelSource = { kind: 'url', id: 'engine-test/video-r2-tiny', baseUrl: '/public/models/video-r2-tiny/' };
 const OPTIONS = { quantization: 'q4', kvCache: 'f32', useCache: true } as const;
@@ -59,11 +60,24 @@ describe('Engine (Chromium)', () => {
     for (const e of await cache.list()) if (e.modelId === SOURCE.id) await cache.delete(e.key);
 
     const phases = new Set<string>();
-    const first = await engine.load(SOURCE, OPTIONS, (phase) => phases.add(phase));
+    let transfer: TransferStats | undefined;
+    const first = await engine.load(SOURCE, OPTIONS, (phase, _d, _t, _detail, stats) => {
+      phases.add(phase);
+      if (stats) {
+        phases.add(`transfer:${stats.phase}`);
+        transfer = stats;
+      }
+    });
     expect(first.fromCache).toBe(false);
     expect(first.model.warnings).toEqual([]);
-    expect(phases).toContain('quantize');
-    expect(phases).toContain('cache');
+    expect(phases, 'quantized while downloading, each part written to the cache as it was made').toEqual(
+      new Set(['config', 'quantize', 'transfer:download', 'transfer:cache']),
+    );
+    expect(transfer, 'the last transfer event counts every byte of the one file').toMatchObject({
+      done: transfer?.total,
+      resumed: 0,
+      files: [{ file: 'model.safetensors', done: transfer?.total, resumed: 0 }],
+    });
     const a = await runOnce(engine);
     expect(a.taps).toBe(4);
 
@@ -87,8 +101,25 @@ describe('Engine (Chromium)', () => {
     expect(first.fromCache, 'the q4 entry must not be served for q8').toBe(false);
     expect(first.model.quantization).toBe('q8');
     expect(first.model.weightBytes).toBeGreaterThan(q4.model.weightBytes);
-    const schemes = (await cache.list()).filter((e) => e.modelId === SOURCE.id).map((e) => e.quantization);
-    expect(schemes.sort()).toEqual(['q4_0-sym-g32-f16', 'q8_0-sym-g32-f16']);
+    const entries = (await cache.list()).filter((e) => e.modelId === SOURCE.id);
+    expect(entries.map((e) => `${e.quantization} ${e.status}`).sort()).toEqual([
+      'q4_0-sym-g32-f16 complete',
+      'q8_0-sym-g32-f16 complete',
+    ]);
+    // Format v2 for q8 too: each part of a q8 linear holds its int8 codes (4 per u32) and f16 scales, checksummed.
+    const q8Entry = await cache.openModel({ modelId: SOURCE.id, revision: 'main', quantization: Q8_SCHEME });
+    const linears = Object.values(q8Entry!.manifest.tensors).filter((t) => t.format === 'q8');
+    expect(linears.length).toBeGreaterThan(0);
+    for (const t of linears) {
+      const cols = t.shape[1]!;
+      for (const p of t.parts) {
+        expect(p.buffers.map((b) => [b.role, b.bytes, b.sha256.length])).toEqual([
+          ['qweight', p.rows * cols, 1],
+          ['scales', (p.rows * cols * 2) / 32, 1],
+        ]);
+        expect(p.buffers[0]!.shape).toEqual([p.rows, cols / 4]);
+      }
+    }
     const a = await runOnce(engine);
     const second = await engine.load(SOURCE, q8Options, () => undefined);
     expect(second.fromCache).toBe(true);

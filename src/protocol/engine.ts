@@ -135,6 +135,32 @@ export interface PromptInfo {
   layers: number;
 }
 
+/** A model download's progress in detail (issue 10): per file, overall, speed, ETA, phase, stall, resume. */
+export type TransferPhase = 'download' | 'quantize' | 'cache';
+
+export interface FileTransfer {
+  file: string;
+  done: number;
+  total: number;
+  /** Of `done`, bytes taken from the cache of an earlier, interrupted download (no network). */
+  resumed: number;
+}
+
+export interface TransferStats {
+  phase: TransferPhase;
+  done: number;
+  total: number;
+  resumed: number;
+  files: FileTransfer[];
+  /** Over the last SPEED_WINDOW_MS of downloading; null until measured. */
+  bytesPerSecond: number | null;
+  etaSeconds: number | null;
+  /** Milliseconds without a byte when the watchdog fired; null while data flows. */
+  stalledMs: number | null;
+  /** false: this host ignores Range, an interrupted download starts over; null: not known yet. */
+  resumable: boolean | null;
+}
+
 export type PhaseName = 'config' | 'weights' | 'quantize' | 'cache' | 'compile' | 'video' | 'vision' | 'prefill';
 
 export type EngineRequest =
@@ -176,7 +202,15 @@ export type EngineRequest =
 
 export type EngineEvent =
   | { type: 'ready'; rid: number; gpu: GpuSummary }
-  | { type: 'progress'; rid: number; phase: PhaseName; done: number; total: number; detail?: string }
+  | {
+      type: 'progress';
+      rid: number;
+      phase: PhaseName;
+      done: number;
+      total: number;
+      detail?: string;
+      transfer?: TransferStats;
+    }
   | { type: 'loaded'; rid: number; model: ModelSummary; fromCache: boolean }
   | { type: 'plan'; rid: number; plan: MemoryPlan }
   | ({ type: 'frame-preview'; rid: number } & VideoFramePixels)

@@ -39,7 +39,8 @@ async function handle(req: EngineRequest): Promise<void> {
         const result = await requireEngine().load(
           req.source,
           req.options,
-          (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }),
+          (phase, done, total, detail, transfer) =>
+            post({ type: 'progress', rid, phase, done, total, detail, ...(transfer ? { transfer } : {}) }),
           abort.signal,
         );
         post({ type: 'loaded', rid, model: result.model, fromCache: result.fromCache });
