@@ -10,7 +10,7 @@ import { parseModelSpec } from './spec/parse-config';
 import { KNOWN_CONFIGS, type KnownArchitecture } from './spec/known-configs';
 import type { ModelSpec } from './spec/model-spec';
 import { memoryPlan } from './model/qwen2_5_vl/memory-plan';
-import { openSource } from './sources';
+import { openSource, stripSharedFolder } from './sources';
 import type {
   GenerationParams,
   GpuSummary,
@@ -24,6 +24,11 @@ import type {
 } from '../protocol/engine';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
+import { cacheKey } from './weights/cache/manifest';
+import { quotaAdvice, stampLastUsed, storageSummary } from './weights/cache/cache-admin';
+import { StorageQuotaError } from './weights/errors';
+import { isQuantizedFolder, openQuantizedFolder } from './weights/export/quantized-folder';
+import type { CachedModel } from './weights/cache/cached-model';
 import { Q4_SCHEME } from './weights/q4-scheme';
 import { CACHED_FILES, writeModelCache } from './model/qwen2_5_vl/weight-cache';
 import { Qwen25VL } from './model/qwen2_5_vl/model';
@@ -80,7 +85,10 @@ export class Engine {
     const key = source.kind === 'url' ? `url:${source.baseUrl}` : `files:${source.id}:${source.files.length}`;
     let p = this.specCache.get(key);
     if (!p) {
-      p = (async () => parseModelSpec({ config: await openSource(source).readText('config.json') }))();
+      p = (async () => {
+        const folder = await this.quantizedFolder(source);
+        return parseModelSpec({ config: await (folder?.files ?? openSource(source)).readText('config.json') });
+      })();
       p.catch(() => this.specCache.delete(key));
       this.specCache.set(key, p);
     }
@@ -152,16 +160,20 @@ export class Engine {
     const cacheable = options.useCache && quantize && source.kind === 'url';
     const cache = cacheable ? await WeightCache.open().catch(() => null) : null;
     const identity = { modelId: source.id, revision: (source.kind === 'url' ? source.revision : null) ?? 'main' };
-    const cached = cache ? await cache.openModel(identity).catch(() => null) : null;
+    // A quantized folder (an export of the cache, docs/quantized-folder.md) loads like the cache, from its files.
+    const folder = await this.quantizedFolder(source);
+    if (folder) options = { ...options, quantization: 'q4' };
+    const cached = folder ?? (cache ? await cache.openModel(identity).catch(() => null) : null);
     let model: Qwen25VL;
     let fromCache = false;
     const warnings: string[] = [];
     if (cached) {
       this.dropPrevious(progress, 'cache', cached.progress.bytesTotal);
       model = await Qwen25VL.fromCache(this.ctx, cached, (done, total) =>
-        progress('cache', done, total, 'from this browser’s cache'),
+        progress('cache', done, total, folder ? 'from the quantized folder' : 'from this browser’s cache'),
       );
-      fromCache = true;
+      fromCache = !folder;
+      if (!folder) void stampLastUsed(cached.manifest.key);
     } else {
       progress('config', 0, 1);
       // A silent link is said at once (the bar would otherwise just freeze); the next bytes replace the note.
@@ -212,10 +224,29 @@ export class Engine {
       await writeModelCache(writer, made, files, (done, total) =>
         progress('cache', done, total, 'saving to this browser’s cache'),
       );
+      await stampLastUsed(writer.key);
       return null;
     } catch (e) {
+      if (e instanceof StorageQuotaError) {
+        const key = cacheKey({ ...identity, quantization: Q4_SCHEME });
+        const entries = await storageSummary().then(
+          (s) => s.entries,
+          () => [],
+        );
+        return `The weights were not saved for next time. ${quotaAdvice(e, entries, key)}`;
+      }
       return `The weights were not saved for next time: ${e instanceof Error ? e.message : String(e)}`;
     }
+  }
+
+  /** The source as a quantized folder (manifest + blobs), or null when it is anything else. */
+  private async quantizedFolder(source: ModelSource): Promise<CachedModel | null> {
+    if (source.kind !== 'files') return null;
+    const paths = stripSharedFolder(source.files.map((f) => f.path));
+    const files = source.files.map((f, i) => ({ path: paths[i]!, file: f.file }));
+    if (!isQuantizedFolder(files)) return null;
+    const limit = Math.min(this.ctx.limits.maxStorageBufferBindingSize, this.ctx.limits.maxBufferSize);
+    return openQuantizedFolder(files, `local folder ${source.id.replace(/^local:/, '')}`, limit);
   }
 
   /** Replaces the current video: the previous one's GPU buffers are freed first. */
