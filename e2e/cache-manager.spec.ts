@@ -179,6 +179,13 @@ test('quantized folder, cache manager, export = quantize-folder bytes, delete', 
     [key, REPO_ID, 'main', 'complete'],
   ]);
   expect(info!.usage!, 'estimate() usage covers the cached model').toBeGreaterThanOrEqual(info!.cacheBytes);
+  // Persistence asked for from the page; whatever the browser answers is said, and persisted() is read again.
+  await dialog.getByRole('button', { name: 'Keep storage persistent' }).click();
+  await expect(dialog.getByRole('status')).toContainText(/Persistent storage granted|declined persistent storage/);
+  const granted = await page.evaluate(() => navigator.storage.persisted());
+  await expect(dialog.getByTestId('cache-persisted')).toContainText(
+    granted ? 'Storage is persistent' : 'Storage is not persistent',
+  );
   await screenshot(page, 'cache-manager-light');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await page.getByLabel('Colour theme').selectOption('dark');
