@@ -7,6 +7,7 @@ import type { Quantization } from '../protocol/engine';
 import { LoadProgress } from './LoadProgress';
 import { ThemeToggle } from './ThemeToggle';
 import { HubSettingsForm } from './HubSettingsForm';
+import { CacheManager } from './CacheManager';
 
 const CUSTOM = '__custom__';
 
@@ -32,11 +33,14 @@ export function TopBar() {
   const folderInput = useRef<HTMLInputElement>(null);
 
   const catalogEntry = CATALOG.find((c) => c.id === model.selectedId);
-  const selectValue = model.selectedId.startsWith('local:')
-    ? LOCAL
-    : customMode || !catalogEntry
-      ? CUSTOM
-      : model.selectedId;
+  // Custom mode first: choosing "Other Hugging Face repo…" after a local folder must show the repo field.
+  const selectValue = customMode
+    ? CUSTOM
+    : model.selectedId.startsWith('local:')
+      ? LOCAL
+      : !catalogEntry
+        ? CUSTOM
+        : model.selectedId;
   const busy = model.status === 'loading';
   // The custom field is in use but its id has not been applied: Load must not fall back to the previous model.
   const customId = customHubModel(custom)?.id ?? null;
@@ -76,8 +80,10 @@ export function TopBar() {
             onChange={(e) => {
               const v = e.target.value;
               if (v === CUSTOM) setCustomMode(true);
-              else if (v === LOCAL) folderInput.current?.click();
-              else {
+              else if (v === LOCAL) {
+                setCustomMode(false);
+                folderInput.current?.click();
+              } else {
                 setCustomMode(false);
                 selectModel(v);
               }
@@ -138,6 +144,12 @@ export function TopBar() {
           }}
         />
         <HubSettingsForm />
+        <CacheManager
+          onLoadFolder={() => {
+            setCustomMode(false);
+            folderInput.current?.click();
+          }}
+        />
         <select
           aria-label="Weights"
           value={model.options.quantization}

@@ -10,7 +10,7 @@ import { parseModelSpec } from './spec/parse-config';
 import { KNOWN_CONFIGS, type KnownArchitecture } from './spec/known-configs';
 import type { ModelSpec } from './spec/model-spec';
 import { memoryPlan } from './model/qwen2_5_vl/memory-plan';
-import { openSource } from './sources';
+import { openSource, stripSharedFolder } from './sources';
 import type {
   GenerationParams,
   GpuSummary,
@@ -24,7 +24,10 @@ import type {
 } from '../protocol/engine';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
-import { loadThroughCache } from './model/qwen2_5_vl/cached-load';
+import { loadQuantizedFolder, loadThroughCache } from './model/qwen2_5_vl/cached-load';
+import { isQuantizedFolder, openQuantizedFolder } from './weights/export/quantized-folder';
+import type { CachedModel } from './weights/cache/cached-model';
+import { Q8_SCHEME } from './weights/q8-scheme';
 import { Qwen25VL } from './model/qwen2_5_vl/model';
 import type { Checkpoint } from './weights/checkpoint';
 
@@ -78,7 +81,10 @@ export class Engine {
     const key = source.kind === 'url' ? `url:${source.baseUrl}` : `files:${source.id}:${source.files.length}`;
     let p = this.specCache.get(key);
     if (!p) {
-      p = (async () => parseModelSpec({ config: await openSource(source).readText('config.json') }))();
+      p = (async () => {
+        const folder = await this.quantizedFolder(source);
+        return parseModelSpec({ config: await (folder?.files ?? openSource(source)).readText('config.json') });
+      })();
       p.catch(() => this.specCache.delete(key));
       this.specCache.set(key, p);
     }
@@ -146,6 +152,24 @@ export class Engine {
     progress: ProgressFn,
     signal?: AbortSignal,
   ): Promise<{ model: ModelSummary; fromCache: boolean }> {
+    // A quantized folder (a cache entry's files, docs/quantized-folder.md) loads like the cache, from its files,
+    // in the scheme it was written with.
+    const folder = await this.quantizedFolder(source);
+    if (folder) {
+      const quantization = folder.manifest.quantization?.id === Q8_SCHEME.id ? 'q8' : 'q4';
+      const model = await loadQuantizedFolder(
+        this.ctx,
+        folder,
+        `The quantized folder ${source.id.replace(/^local:/, '')}`,
+        {
+          progress,
+          dropPrevious: (phase, total) => this.dropPrevious(progress, phase, total),
+          ...(signal ? { signal } : {}),
+        },
+      );
+      this.loaded = { id: source.id, model, options: { ...options, quantization } };
+      return { fromCache: false, model: modelSummary(source.id, model, quantization, []) };
+    }
     const quantize = options.quantization !== 'none';
     const quantFormat = options.quantization === 'q8' ? 'q8' : 'q4';
     // Only quantized downloads are cached: a local folder is already on disk, and 16-bit weights would double it.
@@ -198,6 +222,15 @@ export class Engine {
     }
     this.loaded = { id: source.id, model, options };
     return { fromCache, model: modelSummary(source.id, model, options.quantization, warnings) };
+  }
+
+  /** The source as a quantized folder (manifest.json + part files + files/), or null when it is anything else. */
+  private async quantizedFolder(source: ModelSource): Promise<CachedModel | null> {
+    if (source.kind !== 'files') return null;
+    const paths = stripSharedFolder(source.files.map((f) => f.path));
+    const files = source.files.map((f, i) => ({ path: paths[i]!, file: f.file }));
+    if (!isQuantizedFolder(files)) return null;
+    return openQuantizedFolder(files, `local folder ${source.id.replace(/^local:/, '')}`);
   }
 
   /** Replaces the current video: the previous one's GPU buffers are freed first. */

@@ -161,6 +161,30 @@ export interface TransferStats {
   resumable: boolean | null;
 }
 
+/** One entry of the browser's model cache, as the cache manager lists it. */
+export interface CacheEntryInfo {
+  key: string;
+  modelId: string | null;
+  revision: string | null;
+  /** The q4 or q8 scheme id, or null for a dense-only entry. */
+  quantization: string | null;
+  bytes: number;
+  /** 'complete': loadable; 'pending': being written or interrupted; 'unusable': another format or scheme. */
+  status: 'complete' | 'pending' | 'unusable';
+  problem: string | null;
+  createdAt: string | null;
+  lastUsed: string | null;
+}
+
+/** The cache manager's view of storage: entries, their total, and navigator.storage's estimate and persistence. */
+export interface CacheInfo {
+  entries: CacheEntryInfo[];
+  cacheBytes: number;
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}
+
 export type PhaseName = 'config' | 'weights' | 'quantize' | 'cache' | 'compile' | 'video' | 'vision' | 'prefill';
 
 export type EngineRequest =
@@ -198,7 +222,11 @@ export type EngineRequest =
       tapLayer: number | null;
     }
   | { type: 'cancel'; rid: number; target: number }
-  | { type: 'unload'; rid: number };
+  | { type: 'unload'; rid: number }
+  /** Cache manager (no GPU work; answered at once): list, delete one entry, export one to a picked folder. */
+  | { type: 'cache-info'; rid: number }
+  | { type: 'cache-delete'; rid: number; key: string }
+  | { type: 'cache-export'; rid: number; key: string; target: FileSystemDirectoryHandle };
 
 export type EngineEvent =
   | { type: 'ready'; rid: number; gpu: GpuSummary }
@@ -219,6 +247,8 @@ export type EngineEvent =
   | { type: 'token'; rid: number; step: number; id: number; text: string; ms: number; attention?: AttentionTap }
   | { type: 'done'; rid: number; reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }
   | { type: 'ok'; rid: number }
+  | { type: 'cache-info'; rid: number; info: CacheInfo }
+  | { type: 'cache-exported'; rid: number; folder: string; files: number; bytes: number }
   | { type: 'error'; rid: number; code: EngineErrorCode; message: string };
 
 export interface RunStats {

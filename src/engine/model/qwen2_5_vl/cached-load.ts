@@ -5,17 +5,30 @@ import type { GpuContext } from '../../gpu/device';
 import type { ProgressFn } from '../../answer';
 import { checkpointTensors } from '../../spec/tensors';
 import type { Checkpoint } from '../../weights/checkpoint';
+import { quotaAdvice, stampLastUsed, storageSummary } from '../../weights/cache/cache-admin';
+import type { CachedModel } from '../../weights/cache/cached-model';
 import type { CacheWriter } from '../../weights/cache/cache-writer';
-import { sameSourceFile, type CacheManifest } from '../../weights/cache/manifest';
+import { CacheError, StorageQuotaError } from '../../weights/errors';
+import { cacheKey, sameSourceFile, type CacheManifest } from '../../weights/cache/manifest';
 import type { WeightCache } from '../../weights/cache/weight-cache';
-import { q8ByteSize, quantScheme, type QuantFormat } from '../../weights/q8-scheme';
+import { Q8_SCHEME, q8ByteSize, quantScheme, type QuantFormat } from '../../weights/q8-scheme';
 import { weightStorageBytes } from '../../weights/storage-size';
 import { TransferMeter } from '../../weights/transfer-stats';
 import type { UrlSource } from '../../weights/url-source';
 import { Qwen25VL } from './model';
 import { CACHED_FILES, type PartEvent } from './weight-cache';
 
-const NOT_SAVED = 'The weights were not saved for next time: ';
+/** Why the weights were not cached: for a full disk, what to delete to make room (cache-admin.ts). */
+async function notSaved(e: unknown, key: string): Promise<string> {
+  if (e instanceof StorageQuotaError) {
+    const entries = await storageSummary().then(
+      (s) => s.entries,
+      () => [],
+    );
+    return `The weights were not saved for next time. ${quotaAdvice(e, entries, key)}`;
+  }
+  return `The weights were not saved for next time: ${e instanceof Error ? e.message : String(e)}`;
+}
 
 export interface CachedLoadArgs {
   cache: WeightCache;
@@ -113,6 +126,7 @@ export async function loadThroughCache(
         onCacheBytes: (n) => progress('cache', (done += n), total, 'from this browser’s cache'),
         onPart,
       });
+      await stampLastUsed(writer.key);
       if (repaired) {
         warnings.push(
           `${repaired} cached part${repaired > 1 ? 's were' : ' was'} damaged (checksum or size) and fetched again; the rest came from this browser’s cache.`,
@@ -140,7 +154,7 @@ export async function loadThroughCache(
     writer = await cache.resumeWrite(id, expected, { ctx, source: { label: source.label, validators } });
   } catch (e) {
     // No room (or no OPFS): load without caching rather than not at all.
-    warnings.push(`${NOT_SAVED}${e instanceof Error ? e.message : String(e)}`);
+    warnings.push(await notSaved(e, cacheKey(id)));
     args.dropPrevious('quantize', ckpt.progress.bytesTotal);
     const loaded = await Qwen25VL.load(ctx, ckpt, {
       quantize: true,
@@ -215,9 +229,12 @@ export async function loadThroughCache(
         },
       });
       if (writeFailure) {
-        warnings.push(`${NOT_SAVED}${writeFailure}`);
+        warnings.push(await notSaved(writeFailure, writer.key));
         await writer.close();
-      } else await writer.commit();
+      } else {
+        await writer.commit();
+        await stampLastUsed(writer.key);
+      }
       if (ckpt.source.rangeSupported === false) warnings.push(args.noRangeNote);
       if (m.stats().resumed > 0)
         warnings.unshift(
@@ -230,5 +247,37 @@ export async function loadThroughCache(
   } catch (e) {
     await writer.close(); // keeps the parts written so far: the next load resumes from them
     throw e;
+  }
+}
+
+/**
+ * A quantized folder (docs/quantized-folder.md): a cache entry's files outside the cache, loaded like a complete
+ * entry — every part checked against its SHA-256 on the way to the GPU — with nothing to fetch or write.
+ */
+export async function loadQuantizedFolder(
+  ctx: GpuContext,
+  folder: CachedModel,
+  label: string,
+  args: Pick<CachedLoadArgs, 'progress' | 'dropPrevious' | 'signal'>,
+): Promise<Qwen25VL> {
+  const scheme = folder.manifest.quantization;
+  const quantFormat = scheme?.id === Q8_SCHEME.id ? 'q8' : 'q4';
+  const spec = await folder.spec();
+  const total = folder.progress.bytesTotal;
+  let done = 0;
+  args.dropPrevious('cache', total);
+  const loading = Qwen25VL.throughCache(ctx, spec, folder.files, {
+    quantFormat,
+    writer: null,
+    cached: folder,
+    checkpoint: () => Promise.reject(new CacheError('a weight the model needs is not in the folder')),
+    ...(args.signal ? { signal: args.signal } : {}),
+    onCacheBytes: (n) => args.progress('cache', (done += n), total, 'from the quantized folder'),
+  });
+  try {
+    return (await loading).model;
+  } catch (e) {
+    if (!(e instanceof CacheError)) throw e;
+    throw new CacheError(`${label}: ${e.message}. Copy the folder again, or load the original checkpoint.`);
   }
 }

@@ -195,7 +195,7 @@ export function fusedShape(
 }
 
 /** For each fused tensor, the part of fused rows [a, b) it holds, in its own row numbers. */
-function eachInRange(
+export function eachInRange(
   ckpt: Checkpoint,
   names: string[],
   offsets: number[],
@@ -387,6 +387,18 @@ async function loadVision(p: WeightProvider, spec: ModelSpec): Promise<VisionWei
   };
 }
 
+/**
+ * Asks the provider for every weight in the forward pass's order (vision tower, then text): the order a cache entry
+ * stores them in, which tools/quantize-folder follows to write the same bytes.
+ */
+export async function provideWeights(
+  provider: WeightProvider,
+  spec: ModelSpec,
+): Promise<{ vision: VisionWeights; text: TextWeights }> {
+  const vision = await loadVision(provider, spec);
+  return { vision, text: await loadText(provider, spec) };
+}
+
 /** Builds the forward pass's weights from any provider; `own` frees everything on failure or dispose. */
 export async function assembleWeights(
   ctx: GpuContext,
@@ -395,8 +407,7 @@ export async function assembleWeights(
   spec: ModelSpec,
 ): Promise<ModelWeights> {
   try {
-    const vision = await loadVision(provider, spec);
-    const text = await loadText(provider, spec);
+    const { vision, text } = await provideWeights(provider, spec);
     await ctx.device.queue.onSubmittedWorkDone();
     return { text, vision, bytes: own.bytes, destroy: () => own.destroy() };
   } catch (e) {

@@ -93,7 +93,7 @@ export class Qwen25VL {
     spec: ModelSpec,
     files: WeightSource,
     opts: CachingOptions,
-  ): Promise<{ model: Qwen25VL; writeFailure: string | null }> {
+  ): Promise<{ model: Qwen25VL; writeFailure: Error | null }> {
     const tokenizer = await loadTokenizer(files, spec);
     const weights = await loadWeightsThroughCache(ctx, spec, opts);
     const model = new Qwen25VL(

@@ -12,6 +12,7 @@ import { createQ4Weight, createW16Weight, type W16Weight } from '../../kernels/w
 import type { ModelSpec } from '../../spec/model-spec';
 import type { CachedModel, GpuPieces } from '../../weights/cache/cached-model';
 import type { CacheWriter } from '../../weights/cache/cache-writer';
+import { CacheError } from '../../weights/errors';
 import type { CacheTensorEntry } from '../../weights/cache/manifest';
 import type { Checkpoint } from '../../weights/checkpoint';
 import type { QuantFormat } from '../../weights/q8-scheme';
@@ -93,7 +94,11 @@ export interface PartEvent {
 export interface CachingOptions {
   /** The form of the text linears, as the entry's scheme says. */
   quantFormat: QuantFormat;
-  writer: CacheWriter;
+  /**
+   * Where made parts go. null for a read-only entry (a quantized folder, docs/quantized-folder.md): nothing is
+   * fetched then, and a missing or damaged part fails the load.
+   */
+  writer: CacheWriter | null;
   /** Reads the parts already in the entry (the manifest the writer resumed from); null for a fresh entry. */
   cached: CachedModel | null;
   /** The checkpoint, opened on first need: a complete, intact cache never touches the network. */
@@ -113,7 +118,7 @@ export interface CachingOptions {
  */
 export class CachingProvider implements WeightProvider {
   /** Why writing to the cache stopped (the load goes on without it), or null. */
-  writeFailure: string | null = null;
+  writeFailure: Error | null = null;
 
   constructor(
     private readonly ctx: GpuContext,
@@ -122,7 +127,8 @@ export class CachingProvider implements WeightProvider {
   ) {}
 
   private recorded(label: string): CacheTensorEntry | null {
-    return this.opts.writer.tensor(label);
+    const { writer, cached } = this.opts;
+    return writer ? writer.tensor(label) : (cached?.manifest.tensors[label] ?? null);
   }
 
   /** Fills every part of a weight: from the cache when intact, otherwise via `fetch` and then into the cache. */
@@ -147,10 +153,15 @@ export class CachingProvider implements WeightProvider {
           continue;
         }
       }
+      const { writer } = this.opts;
+      if (!writer)
+        throw new CacheError(
+          `${meta.name} rows ${a}…${b - 1} ${part ? `cannot be used: ${problem}` : 'are missing'}; nothing to fetch them from`,
+        );
       await fetch([a, b]);
       if (!this.writeFailure) {
         // A full disk or a failed write never costs the user the model being loaded: caching just stops.
-        await this.opts.writer
+        await writer
           .putPart(meta, {
             row0: a,
             rows: b - a,
@@ -162,7 +173,7 @@ export class CachingProvider implements WeightProvider {
             })),
           })
           .catch((e: unknown) => {
-            this.writeFailure = e instanceof Error ? e.message : String(e);
+            this.writeFailure = e instanceof Error ? e : new Error(String(e));
           });
       }
       this.opts.onPart?.({ label: meta.name, row0: a, rows: b - a, from: 'network', bytes, problem });
@@ -319,7 +330,7 @@ export async function loadWeightsThroughCache(
   ctx: GpuContext,
   spec: ModelSpec,
   opts: CachingOptions,
-): Promise<ModelWeights & { writeFailure: string | null }> {
+): Promise<ModelWeights & { writeFailure: Error | null }> {
   const own = new Owner();
   const provider = new CachingProvider(ctx, own, opts);
   return { ...(await assembleWeights(ctx, own, provider, spec)), writeFailure: provider.writeFailure };
