@@ -91,7 +91,13 @@ async function interrupt(page: Page, repo: string, label: string): Promise<void>
       () =>
         page.evaluate(
           async ({ repo, label }) => {
-            const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('video-r2-models');
+            // The app creates the cache folder when the load starts: until then, nothing is recorded.
+            const root = await (
+              await navigator.storage.getDirectory()
+            )
+              .getDirectoryHandle('video-r2-models')
+              .catch(() => null);
+            if (!root) return false;
             const dirs = (root as unknown as { values(): AsyncIterable<FileSystemDirectoryHandle> }).values();
             for await (const dir of dirs) {
               const f = await dir
