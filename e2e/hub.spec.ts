@@ -2,29 +2,15 @@
 // repo id is checked before any request, a gated repo without a token and a repo that is not Qwen2.5-VL get their
 // messages while the working model stays loaded, a real load goes through the redirect to the second origin with
 // CORS, and after a reload the cached copy loads with no weight request at all.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startHubServer, type HubServer } from './support/hub-server';
-import { REPO } from './support/paths';
+import { startHubServer, tinyCheckpointFiles, type HubServer } from './support/hub-server';
 import { screenshot } from './support/app';
 
-const TINY = join(REPO, 'public/models/video-r2-tiny');
-const tinyFiles = Object.fromEntries(
-  [
-    'config.json',
-    'generation_config.json',
-    'preprocessor_config.json',
-    'tokenizer.json',
-    'tokenizer_config.json',
-    'chat_template.json',
-    'model.safetensors',
-  ].map((f) => [f, readFileSync(join(TINY, f))]),
-);
+const tinyFiles = tinyCheckpointFiles();
 const notQwen = {
   ...tinyFiles,
   'config.json': JSON.stringify({
-    ...JSON.parse(readFileSync(join(TINY, 'config.json'), 'utf8')),
+    ...JSON.parse(new TextDecoder().decode(tinyFiles['config.json'])),
     model_type: 'llama',
     architectures: ['LlamaForCausalLM'],
   }),

@@ -7,8 +7,26 @@
 // on per test (`faults`), and every request is logged with the body bytes actually sent, so a test can assert
 // what a second attempt fetched.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { REPO } from './paths';
+
+/** The bundled tiny checkpoint's files (what a Hub repo of it holds), by name. */
+export function tinyCheckpointFiles(): Record<string, Uint8Array> {
+  const dir = join(REPO, 'public/models/video-r2-tiny');
+  const names = [
+    'config.json',
+    'generation_config.json',
+    'preprocessor_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'chat_template.json',
+    'model.safetensors',
+  ];
+  return Object.fromEntries(names.map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
+}
 
 export interface HubRepo {
   files: Record<string, Uint8Array | string>;
@@ -58,6 +76,8 @@ export interface HubServer {
   resolveBase(repo: string, revision?: string): string;
   /** Body bytes sent for requests matching `file` (all files when omitted). */
   bytesSent(file?: string): number;
+  /** A new upload of the same bytes: the file's ETag changes from now on (between two loads). */
+  touch(repo: string, file: string): void;
   close(): Promise<void>;
 }
 
@@ -343,6 +363,10 @@ export async function startHubServer(repos: Record<string, HubRepo>): Promise<Hu
     log,
     faults,
     resolveBase: (repo, revision = 'main') => `${url}/${repo}/resolve/${encodeURIComponent(revision)}/`,
+    touch: (repo, file) => {
+      const key = `${repo}/${file}`;
+      etagSuffix.set(key, (etagSuffix.get(key) ?? 1) + 1);
+    },
     bytesSent: (file) => log.filter((r) => file === undefined || r.file === file).reduce((a, r) => a + r.bytes, 0),
     close: async () => {
       for (const s of open) s.destroy();

@@ -2,27 +2,15 @@
 import { useRef, useState } from 'react';
 import { useApp } from '../state/store';
 import { CATALOG, customHubModel } from '../state/model-catalog';
-import { ProgressBar } from '../ui/ProgressBar';
 import { formatBytes } from '../lib/format';
 import type { Quantization } from '../protocol/engine';
-import { phaseLabel } from './labels';
+import { LoadProgress } from './LoadProgress';
 import { ThemeToggle } from './ThemeToggle';
 import { HubSettingsForm } from './HubSettingsForm';
+import { CacheManager } from './CacheManager';
 
 const CUSTOM = '__custom__';
 
-/**
- * Byte progress reads as "1.2 GB of 16.6 GB". A detail that is a tensor name is left out; one in words (a note
- * about the host, such as "resume unavailable") follows the bytes.
- */
-function progressDetail(p: { done: number; total: number; detail?: string; phase: string } | null): string | undefined {
-  if (!p) return undefined;
-  if ((p.phase === 'weights' || p.phase === 'quantize' || p.phase === 'cache') && p.total > 1e6) {
-    const bytes = `${formatBytes(p.done)} of ${formatBytes(p.total)}`;
-    return p.detail && /\s/.test(p.detail) && p.phase !== 'cache' ? `${bytes} · ${p.detail}` : bytes;
-  }
-  return p.detail;
-}
 const LOCAL = '__local__';
 
 /** What the chosen weight format leaves in the browser's cache after a Hub download. */
@@ -45,11 +33,14 @@ export function TopBar() {
   const folderInput = useRef<HTMLInputElement>(null);
 
   const catalogEntry = CATALOG.find((c) => c.id === model.selectedId);
-  const selectValue = model.selectedId.startsWith('local:')
-    ? LOCAL
-    : customMode || !catalogEntry
-      ? CUSTOM
-      : model.selectedId;
+  // Custom mode first: choosing "Other Hugging Face repo…" after a local folder must show the repo field.
+  const selectValue = customMode
+    ? CUSTOM
+    : model.selectedId.startsWith('local:')
+      ? LOCAL
+      : !catalogEntry
+        ? CUSTOM
+        : model.selectedId;
   const busy = model.status === 'loading';
   // The custom field is in use but its id has not been applied: Load must not fall back to the previous model.
   const customId = customHubModel(custom)?.id ?? null;
@@ -89,8 +80,10 @@ export function TopBar() {
             onChange={(e) => {
               const v = e.target.value;
               if (v === CUSTOM) setCustomMode(true);
-              else if (v === LOCAL) folderInput.current?.click();
-              else {
+              else if (v === LOCAL) {
+                setCustomMode(false);
+                folderInput.current?.click();
+              } else {
                 setCustomMode(false);
                 selectModel(v);
               }
@@ -151,6 +144,12 @@ export function TopBar() {
           }}
         />
         <HubSettingsForm />
+        <CacheManager
+          onLoadFolder={() => {
+            setCustomMode(false);
+            folderInput.current?.click();
+          }}
+        />
         <select
           aria-label="Weights"
           value={model.options.quantization}
@@ -183,12 +182,7 @@ export function TopBar() {
         ) : null}
         {busy ? (
           <>
-            <ProgressBar
-              label={phaseLabel(model.progress?.phase)}
-              done={model.progress?.done ?? 0}
-              total={model.progress?.total ?? 0}
-              detail={progressDetail(model.progress)}
-            />
+            <LoadProgress progress={model.progress} />
             <button type="button" onClick={cancelLoad}>
               Cancel
             </button>

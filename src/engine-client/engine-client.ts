@@ -2,6 +2,7 @@
 import {
   transferablesOf,
   type AttentionTap,
+  type CacheInfo,
   type EngineErrorCode,
   type EngineEvent,
   type EngineRequest,
@@ -12,6 +13,7 @@ import {
   type ModelSource,
   type ModelSummary,
   type PhaseName,
+  type TransferStats,
   type PlanVideo,
   type PromptInfo,
   type PromptParts,
@@ -34,6 +36,7 @@ export interface Progress {
   done: number;
   total: number;
   detail?: string;
+  transfer?: TransferStats;
 }
 
 export interface TokenEvent {
@@ -179,6 +182,31 @@ export class EngineClient {
 
   async unload(): Promise<void> {
     await this.request({ type: 'unload' }, 'ok');
+  }
+
+  /** The browser's model cache: entries with size and last use, storage estimate and persistence. */
+  async cacheInfo(): Promise<CacheInfo> {
+    const ev = (await this.request({ type: 'cache-info' }, 'cache-info')) as Extract<
+      EngineEvent,
+      { type: 'cache-info' }
+    >;
+    return ev.info;
+  }
+
+  async deleteCached(key: string): Promise<void> {
+    await this.request({ type: 'cache-delete', key }, 'ok');
+  }
+
+  /** Copies a cached model into a new folder inside `target` (docs/quantized-folder.md). */
+  async exportCached(
+    key: string,
+    target: FileSystemDirectoryHandle,
+    onProgress?: (p: Progress) => void,
+  ): Promise<{ folder: string; files: number; bytes: number }> {
+    const ev = (await this.request({ type: 'cache-export', key, target }, 'cache-exported', (e) => {
+      if (e.type === 'progress') onProgress?.(e);
+    })) as Extract<EngineEvent, { type: 'cache-exported' }>;
+    return { folder: ev.folder, files: ev.files, bytes: ev.bytes };
   }
 
   terminate(): void {

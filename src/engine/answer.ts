@@ -11,10 +11,17 @@ import type {
   PromptInfo,
   PromptParts,
   RunStats,
+  TransferStats,
 } from '../protocol/engine';
 
 /** Progress of a long request (a load or an answer): phase, units done of total, an optional line for the person. */
-export type ProgressFn = (phase: PhaseName, done: number, total: number, detail?: string) => void;
+export type ProgressFn = (
+  phase: PhaseName,
+  done: number,
+  total: number,
+  detail?: string,
+  transfer?: TransferStats,
+) => void;
 
 export interface GenerateCallbacks {
   isCancelled(): boolean;

@@ -12,7 +12,7 @@ import { parseModelSpec } from './spec/parse-config';
 import { KNOWN_CONFIGS, type KnownArchitecture } from './spec/known-configs';
 import type { ModelSpec } from './spec/model-spec';
 import { memoryPlan } from './model/qwen2_5_vl/memory-plan';
-import { openSource } from './sources';
+import { openSource, stripSharedFolder } from './sources';
 import type {
   GenerationParams,
   GpuSummary,
@@ -26,11 +26,12 @@ import type {
 } from '../protocol/engine';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
-import { quantScheme, type QuantScheme } from './weights/q8-scheme';
-import { CACHED_FILES, writeModelCache } from './model/qwen2_5_vl/weight-cache';
+import { loadQuantizedFolder, loadThroughCache } from './model/qwen2_5_vl/cached-load';
+import { isQuantizedFolder, openQuantizedFolder } from './weights/export/quantized-folder';
+import type { CachedModel } from './weights/cache/cached-model';
+import { Q8_SCHEME } from './weights/q8-scheme';
 import { Qwen25VL } from './model/qwen2_5_vl/model';
 import type { Checkpoint } from './weights/checkpoint';
-import type { MadeWeights } from './model/qwen2_5_vl/load-weights';
 
 /** Said while and after loading from a host that answers Range requests with the whole file. */
 const NO_RANGE_NOTE =
@@ -175,7 +176,10 @@ export class Engine {
     const key = source.kind === 'url' ? `url:${source.baseUrl}` : `files:${source.id}:${source.files.length}`;
     let p = this.specCache.get(key);
     if (!p) {
-      p = (async () => parseModelSpec({ config: await openSource(source).readText('config.json') }))();
+      p = (async () => {
+        const folder = await this.quantizedFolder(source);
+        return parseModelSpec({ config: await (folder?.files ?? openSource(source)).readText('config.json') });
+      })();
       p.catch(() => this.specCache.delete(key));
       this.specCache.set(key, p);
     }
@@ -250,79 +254,85 @@ export class Engine {
     progress: ProgressFn,
     signal?: AbortSignal,
   ): Promise<{ model: ModelSummary; fromCache: boolean }> {
+    // A quantized folder (a cache entry's files, docs/quantized-folder.md) loads like the cache, from its files,
+    // in the scheme it was written with.
+    const folder = await this.quantizedFolder(source);
+    if (folder) {
+      const quantization = folder.manifest.quantization?.id === Q8_SCHEME.id ? 'q8' : 'q4';
+      const model = await loadQuantizedFolder(
+        this.ctx,
+        folder,
+        `The quantized folder ${source.id.replace(/^local:/, '')}`,
+        {
+          progress,
+          dropPrevious: (phase, total) => this.dropPrevious(progress, phase, total),
+          ...(signal ? { signal } : {}),
+        },
+      );
+      this.loaded = { id: source.id, model, options: { ...options, quantization } };
+      return { fromCache: false, model: modelSummary(source.id, model, quantization, []) };
+    }
     const quantize = options.quantization !== 'none';
-    const scheme = options.quantization === 'none' ? null : quantScheme(options.quantization);
+    const quantFormat = options.quantization === 'q8' ? 'q8' : 'q4';
     // Only quantized downloads are cached: a local folder is already on disk, and 16-bit weights would double it.
     const cacheable = options.useCache && quantize && source.kind === 'url';
     const cache = cacheable ? await WeightCache.open().catch(() => null) : null;
-    const revision = (source.kind === 'url' ? source.revision : null) ?? 'main';
-    // The scheme is part of the cache key: a model's q4 and q8 entries coexist.
-    const identity = { modelId: source.id, revision, quantization: scheme };
-    const cached = cache ? await cache.openModel(identity).catch(() => null) : null;
+    const identity = { modelId: source.id, revision: (source.kind === 'url' ? source.revision : null) ?? 'main' };
     let model: Qwen25VL;
     let fromCache = false;
     const warnings: string[] = [];
-    if (cached) {
-      this.dropPrevious(progress, 'cache', cached.progress.bytesTotal);
-      model = await Qwen25VL.fromCache(this.ctx, cached, (done, total) =>
-        progress('cache', done, total, 'from this browser’s cache'),
-      );
-      fromCache = true;
+    // A silent link is said at once (the bar would otherwise just freeze); the next bytes replace the note.
+    let last: [PhaseName, number, number] = ['config', 0, 1];
+    const report: ProgressFn = (phase, done, total, detail, transfer) =>
+      progress(...(last = [phase, done, total]), detail, transfer);
+    const stall = {
+      report: (idleMs: number): void =>
+        progress(...last, `No data for ${Math.round(idleMs / 1000)} s: the connection stalled, retrying…`),
+    };
+    const open = (): Promise<Checkpoint> =>
+      openCheckpoint(openSource(source, { onStall: (e) => stall.report(e.idleMs) }), signal ? { signal } : {});
+    if (cache) {
+      // Every q4/q8 download goes through the cache part by part: resumable, checked, and offline next time. The
+      // scheme is part of the entry's key, so a model's q4 and q8 entries coexist.
+      const r = await loadThroughCache(this.ctx, {
+        cache,
+        identity,
+        quantFormat,
+        openCheckpoint: open,
+        progress: report,
+        dropPrevious: (phase, total) => this.dropPrevious(progress, phase, total),
+        stall,
+        noRangeNote: NO_RANGE_NOTE,
+        ...(signal ? { signal } : {}),
+      });
+      ({ model, fromCache } = r);
+      warnings.push(...r.warnings);
     } else {
       progress('config', 0, 1);
-      // A silent link is said at once (the bar would otherwise just freeze); the next bytes replace the note.
-      let last: [PhaseName, number, number] = ['config', 0, 1];
-      const report: ProgressFn = (phase, done, total, detail) => progress(...(last = [phase, done, total]), detail);
-      const onStall = ({ idleMs }: { idleMs: number }): void =>
-        progress(...last, `No data for ${Math.round(idleMs / 1000)} s: the connection stalled, retrying…`);
-      const checkpoint = await openCheckpoint(openSource(source, { onStall }), signal ? { signal } : {});
+      const checkpoint = await open();
       progress('config', 1, 1);
       this.dropPrevious(progress, quantize ? 'quantize' : 'weights', checkpoint.progress.bytesTotal);
       const noRange = (): boolean => checkpoint.source.rangeSupported === false;
       const loaded = await Qwen25VL.load(this.ctx, checkpoint, {
         quantize,
-        ...(options.quantization === 'q8' ? { quantFormat: 'q8' as const } : {}),
+        quantFormat,
         ...(signal ? { signal } : {}),
         onProgress: (phase, done, total, detail) => report(phase, done, total, noRange() ? NO_RANGE_NOTE : detail),
       });
       model = loaded.model;
       if (noRange()) warnings.push(NO_RANGE_NOTE);
-      if (cache) {
-        const failure = await this.saveToCache(cache, identity, checkpoint, model, loaded.made, progress);
-        if (failure) warnings.push(failure);
-      }
     }
     this.loaded = { id: source.id, model, options };
     return { fromCache, model: modelSummary(source.id, model, options.quantization, warnings) };
   }
 
-  /** Writes a freshly loaded q4/q8 model to the OPFS cache; returns a warning instead of failing the load. */
-  private async saveToCache(
-    cache: WeightCache,
-    identity: { modelId: string; revision: string; quantization: QuantScheme | null },
-    checkpoint: Checkpoint,
-    model: Qwen25VL,
-    made: MadeWeights,
-    progress: ProgressFn,
-  ): Promise<string | null> {
-    // A full disk or a failed write never costs the user the model they just loaded.
-    try {
-      const files: Record<string, string> = {};
-      for (const f of CACHED_FILES) {
-        const text = await checkpoint.source.readTextOptional(f);
-        if (text !== null) files[f] = text;
-      }
-      const writer = await cache.beginWrite(identity, model.weightBytes, {
-        ctx: this.ctx,
-        source: { label: checkpoint.source.label, validators: {} },
-      });
-      await writeModelCache(writer, made, files, (done, total) =>
-        progress('cache', done, total, 'saving to this browser’s cache'),
-      );
-      return null;
-    } catch (e) {
-      return `The weights were not saved for next time: ${e instanceof Error ? e.message : String(e)}`;
-    }
+  /** The source as a quantized folder (manifest.json + part files + files/), or null when it is anything else. */
+  private async quantizedFolder(source: ModelSource): Promise<CachedModel | null> {
+    if (source.kind !== 'files') return null;
+    const paths = stripSharedFolder(source.files.map((f) => f.path));
+    const files = source.files.map((f, i) => ({ path: paths[i]!, file: f.file }));
+    if (!isQuantizedFolder(files)) return null;
+    return openQuantizedFolder(files, `local folder ${source.id.replace(/^local:/, '')}`);
   }
 
   /** Replaces the current video: the previous one's GPU buffers are freed first. */

@@ -135,6 +135,56 @@ export interface PromptInfo {
   layers: number;
 }
 
+/** A model download's progress in detail (issue 10): per file, overall, speed, ETA, phase, stall, resume. */
+export type TransferPhase = 'download' | 'quantize' | 'cache';
+
+export interface FileTransfer {
+  file: string;
+  done: number;
+  total: number;
+  /** Of `done`, bytes taken from the cache of an earlier, interrupted download (no network). */
+  resumed: number;
+}
+
+export interface TransferStats {
+  phase: TransferPhase;
+  done: number;
+  total: number;
+  resumed: number;
+  files: FileTransfer[];
+  /** Over the last SPEED_WINDOW_MS of downloading; null until measured. */
+  bytesPerSecond: number | null;
+  etaSeconds: number | null;
+  /** Milliseconds without a byte when the watchdog fired; null while data flows. */
+  stalledMs: number | null;
+  /** false: this host ignores Range, an interrupted download starts over; null: not known yet. */
+  resumable: boolean | null;
+}
+
+/** One entry of the browser's model cache, as the cache manager lists it. */
+export interface CacheEntryInfo {
+  key: string;
+  modelId: string | null;
+  revision: string | null;
+  /** The q4 or q8 scheme id, or null for a dense-only entry. */
+  quantization: string | null;
+  bytes: number;
+  /** 'complete': loadable; 'pending': being written or interrupted; 'unusable': another format or scheme. */
+  status: 'complete' | 'pending' | 'unusable';
+  problem: string | null;
+  createdAt: string | null;
+  lastUsed: string | null;
+}
+
+/** The cache manager's view of storage: entries, their total, and navigator.storage's estimate and persistence. */
+export interface CacheInfo {
+  entries: CacheEntryInfo[];
+  cacheBytes: number;
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}
+
 export type PhaseName = 'config' | 'weights' | 'quantize' | 'cache' | 'compile' | 'video' | 'vision' | 'prefill';
 
 export type EngineRequest =
@@ -172,11 +222,23 @@ export type EngineRequest =
       tapLayer: number | null;
     }
   | { type: 'cancel'; rid: number; target: number }
-  | { type: 'unload'; rid: number };
+  | { type: 'unload'; rid: number }
+  /** Cache manager (no GPU work; answered at once): list, delete one entry, export one to a picked folder. */
+  | { type: 'cache-info'; rid: number }
+  | { type: 'cache-delete'; rid: number; key: string }
+  | { type: 'cache-export'; rid: number; key: string; target: FileSystemDirectoryHandle };
 
 export type EngineEvent =
   | { type: 'ready'; rid: number; gpu: GpuSummary }
-  | { type: 'progress'; rid: number; phase: PhaseName; done: number; total: number; detail?: string }
+  | {
+      type: 'progress';
+      rid: number;
+      phase: PhaseName;
+      done: number;
+      total: number;
+      detail?: string;
+      transfer?: TransferStats;
+    }
   | { type: 'loaded'; rid: number; model: ModelSummary; fromCache: boolean }
   | { type: 'plan'; rid: number; plan: MemoryPlan }
   | ({ type: 'frame-preview'; rid: number } & VideoFramePixels)
@@ -185,6 +247,8 @@ export type EngineEvent =
   | { type: 'token'; rid: number; step: number; id: number; text: string; ms: number; attention?: AttentionTap }
   | { type: 'done'; rid: number; reason: 'eos' | 'max-tokens' | 'cancelled'; stats: RunStats }
   | { type: 'ok'; rid: number }
+  | { type: 'cache-info'; rid: number; info: CacheInfo }
+  | { type: 'cache-exported'; rid: number; folder: string; files: number; bytes: number }
   | { type: 'error'; rid: number; code: EngineErrorCode; message: string }
   /** The GPU device was lost (outside any request, rid 0): the model and the video's GPU data are gone; the engine
    *  takes a new device for the next load or video. The request in flight, if any, also fails with 'gpu-lost'. */

@@ -3,6 +3,8 @@
 // which touches no GPU state and must not wait behind a generation.
 import { Engine } from '../engine/engine';
 import { EngineFailure } from '../engine/engine-failure';
+import { deleteCacheEntry, storageSummary } from '../engine/weights/cache/cache-admin';
+import { exportCacheEntry } from '../engine/weights/export/quantized-folder';
 import { transferablesOf, type EngineEvent, type EngineRequest } from '../protocol/engine';
 
 const scope = self as unknown as {
@@ -37,7 +39,8 @@ async function handle(req: EngineRequest): Promise<void> {
         const result = await requireEngine().load(
           req.source,
           req.options,
-          (phase, done, total, detail) => post({ type: 'progress', rid, phase, done, total, detail }),
+          (phase, done, total, detail, transfer) =>
+            post({ type: 'progress', rid, phase, done, total, detail, ...(transfer ? { transfer } : {}) }),
           abort.signal,
         );
         post({ type: 'loaded', rid, model: result.model, fromCache: result.fromCache });
@@ -92,8 +95,25 @@ async function handle(req: EngineRequest): Promise<void> {
       return;
     case 'cancel':
       return; // handled on arrival
+    case 'cache-info':
+      post({ type: 'cache-info', rid, info: await storageSummary() });
+      return;
+    case 'cache-delete':
+      await deleteCacheEntry(req.key);
+      post({ type: 'ok', rid });
+      return;
+    case 'cache-export': {
+      const r = await exportCacheEntry(req.key, req.target, {
+        onProgress: (done, total) => post({ type: 'progress', rid, phase: 'cache', done, total, detail: 'exporting' }),
+      });
+      post({ type: 'cache-exported', rid, ...r });
+      return;
+    }
   }
 }
+
+/** Requests that touch no GPU state: answered at once, never queued behind a load or a generation. */
+const IMMEDIATE = new Set<EngineRequest['type']>(['plan', 'cache-info', 'cache-delete', 'cache-export']);
 
 scope.addEventListener('message', (e) => {
   const req = e.data;
@@ -102,8 +122,8 @@ scope.addEventListener('message', (e) => {
     loads.get(req.target)?.abort(new EngineFailure('cancelled', 'Loading was cancelled.'));
     return;
   }
-  // Memory plans only read config files: answer them at once, not after a running generation.
-  if (req.type === 'plan' && engine) {
+  // Memory plans only read config files, the cache manager only OPFS: answer at once, not after a generation.
+  if (IMMEDIATE.has(req.type) && (engine || req.type !== 'plan')) {
     void handle(req).catch((err: unknown) => {
       const f = EngineFailure.from(err);
       post({ type: 'error', rid: req.rid, code: f.code, message: f.message });

@@ -26,6 +26,19 @@ export class LoadProgress {
     return () => this.listeners.delete(fn);
   }
 
+  /** A counter for a pass over some rows of a tensor: every byte adds (up to the tensor's size). */
+  rangeTracker(tensor: string, tensorBytes: number): (n: number) => void {
+    return (n: number) => this.add(tensor, Math.min(n, tensorBytes - (this.counted.get(tensor) ?? 0)));
+  }
+
+  /** Bytes of a tensor that need no download (already cached): counted as done without a pass. */
+  add(tensor: string, n: number): void {
+    if (n <= 0) return;
+    this.counted.set(tensor, (this.counted.get(tensor) ?? 0) + n);
+    this.done += n;
+    for (const fn of this.listeners) fn({ bytesDone: this.done, bytesTotal: this.bytesTotal, tensor });
+  }
+
   /** A fresh counter for one pass over a tensor; call it with each increment of bytes received. */
   tracker(tensor: string, tensorBytes: number): (n: number) => void {
     let seen = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, CACHE_FORMAT, CACHE_VERSION, manifestProblem } from './cache/manifest';
+import { cacheKey, CACHE_FORMAT, CACHE_VERSION, CHECKSUM_SLICE_BYTES, manifestProblem } from './cache/manifest';
 import { Q4_SCHEME, q4ByteSize } from './q4-scheme';
 import { Q8_SCHEME, q8ByteSize, quantScheme } from './q8-scheme';
 
@@ -19,7 +19,14 @@ describe('the q8 scheme record', () => {
     const k8 = cacheKey({ ...id, quantization: Q8_SCHEME });
     expect(k8).not.toBe(k4);
     expect(k8).toContain('q8_0-sym-g32-f16');
-    const manifest = { format: CACHE_FORMAT, version: CACHE_VERSION, quantization: Q8_SCHEME, tensors: {}, blobs: [] };
+    const manifest = {
+      format: CACHE_FORMAT,
+      version: CACHE_VERSION,
+      quantization: Q8_SCHEME,
+      tensors: {},
+      blobs: [],
+      checksumSliceBytes: CHECKSUM_SLICE_BYTES,
+    };
     expect(manifestProblem(manifest, Q8_SCHEME)).toBeNull();
     expect(manifestProblem(manifest, Q4_SCHEME)).toMatch(/written with another q4 scheme \(q8_0-sym-g32-f16\)/);
   });

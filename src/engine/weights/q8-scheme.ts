@@ -37,6 +37,11 @@ export function quantScheme(format: QuantFormat): QuantScheme {
   return format === 'q8' ? Q8_SCHEME : Q4_SCHEME;
 }
 
+/** This build's scheme with that id (a manifest's quantization), or null for an unknown one. */
+export function schemeById(id: string | undefined): QuantScheme | null {
+  return [Q4_SCHEME, Q8_SCHEME].find((s) => s.id === id) ?? null;
+}
+
 /** Bytes of one W[rows, cols] in q8: int8 codes plus f16 scales (each buffer padded to 4 bytes). */
 export function q8ByteSize(
   rows: number,

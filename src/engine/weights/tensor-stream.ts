@@ -15,6 +15,8 @@ export interface StreamOptions {
   /** Chunks read ahead while the consumer works on the current one (default 1; 0 = strictly one at a time). */
   prefetch?: number;
   signal?: AbortSignal;
+  /** Only rows [start, end) (a part being resumed or repaired); default all rows. */
+  rows?: readonly [number, number];
 }
 
 export interface TensorChunk {
@@ -39,9 +41,16 @@ export async function* streamTensor(
 ): AsyncGenerator<TensorChunk> {
   const elementBytes = DTYPE_BYTES[t.dtype];
   const layout = rowLayout(t.shape, elementBytes);
-  const plan = planRowChunks(layout, opts.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES, t.name);
+  const [r0, r1] = opts.rows ?? [0, layout.rows];
+  if (r0 < 0 || r1 > layout.rows || r1 < r0)
+    throw new Error(`${t.name}: rows ${r0}..${r1} are outside its ${layout.rows} rows`);
+  const plan = planRowChunks(
+    { rows: r1 - r0, rowBytes: layout.rowBytes },
+    opts.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES,
+    t.name,
+  ).map((c) => ({ ...c, rowStart: c.rowStart + r0, byteOffset: c.byteOffset + r0 * layout.rowBytes }));
   const prefetch = opts.prefetch ?? 1;
-  const onBytes = progress?.tracker(t.name, t.byteLength);
+  const onBytes = opts.rows ? progress?.rangeTracker(t.name, t.byteLength) : progress?.tracker(t.name, t.byteLength);
   const read = (i: number): Promise<Uint8Array> => {
     const c = plan[i]!;
     const p = source.readRange(t.file, t.fileOffset + c.byteOffset, t.fileOffset + c.byteOffset + c.byteLength, {

@@ -83,7 +83,6 @@ describe('demo checkpoint /models/video-r2-tiny/ in Chromium', () => {
     const id = { modelId: 'video-r2-tiny', revision: 'test', quantization: null };
     const writer = await cache.beginWrite(id, ckpt.progress.bytesTotal, {
       ctx,
-      blobTargetBytes: 8 * 1024 * 1024,
       maxChunkBytes: 1024 * 1024,
       source: { label: source.label, validators: {} },
     });
@@ -108,7 +107,7 @@ describe('demo checkpoint /models/video-r2-tiny/ in Chromium', () => {
     expect(cached).not.toBeNull();
     expect(await cached.spec()).toEqual(ckpt.spec);
     const fromCache = async (name: string): Promise<Uint8Array> => {
-      const loaded = await cached.loadTensor(ctx, name, { maxChunkBytes: 512 * 1024 });
+      const loaded = await cached.loadTensor(ctx, name);
       const t = ckpt.tensor(name);
       const rowBytes = t.byteLength / (t.shape[0] ?? 1);
       const out = new Uint8Array(t.byteLength);

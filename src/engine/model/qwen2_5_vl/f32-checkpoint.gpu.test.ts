@@ -10,18 +10,12 @@ import { openCheckpoint } from '../../weights/checkpoint';
 import { writeSafetensors } from '../../../test-utils/safetensors-write';
 import { BytesSource } from '../../weights/source';
 import { Qwen25VL } from './model';
+import { CACHED_FILES } from './weight-cache';
 
 async function f32Copy(): Promise<BytesSource> {
   const src = checkpointSource('video-r2-tiny');
   const files: Record<string, Uint8Array | string> = {};
-  for (const name of [
-    'config.json',
-    'generation_config.json',
-    'preprocessor_config.json',
-    'tokenizer.json',
-    'tokenizer_config.json',
-    'chat_template.json',
-  ]) {
+  for (const name of CACHED_FILES) {
     const text = await src.readTextOptional(name);
     if (text !== null) files[name] = text;
   }

@@ -113,7 +113,7 @@ export class Owner {
 }
 
 /** Reads a small tensor (bias) to the host as f32; bf16/f16 widen exactly. */
-async function readF32(ckpt: Checkpoint, name: string): Promise<Float32Array> {
+export async function readF32(ckpt: Checkpoint, name: string): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for await (const c of ckpt.stream(name)) {
     const n = c.rows * c.rowElements;
@@ -130,13 +130,7 @@ async function readF32(ckpt: Checkpoint, name: string): Promise<Float32Array> {
     }
     parts.push(out);
   }
-  const total = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    total.set(p, at);
-    at += p.length;
-  }
-  return total;
+  return concatF32(parts);
 }
 
 /** Concatenated f32 biases, uploaded once. */
@@ -147,99 +141,139 @@ async function biasF32(
   label: string,
   names: string[],
 ): Promise<GpuTensor> {
-  const parts = await Promise.all(names.map((n) => readF32(ckpt, n)));
-  const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  const all = await biasValues(ckpt, names);
+  return own.tensor(uploadTensor(ctx, label, 'f32', [all.length], all));
+}
+
+/** Fused biases as one f32 array. */
+export async function biasValues(ckpt: Checkpoint, names: string[]): Promise<Float32Array> {
+  return concatF32(await Promise.all(names.map((n) => readF32(ckpt, n))));
+}
+
+function concatF32(parts: Float32Array[]): Float32Array {
+  const total = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
   for (const p of parts) {
-    all.set(p, at);
+    total.set(p, at);
     at += p.length;
   }
-  return own.tensor(uploadTensor(ctx, label, 'f32', [all.length], all));
+  return total;
 }
 
 /**
  * The 16-bit dtype of a fused matrix: its tensors' own (bf16 or f16), or bf16 for F32 tensors, which are rounded
  * as transformers rounds a float32 checkpoint loaded in Qwen2.5-VL's bfloat16.
  */
-function dtype16(ckpt: Checkpoint, names: string[], label: string): 'bf16' | 'f16' {
+export function dtype16(ckpt: Checkpoint, names: string[], label: string): 'bf16' | 'f16' {
   const dts = new Set(names.map((n) => ckpt.tensor(n).dtype));
   if (dts.size !== 1)
     throw new Error(`${label}: the fused tensors ${names.join(', ')} have different dtypes (${[...dts].join(', ')})`);
   return dts.has('F16') ? 'f16' : 'bf16';
 }
 
-function rowsOf(ckpt: Checkpoint, name: string): { rows: number; cols: number } {
+export function rowsOf(ckpt: Checkpoint, name: string): { rows: number; cols: number } {
   const s = ckpt.tensor(name).shape;
   return { rows: s[0]!, cols: s.slice(1).reduce((a, b) => a * b, 1) };
 }
 
-/** Streams each tensor into its row offset of a fused 16-bit matrix. */
-async function fused16(
-  ctx: GpuContext,
-  own: Owner,
+/** A fused matrix's shape: its tensors' rows stacked (same input size), and where each tensor starts. */
+export function fusedShape(
   ckpt: Checkpoint,
   label: string,
   names: string[],
-  opts: LoadWeightOptions,
-): Promise<W16Weight> {
+): { rows: number; cols: number; offsets: number[] } {
   const dims = names.map((n) => rowsOf(ckpt, n));
   const cols = dims[0]!.cols;
   if (dims.some((d) => d.cols !== cols)) throw new Error(`${label}: fused tensors disagree on the input size`);
-  const w = own.matrix(
-    createW16Weight(
-      ctx,
-      label,
-      dtype16(ckpt, names, label),
-      dims.reduce((a, d) => a + d.rows, 0),
-      cols,
-    ),
-  );
-  const pacer = new UploadPacer(ctx.device.queue, 64 * 2 ** 20);
-  let offset = 0;
-  for (const [i, name] of names.entries()) {
-    // Targets in this tensor's own row numbers: chunk rows shifted by the tensor's offset in the fused matrix.
-    const targets = w.chunks.map((c) => ({ row0: c.row0 - offset, rows: c.rows, buffer: c.data }));
-    for await (const chunk of ckpt.stream(name, { signal: opts.signal })) {
-      const bytes = chunk.dtype === 'F32' ? new Uint8Array(f32ToBf16(chunk.bytes).buffer) : chunk.bytes;
-      writeRows(ctx.device.queue, targets, cols * 2, chunk.rowStart, bytes);
-      await pacer.wrote(bytes.byteLength);
-    }
-    offset += dims[i]!.rows;
-    opts.onTensor?.(name);
+  const offsets: number[] = [];
+  let rows = 0;
+  for (const d of dims) {
+    offsets.push(rows);
+    rows += d.rows;
   }
-  return w;
+  return { rows, cols, offsets };
 }
 
-/** Quantizes each tensor into its row offset of a fused q4 or q8 matrix while it streams in. */
-async function fusedQuantized(
-  ctx: GpuContext,
-  own: Owner,
+/** For each fused tensor, the part of fused rows [a, b) it holds, in its own row numbers. */
+export function eachInRange(
   ckpt: Checkpoint,
-  label: string,
   names: string[],
-  opts: LoadWeightOptions,
-): Promise<Q4Weight | Q8Weight> {
-  const dims = names.map((n) => rowsOf(ckpt, n));
-  const cols = dims[0]!.cols;
-  if (dims.some((d) => d.cols !== cols)) throw new Error(`${label}: fused tensors disagree on the input size`);
-  const rows = dims.reduce((a, d) => a + d.rows, 0);
-  const create = (opts.quantFormat ?? 'q4') === 'q8' ? createQ8Weight : createQ4Weight;
-  const w = own.matrix(create(ctx, label, rows, cols));
-  const quantizer = new WeightQuantizer(ctx, w);
-  let offset = 0;
-  for (const [i, name] of names.entries()) {
-    const base = offset;
+  offsets: number[],
+  [a, b]: readonly [number, number],
+): { name: string; offset: number; rows: readonly [number, number] }[] {
+  return names.flatMap((name, i) => {
+    const off = offsets[i]!;
+    const from = Math.max(a - off, 0);
+    const to = Math.min(b - off, rowsOf(ckpt, name).rows);
+    return from < to ? [{ name, offset: off, rows: [from, to] as const }] : [];
+  });
+}
+
+/** Streams fused rows [a, b) of `names` into a 16-bit matrix (F32 sources rounded to bf16). */
+export async function stream16Rows(
+  ctx: GpuContext,
+  ckpt: Checkpoint,
+  w: W16Weight,
+  names: string[],
+  offsets: number[],
+  range: readonly [number, number],
+  signal?: AbortSignal,
+): Promise<void> {
+  const pacer = new UploadPacer(ctx.device.queue, 64 * 2 ** 20);
+  for (const { name, offset, rows } of eachInRange(ckpt, names, offsets, range)) {
+    // Targets in this tensor's own row numbers: chunk rows shifted by the tensor's offset in the fused matrix.
+    const targets = w.chunks.map((c) => ({ row0: c.row0 - offset, rows: c.rows, buffer: c.data }));
+    for await (const chunk of ckpt.stream(name, { signal, rows })) {
+      const bytes = chunk.dtype === 'F32' ? new Uint8Array(f32ToBf16(chunk.bytes).buffer) : chunk.bytes;
+      writeRows(ctx.device.queue, targets, w.cols * 2, chunk.rowStart, bytes);
+      await pacer.wrote(bytes.byteLength);
+    }
+  }
+}
+
+/** Quantizes fused rows [a, b) of `names` into a q4 or q8 matrix while they stream in (the caller finishes `quantizer`). */
+export async function streamQuantizedRows(
+  ctx: GpuContext,
+  ckpt: Checkpoint,
+  quantizer: WeightQuantizer,
+  names: string[],
+  offsets: number[],
+  range: readonly [number, number],
+  signal?: AbortSignal,
+): Promise<void> {
+  for (const { name, offset, rows } of eachInRange(ckpt, names, offsets, range)) {
     await streamThroughStaging(
       ctx,
       ckpt,
       name,
-      (staging, rowStart, rows) => quantizer.quantize(staging, base + rowStart, rows),
-      { signal: opts.signal },
+      (staging, rowStart, n) => quantizer.quantize(staging, offset + rowStart, n),
+      { signal, rows },
     );
-    offset += dims[i]!.rows;
-    opts.onTensor?.(name);
   }
-  await quantizer.finish();
+}
+
+/** Streams each tensor into its row offset of a fused matrix: quantized to q4 or q8 on the GPU, or kept 16-bit. */
+async function fusedMatrix(
+  ctx: GpuContext,
+  own: Owner,
+  ckpt: Checkpoint,
+  label: string,
+  names: string[],
+  opts: LoadWeightOptions & { quantize: boolean },
+): Promise<Matrix> {
+  const { rows, cols, offsets } = fusedShape(ckpt, label, names);
+  let w: Matrix;
+  if (opts.quantize) {
+    const create = (opts.quantFormat ?? 'q4') === 'q8' ? createQ8Weight : createQ4Weight;
+    w = own.matrix(create(ctx, label, rows, cols));
+    const quantizer = new WeightQuantizer(ctx, w);
+    await streamQuantizedRows(ctx, ckpt, quantizer, names, offsets, [0, rows], opts.signal);
+    await quantizer.finish();
+  } else {
+    w = own.matrix(createW16Weight(ctx, label, dtype16(ckpt, names, label), rows, cols));
+    await stream16Rows(ctx, ckpt, w, names, offsets, [0, rows], opts.signal);
+  }
+  for (const n of names) opts.onTensor?.(n);
   return w;
 }
 
@@ -275,14 +309,12 @@ export class CheckpointProvider implements WeightProvider {
   }
 
   async textMatrix(label: string, names: string[]): Promise<Matrix> {
-    return this.keep(
-      label,
-      await (this.opts.quantize ? fusedQuantized : fused16)(this.ctx, this.own, this.ckpt, label, names, this.opts),
-    );
+    return this.keep(label, await fusedMatrix(this.ctx, this.own, this.ckpt, label, names, this.opts));
   }
 
   async visionMatrix(label: string, names: string[]): Promise<W16Weight> {
-    return this.keep(label, await fused16(this.ctx, this.own, this.ckpt, label, names, this.opts));
+    const w = await fusedMatrix(this.ctx, this.own, this.ckpt, label, names, { ...this.opts, quantize: false });
+    return this.keep(label, w as W16Weight);
   }
 
   async dense(name: string): Promise<GpuTensor> {
@@ -355,6 +387,18 @@ async function loadVision(p: WeightProvider, spec: ModelSpec): Promise<VisionWei
   };
 }
 
+/**
+ * Asks the provider for every weight in the forward pass's order (vision tower, then text): the order a cache entry
+ * stores them in, which tools/quantize-folder follows to write the same bytes.
+ */
+export async function provideWeights(
+  provider: WeightProvider,
+  spec: ModelSpec,
+): Promise<{ vision: VisionWeights; text: TextWeights }> {
+  const vision = await loadVision(provider, spec);
+  return { vision, text: await loadText(provider, spec) };
+}
+
 /** Builds the forward pass's weights from any provider; `own` frees everything on failure or dispose. */
 export async function assembleWeights(
   ctx: GpuContext,
@@ -363,8 +407,7 @@ export async function assembleWeights(
   spec: ModelSpec,
 ): Promise<ModelWeights> {
   try {
-    const vision = await loadVision(provider, spec);
-    const text = await loadText(provider, spec);
+    const { vision, text } = await provideWeights(provider, spec);
     await ctx.device.queue.onSubmittedWorkDone();
     return { text, vision, bytes: own.bytes, destroy: () => own.destroy() };
   } catch (e) {

@@ -9,8 +9,7 @@ import { QwenTokenizer } from '../../tokenizer/tokenizer';
 import type { Checkpoint } from '../../weights/checkpoint';
 import { generate, type GenerationHooks, type GenerationOutcome, type GenerationRequest } from './generate';
 import { loadModelWeights, type MadeWeights, type ModelWeights } from './load-weights';
-import { loadWeightsFromCache } from './weight-cache';
-import type { CachedModel } from '../../weights/cache/cached-model';
+import { loadWeightsThroughCache, type CachingOptions } from './weight-cache';
 import type { WeightSource } from '../../weights/source';
 import type { VideoGridThw } from './rope-index';
 import { VisionModel } from './vision-model';
@@ -85,29 +84,28 @@ export class Qwen25VL {
     }
   }
 
-  /** Loads a model written to the browser cache by an earlier load (no network). */
-  static async fromCache(
+  /**
+   * A q4 model through the browser cache: parts already cached (and intact) are uploaded from it, the rest are
+   * fetched, quantized and cached part by part (weight-cache.ts). `files` serves config and tokenizer files.
+   */
+  static async throughCache(
     ctx: GpuContext,
-    cached: CachedModel,
-    onProgress?: (done: number, total: number) => void,
-  ): Promise<Qwen25VL> {
-    const spec = await cached.spec();
-    const tokenizer = await loadTokenizer(cached.files, spec);
-    const unsubscribe = cached.progress.subscribe((e) => onProgress?.(e.bytesDone, e.bytesTotal));
-    try {
-      const weights = await loadWeightsFromCache(ctx, cached, spec);
-      return new Qwen25VL(
-        ctx,
-        spec,
-        tokenizer,
-        weights,
-        new VisionModel(ctx, spec, weights.vision),
-        cached.manifest.quantization !== null,
-        weights.bytes,
-      );
-    } finally {
-      unsubscribe();
-    }
+    spec: ModelSpec,
+    files: WeightSource,
+    opts: CachingOptions,
+  ): Promise<{ model: Qwen25VL; writeFailure: Error | null }> {
+    const tokenizer = await loadTokenizer(files, spec);
+    const weights = await loadWeightsThroughCache(ctx, spec, opts);
+    const model = new Qwen25VL(
+      ctx,
+      spec,
+      tokenizer,
+      weights,
+      new VisionModel(ctx, spec, weights.vision),
+      true,
+      weights.bytes,
+    );
+    return { model, writeFailure: weights.writeFailure };
   }
 
   encodeVideo(

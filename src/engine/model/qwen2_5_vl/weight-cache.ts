@@ -1,17 +1,31 @@
-// The quantized model in the browser's OPFS cache (ARCHITECTURE.md §10): written once after a download, loaded on
-// later visits with no network. Entries are keyed by model id, revision and the q4/q8 scheme (q4 and q8 entries
-// of one model coexist), so a change to the
-// scheme never serves stale weights. Weights are stored in their GPU form under the forward pass's labels.
+// The quantized model in the browser's OPFS cache (ARCHITECTURE.md §10). Every weight is produced part by part
+// (a part = a row range of one weight, ≈ PART_SOURCE_BYTES of download) and each part is written to the cache as
+// soon as it is complete, so a download interrupted by a reload, a closed tab or a lost network resumes from the
+// parts already on disk. A part found in the cache is uploaded from there after its SHA-256 checks; a part that is
+// missing, truncated or corrupted is fetched again, alone. Weights are stored in their GPU form under the forward
+// pass's labels, keyed by model id, revision and the q4/q8 scheme (a model's q4 and q8 entries coexist).
 import type { GpuContext } from '../../gpu/device';
-import type { GpuTensor } from '../../gpu/tensor';
-import type { W16Weight } from '../../kernels/weight-chunks';
+import { createTensor, type DType, type GpuTensor } from '../../gpu/tensor';
+import { WeightQuantizer } from '../../kernels/q4-quantize';
+import { createQ8Weight, q8RowBytes } from '../../kernels/q8-weight';
+import { createQ4Weight, createW16Weight, type W16Weight } from '../../kernels/weight-chunks';
 import type { ModelSpec } from '../../spec/model-spec';
-import type { CachedModel, LoadedTensor } from '../../weights/cache/cached-model';
-import type { CacheWriter, TensorToCache } from '../../weights/cache/cache-writer';
+import type { CachedModel, GpuPieces } from '../../weights/cache/cached-model';
+import type { CacheWriter } from '../../weights/cache/cache-writer';
+import { CacheError } from '../../weights/errors';
+import type { CacheTensorEntry } from '../../weights/cache/manifest';
+import type { Checkpoint } from '../../weights/checkpoint';
+import type { QuantFormat } from '../../weights/q8-scheme';
+import { DTYPE_BYTES } from '../../weights/safetensors';
+import { gpuDtype, streamIntoRows } from '../../weights/upload';
 import {
   assembleWeights,
+  biasValues,
+  dtype16,
+  fusedShape,
   Owner,
-  type MadeWeights,
+  stream16Rows,
+  streamQuantizedRows,
   type Matrix,
   type ModelWeights,
   type WeightProvider,
@@ -27,131 +41,297 @@ export const CACHED_FILES = [
   'chat_template.json',
 ];
 
-function toCache(label: string, w: Matrix | GpuTensor): TensorToCache {
-  if ('kind' in w && w.kind !== 'w16') {
-    return {
-      name: label,
-      format: w.kind,
-      shape: [w.rows, w.cols],
-      parts: w.chunks.map((c) => ({
-        row0: c.row0,
-        rows: c.rows,
-        buffers: [
-          { role: 'qweight', dtype: 'u32', shape: [c.rows, w.cols / (w.kind === 'q4' ? 8 : 4)], buffer: c.qweight },
-          { role: 'scales', dtype: 'f16', shape: [(c.rows * w.cols) / 32], buffer: c.scales },
-        ],
-      })),
-    };
-  }
-  if ('kind' in w) {
-    return {
-      name: label,
-      format: w.dtype,
-      shape: [w.rows, w.cols],
-      parts: w.chunks.map((c) => ({
-        row0: c.row0,
-        rows: c.rows,
-        buffers: [{ role: 'data', dtype: w.dtype, shape: [c.rows, w.cols], buffer: c.data }],
-      })),
-    };
-  }
-  return {
-    name: label,
-    format: w.dtype,
-    shape: [...w.shape],
-    parts: [
-      {
-        row0: 0,
-        rows: w.shape[0] ?? 1,
-        buffers: [{ role: 'data', dtype: w.dtype, shape: [...w.shape], buffer: w.buffer }],
-      },
-    ],
-  };
+/** Download behind one cache part: what an interruption can cost at most, per weight. */
+export const PART_SOURCE_BYTES = 64 * 1024 * 1024;
+/** Part row counts are multiples of this, so every part's bytes start 4-byte aligned in its GPU buffers. */
+const PART_ROW_GRANULE = 64;
+
+/** Rows per cache part of a weight whose source rows hold `rowElements` 16-bit values (1-D tensors: one part). */
+export function partRows(rows: number, rowElements: number, partSourceBytes = PART_SOURCE_BYTES): number {
+  const fit = Math.floor(partSourceBytes / (rowElements * 2) / PART_ROW_GRANULE) * PART_ROW_GRANULE;
+  return Math.min(rows, Math.max(PART_ROW_GRANULE, fit));
 }
 
-/** Writes every weight a load made, plus the small files, then commits the entry. */
-export async function writeModelCache(
-  writer: CacheWriter,
-  made: MadeWeights,
-  files: Record<string, string>,
-  onProgress?: (done: number, total: number) => void,
-): Promise<void> {
-  try {
-    for (const [path, text] of Object.entries(files)) await writer.putFile(path, text);
-    let i = 0;
-    for (const [label, w] of made) {
-      await writer.putTensor(toCache(label, w));
-      onProgress?.(++i, made.size);
-    }
-    await writer.commit();
-  } catch (e) {
-    await writer.abort();
-    throw e;
-  }
+/** One buffer role of a row-chunked weight: its buffers by row chunk and the bytes one row takes in them. */
+interface Role {
+  role: string;
+  dtype: DType;
+  rowBytes: number;
+  /** A part's shape for `n` rows. */
+  shape(n: number): number[];
+  chunks: readonly { row0: number; rows: number; buffer: GPUBuffer }[];
 }
 
-class CacheProvider implements WeightProvider {
+/** The byte ranges of a role's buffers that hold rows [a, b). */
+function piecesOf(r: Role, a: number, b: number): GpuPieces {
+  return r.chunks.flatMap((c) => {
+    const x = Math.max(a, c.row0);
+    const y = Math.min(b, c.row0 + c.rows);
+    return x < y ? [{ buffer: c.buffer, offset: (x - c.row0) * r.rowBytes, bytes: (y - x) * r.rowBytes }] : [];
+  });
+}
+
+/** A weight's identity in the cache: format, logical shape, and the checkpoint tensors it is made from. */
+interface WeightMeta {
+  name: string;
+  format: CacheTensorEntry['format'];
+  shape: number[];
+  sources: string[];
+}
+
+export interface PartEvent {
+  label: string;
+  row0: number;
+  rows: number;
+  /** 'cache': uploaded from the cache; 'network': fetched (and written to the cache). */
+  from: 'cache' | 'network';
+  /** Cache bytes of the part. */
+  bytes: number;
+  /** Why a cached copy could not be used (then `from` is 'network'). */
+  problem: string | null;
+}
+
+export interface CachingOptions {
+  /** The form of the text linears, as the entry's scheme says. */
+  quantFormat: QuantFormat;
+  /**
+   * Where made parts go. null for a read-only entry (a quantized folder, docs/quantized-folder.md): nothing is
+   * fetched then, and a missing or damaged part fails the load.
+   */
+  writer: CacheWriter | null;
+  /** Reads the parts already in the entry (the manifest the writer resumed from); null for a fresh entry. */
+  cached: CachedModel | null;
+  /** The checkpoint, opened on first need: a complete, intact cache never touches the network. */
+  checkpoint: () => Promise<Checkpoint>;
+  /** Shapes of cached weights when the checkpoint is not opened. */
+  signal?: AbortSignal;
+  onPart?: (e: PartEvent) => void;
+  /** Cache bytes uploaded from the cache so far (for progress). */
+  onCacheBytes?: (n: number) => void;
+  partSourceBytes?: number;
+}
+
+/**
+ * Weights from the cache where it has them, from the checkpoint where it does not (q4 or q8 text linears, 16-bit
+ * vision), each part written to the cache once made. Used for every cached load: first download, resume and second
+ * visit.
+ */
+export class CachingProvider implements WeightProvider {
+  /** Why writing to the cache stopped (the load goes on without it), or null. */
+  writeFailure: Error | null = null;
+
   constructor(
     private readonly ctx: GpuContext,
     private readonly own: Owner,
-    private readonly cached: CachedModel,
+    private readonly opts: CachingOptions,
   ) {}
 
-  private async load(label: string): Promise<LoadedTensor> {
-    const t = await this.cached.loadTensor(this.ctx, label);
-    for (const p of t.parts) for (const b of Object.values(p.buffers)) this.own.buffers.push(b.buffer);
+  private recorded(label: string): CacheTensorEntry | null {
+    const { writer, cached } = this.opts;
+    return writer ? writer.tensor(label) : (cached?.manifest.tensors[label] ?? null);
+  }
+
+  /** Fills every part of a weight: from the cache when intact, otherwise via `fetch` and then into the cache. */
+  private async fill(
+    meta: WeightMeta,
+    roles: Role[],
+    perPart: number,
+    fetch: (range: readonly [number, number]) => Promise<void>,
+  ): Promise<void> {
+    const rows = meta.shape[0] ?? 1;
+    const entry = this.recorded(meta.name);
+    for (let a = 0; a < rows; a += perPart) {
+      const b = Math.min(rows, a + perPart);
+      const targets = Object.fromEntries(roles.map((r) => [r.role, piecesOf(r, a, b)]));
+      const part = entry?.parts.find((p) => p.row0 === a && p.rows === b - a);
+      const bytes = roles.reduce((s, r) => s + (b - a) * r.rowBytes, 0);
+      let problem: string | null = part ? 'not readable' : null;
+      if (part && this.opts.cached) {
+        problem = await this.opts.cached.readPart(this.ctx, part, targets, this.opts.onCacheBytes);
+        if (!problem) {
+          this.opts.onPart?.({ label: meta.name, row0: a, rows: b - a, from: 'cache', bytes, problem });
+          continue;
+        }
+      }
+      const { writer } = this.opts;
+      if (!writer)
+        throw new CacheError(
+          `${meta.name} rows ${a}…${b - 1} ${part ? `cannot be used: ${problem}` : 'are missing'}; nothing to fetch them from`,
+        );
+      await fetch([a, b]);
+      if (!this.writeFailure) {
+        // A full disk or a failed write never costs the user the model being loaded: caching just stops.
+        await writer
+          .putPart(meta, {
+            row0: a,
+            rows: b - a,
+            buffers: roles.map((r) => ({
+              role: r.role,
+              dtype: r.dtype,
+              shape: r.shape(b - a),
+              pieces: targets[r.role]!,
+            })),
+          })
+          .catch((e: unknown) => {
+            this.writeFailure = e instanceof Error ? e : new Error(String(e));
+          });
+      }
+      this.opts.onPart?.({ label: meta.name, row0: a, rows: b - a, from: 'network', bytes, problem });
+    }
+  }
+
+  /** Shape and dtype from the cache entry when it is complete, else from the checkpoint (opening it). */
+  private async shapeOf(
+    label: string,
+    fromCheckpoint: (ckpt: Checkpoint) => { shape: number[]; format: CacheTensorEntry['format'] },
+  ): Promise<{ shape: number[]; format: CacheTensorEntry['format'] }> {
+    const e = this.recorded(label);
+    if (e && e.parts.reduce((a, p) => a + p.rows, 0) === (e.shape[0] ?? 1)) return { shape: e.shape, format: e.format };
+    return fromCheckpoint(await this.opts.checkpoint());
+  }
+
+  async textMatrix(label: string, names: string[]): Promise<Matrix> {
+    const format = this.opts.quantFormat;
+    const { shape } = await this.shapeOf(label, (ckpt) => {
+      const f = fusedShape(ckpt, label, names);
+      return { shape: [f.rows, f.cols], format };
+    });
+    const [rows, cols] = shape as [number, number];
+    const w = this.own.matrix((format === 'q8' ? createQ8Weight : createQ4Weight)(this.ctx, label, rows, cols));
+    // Codes per u32 word: 8 nibbles (q4) or 4 bytes (q8); the f16 scales are laid out alike.
+    const perWord = format === 'q8' ? 4 : 8;
+    const roles: Role[] = [
+      {
+        role: 'qweight',
+        dtype: 'u32',
+        rowBytes: format === 'q8' ? q8RowBytes(cols).qweight : cols / 2,
+        shape: (n) => [n, cols / perWord],
+        chunks: w.chunks.map((c) => ({ ...c, buffer: c.qweight })),
+      },
+      {
+        role: 'scales',
+        dtype: 'f16',
+        rowBytes: cols / 16,
+        shape: (n) => [(n * cols) / 32],
+        chunks: w.chunks.map((c) => ({ ...c, buffer: c.scales })),
+      },
+    ];
+    let quantizer: WeightQuantizer | null = null;
+    await this.fill(
+      { name: label, format, shape, sources: names },
+      roles,
+      partRows(rows, cols, this.opts.partSourceBytes),
+      async (range) => {
+        const ckpt = await this.opts.checkpoint();
+        quantizer ??= new WeightQuantizer(this.ctx, w);
+        await streamQuantizedRows(
+          this.ctx,
+          ckpt,
+          quantizer,
+          names,
+          fusedShape(ckpt, label, names).offsets,
+          range,
+          this.opts.signal,
+        );
+      },
+    );
+    // Non-finite groups or scales past f16 are reported here, before the model is used.
+    await (quantizer as WeightQuantizer | null)?.finish();
+    return w;
+  }
+
+  async visionMatrix(label: string, names: string[]): Promise<W16Weight> {
+    const { shape, format } = await this.shapeOf(label, (ckpt) => {
+      const f = fusedShape(ckpt, label, names);
+      return { shape: [f.rows, f.cols], format: dtype16(ckpt, names, label) };
+    });
+    const [rows, cols] = shape as [number, number];
+    const w = this.own.matrix(createW16Weight(this.ctx, label, format as 'bf16' | 'f16', rows, cols));
+    const role: Role = {
+      role: 'data',
+      dtype: w.dtype,
+      rowBytes: cols * 2,
+      shape: (n) => [n, cols],
+      chunks: w.chunks.map((c) => ({ ...c, buffer: c.data })),
+    };
+    await this.fill(
+      { name: label, format, shape, sources: names },
+      [role],
+      partRows(rows, cols, this.opts.partSourceBytes),
+      async (range) => {
+        const ckpt = await this.opts.checkpoint();
+        await stream16Rows(this.ctx, ckpt, w, names, fusedShape(ckpt, label, names).offsets, range, this.opts.signal);
+      },
+    );
+    return w;
+  }
+
+  /** A single-buffer tensor filled as one part (norms, biases: small). */
+  private async single(
+    label: string,
+    sources: string[],
+    meta: (ckpt: Checkpoint) => { shape: number[]; format: CacheTensorEntry['format'] },
+    fetch: (t: GpuTensor) => Promise<void>,
+  ): Promise<GpuTensor> {
+    const { shape, format } = await this.shapeOf(label, meta);
+    const dtype = format as DType;
+    const t = this.own.tensor(createTensor(this.ctx, label, dtype, shape));
+    const rows = shape[0] ?? 1;
+    const perRow = shape.slice(1).reduce((a, b) => a * b, 1);
+    const role: Role = {
+      role: 'data',
+      dtype,
+      rowBytes: perRow * (dtype === 'bf16' || dtype === 'f16' ? 2 : 4),
+      shape: (n) => [n, ...shape.slice(1)],
+      chunks: [{ row0: 0, rows, buffer: t.buffer }],
+    };
+    await this.fill({ name: label, format, shape, sources }, [role], rows, () => fetch(t));
     return t;
   }
 
-  async textMatrix(label: string): Promise<Matrix> {
-    const t = await this.load(label);
-    const [rows, cols] = t.shape as [number, number];
-    if (t.format === 'q4' || t.format === 'q8') {
-      return {
-        kind: t.format,
-        label,
-        rows,
-        cols,
-        chunks: t.parts.map((p) => ({
-          row0: p.row0,
-          rows: p.rows,
-          qweight: p.buffers.qweight!.buffer,
-          scales: p.buffers.scales!.buffer,
-        })),
-      };
-    }
-    return this.w16(label, t);
-  }
-
-  async visionMatrix(label: string): Promise<W16Weight> {
-    return this.w16(label, await this.load(label));
-  }
-
-  private w16(label: string, t: LoadedTensor): W16Weight {
-    if (t.format !== 'bf16' && t.format !== 'f16')
-      throw new Error(`cached ${label} is ${t.format}, expected a 16-bit matrix`);
-    const [rows, cols] = t.shape as [number, number];
-    return {
-      kind: 'w16',
-      label,
-      dtype: t.format,
-      rows,
-      cols,
-      chunks: t.parts.map((p) => ({ row0: p.row0, rows: p.rows, data: p.buffers.data!.buffer })),
-    };
-  }
-
   async dense(name: string): Promise<GpuTensor> {
-    return (await this.load(name)).parts[0]!.buffers.data!;
+    return this.single(
+      name,
+      [name],
+      (ckpt) => {
+        const s = ckpt.tensor(name);
+        return { shape: s.shape.length ? [...s.shape] : [1], format: gpuDtype(s.dtype) };
+      },
+      async (t) => {
+        const ckpt = await this.opts.checkpoint();
+        await streamIntoRows(this.ctx, ckpt, name, [{ row0: 0, rows: t.shape[0]!, buffer: t.buffer }], {
+          signal: this.opts.signal,
+        });
+      },
+    );
   }
 
-  async bias(label: string): Promise<GpuTensor> {
-    return this.dense(label);
+  async bias(label: string, names: string[]): Promise<GpuTensor> {
+    return this.single(
+      label,
+      names,
+      (ckpt) => ({
+        shape: [names.reduce((a, n) => a + ckpt.tensor(n).byteLength / DTYPE_BYTES[ckpt.tensor(n).dtype], 0)],
+        format: 'f32',
+      }),
+      async (t) => {
+        const values = await biasValues(await this.opts.checkpoint(), names);
+        this.ctx.device.queue.writeBuffer(t.buffer, 0, values as Float32Array<ArrayBuffer>);
+      },
+    );
   }
 }
 
-/** The weights of a cached model, uploaded from OPFS. */
-export function loadWeightsFromCache(ctx: GpuContext, cached: CachedModel, spec: ModelSpec): Promise<ModelWeights> {
+/**
+ * The weights of a cached q4/q8 model: from the cache where intact, fetched (and cached) where not. `writeFailure`
+ * says why parts stopped reaching the cache, if they did.
+ */
+export async function loadWeightsThroughCache(
+  ctx: GpuContext,
+  spec: ModelSpec,
+  opts: CachingOptions,
+): Promise<ModelWeights & { writeFailure: Error | null }> {
   const own = new Owner();
-  return assembleWeights(ctx, own, new CacheProvider(ctx, own, cached), spec);
+  const provider = new CachingProvider(ctx, own, opts);
+  return { ...(await assembleWeights(ctx, own, provider, spec)), writeFailure: provider.writeFailure };
 }

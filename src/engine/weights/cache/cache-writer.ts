@@ -1,18 +1,23 @@
-// Writes one cache entry while the model loads: tensors are appended to blob files as they are produced
-// (read back from the GPU in bounded slices), the manifest last. Until commit() the entry is "pending"
-// and is never served; abort() (or any error) removes it.
+// Writes one cache entry while the model loads: each part (a row range of one weight) goes to its own file as soon
+// as it is produced (read back from the GPU in checksum-sized slices, hashed on the way), and the manifest in
+// progress (pending.json) is saved after it, so a reload resumes from the parts already on disk. commit() writes
+// manifest.json; an error removes the entry only when nothing can be resumed from it (see abort/close).
 import type { GpuContext } from '../../gpu/device';
 import type { DType } from '../../gpu/tensor';
 import type { QuantFormat } from '../q8-scheme';
 import { CacheError } from '../errors';
+import { SliceDigests } from './checksum';
 import {
   CACHE_FORMAT,
   CACHE_VERSION,
+  CHECKSUM_SLICE_BYTES,
   fileEntryName,
+  partFileName,
   type CacheBufferEntry,
   type CacheIdentity,
   type CacheManifest,
   type CachePartEntry,
+  type CacheTensorEntry,
 } from './manifest';
 import { quotaGuard, removeIfPresent, writeWholeFile, type StorageEstimator } from './opfs';
 
@@ -21,48 +26,76 @@ interface BufferBase {
   dtype: DType;
   shape: number[];
 }
-/** A GPU buffer to cache (read back in slices); needs COPY_SRC usage. All of buffer.size is stored. */
+/** A whole GPU buffer to cache (read back in slices); needs COPY_SRC usage. */
 export interface GpuBufferToCache extends BufferBase {
   buffer: GPUBuffer;
+}
+/** Byte ranges of GPU buffers that together hold one buffer's bytes (a part may straddle row chunks). */
+export interface GpuPiecesToCache extends BufferBase {
+  pieces: { buffer: GPUBuffer; offset: number; bytes: number }[];
 }
 /** Host bytes to cache (e.g. produced on the CPU). */
 export interface HostBufferToCache extends BufferBase {
   bytes: Uint8Array;
+}
+export type BufferToCache = GpuBufferToCache | GpuPiecesToCache | HostBufferToCache;
+
+export interface PartToCache {
+  row0: number;
+  rows: number;
+  buffers: BufferToCache[];
 }
 
 export interface TensorToCache {
   name: string;
   format: QuantFormat | DType;
   shape: number[];
-  parts: { row0: number; rows: number; buffers: (GpuBufferToCache | HostBufferToCache)[] }[];
+  parts: PartToCache[];
 }
 
 export interface WriterOptions {
   /** Needed to cache GPU buffers. */
   ctx?: GpuContext;
-  /** Start a new blob file once the current one would pass this size (default 1 GiB). */
-  blobTargetBytes?: number;
-  /** GPU readback slice (default 32 MiB): the most cache data held in JS at once. */
+  /** Readback and checksum slice (default CHECKSUM_SLICE_BYTES): the most cache data held in JS at once. */
   maxChunkBytes?: number;
   /** Source label and per-file validators, recorded in the manifest. */
   source?: CacheManifest['source'];
+  /** Save pending.json at most this often (default 1000 ms) unless 1 MiB of parts is unsaved. */
+  saveEveryMs?: number;
 }
 
-async function* readbackSlices(ctx: GpuContext, buffer: GPUBuffer, maxBytes: number): AsyncGenerator<Uint8Array> {
+function piecesOf(b: BufferToCache): { buffer: GPUBuffer; offset: number; bytes: number }[] | null {
+  if ('pieces' in b) return b.pieces;
+  if ('buffer' in b) return [{ buffer: b.buffer, offset: 0, bytes: b.buffer.size }];
+  return null;
+}
+
+async function* readbackSlices(
+  ctx: GpuContext,
+  buffer: GPUBuffer,
+  offset: number,
+  bytes: number,
+  maxBytes: number,
+): AsyncGenerator<Uint8Array> {
+  // Only the end of a buffer may be unaligned (a padded f16 tail): the copy then takes the padding too.
+  if (offset % 4 !== 0 || Math.ceil((offset + bytes) / 4) * 4 > buffer.size)
+    throw new CacheError(`${buffer.label}: bytes ${offset}..${offset + bytes} are not 4-byte aligned for a readback`);
   const slice = Math.max(4, Math.floor(maxBytes / 4) * 4);
+  const padded = Math.ceil(bytes / 4) * 4;
   const staging = ctx.device.createBuffer({
     label: `${buffer.label}.cache-readback`,
-    size: Math.min(slice, buffer.size),
+    size: Math.min(slice, padded),
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
   try {
-    for (let off = 0; off < buffer.size; off += slice) {
-      const n = Math.min(slice, buffer.size - off);
+    for (let off = 0; off < bytes; off += slice) {
+      const n = Math.min(slice, bytes - off);
+      const n4 = Math.min(Math.ceil(n / 4) * 4, staging.size);
       const enc = ctx.device.createCommandEncoder({ label: `${buffer.label}.cache-readback` });
-      enc.copyBufferToBuffer(buffer, off, staging, 0, n);
+      enc.copyBufferToBuffer(buffer, offset + off, staging, 0, n4);
       ctx.device.queue.submit([enc.finish()]);
-      await staging.mapAsync(GPUMapMode.READ, 0, n);
-      const copy = new Uint8Array(staging.getMappedRange(0, n).slice(0));
+      await staging.mapAsync(GPUMapMode.READ, 0, n4);
+      const copy = new Uint8Array(staging.getMappedRange(0, n4).slice(0, n));
       staging.unmap();
       yield copy;
     }
@@ -72,16 +105,19 @@ async function* readbackSlices(ctx: GpuContext, buffer: GPUBuffer, maxBytes: num
 }
 
 export class CacheWriter {
-  private writable: FileSystemWritableFileStream | null = null;
-  private readonly blobs: string[] = [];
-  private blobOffset = 0;
-  private written = 0;
-  private readonly tensors: CacheManifest['tensors'] = {};
-  private readonly files: CacheManifest['files'] = {};
+  private readonly files: CacheManifest['files'];
+  private readonly tensors: Record<string, CacheTensorEntry>;
+  private readonly blobs: string[];
   private filesDir: FileSystemDirectoryHandle | null = null;
   private closed = false;
-  private readonly blobTarget: number;
-  private readonly maxChunk: number;
+  private readonly slice: number;
+  private lastSave = 0;
+  private unsavedBytes = 0;
+  private source: CacheManifest['source'];
+  private readonly createdAt: string;
+  private written: number;
+  /** True once this writer changed anything on disk (a resumed entry stays until then). */
+  private touched = false;
 
   constructor(
     private readonly root: FileSystemDirectoryHandle,
@@ -91,29 +127,51 @@ export class CacheWriter {
     private readonly expectedBytes: number,
     private readonly storage: StorageEstimator | null,
     private readonly opts: WriterOptions,
-    /** Called once when the writer commits or aborts. */
+    /** Called once when the writer commits or closes. */
     private readonly onClose: () => void = () => undefined,
+    /** The manifest (pending or complete) this writer continues from; null for a fresh entry. */
+    readonly resumed: CacheManifest | null = null,
   ) {
-    this.blobTarget = opts.blobTargetBytes ?? 1 << 30;
-    this.maxChunk = opts.maxChunkBytes ?? 32 * 1024 * 1024;
+    this.slice = resumed?.checksumSliceBytes ?? opts.maxChunkBytes ?? CHECKSUM_SLICE_BYTES;
+    this.files = { ...(resumed?.files ?? {}) };
+    this.tensors = structuredClone(resumed?.tensors ?? {});
+    this.blobs = [...(resumed?.blobs ?? [])];
+    this.source = opts.source ?? resumed?.source ?? { label: '', validators: {} };
+    this.createdAt = resumed?.createdAt ?? new Date().toISOString();
+    this.written = resumed?.totalBytes ?? 0;
   }
 
-  /** Bytes written so far (blobs and files). */
+  /** Bytes in the entry (blobs and files). */
   get bytesWritten(): number {
     return this.written;
+  }
+
+  /** The tensor as recorded so far (parts already on disk), or null. */
+  tensor(name: string): CacheTensorEntry | null {
+    return this.tensors[name] ?? null;
+  }
+
+  setSource(source: CacheManifest['source']): void {
+    this.source = source;
+  }
+
+  /** Forgets parts (e.g. of a source file that changed); their files are replaced when rewritten. */
+  async forget(names: string[]): Promise<void> {
+    for (const n of names) delete this.tensors[n];
+    await this.save(true);
   }
 
   private guard<T>(op: () => Promise<T>): Promise<T> {
     return quotaGuard(() => Math.max(this.expectedBytes - this.written, 0), this.storage, op).catch(
       async (e: unknown) => {
-        await this.abort();
+        await this.close();
         throw e;
       },
     );
   }
 
   private check(): void {
-    if (this.closed) throw new CacheError(`cache entry ${this.key} is already committed or aborted`);
+    if (this.closed) throw new CacheError(`cache entry ${this.key} is already committed or closed`);
   }
 
   async putFile(path: string, data: string | Uint8Array): Promise<void> {
@@ -123,81 +181,145 @@ export class CacheWriter {
       this.filesDir ??= await this.dir.getDirectoryHandle('files', { create: true });
       await writeWholeFile(this.filesDir, fileEntryName(path), bytes);
     });
+    this.written += bytes.byteLength - (this.files[path]?.bytes ?? 0);
     this.files[path] = { bytes: bytes.byteLength };
-    this.written += bytes.byteLength;
+    this.touched = true;
   }
 
-  private async startBufferOf(bytes: number): Promise<string> {
-    if (!this.writable || (this.blobOffset > 0 && this.blobOffset + bytes > this.blobTarget)) {
-      await this.closeBlob();
-      const name = `blob-${String(this.blobs.length).padStart(4, '0')}.bin`;
-      this.writable = await (
-        await this.dir.getFileHandle(name, { create: true })
-      ).createWritable({ keepExistingData: false });
-      this.blobs.push(name);
-      this.blobOffset = 0;
-    }
-    return this.blobs[this.blobs.length - 1]!;
-  }
-
-  private async closeBlob(): Promise<void> {
-    const w = this.writable;
-    this.writable = null;
-    if (w) await w.close();
-  }
-
-  private async append(chunk: Uint8Array): Promise<void> {
-    await this.writable!.write(chunk as Uint8Array<ArrayBuffer>);
-    this.blobOffset += chunk.byteLength;
-    this.written += chunk.byteLength;
-  }
-
-  /** Appends every buffer of a tensor to the blobs and records it. GPU buffers are read back in slices. */
-  async putTensor(t: TensorToCache): Promise<void> {
+  /**
+   * Writes one part of a tensor to its own file (replacing an earlier copy of the same rows) and records it with
+   * its checksums. The manifest in progress is saved right after (throttled), so the part survives a reload.
+   */
+  async putPart(
+    t: { name: string; format: QuantFormat | DType; shape: number[]; sources?: string[] },
+    part: PartToCache,
+  ): Promise<CachePartEntry> {
     this.check();
-    if (this.tensors[t.name]) throw new CacheError(`${t.name} is already in cache entry ${this.key}`);
-    const parts: CachePartEntry[] = [];
-    await this.guard(async () => {
-      for (const p of t.parts) {
+    const file = partFileName(t.name, part.row0);
+    const entry = await this.guard(async () => {
+      if (this.resumed?.completedAt && !this.touched) {
+        // Repairing a complete entry: it is pending (resumable) from the first rewrite until commit.
+        await this.writePending();
+        await removeIfPresent(this.dir, 'manifest.json');
+      }
+      this.touched = true;
+      const w = await (
+        await this.dir.getFileHandle(file, { create: true })
+      ).createWritable({ keepExistingData: false });
+      try {
         const buffers: CacheBufferEntry[] = [];
-        for (const b of p.buffers) {
-          const size = 'buffer' in b ? b.buffer.size : b.bytes.byteLength;
-          const blob = await this.startBufferOf(size);
-          const offset = this.blobOffset;
-          if ('buffer' in b) {
+        let offset = 0;
+        for (const b of part.buffers) {
+          const digests = new SliceDigests(this.slice);
+          let bytes = 0;
+          const put = async (chunk: Uint8Array): Promise<void> => {
+            digests.push(chunk);
+            await w.write(chunk as Uint8Array<ArrayBuffer>);
+            bytes += chunk.byteLength;
+          };
+          const pieces = piecesOf(b);
+          if (pieces) {
             if (!this.opts.ctx)
               throw new CacheError(`${t.name}: caching GPU buffers needs the GpuContext (WriterOptions.ctx)`);
-            for await (const slice of readbackSlices(this.opts.ctx, b.buffer, this.maxChunk)) await this.append(slice);
+            for (const p of pieces)
+              for await (const s of readbackSlices(this.opts.ctx, p.buffer, p.offset, p.bytes, this.slice))
+                await put(s);
           } else {
-            for (let o = 0; o < size; o += this.maxChunk)
-              await this.append(b.bytes.subarray(o, Math.min(size, o + this.maxChunk)));
+            const hb = (b as HostBufferToCache).bytes;
+            for (let o = 0; o < hb.byteLength; o += this.slice) await put(hb.subarray(o, o + this.slice));
           }
-          buffers.push({ role: b.role, dtype: b.dtype, shape: [...b.shape], blob, offset, bytes: size });
+          buffers.push({
+            role: b.role,
+            dtype: b.dtype,
+            shape: [...b.shape],
+            blob: file,
+            offset,
+            bytes,
+            sha256: await digests.finish(),
+          });
+          offset += bytes;
         }
-        parts.push({ row0: p.row0, rows: p.rows, buffers });
+        await w.close();
+        return { row0: part.row0, rows: part.rows, buffers };
+      } catch (e) {
+        await w.abort().catch(() => undefined);
+        throw e;
       }
     });
-    this.tensors[t.name] = { name: t.name, format: t.format, shape: [...t.shape], parts };
+    const te = (this.tensors[t.name] ??= {
+      name: t.name,
+      format: t.format,
+      shape: [...t.shape],
+      parts: [],
+      ...(t.sources ? { sources: [...t.sources] } : {}),
+    });
+    const old = te.parts.findIndex((p) => p.row0 === part.row0);
+    const size = entry.buffers.reduce((a, b) => a + b.bytes, 0);
+    if (old >= 0) {
+      this.written -= te.parts[old]!.buffers.reduce((a, b) => a + b.bytes, 0);
+      te.parts.splice(old, 1);
+    }
+    te.parts.push(entry);
+    te.parts.sort((a, b) => a.row0 - b.row0);
+    if (!this.blobs.includes(file)) this.blobs.push(file);
+    this.written += size;
+    this.unsavedBytes += size;
+    await this.save(false);
+    return entry;
+  }
+
+  /** Writes every part of a tensor (a tensor already produced whole). */
+  async putTensor(t: TensorToCache): Promise<void> {
+    if (this.tensors[t.name]) throw new CacheError(`${t.name} is already in cache entry ${this.key}`);
+    for (const p of t.parts) await this.putPart(t, p);
+  }
+
+  private manifest(completedAt: string | null): CacheManifest {
+    return {
+      format: CACHE_FORMAT,
+      version: CACHE_VERSION,
+      key: this.key,
+      ...this.identity,
+      source: this.source,
+      files: this.files,
+      tensors: this.tensors,
+      blobs: [...this.blobs],
+      checksumSliceBytes: this.slice,
+      totalBytes: this.written,
+      createdAt: this.createdAt,
+      completedAt,
+    };
+  }
+
+  /** Saves pending.json (the manifest in progress); throttled unless `now`. */
+  private async save(now: boolean): Promise<void> {
+    const t = Date.now();
+    // Tiny parts (norms, biases) are batched; a part worth refetching (≥ 1 MiB) is recorded at once.
+    if (!now && t - this.lastSave < (this.opts.saveEveryMs ?? 1000) && this.unsavedBytes < 1024 * 1024) return;
+    this.lastSave = t;
+    this.unsavedBytes = 0;
+    await this.guard(() => this.writePending());
+  }
+
+  private writePending(): Promise<void> {
+    return writeWholeFile(
+      this.dir,
+      'pending.json',
+      JSON.stringify({ ...this.manifest(null), startedAt: this.createdAt }),
+    );
+  }
+
+  /** Saves the (empty) manifest in progress, marking the entry as pending and resumable. */
+  async start(): Promise<void> {
+    this.touched = true;
+    await this.guard(() => this.writePending());
   }
 
   /** Writes the manifest: from now on the entry is served. */
   async commit(): Promise<CacheManifest> {
     this.check();
-    const manifest: CacheManifest = {
-      format: CACHE_FORMAT,
-      version: CACHE_VERSION,
-      key: this.key,
-      ...this.identity,
-      source: this.opts.source ?? { label: '', validators: {} },
-      files: this.files,
-      tensors: this.tensors,
-      blobs: [...this.blobs],
-      totalBytes: this.written,
-      createdAt: (await this.pendingStart()) ?? new Date().toISOString(),
-      completedAt: new Date().toISOString(),
-    };
+    const manifest = this.manifest(new Date().toISOString());
     await this.guard(async () => {
-      await this.closeBlob();
       await writeWholeFile(this.dir, 'manifest.json', JSON.stringify(manifest));
       await removeIfPresent(this.dir, 'pending.json');
     });
@@ -206,13 +328,12 @@ export class CacheWriter {
     return manifest;
   }
 
-  private async pendingStart(): Promise<string | null> {
-    try {
-      const f = await (await this.dir.getFileHandle('pending.json')).getFile();
-      return (JSON.parse(await f.text()) as { startedAt?: string }).startedAt ?? null;
-    } catch {
-      return null;
-    }
+  /** Stops writing and keeps what is on disk (resumable): the parts written so far are in pending.json. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+    if (this.touched) await this.writePending().catch(() => undefined);
   }
 
   /** Drops the entry and everything written so far. */
@@ -220,9 +341,6 @@ export class CacheWriter {
     if (this.closed) return;
     this.closed = true;
     this.onClose();
-    const w = this.writable;
-    this.writable = null;
-    await w?.abort().catch(() => undefined);
     await removeIfPresent(this.root, this.key, true).catch(() => undefined);
   }
 }

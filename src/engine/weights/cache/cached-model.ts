@@ -8,8 +8,38 @@ import { CacheError, MissingFileError } from '../errors';
 import { LoadProgress } from '../progress';
 import { BlobSource } from '../source';
 import { UploadPacer } from '../upload';
-import { fileEntryName, type CacheManifest, type CacheTensorEntry } from './manifest';
+import { SliceDigests } from './checksum';
+import {
+  fileEntryName,
+  type CacheBufferEntry,
+  type CacheManifest,
+  type CachePartEntry,
+  type CacheTensorEntry,
+} from './manifest';
 import { fileOrNull } from './opfs';
+
+/** Where one cached buffer's bytes go on the GPU: consecutive byte ranges of buffers (row chunks). */
+export type GpuPieces = { buffer: GPUBuffer; offset: number; bytes: number }[];
+
+/** Writes `data` (bytes at `at` of a buffer's stream) into the pieces that hold those bytes. */
+function writePieces(queue: GPUQueue, pieces: GpuPieces, at: number, data: Uint8Array): void {
+  let start = 0;
+  for (const p of pieces) {
+    const a = Math.max(at, start);
+    const b = Math.min(at + data.byteLength, start + p.bytes);
+    if (a < b) {
+      let src = data.subarray(a - at, b - at);
+      if (src.byteLength % 4 !== 0) {
+        // Only the end of a buffer can be unaligned (a padded f16 scales buffer): pad with zeros.
+        const padded = new Uint8Array(Math.ceil(src.byteLength / 4) * 4);
+        padded.set(src);
+        src = padded;
+      }
+      queue.writeBuffer(p.buffer, p.offset + (a - start), src as Uint8Array<ArrayBuffer>);
+    }
+    start += p.bytes;
+  }
+}
 
 export interface LoadedPart {
   row0: number;
@@ -44,7 +74,6 @@ class CachedFilesSource extends BlobSource {
 export class CachedModel {
   readonly files: BlobSource;
   readonly progress: LoadProgress;
-  private readonly blobFiles = new Map<string, Promise<File>>();
 
   constructor(
     private readonly dir: FileSystemDirectoryHandle,
@@ -83,29 +112,49 @@ export class CachedModel {
     });
   }
 
-  private blob(name: string): Promise<File> {
-    let f = this.blobFiles.get(name);
-    if (!f) {
-      f = fileOrNull(this.dir, name).then((file) => {
-        if (!file)
-          throw new CacheError(`cache entry ${this.manifest.key} lost its blob ${name}; delete it and load again`);
-        return file;
-      });
-      this.blobFiles.set(name, f);
+  /**
+   * Uploads one cached part into `targets` (by role), checking every buffer's size and SHA-256 slices on the way.
+   * Returns why the part cannot be used (missing, truncated or corrupted file), or null when it was uploaded intact;
+   * after a failure the targets hold garbage and must be filled again.
+   */
+  async readPart(
+    ctx: GpuContext,
+    part: CachePartEntry,
+    targets: Record<string, GpuPieces>,
+    onBytes?: (n: number) => void,
+  ): Promise<string | null> {
+    const slice = this.manifest.checksumSliceBytes;
+    const pacer = new UploadPacer(ctx.device.queue, slice);
+    for (const b of part.buffers) {
+      const pieces = targets[b.role];
+      const want = pieces?.reduce((a, p) => a + p.bytes, 0);
+      if (!pieces || want !== b.bytes)
+        return `${b.role} has ${b.bytes} bytes, the weight needs ${want ?? 'no such buffer'}`;
+      const file = await fileOrNull(this.dir, b.blob);
+      if (!file) return `its file ${b.blob} is missing`;
+      if (b.offset + b.bytes > file.size)
+        return `${b.blob} is truncated (${file.size} bytes, needs ${b.offset + b.bytes})`;
+      const digests = new SliceDigests(slice);
+      for (let o = 0; o < b.bytes; o += slice) {
+        const n = Math.min(slice, b.bytes - o);
+        const bytes = new Uint8Array(await file.slice(b.offset + o, b.offset + o + n).arrayBuffer());
+        digests.push(bytes);
+        writePieces(ctx.device.queue, pieces, o, bytes);
+        onBytes?.(n);
+        await pacer.wrote(n);
+      }
+      const got = await digests.finish();
+      const bad = got.findIndex((d, i) => d !== b.sha256[i]);
+      if (bad >= 0 || got.length !== b.sha256.length)
+        return `${b.blob} is corrupted (${b.role} bytes ${bad * slice}… do not match their SHA-256)`;
     }
-    return f;
+    return null;
   }
 
-  /** Allocates GPU buffers for a cached tensor and fills them from the blobs (at most maxChunkBytes in JS at once). */
-  async loadTensor(
-    ctx: GpuContext,
-    name: string,
-    opts: { maxChunkBytes?: number; label?: string } = {},
-  ): Promise<LoadedTensor> {
+  /** Allocates GPU buffers for a cached tensor and fills them from its part files (checksums verified). */
+  async loadTensor(ctx: GpuContext, name: string, opts: { label?: string } = {}): Promise<LoadedTensor> {
     const e = this.entry(name);
-    const maxChunk = Math.max(4, Math.floor((opts.maxChunkBytes ?? 32 * 1024 * 1024) / 4) * 4);
     const label = opts.label ?? name;
-    const pacer = new UploadPacer(ctx.device.queue, maxChunk);
     const onBytes = this.progress.tracker(
       name,
       e.parts.reduce((a, p) => a + p.buffers.reduce((b, x) => b + x.bytes, 0), 0),
@@ -116,28 +165,21 @@ export class CachedModel {
       for (const [i, p] of e.parts.entries()) {
         const buffers: Record<string, GpuTensor> = {};
         for (const b of p.buffers) {
-          const min = byteSize(b.dtype, numel(b.shape));
-          if (b.bytes < min || b.bytes % 4 !== 0)
-            throw new CacheError(
-              `${name}: cached ${b.role} has ${b.bytes} bytes, its ${b.dtype} [${b.shape.join(', ')}] needs ${min}`,
-            );
-          const file = await this.blob(b.blob);
-          if (b.offset + b.bytes > file.size)
-            throw new CacheError(
-              `cache entry ${this.manifest.key}: ${b.blob} is truncated (${file.size} bytes, ${name} needs ${b.offset + b.bytes}); delete it and load again`,
-            );
+          checkBufferSize(name, b);
           const bufLabel = e.parts.length === 1 ? `${label}.${b.role}` : `${label}.chunk${i}.${b.role}`;
-          const buffer = ctx.device.createBuffer({ label: bufLabel, size: b.bytes, usage: storageUsage() });
+          const buffer = ctx.device.createBuffer({
+            label: bufLabel,
+            size: Math.ceil(b.bytes / 4) * 4,
+            usage: storageUsage(),
+          });
           created.push(buffer);
-          for (let o = 0; o < b.bytes; o += maxChunk) {
-            const n = Math.min(maxChunk, b.bytes - o);
-            const bytes = new Uint8Array(await file.slice(b.offset + o, b.offset + o + n).arrayBuffer());
-            ctx.device.queue.writeBuffer(buffer, o, bytes);
-            onBytes(n);
-            await pacer.wrote(n);
-          }
           buffers[b.role] = { buffer, dtype: b.dtype, shape: [...b.shape], label: bufLabel };
         }
+        const targets = Object.fromEntries(
+          p.buffers.map((b) => [b.role, [{ buffer: buffers[b.role]!.buffer, offset: 0, bytes: b.bytes }]]),
+        );
+        const problem = await this.readPart(ctx, p, targets, onBytes);
+        if (problem) throw new CacheError(`cache entry ${this.manifest.key}, ${name} rows ${p.row0}…: ${problem}`);
         parts.push({ row0: p.row0, rows: p.rows, buffers });
       }
       return { name, format: e.format, shape: e.shape, parts };
@@ -146,4 +188,12 @@ export class CachedModel {
       throw err;
     }
   }
+}
+
+function checkBufferSize(name: string, b: CacheBufferEntry): void {
+  const min = byteSize(b.dtype, numel(b.shape));
+  if (b.bytes < min && Math.ceil(b.bytes / 4) * 4 < min)
+    throw new CacheError(
+      `${name}: cached ${b.role} has ${b.bytes} bytes, its ${b.dtype} [${b.shape.join(', ')}] needs ${min}`,
+    );
 }

@@ -1,27 +1,35 @@
-// The on-disk format of the model cache (Origin Private File System):
+// The on-disk format of the model cache (Origin Private File System), version 2 (ARCHITECTURE.md §10):
 //
-//   video-r2-models/<key>/manifest.json   written last, at commit: its presence means "complete"
-//   video-r2-models/<key>/pending.json    written first (model id, revision, start time), removed at commit
-//   video-r2-models/<key>/blob-0000.bin … GPU buffers appended back to back (each buffer in one blob)
+//   video-r2-models/<key>/manifest.json   written at commit: its presence means "complete"
+//   video-r2-models/<key>/pending.json    the manifest in progress: rewritten after every finished part, so an
+//                                         interrupted download resumes from it; removed at commit
+//   video-r2-models/<key>/<part file>.bin one file per part (a row range of one weight), its buffers back to back
 //   video-r2-models/<key>/files/<path>    small files (config.json, tokenizer.json, …) by URI-encoded path
 //
 // A tensor is a list of row parts; each part holds one or more named buffers ('qweight' + 'scales' for q4/q8,
-// 'data' for dense), each with its dtype, shape and byte range in a blob.
+// 'data' for dense), each with its dtype, shape, byte range in the part's file and the SHA-256 of every
+// `checksumSliceBytes` slice of those bytes.
 import type { DType } from '../../gpu/tensor';
 import { Q4_SCHEME } from '../q4-scheme';
 import type { QuantFormat, QuantScheme } from '../q8-scheme';
 
 export const CACHE_DIR = 'video-r2-models';
 export const CACHE_FORMAT = 'video-r2-weights-cache';
-export const CACHE_VERSION = 1;
+/** 2: one file per part, SHA-256 per buffer slice, resumable pending manifest (1: append-only blobs, no checksums). */
+export const CACHE_VERSION = 2;
+/** Checksums cover each buffer in slices of this many bytes (the last slice may be shorter). */
+export const CHECKSUM_SLICE_BYTES = 32 * 1024 * 1024;
 
 export interface CacheBufferEntry {
   role: string;
   dtype: DType;
   shape: number[];
+  /** The part's file (every buffer of a part lives in the same file). */
   blob: string;
   offset: number;
   bytes: number;
+  /** Hex SHA-256 of each checksumSliceBytes slice of the buffer's bytes, in order. */
+  sha256: string[];
 }
 
 export interface CachePartEntry {
@@ -37,6 +45,8 @@ export interface CacheTensorEntry {
   /** The logical tensor shape ([out, in] for linears). */
   shape: number[];
   parts: CachePartEntry[];
+  /** The checkpoint tensors it is made from (fused rows in this order); a part is reused only while their files are unchanged. */
+  sources?: string[];
 }
 
 export interface CacheIdentity {
@@ -53,13 +63,23 @@ export interface CacheManifest extends CacheIdentity {
   version: number;
   key: string;
   /** Where the weights came from and the per-file validators (ETag/size) seen while loading. */
-  source: { label: string; validators: Record<string, { etag: string | null; size: number | null }> };
+  source: { label: string; validators: Record<string, SourceValidator> };
   files: Record<string, { bytes: number }>;
+  /** Complete tensors in a manifest.json; in pending.json also tensors with only some parts written so far. */
   tensors: Record<string, CacheTensorEntry>;
+  /** Every part file, in the order written. */
   blobs: string[];
+  checksumSliceBytes: number;
   totalBytes: number;
   createdAt: string;
-  completedAt: string;
+  /** null while pending. */
+  completedAt: string | null;
+}
+
+/** A source file's identity when its bytes were read: a part is reused only while its file still matches. */
+export interface SourceValidator {
+  etag: string | null;
+  size: number | null;
 }
 
 function slug(s: string): string {
@@ -97,11 +117,40 @@ export function manifestProblem(m: unknown, expectedQuantization: QuantScheme | 
   ) {
     return `written with another q4 scheme (${man.quantization?.id ?? 'unknown'})`;
   }
-  if (typeof man.tensors !== 'object' || man.tensors === null || !Array.isArray(man.blobs))
+  if (
+    typeof man.tensors !== 'object' ||
+    man.tensors === null ||
+    !Array.isArray(man.blobs) ||
+    typeof man.checksumSliceBytes !== 'number'
+  )
     return 'manifest lacks tensors or blobs';
   return null;
 }
 
 export function fileEntryName(path: string): string {
   return encodeURIComponent(path);
+}
+
+/** A part's file name: readable, and the same for the same rows of the same weight, so a rewrite replaces it. */
+export function partFileName(label: string, row0: number): string {
+  return `${encodeURIComponent(label)}@${row0}.bin`;
+}
+
+/** Whether a tensor entry's parts cover rows 0 … shape[0] exactly, in order. */
+export function tensorComplete(t: CacheTensorEntry): boolean {
+  const rows = t.shape[0] ?? 1;
+  let next = 0;
+  for (const p of [...t.parts].sort((a, b) => a.row0 - b.row0)) {
+    if (p.row0 !== next) return false;
+    next += p.rows;
+  }
+  return next === rows;
+}
+
+/** Whether two validators name the same bytes: the ETag decides when both have one, otherwise the size. */
+export function sameSourceFile(a: SourceValidator | undefined, b: SourceValidator | null): boolean {
+  if (!a || !b) return false;
+  if (a.etag !== null && b.etag !== null)
+    return a.etag === b.etag && (a.size === null || b.size === null || a.size === b.size);
+  return a.size !== null && a.size === b.size;
 }

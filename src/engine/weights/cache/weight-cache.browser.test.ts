@@ -40,7 +40,6 @@ describe('WeightCache (OPFS)', () => {
     const dense = seededBytes(64 * 2, 5);
     const w = await cache.beginWrite(id, 10_000, {
       ctx,
-      blobTargetBytes: 1500,
       maxChunkBytes: 256,
       source: { label: 'https://hf.test/', validators: { 'model.safetensors': { etag: '"abc"', size: 123 } } },
     });
@@ -111,7 +110,7 @@ describe('WeightCache (OPFS)', () => {
       new Uint8Array([1, 2, 3]),
     );
 
-    const up = await model.loadTensor(ctx, 'model.layers.0.mlp.up_proj.weight', { maxChunkBytes: 100 });
+    const up = await model.loadTensor(ctx, 'model.layers.0.mlp.up_proj.weight');
     expect(up.parts.map((p) => [p.row0, p.rows])).toEqual([
       [0, 40],
       [40, 24],
@@ -188,5 +187,70 @@ describe('WeightCache (OPFS)', () => {
       problem: 'written with another q4 scheme (q4_0-sym-g32-f16)',
     });
     await cache.delete(cacheKey(id));
+  });
+
+  it('resumes a pending entry with its parts, and detects a corrupted or truncated part by its checksum', async () => {
+    const root = await testRoot();
+    const cache = await WeightCache.open({ root, storage: null });
+    const a = seededBytes(64, 7);
+    const b = seededBytes(64, 8);
+    const w = await cache.beginWrite(id, 1000, { maxChunkBytes: 16 });
+    const meta = { name: 'x', format: 'f32' as const, shape: [32], sources: ['x.weight'] };
+    await w.putPart(meta, { row0: 0, rows: 16, buffers: [{ role: 'data', dtype: 'f32', shape: [16], bytes: a }] });
+    // The page closes: no commit. The next load finds the part and continues the entry.
+    const found = await cache.find(id);
+    expect(found.state).toBe('pending');
+    expect(found.model!.manifest.tensors.x!.parts[0]!.buffers[0]!.sha256, 'one SHA-256 per 16-byte slice').toHaveLength(
+      4,
+    );
+    const w2 = await cache.resumeWrite(id, 1000);
+    expect(w2.tensor('x')?.sources).toEqual(['x.weight']);
+    await w2.putPart(meta, { row0: 16, rows: 16, buffers: [{ role: 'data', dtype: 'f32', shape: [16], bytes: b }] });
+    await w2.commit();
+    const model = (await cache.openModel(id))!;
+    const entry = model.entry('x');
+    expect(entry.parts.map((p) => [p.row0, p.rows])).toEqual([
+      [0, 16],
+      [16, 16],
+    ]);
+
+    const ctx = await testGpu();
+    const buf = ctx.device.createBuffer({
+      size: 64,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+    });
+    const into = { data: [{ buffer: buf, offset: 0, bytes: 64 }] };
+    expect(await model.readPart(ctx, entry.parts[1]!, into)).toBeNull();
+    expect(new Uint8Array(await readBuffer(ctx, buf))).toEqual(b);
+
+    const dir = await (await root.getDirectoryHandle(CACHE_DIR)).getDirectoryHandle(cacheKey(id));
+    const file = await dir.getFileHandle(entry.parts[1]!.buffers[0]!.blob);
+    const wr = await file.createWritable({ keepExistingData: true });
+    await wr.write({ type: 'write', position: 40, data: new Uint8Array([b[40]! ^ 0xff]) });
+    await wr.close();
+    expect(await model.readPart(ctx, entry.parts[1]!, into)).toMatch(/is corrupted \(data bytes 32… do not match/);
+    expect(await model.readPart(ctx, entry.parts[0]!, into), 'the other part is untouched').toBeNull();
+    const tr = await file.createWritable({ keepExistingData: true });
+    await tr.truncate(10);
+    await tr.close();
+    expect(await model.readPart(ctx, entry.parts[1]!, into)).toMatch(/is truncated \(10 bytes, needs 64\)/);
+    buf.destroy();
+    expect(ctx.errors).toEqual([]);
+
+    // A cache of the previous format (version 1) is recognised, and the next write rebuilds it.
+    const m = JSON.parse(await (await (await dir.getFileHandle('manifest.json')).getFile()).text()) as {
+      version: number;
+    };
+    m.version = 1;
+    const mw = await (await dir.getFileHandle('manifest.json')).createWritable();
+    await mw.write(JSON.stringify(m));
+    await mw.close();
+    expect(await cache.find(id)).toMatchObject({
+      state: 'unusable',
+      problem: 'cache format version 1, this app reads version 2',
+    });
+    const fresh = await cache.resumeWrite(id, 1000);
+    expect(fresh.tensor('x'), 'nothing of the old entry is reused').toBeNull();
+    await fresh.abort();
   });
 });

@@ -1,21 +1,13 @@
 // The model cache: list / open / write / delete entries in the Origin Private File System. One entry per
-// (model id, revision, q4 scheme); see manifest.ts for the layout. Quota is checked with
+// (model id, revision, q4/q8 scheme); see manifest.ts for the layout. Quota is checked with
 // navigator.storage.estimate() before writing, and a QuotaExceededError mid-write becomes a StorageQuotaError.
 import { CacheError, StorageQuotaError } from '../errors';
 import { Q4_SCHEME } from '../q4-scheme';
-import type { QuantScheme } from '../q8-scheme';
+import { schemeById, type QuantScheme } from '../q8-scheme';
 import { CacheWriter, type WriterOptions } from './cache-writer';
 import { CachedModel } from './cached-model';
 import { CACHE_DIR, cacheKey, manifestProblem, type CacheIdentity, type CacheManifest } from './manifest';
-import {
-  fileOrNull,
-  listDirectoryNames,
-  opfsRoot,
-  quotaGuard,
-  removeIfPresent,
-  writeWholeFile,
-  type StorageEstimator,
-} from './opfs';
+import { fileOrNull, listDirectoryNames, opfsRoot, quotaGuard, removeIfPresent, type StorageEstimator } from './opfs';
 
 /** Writers open in this JS realm, by key: replacing or deleting an entry first aborts its writer (which holds file locks). */
 const activeWriters = new Map<string, CacheWriter>();
@@ -45,6 +37,27 @@ export interface CachedModelInfo {
   status: 'complete' | 'pending' | 'unusable';
   problem: string | null;
   createdAt: string | null;
+}
+
+export interface ModelIdentity {
+  modelId: string;
+  revision: string | null;
+  /** Defaults to this build's Q4_SCHEME. */
+  quantization?: QuantScheme | null;
+}
+
+export interface CacheLookup {
+  state: 'complete' | 'pending' | 'unusable' | 'absent';
+  model: CachedModel | null;
+  problem: string | null;
+}
+
+function fullIdentity(id: ModelIdentity): CacheIdentity {
+  return {
+    modelId: id.modelId,
+    revision: id.revision,
+    quantization: id.quantization === undefined ? Q4_SCHEME : id.quantization,
+  };
 }
 
 export interface CacheOptions {
@@ -105,8 +118,9 @@ export class WeightCache {
       const pending = (await readJson(dir, 'pending.json')) as
         (CacheIdentity & { startedAt?: string }) | null | undefined;
       const info = manifest ?? pending ?? null;
+      // Each entry is checked against this build's scheme of the same id (q4 and q8 entries are both usable).
       const problem = manifest
-        ? manifestProblem(manifest)
+        ? manifestProblem(manifest, schemeById(manifest.quantization?.id) ?? Q4_SCHEME)
         : manifest === undefined
           ? 'manifest.json is unreadable'
           : null;
@@ -130,22 +144,64 @@ export class WeightCache {
   }
 
   /** The complete, compatible entry for this model, or null (nothing cached, unfinished, or another format). */
-  async openModel(id: {
-    modelId: string;
-    revision: string | null;
-    quantization?: QuantScheme | null;
-  }): Promise<CachedModel | null> {
-    const identity: CacheIdentity = {
-      modelId: id.modelId,
-      revision: id.revision,
-      quantization: id.quantization === undefined ? Q4_SCHEME : id.quantization,
-    };
-    const key = cacheKey(identity);
-    const dir = await this.root.getDirectoryHandle(key).catch(() => null);
-    if (!dir) return null;
-    const manifest = await readJson(dir, 'manifest.json');
-    if (!manifest || manifestProblem(manifest, identity.quantization)) return null;
-    return new CachedModel(dir, manifest as CacheManifest);
+  async openModel(id: ModelIdentity): Promise<CachedModel | null> {
+    const found = await this.find(id);
+    return found.state === 'complete' ? found.model : null;
+  }
+
+  /**
+   * What the cache holds for this model: a complete entry, a pending one (an interrupted download to resume; its
+   * parts are readable), an unusable one (older format or quantization scheme: `problem` says which; the next write rebuilds
+   * it), or nothing.
+   */
+  async find(id: ModelIdentity): Promise<CacheLookup> {
+    const identity = fullIdentity(id);
+    const dir = await this.root.getDirectoryHandle(cacheKey(identity)).catch(() => null);
+    if (!dir) return { state: 'absent', model: null, problem: null };
+    for (const [file, state] of [
+      ['manifest.json', 'complete'],
+      ['pending.json', 'pending'],
+    ] as const) {
+      const m = await readJson(dir, file);
+      if (m === null) continue;
+      const problem = m === undefined ? `${file} is unreadable` : manifestProblem(m, identity.quantization);
+      if (problem) return { state: 'unusable', model: null, problem };
+      return { state, model: new CachedModel(dir, m as CacheManifest), problem: null };
+    }
+    return { state: 'absent', model: null, problem: null };
+  }
+
+  /**
+   * Continues writing an entry: a pending or complete compatible one is resumed (its parts kept; a repaired part
+   * replaces its file), anything else is replaced by a fresh entry. Throws StorageQuotaError up front when
+   * navigator.storage.estimate() shows too little room for what remains of `expectedBytes`.
+   */
+  async resumeWrite(id: CacheIdentity, expectedBytes: number, opts: WriterOptions = {}): Promise<CacheWriter> {
+    const found = await this.find(id);
+    if (!found.model) return this.beginWrite(id, expectedBytes, opts);
+    const key = cacheKey(id);
+    // A writer still open on this entry (an earlier load in this tab) stops, keeping its parts for this one.
+    await activeWriters.get(key)?.close();
+    const remaining = Math.max(0, expectedBytes - found.model.manifest.totalBytes);
+    const est = await this.estimate();
+    if (est && remaining + this.headroom(remaining) > est.quota - est.usage)
+      throw new StorageQuotaError(remaining, est.quota - est.usage);
+    const dir = await this.root.getDirectoryHandle(key);
+    const writer = new CacheWriter(
+      this.root,
+      dir,
+      key,
+      id,
+      expectedBytes,
+      this.storage,
+      opts,
+      () => {
+        if (activeWriters.get(key) === writer) activeWriters.delete(key);
+      },
+      found.model.manifest,
+    );
+    activeWriters.set(key, writer);
+    return writer;
   }
 
   /**
@@ -166,16 +222,13 @@ export class WeightCache {
     const dir = await quotaGuard(
       () => expectedBytes,
       this.storage,
-      async () => {
-        const d = await this.root.getDirectoryHandle(key, { create: true });
-        await writeWholeFile(d, 'pending.json', JSON.stringify({ ...id, startedAt: new Date().toISOString() }));
-        return d;
-      },
+      () => this.root.getDirectoryHandle(key, { create: true }),
     );
     const writer = new CacheWriter(this.root, dir, key, id, expectedBytes, this.storage, opts, () => {
       if (activeWriters.get(key) === writer) activeWriters.delete(key);
     });
     activeWriters.set(key, writer);
+    await writer.start();
     return writer;
   }
 }
