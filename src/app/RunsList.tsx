@@ -3,7 +3,7 @@
 import { useRef } from 'react';
 import { useApp } from '../state/store';
 import { useRunList } from '../runs/use-runs';
-import type { RunRecord } from '../runs/run-record';
+import type { RunModel, RunRecord } from '../runs/run-record';
 import { formatBytes } from '../lib/format';
 import { HiddenFileInput } from '../ui/fields';
 
@@ -72,6 +72,7 @@ export function RunsList() {
           CSV
         </button>
       </div>
+      {shown?.meta.model ? <RunModelLine model={shown.meta.model} /> : null}
       {importError ? (
         <div className="error-box" role="alert" data-testid="import-error">
           {importError}
@@ -79,6 +80,26 @@ export function RunsList() {
       ) : null}
       <DropNotices />
     </div>
+  );
+}
+
+const QUANT_WORDS: Record<string, string> = { q4: '4-bit', q8: '8-bit', none: '16-bit' };
+
+/** Which weights produced the shown run: id, revision, quantization and the weights' SHA-256 when it is known. */
+function RunModelLine({ model }: { model: RunModel }) {
+  const hash = model.weightsHash;
+  return (
+    <p className="muted small run-model" data-testid="run-model">
+      {model.id}
+      {model.revision ? ` @ ${model.revision}` : ''} · {QUANT_WORDS[model.quantization] ?? model.quantization} ·{' '}
+      {hash ? (
+        <span title={`SHA-256 of the weights as loaded: ${hash}`}>weights {hash.slice(0, 12)}…</span>
+      ) : (
+        <span title="Only cached (4-bit or 8-bit) loads and quantized folders carry checksums to name their weights by">
+          weights not hashed (uncached load)
+        </span>
+      )}
+    </p>
   );
 }
 

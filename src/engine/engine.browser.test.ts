@@ -102,6 +102,8 @@ describe('Engine (Chromium)', () => {
     const second = await engine.load(SOURCE, OPTIONS, () => undefined);
     expect(second.fromCache).toBe(true);
     expect(second.model.weightBytes).toBe(first.model.weightBytes);
+    expect(first.model.weightsHash, 'a cached load names its weights').toMatch(/^[0-9a-f]{64}$/);
+    expect(second.model.weightsHash, 'the same weights from the cache, the same hash').toBe(first.model.weightsHash);
     const b = await runOnce(engine);
     expect(b.ids).toEqual(a.ids);
     expect(b.text).toBe(a.text);
@@ -118,6 +120,7 @@ describe('Engine (Chromium)', () => {
     const first = await engine.load(SOURCE, q8Options, () => undefined);
     expect(first.fromCache, 'the q4 entry must not be served for q8').toBe(false);
     expect(first.model.quantization).toBe('q8');
+    expect(first.model.weightsHash, 'other bytes, another hash').not.toBe(q4.model.weightsHash);
     expect(first.model.weightBytes).toBeGreaterThan(q4.model.weightBytes);
     const entries = (await cache.list()).filter((e) => e.modelId === SOURCE.id);
     expect(entries.map((e) => `${e.quantization} ${e.status}`).sort()).toEqual([

@@ -26,6 +26,7 @@ import type {
 } from '../protocol/engine';
 import { openCheckpoint } from './weights/checkpoint';
 import { WeightCache } from './weights/cache/weight-cache';
+import { weightsDigest, type CacheManifest } from './weights/cache/manifest';
 import { loadQuantizedFolder, loadThroughCache } from './model/qwen2_5_vl/cached-load';
 import { isQuantizedFolder, openQuantizedFolder } from './weights/export/quantized-folder';
 import type { CachedModel } from './weights/cache/cached-model';
@@ -234,9 +235,9 @@ export class Engine {
     return this.freshDevice().then(() => {
       const previous = this.loaded;
       let events = 0;
-      const stepped: ProgressFn = (phase, done, total, detail) => {
+      const stepped: ProgressFn = (...event) => {
         this.step('load', events++);
-        progress(phase, done, total, detail);
+        progress(...event);
       };
       return this.onGpu('Loading the model', () => this.loadUnguarded(source, options, stepped, signal)).catch(
         (e: unknown) => {
@@ -270,7 +271,8 @@ export class Engine {
         },
       );
       this.loaded = { id: source.id, model, options: { ...options, quantization } };
-      return { fromCache: false, model: modelSummary(source.id, model, quantization, []) };
+      const weightsHash = await weightsDigest(folder.manifest);
+      return { fromCache: false, model: modelSummary(source.id, model, { quantization, weightsHash, warnings: [] }) };
     }
     const quantize = options.quantization !== 'none';
     const quantFormat = options.quantization === 'q8' ? 'q8' : 'q4';
@@ -280,6 +282,7 @@ export class Engine {
     const identity = { modelId: source.id, revision: (source.kind === 'url' ? source.revision : null) ?? 'main' };
     let model: Qwen25VL;
     let fromCache = false;
+    let manifest: CacheManifest | null = null;
     const warnings: string[] = [];
     // A silent link is said at once (the bar would otherwise just freeze); the next bytes replace the note.
     let last: [PhaseName, number, number] = ['config', 0, 1];
@@ -305,7 +308,7 @@ export class Engine {
         noRangeNote: NO_RANGE_NOTE,
         ...(signal ? { signal } : {}),
       });
-      ({ model, fromCache } = r);
+      ({ model, fromCache, manifest } = r);
       warnings.push(...r.warnings);
     } else {
       progress('config', 0, 1);
@@ -323,7 +326,12 @@ export class Engine {
       if (noRange()) warnings.push(NO_RANGE_NOTE);
     }
     this.loaded = { id: source.id, model, options };
-    return { fromCache, model: modelSummary(source.id, model, options.quantization, warnings) };
+    // Only a cached entry has its weights hashed (per part, as written); other loads have no hash to name.
+    const weightsHash = manifest ? await weightsDigest(manifest) : null;
+    return {
+      fromCache,
+      model: modelSummary(source.id, model, { quantization: options.quantization, weightsHash, warnings }),
+    };
   }
 
   /** The source as a quantized folder (manifest.json + part files + files/), or null when it is anything else. */

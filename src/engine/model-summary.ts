@@ -8,9 +8,9 @@ export const DEMO_MAX_NEW_TOKENS = 2048;
 export function modelSummary(
   id: string,
   model: Qwen25VL,
-  quantization: Quantization,
-  warnings: string[],
+  loaded: { quantization: Quantization; weightsHash: string | null; warnings: string[] },
 ): ModelSummary {
+  const { quantization, weightsHash, warnings } = loaded;
   const { spec } = model;
   const g = spec.generation;
   return {
@@ -24,6 +24,7 @@ export function modelSummary(
     visionDepth: spec.vision.depth,
     visionHidden: spec.vision.hiddenSize,
     quantization,
+    weightsHash,
     weightBytes: model.weightBytes,
     // top_k = 1 (the published configs) makes sampling an argmax: say so plainly.
     generation: {

@@ -46,6 +46,9 @@ export interface ModelSummary {
   visionDepth: number;
   visionHidden: number;
   quantization: Quantization;
+  /** SHA-256 naming the quantized weights as loaded (weightsDigest of the cache entry or quantized folder); null for
+   *  loads that are not cached (16-bit, a Hugging Face folder on disk, a cache that could not be written). */
+  weightsHash: string | null;
   /** Bytes the weights occupy on the GPU. */
   weightBytes: number;
   generation: GenerationParams;

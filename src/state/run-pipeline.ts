@@ -115,7 +115,7 @@ export class RunPipeline {
         model: {
           id: summary.id,
           revision: req.model.revision,
-          weightsHash: null,
+          weightsHash: summary.weightsHash,
           quantization: summary.quantization,
           kvCache: req.model.kvCache,
           textLayers: summary.textLayers,

@@ -91,10 +91,15 @@ function expectedBytes(ckpt: Checkpoint, format: QuantFormat): number {
   );
 }
 
-export async function loadThroughCache(
-  ctx: GpuContext,
-  args: CachedLoadArgs,
-): Promise<{ model: Qwen25VL; fromCache: boolean; warnings: string[] }> {
+/** A load through the cache: the model, and the manifest of the entry it now matches (null when not cached). */
+export interface CachedLoad {
+  model: Qwen25VL;
+  fromCache: boolean;
+  warnings: string[];
+  manifest: CacheManifest | null;
+}
+
+export async function loadThroughCache(ctx: GpuContext, args: CachedLoadArgs): Promise<CachedLoad> {
   const { cache, progress, signal } = args;
   const { quantFormat } = args;
   const id = { ...args.identity, quantization: quantScheme(quantFormat) };
@@ -133,7 +138,7 @@ export async function loadThroughCache(
         );
         await writer.commit();
       } else await writer.close();
-      return { model, fromCache: true, warnings };
+      return { model, fromCache: true, warnings, manifest: cached.manifest };
     } catch (e) {
       await writer.close();
       throw e;
@@ -162,7 +167,7 @@ export async function loadThroughCache(
       ...(signal ? { signal } : {}),
       onProgress: (phase, done, total, detail) => progress(phase, done, total, detail),
     });
-    return { model: loaded.model, fromCache: false, warnings };
+    return { model: loaded.model, fromCache: false, warnings, manifest: null };
   }
   const resumedFrom = found.state === 'pending' ? found.model!.manifest : null;
   try {
@@ -228,11 +233,12 @@ export async function loadThroughCache(
           m.phase = 'download';
         },
       });
+      let manifest: CacheManifest | null = null;
       if (writeFailure) {
         warnings.push(await notSaved(writeFailure, writer.key));
         await writer.close();
       } else {
-        await writer.commit();
+        manifest = await writer.commit();
         await stampLastUsed(writer.key);
       }
       if (ckpt.source.rangeSupported === false) warnings.push(args.noRangeNote);
@@ -240,7 +246,7 @@ export async function loadThroughCache(
         warnings.unshift(
           `Resumed an interrupted download: ${Math.round(m.stats().resumed / 1e6)} MB were already in this browser’s cache.`,
         );
-      return { model, fromCache: false, warnings };
+      return { model, fromCache: false, warnings, manifest };
     } finally {
       unsubscribe();
     }

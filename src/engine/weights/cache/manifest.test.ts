@@ -11,6 +11,7 @@ import {
   partFileName,
   sameSourceFile,
   tensorComplete,
+  weightsDigest,
   type CacheTensorEntry,
 } from './manifest';
 
@@ -119,5 +120,41 @@ describe('slice checksums', () => {
     bad[600] = bad[600]! ^ 1;
     const [a, b] = [await sha256Slices(bytes, 256), await sha256Slices(bad, 256)];
     expect(a.map((x, i) => x === b[i])).toEqual([true, true, false, true]);
+  });
+});
+
+describe('weightsDigest', () => {
+  const buf = (role: string, sha: string[]) => ({
+    role,
+    dtype: 'u32' as const,
+    shape: [1],
+    blob: 'b',
+    offset: 0,
+    bytes: 4,
+    sha256: sha,
+  });
+  const entry = (name: string, parts: [number, string[]][]): CacheTensorEntry => ({
+    name,
+    format: 'q4',
+    shape: [parts.length * 64, 32],
+    parts: parts.map(([row0, sha]) => ({ row0, rows: 64, buffers: [buf('qweight', sha), buf('scales', ['ff'])] })),
+  });
+
+  it('is the SHA-256 of one line per buffer (labels sorted, parts by row), whatever order the manifest lists them', async () => {
+    const a = entry('a', [[0, ['01', '02']]]);
+    const b = entry('b', [
+      [64, ['04']],
+      [0, ['03']],
+    ]);
+    const text = 'a@0:qweight:01,02\na@0:scales:ff\nb@0:qweight:03\nb@0:scales:ff\nb@64:qweight:04\nb@64:scales:ff\n';
+    const want = createHash('sha256').update(text).digest('hex');
+    expect(await weightsDigest({ tensors: { a, b } })).toBe(want);
+    expect(await weightsDigest({ tensors: { b, a } })).toBe(want);
+  });
+
+  it('changes when any slice checksum changes', async () => {
+    const one = await weightsDigest({ tensors: { a: entry('a', [[0, ['01']]]) } });
+    const other = await weightsDigest({ tensors: { a: entry('a', [[0, ['02']]]) } });
+    expect(other).not.toBe(one);
   });
 });

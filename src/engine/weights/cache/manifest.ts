@@ -11,6 +11,7 @@
 // `checksumSliceBytes` slice of those bytes.
 import type { DType } from '../../gpu/tensor';
 import { Q4_SCHEME } from '../q4-scheme';
+import { sha256Hex } from './checksum';
 import type { QuantFormat, QuantScheme } from '../q8-scheme';
 
 export const CACHE_DIR = 'video-r2-models';
@@ -153,4 +154,20 @@ export function sameSourceFile(a: SourceValidator | undefined, b: SourceValidato
   if (a.etag !== null && b.etag !== null)
     return a.etag === b.etag && (a.size === null || b.size === null || a.size === b.size);
   return a.size !== null && a.size === b.size;
+}
+
+/**
+ * One SHA-256 naming the weights an entry holds (the run record's `weightsHash`): the digest of one line per
+ * buffer — `label@row0:role:` and its slice checksums — with labels sorted and parts in row order. It depends only
+ * on the bytes (a re-downloaded or repaired entry keeps it; another quantization or another checkpoint changes it)
+ * and costs one small digest, since the slices were hashed when the parts were written.
+ */
+export async function weightsDigest(m: Pick<CacheManifest, 'tensors'>): Promise<string> {
+  const lines: string[] = [];
+  for (const label of Object.keys(m.tensors).sort()) {
+    const parts = [...m.tensors[label]!.parts].sort((a, b) => a.row0 - b.row0);
+    for (const p of parts)
+      for (const b of p.buffers) lines.push(`${label}@${p.row0}:${b.role}:${b.sha256.join(',')}\n`);
+  }
+  return sha256Hex(new TextEncoder().encode(lines.join('')));
 }
