@@ -8,6 +8,7 @@ import { CacheWriter, type WriterOptions } from './cache-writer';
 import { CachedModel } from './cached-model';
 import { CACHE_DIR, cacheKey, manifestProblem, type CacheIdentity, type CacheManifest } from './manifest';
 import { fileOrNull, listDirectoryNames, opfsRoot, quotaGuard, removeIfPresent, type StorageEstimator } from './opfs';
+import type { CacheEntryInfo } from '../../../protocol/engine';
 
 /** Writers open in this JS realm, by key: replacing or deleting an entry first aborts its writer (which holds file locks). */
 const activeWriters = new Map<string, CacheWriter>();
@@ -26,18 +27,8 @@ async function removeEntry(root: FileSystemDirectoryHandle, key: string): Promis
   }
 }
 
-export interface CachedModelInfo {
-  key: string;
-  modelId: string | null;
-  revision: string | null;
-  quantization: string | null;
-  /** Bytes on disk (sum of the entry's files). */
-  bytes: number;
-  /** 'complete': usable; 'pending': being written or interrupted; 'unusable': from another format/scheme. */
-  status: 'complete' | 'pending' | 'unusable';
-  problem: string | null;
-  createdAt: string | null;
-}
+/** A cache entry as the cache lists it: the cache manager's entry before its last-use stamp is added. */
+export type CachedModelInfo = Omit<CacheEntryInfo, 'lastUsed'>;
 
 export interface ModelIdentity {
   modelId: string;
