@@ -57,7 +57,7 @@ const MATVEC_ROWS_PER_TEAM = 4;
 /** Output columns per matmul workgroup (common/matmul_tile.wgsl's MT). */
 const TILE_N = 64;
 
-/** Tile heights the matmul shaders are built for (TILE_M; 4 · TILE_M invocations per workgroup). */
+/** Tile heights the matmul shaders are built for (TILE_M; 2 · TILE_M invocations per workgroup). */
 export const MATMUL_TILE_ROWS = [16, 32, 64] as const;
 export type MatmulTileRows = (typeof MATMUL_TILE_ROWS)[number];
 /**
