@@ -69,7 +69,7 @@ function SpanButtons({ d, tokens }: { d: DerivedRun; tokens: RunTokens }) {
     const sec = [...d.sections].reverse().find((s) => s.kind === kind);
     if (!sec) return;
     const [from, to] = sectionTokenRange(tokens.charStarts, d.count, d.text.length, sec);
-    if (to > from) setSpan({ from, to, label: kind === 'think' ? 'all of <think>' : 'all of <answer>' });
+    if (to > from) setSpan({ from, to, label: `all of <${kind}>` });
   };
   const sentence = () => {
     if (lock === null) return;
@@ -80,22 +80,17 @@ function SpanButtons({ d, tokens }: { d: DerivedRun; tokens: RunTokens }) {
   return (
     <div className="row span-row" role="toolbar" aria-label="Token spans">
       <span className="muted small">Aggregate:</span>
-      <button
-        type="button"
-        className="small-btn"
-        onClick={() => pick('think')}
-        disabled={!d.sections.some((s) => s.kind === 'think')}
-      >
-        all of &lt;think&gt;
-      </button>
-      <button
-        type="button"
-        className="small-btn"
-        onClick={() => pick('answer')}
-        disabled={!d.sections.some((s) => s.kind === 'answer')}
-      >
-        all of &lt;answer&gt;
-      </button>
+      {(['think', 'answer'] as const).map((kind) => (
+        <button
+          key={kind}
+          type="button"
+          className="small-btn"
+          onClick={() => pick(kind)}
+          disabled={!d.sections.some((s) => s.kind === kind)}
+        >
+          {`all of <${kind}>`}
+        </button>
+      ))}
       <button
         type="button"
         className="small-btn"

@@ -57,6 +57,12 @@ export function ViewExport({ run }: { run: RunRecord }) {
   );
 }
 
+/** The figure's export buttons: format and label. */
+const FIGURE_FORMATS = [
+  ['png', 'Figure 1 (PNG)'],
+  ['svg', 'SVG'],
+] as const;
+
 export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
   const exportRuns = useApp((s) => s.exportRuns);
   const { save, error } = useSvgSave('video-r2-figure1', () => {
@@ -68,24 +74,18 @@ export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
   });
   return (
     <div className="row export-row">
-      <button
-        type="button"
-        className="small-btn"
-        onClick={() => save('png')}
-        data-testid="export-figure-png"
-        disabled={!runs.length}
-      >
-        Figure 1 (PNG)
-      </button>
-      <button
-        type="button"
-        className="small-btn"
-        onClick={() => save('svg')}
-        data-testid="export-figure-svg"
-        disabled={!runs.length}
-      >
-        SVG
-      </button>
+      {FIGURE_FORMATS.map(([format, label]) => (
+        <button
+          key={format}
+          type="button"
+          className="small-btn"
+          onClick={() => save(format)}
+          data-testid={`export-figure-${format}`}
+          disabled={!runs.length}
+        >
+          {label}
+        </button>
+      ))}
       <button
         type="button"
         className="small-btn"
