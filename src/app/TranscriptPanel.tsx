@@ -4,7 +4,7 @@
 import { memo, useEffect, useRef } from 'react';
 import { useApp } from '../state/store';
 import { focusRange, useInspector } from '../state/inspector-view';
-import { useRun } from '../runs/use-runs';
+import { useStoreRun } from './use-store-run';
 import { derive, reverseRanking, type DerivedRun } from './inspector/run-derived';
 import { useShownRunId } from './inspector/hooks';
 import { cssColor } from './inspector/palette';
@@ -20,8 +20,7 @@ import { RunsList } from './RunsList';
 
 export function TranscriptPanel() {
   const runId = useShownRunId();
-  const store = useApp((s) => s.runs);
-  const { run } = useRun(store, runId);
+  const { run } = useStoreRun(runId);
   const live = useApp((s) => s.run);
   const heads = useInspector((s) => s.heads);
   const sink = useInspector((s) => s.sinkCorrected);

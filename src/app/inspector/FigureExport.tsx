@@ -57,12 +57,6 @@ export function ViewExport({ run }: { run: RunRecord }) {
   );
 }
 
-/** The figure's export buttons: format and label. */
-const FIGURE_FORMATS = [
-  ['png', 'Figure 1 (PNG)'],
-  ['svg', 'SVG'],
-] as const;
-
 export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
   const exportRuns = useApp((s) => s.exportRuns);
   const { save, error } = useSvgSave('video-r2-figure1', () => {
@@ -72,20 +66,21 @@ export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
       for (let g = c.pairs[0]; g <= c.pairs[1]; g++) cited.add(g);
     return figureOneSvg(document, runs, cited);
   });
+  const saveButton = (format: 'png' | 'svg', label: string) => (
+    <button
+      type="button"
+      className="small-btn"
+      onClick={() => save(format)}
+      data-testid={`export-figure-${format}`}
+      disabled={!runs.length}
+    >
+      {label}
+    </button>
+  );
   return (
     <div className="row export-row">
-      {FIGURE_FORMATS.map(([format, label]) => (
-        <button
-          key={format}
-          type="button"
-          className="small-btn"
-          onClick={() => save(format)}
-          data-testid={`export-figure-${format}`}
-          disabled={!runs.length}
-        >
-          {label}
-        </button>
-      ))}
+      {saveButton('png', 'Figure 1 (PNG)')}
+      {saveButton('svg', 'SVG')}
       <button
         type="button"
         className="small-btn"
