@@ -34,7 +34,8 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
       };
       await runAndCheckLinear(ctx, `mv.tpr${tpr}`, args, refCase(1, bias.values));
     }
-    expect(ctx.features.subgroupId).toBe(true); // SwiftShader has them (size 4); the variant must not assume 4
+    // SwiftShader has them (size 4); the variant must not assume 4.
+    expect(ctx.features.subgroupId, 'the test device offers subgroups with subgroup_id').toBe(true);
     await runAndCheckLinear(
       ctx,
       'mv.subgroups',

@@ -7,7 +7,7 @@
 import type { GpuContext } from '../gpu/device';
 import { byteSize, readBuffer, storageUsage, writeHost, type GpuTensor } from '../gpu/tensor';
 
-/** q4 group size along the input dimension (ARCHITECTURE.md §4). */
+/** Group size along the input dimension, q4 (ARCHITECTURE.md §4) and q8 alike: one f16 scale per 32 inputs. */
 export const Q4_GROUP = 32;
 /** Chunk row counts are rounded to this so matmul/matvec tiles rarely straddle a chunk's end. */
 const CHUNK_ROW_GRANULE = 64;
@@ -19,7 +19,7 @@ export interface RowRange {
 }
 
 /** The quantized formats, by bits per code: q4 packs eight codes in a u32 word, q8 four. */
-export const CODE_BITS = { q4: 4, q8: 8 } as const;
+const CODE_BITS = { q4: 4, q8: 8 } as const;
 export type QuantKind = keyof typeof CODE_BITS;
 
 /** One row chunk of a quantized weight: `qweight` u32 code words [rows][cols·bits/32], `scales` f16 bits two per u32 [rows*cols/32]. */
