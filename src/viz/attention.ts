@@ -27,7 +27,7 @@
 //   effectivePairsSeries(pairMass, pairs, tokens, out?)             exp(H_t) for tokens [0, tokens)
 //   topPair(pairMass, pairs, token): number                         the pair with most mass (earliest on ties; −1 if none)
 import { f16Table } from '../lib/f16';
-import { checkToken, checkTokenCount } from './token-rows';
+import { checkToken, tokenSeries } from './token-rows';
 export const MERGE_SIZE = 2;
 
 export interface GridThw {
@@ -279,10 +279,9 @@ export function headVideoMassSeries(
   selection: HeadSelection,
   out = new Float32Array(tokens),
 ): Float32Array {
-  checkTokenCount('headVideoMassSeries', headMass, heads, tokens);
   checkSelection(heads, selection);
-  for (let t = 0; t < tokens; t++) out[t] = selectAt(headMass, t * heads, heads, selection);
-  return out;
+  const mass = (t: number) => selectAt(headMass, t * heads, heads, selection);
+  return tokenSeries('headVideoMassSeries', headMass, heads, tokens, out, mass);
 }
 
 export function vasAttn(headMass: Float32Array, heads: number, token: number): number {
@@ -332,9 +331,8 @@ export function effectivePairsSeries(
   tokens: number,
   out = new Float32Array(tokens),
 ): Float32Array {
-  checkTokenCount('effectivePairsSeries', pairMass, pairs, tokens);
-  for (let t = 0; t < tokens; t++) out[t] = temporalSpread(pairMass, t * pairs, pairs).effectivePairs;
-  return out;
+  const spread = (t: number) => temporalSpread(pairMass, t * pairs, pairs).effectivePairs;
+  return tokenSeries('effectivePairsSeries', pairMass, pairs, tokens, out, spread);
 }
 
 export function topPair(pairMass: Float32Array, pairs: number, token: number): number {

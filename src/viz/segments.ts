@@ -12,7 +12,7 @@
 //   normalise(what, values, mode, maxima, token, out?)             a pair profile or spatial map on the global / token / pair scale
 
 import { f16BitsToFloat, videoRowOf, type VideoRowSource } from './attention';
-import { checkToken, checkTokenCount } from './token-rows';
+import { checkToken, tokenSeries } from './token-rows';
 
 export const SEGMENTS = ['sink', 'system', 'video', 'question', 'generated'] as const;
 export type SegmentName = (typeof SEGMENTS)[number];
@@ -66,9 +66,8 @@ export function sinkCorrectedSeries(
   tokens: number,
   out = new Float32Array(tokens),
 ): Float32Array {
-  checkTokenCount('sinkCorrectedSeries', segments, NSEG, tokens);
-  for (let t = 0; t < tokens; t++) out[t] = segments[t * NSEG + 2]! * scaleAt(segments, t * NSEG);
-  return out;
+  const corrected = (t: number) => segments[t * NSEG + 2]! * scaleAt(segments, t * NSEG);
+  return tokenSeries('sinkCorrectedSeries', segments, NSEG, tokens, out, corrected);
 }
 
 /**
