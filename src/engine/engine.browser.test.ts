@@ -60,7 +60,7 @@ describe('Engine (Chromium)', () => {
 
     const phases = new Set<string>();
     const first = await engine.load(SOURCE, OPTIONS, (phase) => phases.add(phase));
-    expect(first.fromCache).toBe(false);
+    expect(first.fromCache, 'the first load after clearing the cache must not come from it').toBe(false);
     expect(first.model.warnings).toEqual([]);
     expect(phases).toContain('quantize');
     expect(phases).toContain('cache');
@@ -68,7 +68,7 @@ describe('Engine (Chromium)', () => {
     expect(a.taps).toBe(4);
 
     const second = await engine.load(SOURCE, OPTIONS, () => undefined);
-    expect(second.fromCache).toBe(true);
+    expect(second.fromCache, 'the second load must come from the cache').toBe(true);
     expect(second.model.weightBytes).toBe(first.model.weightBytes);
     const b = await runOnce(engine);
     expect(b.ids).toEqual(a.ids);
@@ -91,7 +91,7 @@ describe('Engine (Chromium)', () => {
     expect(schemes.sort()).toEqual(['q4_0-sym-g32-f16', 'q8_0-sym-g32-f16']);
     const a = await runOnce(engine);
     const second = await engine.load(SOURCE, q8Options, () => undefined);
-    expect(second.fromCache).toBe(true);
+    expect(second.fromCache, 'the second q8 load must come from the q8 entry').toBe(true);
     expect(second.model.weightBytes).toBe(first.model.weightBytes);
     expect((await runOnce(engine)).ids).toEqual(a.ids);
     engine.unload();
