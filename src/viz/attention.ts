@@ -119,6 +119,10 @@ function addInto(src: VideoRows, at: number, n: number, acc: Float64Array): void
   } else for (let i = 0; i < n; i++) acc[i]! += src[at + i]!;
 }
 
+function checkPair(fn: string, grid: MergedGrid, pair: number): void {
+  if (pair < 0 || pair >= grid.pairs) throw new Error(`${fn}: pair ${pair} is outside 0..${grid.pairs - 1}`);
+}
+
 export function spatialMap(
   videoRows: VideoRowSource,
   grid: MergedGrid,
@@ -126,7 +130,7 @@ export function spatialMap(
   pair: number,
   out = new Float32Array(grid.perPair),
 ): Float32Array {
-  if (pair < 0 || pair >= grid.pairs) throw new Error(`spatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
+  checkPair('spatialMap', grid, pair);
   const [row, base] = videoRowOf(videoRows, grid.videoLen, token);
   // Raster order: the pair's rows·cols tokens are contiguous, row-major (merged row, merged col).
   readInto(row, base + pair * grid.perPair, grid.perPair, out);
@@ -171,7 +175,7 @@ export function spanSpatialMap(
   pair: number,
   out = new Float32Array(grid.perPair),
 ): Float32Array {
-  if (pair < 0 || pair >= grid.pairs) throw new Error(`spanSpatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
+  checkPair('spanSpatialMap', grid, pair);
   return spanRows(videoRows, grid.videoLen, from, to, pair * grid.perPair, grid.perPair, out);
 }
 
