@@ -65,7 +65,7 @@ test.describe('keyboard and reading (issue 12)', () => {
     expect(await activeLabel(page)).toBe('BUTTON:Add .srt / .vtt…');
     const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
-    expect((await chooser).isMultiple()).toBe(false);
+    expect((await chooser).isMultiple(), 'the subtitle chooser takes one file').toBe(false);
   });
 
   test('variable frame rate: thumbnails show and seek to the real time, and say where Video-R2 differs', async ({

@@ -10,7 +10,7 @@ import { openCheckpoint } from '../../src/engine/weights/checkpoint';
 import type { CacheManifest } from '../../src/engine/weights/cache/manifest';
 import { openQuantizedFolder } from '../../src/engine/weights/export/quantized-folder';
 import { Q8_SCHEME } from '../../src/engine/weights/q8-scheme';
-import { quantizeQ8Ref } from '../../src/test-utils/cpu/q8';
+import { quantizeRef } from '../../src/test-utils/cpu/linalg';
 import { writeQuantizedFolder } from './host-quantizer';
 import { main, NodeFolderSource } from './main';
 import { nodeDirectory } from './node-directory';
@@ -76,7 +76,7 @@ describe('npm run quantize-folder', () => {
       const u32 = new Uint32Array(w.buffer, c.rowStart * cols * 4, c.rows * cols);
       for (let i = 0; i < u16.length; i++) u32[i] = u16[i]! << 16; // bf16 → f32
     }
-    const ref = quantizeQ8Ref(w, rows, cols);
+    const ref = quantizeRef('q8', w, rows, cols);
     const codes = Buffer.concat(
       embed.parts.map((p) => {
         const b = p.buffers[0]!;

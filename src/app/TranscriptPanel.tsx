@@ -4,7 +4,7 @@
 import { memo, useEffect, useRef } from 'react';
 import { useApp } from '../state/store';
 import { focusRange, useInspector } from '../state/inspector-view';
-import { useRun } from '../runs/use-runs';
+import { useStoreRun } from './use-store-run';
 import { derive, reverseRanking, type DerivedRun } from './inspector/run-derived';
 import { useShownRunId } from './inspector/hooks';
 import { cssColor } from './inspector/palette';
@@ -20,8 +20,7 @@ import { RunsList } from './RunsList';
 
 export function TranscriptPanel() {
   const runId = useShownRunId();
-  const store = useApp((s) => s.runs);
-  const { run } = useRun(store, runId);
+  const { run } = useStoreRun(runId);
   const live = useApp((s) => s.run);
   const heads = useInspector((s) => s.heads);
   const sink = useInspector((s) => s.sinkCorrected);
@@ -69,7 +68,7 @@ function SpanButtons({ d, tokens }: { d: DerivedRun; tokens: RunTokens }) {
     const sec = [...d.sections].reverse().find((s) => s.kind === kind);
     if (!sec) return;
     const [from, to] = sectionTokenRange(tokens.charStarts, d.count, d.text.length, sec);
-    if (to > from) setSpan({ from, to, label: kind === 'think' ? 'all of <think>' : 'all of <answer>' });
+    if (to > from) setSpan({ from, to, label: `all of <${kind}>` });
   };
   const sentence = () => {
     if (lock === null) return;
@@ -80,22 +79,17 @@ function SpanButtons({ d, tokens }: { d: DerivedRun; tokens: RunTokens }) {
   return (
     <div className="row span-row" role="toolbar" aria-label="Token spans">
       <span className="muted small">Aggregate:</span>
-      <button
-        type="button"
-        className="small-btn"
-        onClick={() => pick('think')}
-        disabled={!d.sections.some((s) => s.kind === 'think')}
-      >
-        all of &lt;think&gt;
-      </button>
-      <button
-        type="button"
-        className="small-btn"
-        onClick={() => pick('answer')}
-        disabled={!d.sections.some((s) => s.kind === 'answer')}
-      >
-        all of &lt;answer&gt;
-      </button>
+      {(['think', 'answer'] as const).map((kind) => (
+        <button
+          key={kind}
+          type="button"
+          className="small-btn"
+          onClick={() => pick(kind)}
+          disabled={!d.sections.some((s) => s.kind === kind)}
+        >
+          {`all of <${kind}>`}
+        </button>
+      ))}
       <button
         type="button"
         className="small-btn"

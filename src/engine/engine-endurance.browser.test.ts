@@ -73,7 +73,7 @@ describe('device loss (Chromium)', () => {
     });
     const cache = await WeightCache.open();
     for (const e of await ourEntries()) await cache.delete(e.key);
-    expect((await engine.load(SOURCE, OPTIONS, () => undefined)).fromCache).toBe(false);
+    expect((await engine.load(SOURCE, OPTIONS, () => undefined)).fromCache, 'the first load (empty cache)').toBe(false);
     const before = await ourEntries();
     expect(before.map((e) => e.status)).toEqual(['complete']);
     const reference = await ask(engine);

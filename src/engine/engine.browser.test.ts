@@ -86,7 +86,7 @@ describe('Engine (Chromium)', () => {
         transfer = stats;
       }
     });
-    expect(first.fromCache).toBe(false);
+    expect(first.fromCache, 'the first load after clearing the cache must not come from it').toBe(false);
     expect(first.model.warnings).toEqual([]);
     expect(phases, 'quantized while downloading, each part written to the cache as it was made').toEqual(
       new Set(['config', 'quantize', 'transfer:download', 'transfer:cache']),
@@ -100,7 +100,7 @@ describe('Engine (Chromium)', () => {
     expect(a.taps).toBe(4);
 
     const second = await engine.load(SOURCE, OPTIONS, () => undefined);
-    expect(second.fromCache).toBe(true);
+    expect(second.fromCache, 'the second load must come from the cache').toBe(true);
     expect(second.model.weightBytes).toBe(first.model.weightBytes);
     expect(first.model.weightsHash, 'a cached load names its weights').toMatch(/^[0-9a-f]{64}$/);
     expect(second.model.weightsHash, 'the same weights from the cache, the same hash').toBe(first.model.weightsHash);
@@ -143,7 +143,7 @@ describe('Engine (Chromium)', () => {
     }
     const a = await runOnce(engine);
     const second = await engine.load(SOURCE, q8Options, () => undefined);
-    expect(second.fromCache).toBe(true);
+    expect(second.fromCache, 'the second q8 load must come from the q8 entry').toBe(true);
     expect(second.model.weightBytes).toBe(first.model.weightBytes);
     expect((await runOnce(engine)).ids).toEqual(a.ids);
     engine.unload();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantizeQ4Ref } from '../test-utils/cpu/linalg';
+import { quantizeRef } from '../test-utils/cpu/linalg';
 import { quantizeQ4Rows } from './q4';
 
 describe('quantizeQ4Rows (the CPU q4 of npm run quantize-folder)', () => {
@@ -17,7 +17,7 @@ describe('quantizeQ4Rows (the CPU q4 of npm run quantize-folder)', () => {
     w[3 * cols + 3] = 5;
     w[3 * cols + 9] = -5;
     for (let i = 0; i < cols; i++) w[4 * cols + i] = rnd() * 2 ** -20;
-    const ref = quantizeQ4Ref(w, rows, cols);
+    const ref = quantizeRef('q4', w, rows, cols);
     const qweight = new Uint32Array((rows * cols) / 8);
     const scales = new Uint16Array((rows * cols) / 32);
     quantizeQ4Rows(w, rows, cols, qweight, scales);

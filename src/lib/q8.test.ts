@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantizeQ8Ref } from '../test-utils/cpu/q8';
+import { quantizeRef } from '../test-utils/cpu/linalg';
 import { quantizeQ8Rows } from './q8';
 
 describe('quantizeQ8Rows (the CPU q8 of npm run quantize-folder)', () => {
@@ -18,7 +18,7 @@ describe('quantizeQ8Rows (the CPU q8 of npm run quantize-folder)', () => {
     w[3 * cols + 3] = 5;
     w[3 * cols + 9] = -5;
     for (let i = 0; i < cols; i++) w[4 * cols + i] = rnd() * 2 ** -20;
-    const ref = quantizeQ8Ref(w, rows, cols);
+    const ref = quantizeRef('q8', w, rows, cols);
     const qweight = new Uint32Array((rows * cols) / 4);
     const scales = new Uint16Array((rows * cols) / 32);
     quantizeQ8Rows(w, rows, cols, qweight, scales);

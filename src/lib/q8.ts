@@ -1,6 +1,6 @@
 // The q8 scheme of docs/model.md §6.3 on the CPU, for tools that quantize without a GPU (npm run quantize-folder).
 // Same rule as shaders/q8_quantize.wgsl (d = f16(m / −128), codes clamped to [−128, 127], ties to even), checked
-// against the f64 reference of src/test-utils/cpu/q8.ts in q8.test.ts.
+// against the f64 reference (quantizeRef in src/test-utils/cpu/linalg.ts) in q8.test.ts.
 import { f16BitsToF32, f32ToF16Bits } from './f16';
 
 export const Q8_GROUP_SIZE = 32;

@@ -3,6 +3,7 @@
 // tagged BT.709 like its tag. Measured values (Chromium 156, ffmpeg 5.1) are in ARCHITECTURE.md §6.
 
 import { describe, expect, inject, it } from 'vitest';
+import { hexRgb } from '../test-utils/hex-rgb';
 import { decodeFrames, webCodecsDecoder } from './decode/frame-decoder';
 import { planDecodeRuns } from './decode/decode-plan';
 import { FrameLedger } from './decode/frame-ledger';
@@ -64,26 +65,8 @@ function maxDiff(a: number[][], b: number[][]): number {
 }
 
 // Source colours: 808080 C02020 20C020 2020C0 E0E040 40E0E0 E040E0 181818.
-const UNTAGGED_BT601 = [
-  [128, 128, 128],
-  [192, 33, 32],
-  [32, 192, 32],
-  [31, 32, 190],
-  [224, 224, 66],
-  [64, 223, 224],
-  [224, 64, 222],
-  [24, 24, 24],
-];
-const TAGGED_BT709 = [
-  [128, 128, 128],
-  [206, 48, 32],
-  [20, 167, 32],
-  [28, 41, 190],
-  [226, 215, 66],
-  [50, 208, 224],
-  [236, 89, 222],
-  [24, 24, 24],
-];
+const UNTAGGED_BT601 = hexRgb('808080 c02120 20c020 1f20be e0e042 40dfe0 e040de 181818');
+const TAGGED_BT709 = hexRgb('808080 ce3020 14a720 1c29be e2d742 32d0e0 ec59de 181818');
 
 describe('YUV→RGB (VideoFrame.copyTo RGBA) against ffmpeg rgb24', () => {
   it.each(['colors.mp4', 'colors-vp9.webm', 'colors-av1.mkv'])(

@@ -25,6 +25,12 @@ function fakeEngine(script: (progress: (p: Progress) => void) => void | Promise<
   engine = fake as unknown as EngineClient;
 }
 
+/** Runs loadModel against a fake engine that reports `progress` (if given), then ends with `result`. */
+async function load(result: string | Error, progress?: Progress): Promise<void> {
+  fakeEngine((p) => progress && p(progress), result);
+  await useApp.getState().loadModel();
+}
+
 /** The engine the store under test talks to; each test's fakeEngine() swaps it. */
 let engine: EngineClient;
 const services: Services = {
@@ -38,8 +44,7 @@ let useApp = createAppStore(services);
 beforeEach(async () => {
   useApp = createAppStore(services);
   useApp.setState({ adoptGenerationDefaults: () => undefined });
-  fakeEngine(() => undefined, 'video-r2-tiny');
-  await useApp.getState().loadModel();
+  await load('video-r2-tiny');
 });
 
 describe('model state', () => {
@@ -47,11 +52,7 @@ describe('model state', () => {
     expect(useApp.getState().model).toMatchObject({ status: 'ready', summary: { id: 'video-r2-tiny' } });
     useApp.getState().selectModel('MBZUAI/Video-R2');
     expect(useApp.getState().model.status, 'choosing another model leaves the loaded one usable').toBe('ready');
-    fakeEngine(
-      (p) => p({ phase: 'config', done: 0, total: 1 }),
-      new EngineError('network', 'The network is unreachable'),
-    );
-    await useApp.getState().loadModel();
+    await load(new EngineError('network', 'The network is unreachable'), { phase: 'config', done: 0, total: 1 });
     expect(useApp.getState().model).toMatchObject({
       status: 'ready',
       summary: { id: 'video-r2-tiny' },
@@ -63,11 +64,7 @@ describe('model state', () => {
 
   it('a load that fails after the engine dropped the old model (first weights progress) reports no model', async () => {
     useApp.getState().selectModel('MBZUAI/Video-R2');
-    fakeEngine(
-      (p) => p({ phase: 'quantize', done: 0, total: 100 }),
-      new EngineError('out-of-memory', 'Out of GPU memory'),
-    );
-    await useApp.getState().loadModel();
+    await load(new EngineError('out-of-memory', 'Out of GPU memory'), { phase: 'quantize', done: 0, total: 100 });
     expect(useApp.getState().model).toMatchObject({ status: 'error', summary: null, error: 'Out of GPU memory' });
   });
 
@@ -80,17 +77,16 @@ describe('model state', () => {
       error: message,
       lostModelId: 'video-r2-tiny',
     });
-    fakeEngine(() => undefined, 'video-r2-tiny');
-    await useApp.getState().loadModel();
+    await load('video-r2-tiny');
     expect(useApp.getState().model).toMatchObject({ status: 'ready', error: null, lostModelId: null });
 
     // A loss during the next load, before the engine dropped the working model: it is gone all the same.
     useApp.getState().selectModel('MBZUAI/Video-R2');
-    fakeEngine(
-      (p) => p({ phase: 'config', done: 0, total: 1 }),
-      new EngineError('gpu-lost', 'The GPU device was lost while loading the model.'),
-    );
-    await useApp.getState().loadModel();
+    await load(new EngineError('gpu-lost', 'The GPU device was lost while loading the model.'), {
+      phase: 'config',
+      done: 0,
+      total: 1,
+    });
     expect(useApp.getState().model).toMatchObject({
       status: 'error',
       summary: null,
@@ -101,8 +97,7 @@ describe('model state', () => {
 
   it('a cancelled load before the drop keeps the old model without an error', async () => {
     useApp.getState().selectModel('MBZUAI/Video-R2');
-    fakeEngine(() => undefined, new EngineError('cancelled', 'Loading was cancelled.'));
-    await useApp.getState().loadModel();
+    await load(new EngineError('cancelled', 'Loading was cancelled.'));
     expect(useApp.getState().model).toMatchObject({ status: 'ready', summary: { id: 'video-r2-tiny' }, error: null });
   });
 

@@ -6,13 +6,13 @@
 import {
   createQ4Weight,
   createW16Weight,
-  writeQ4Rows,
+  writeQuantRows,
   writeW16Rows,
   type W16Weight,
 } from '../engine/kernels/weight-chunks';
 import type { Matrix } from '../engine/model/qwen2_5_vl/load-weights';
 import { GpuHashProvider } from '../engine/model/qwen2_5_vl/hash-weights-gpu';
-import { quantizeQ4Ref } from './cpu/linalg';
+import { quantizeRef } from './cpu/linalg';
 import { bf16BitsToF32, hashBf16Range } from './hash-weights';
 
 /** Host bytes generated before waiting for the queue (keeps queued uploads bounded). */
@@ -50,9 +50,9 @@ export class HashWeightProvider extends GpuHashProvider {
     const { rows, cols } = this.shape(label, names);
     const w = this.own.matrix(createQ4Weight(this.ctx, label, rows, cols));
     await this.stacked(label, names, (row0, bits) => {
-      const q = quantizeQ4Ref(bf16BitsToF32(bits), bits.length / cols, cols);
+      const q = quantizeRef('q4', bf16BitsToF32(bits), bits.length / cols, cols);
       if (q.bad) throw new Error(`${label}: rows from ${row0} cannot be quantized`);
-      writeQ4Rows(this.ctx, w, row0, q.qweight, q.scales);
+      writeQuantRows(this.ctx, w, row0, q.qweight, q.scales);
     });
     return w;
   }

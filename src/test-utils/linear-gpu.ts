@@ -5,63 +5,47 @@ import type { GpuContext } from '../engine/gpu/device';
 import { runOps } from '../engine/gpu/dispatch';
 import { createTensor, readBuffer, uploadTensor, type GpuTensor } from '../engine/gpu/tensor';
 import {
-  dequantQ4Rows,
+  dequantRows,
+  randomF32,
+  randomQuantHost,
   f32To16Bits,
   linearRef,
   widen16,
   worstLinearError,
   type Dtype16,
-  type Q4Host,
+  type QuantHost,
 } from './cpu/linalg';
 import { linear, type LinearArgs } from '../engine/kernels/linear';
 import {
-  createQ4Weight,
+  createQuantWeight,
   createW16Weight,
-  writeQ4Rows,
+  quantRowBytes,
+  writeQuantRows,
   writeW16Rows,
   type ChunkOptions,
-  type Q4Weight,
+  type QuantKind,
+  type QuantWeight,
   type W16Weight,
 } from '../engine/kernels/weight-chunks';
-import { createQ8Weight, writeQ8Rows, type Q8Weight } from '../engine/kernels/q8-weight';
-import type { Q8Host } from './cpu/q8';
 
 /** f32 accumulation error bound used by every linear test, relative to Σ|x·w| + |b| of the output (see the report). */
 export const LINEAR_TOL = 1e-5;
 
-export function uploadQ4(
+/** Allocates a quantized weight and uploads host codes and scales into it, chunk by chunk. */
+export function uploadQuant<K extends QuantKind>(
   ctx: GpuContext,
+  kind: K,
   label: string,
-  host: Pick<Q4Host, 'qweight' | 'scales'>,
+  host: Pick<QuantHost, 'qweight' | 'scales'>,
   rows: number,
   cols: number,
   options?: ChunkOptions,
-): Q4Weight {
-  const w = createQ4Weight(ctx, label, rows, cols, options);
+): QuantWeight<K> {
+  const w = createQuantWeight(ctx, kind, label, rows, cols, options);
+  const words = quantRowBytes(kind, cols).qweight / 4;
   for (const c of w.chunks) {
-    writeQ4Rows(
-      ctx,
-      w,
-      c.row0,
-      host.qweight.subarray((c.row0 * cols) / 8, ((c.row0 + c.rows) * cols) / 8),
-      host.scales.subarray((c.row0 * cols) / 32, ((c.row0 + c.rows) * cols) / 32),
-    );
-  }
-  return w;
-}
-
-export function uploadQ8(
-  ctx: GpuContext,
-  label: string,
-  host: Pick<Q8Host, 'qweight' | 'scales'>,
-  rows: number,
-  cols: number,
-  options?: ChunkOptions,
-): Q8Weight {
-  const w = createQ8Weight(ctx, label, rows, cols, options);
-  for (const c of w.chunks) {
-    const words = host.qweight.subarray((c.row0 * cols) / 4, ((c.row0 + c.rows) * cols) / 4);
-    writeQ8Rows(ctx, w, c.row0, words, host.scales.subarray((c.row0 * cols) / 32, ((c.row0 + c.rows) * cols) / 32));
+    const codes = host.qweight.subarray(c.row0 * words, (c.row0 + c.rows) * words);
+    writeQuantRows(ctx, w, c.row0, codes, host.scales.subarray((c.row0 * cols) / 32, ((c.row0 + c.rows) * cols) / 32));
   }
   return w;
 }
@@ -133,13 +117,35 @@ export function spread(n: number, count = n): number[] {
   return Array.from({ length: count }, (_, i) => Math.round((i * (n - 1)) / (count - 1)));
 }
 
-export function q4Case(
-  host: Pick<Q4Host, 'qweight' | 'scales'>,
+/** The reference case for outputs `cols` of x[m, k] times a quantized weight given by its host codes. */
+export function quantCase(
+  kind: QuantKind,
+  host: Pick<QuantHost, 'qweight' | 'scales'>,
   k: number,
   xHost: Float32Array,
   m: number,
   cols: readonly number[],
   biasValues?: Float32Array,
 ): LinearCase {
-  return { xHost, m, wRows: dequantQ4Rows(host, k, cols), cols, biasValues };
+  return { xHost, m, wRows: dequantRows(kind, host, k, cols), cols, biasValues };
+}
+
+/**
+ * A seeded random quantized weight [n, k] on the GPU (`${label}.w`) and a random f32 input x [xRows, k]
+ * (`${label}.x`, seed + 1), with the reference case of m rows for outputs `cols` (default: all of them).
+ */
+export function randomQuantLinear<K extends QuantKind>(
+  ctx: GpuContext,
+  kind: K,
+  label: string,
+  [n, k]: [number, number],
+  { seed, xRows = 1, chunks }: { seed: number; xRows?: number; chunks?: ChunkOptions },
+) {
+  const host = randomQuantHost(kind, n, k, seed);
+  const w = uploadQuant(ctx, kind, `${label}.w`, host, n, k, chunks);
+  const xHost = randomF32(xRows * k, seed + 1);
+  const x = uploadTensor(ctx, `${label}.x`, 'f32', [xRows, k], xHost);
+  const refCase = (m: number, biasValues?: Float32Array, cols: readonly number[] = spread(n)): LinearCase =>
+    quantCase(kind, host, k, xHost, m, cols, biasValues);
+  return { host, w, x, xHost, refCase };
 }

@@ -211,10 +211,16 @@ describe('SpanAccumulator', () => {
   it('spreads a long span over several calls with maxTokens and reports completion', () => {
     const rows = codedRows(5);
     const acc = new SpanAccumulator(grid.videoLen);
-    expect(acc.update(rows, 0, 5, 2)).toBe(false);
-    expect(acc.span).toEqual([0, 2]);
-    expect(acc.update(rows, 0, 5, 2)).toBe(false);
-    expect(acc.update(rows, 0, 5, 2)).toBe(true);
+    // Two tokens a call: complete after the third call (tokens 0–1, 2–3, 4).
+    const calls = [0, 1, 2].map(() => {
+      const complete = acc.update(rows, 0, 5, 2);
+      return { complete, span: acc.span };
+    });
+    expect(calls).toEqual([
+      { complete: false, span: [0, 2] },
+      { complete: false, span: [0, 4] },
+      { complete: true, span: [0, 5] },
+    ]);
     expect(Array.from(acc.mean())).toEqual(Array.from(spanMean(rows, grid.videoLen, 0, 5)));
     expect(() => acc.update(rows, 0, 5, 0)).toThrow(/maxTokens 0/);
   });

@@ -27,7 +27,7 @@
 //   effectivePairsSeries(pairMass, pairs, tokens, out?)             exp(H_t) for tokens [0, tokens)
 //   topPair(pairMass, pairs, token): number                         the pair with most mass (earliest on ties; −1 if none)
 import { f16Table } from '../lib/f16';
-import { checkToken, checkTokenCount } from './token-rows';
+import { checkToken, tokenSeries } from './token-rows';
 export const MERGE_SIZE = 2;
 
 export interface GridThw {
@@ -119,6 +119,10 @@ function addInto(src: VideoRows, at: number, n: number, acc: Float64Array): void
   } else for (let i = 0; i < n; i++) acc[i]! += src[at + i]!;
 }
 
+function checkPair(fn: string, grid: MergedGrid, pair: number): void {
+  if (pair < 0 || pair >= grid.pairs) throw new Error(`${fn}: pair ${pair} is outside 0..${grid.pairs - 1}`);
+}
+
 export function spatialMap(
   videoRows: VideoRowSource,
   grid: MergedGrid,
@@ -126,7 +130,7 @@ export function spatialMap(
   pair: number,
   out = new Float32Array(grid.perPair),
 ): Float32Array {
-  if (pair < 0 || pair >= grid.pairs) throw new Error(`spatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
+  checkPair('spatialMap', grid, pair);
   const [row, base] = videoRowOf(videoRows, grid.videoLen, token);
   // Raster order: the pair's rows·cols tokens are contiguous, row-major (merged row, merged col).
   readInto(row, base + pair * grid.perPair, grid.perPair, out);
@@ -171,7 +175,7 @@ export function spanSpatialMap(
   pair: number,
   out = new Float32Array(grid.perPair),
 ): Float32Array {
-  if (pair < 0 || pair >= grid.pairs) throw new Error(`spanSpatialMap: pair ${pair} is outside 0..${grid.pairs - 1}`);
+  checkPair('spanSpatialMap', grid, pair);
   return spanRows(videoRows, grid.videoLen, from, to, pair * grid.perPair, grid.perPair, out);
 }
 
@@ -279,10 +283,9 @@ export function headVideoMassSeries(
   selection: HeadSelection,
   out = new Float32Array(tokens),
 ): Float32Array {
-  checkTokenCount('headVideoMassSeries', headMass, heads, tokens);
   checkSelection(heads, selection);
-  for (let t = 0; t < tokens; t++) out[t] = selectAt(headMass, t * heads, heads, selection);
-  return out;
+  const mass = (t: number) => selectAt(headMass, t * heads, heads, selection);
+  return tokenSeries('headVideoMassSeries', headMass, heads, tokens, out, mass);
 }
 
 export function vasAttn(headMass: Float32Array, heads: number, token: number): number {
@@ -332,9 +335,8 @@ export function effectivePairsSeries(
   tokens: number,
   out = new Float32Array(tokens),
 ): Float32Array {
-  checkTokenCount('effectivePairsSeries', pairMass, pairs, tokens);
-  for (let t = 0; t < tokens; t++) out[t] = temporalSpread(pairMass, t * pairs, pairs).effectivePairs;
-  return out;
+  const spread = (t: number) => temporalSpread(pairMass, t * pairs, pairs).effectivePairs;
+  return tokenSeries('effectivePairsSeries', pairMass, pairs, tokens, out, spread);
 }
 
 export function topPair(pairMass: Float32Array, pairs: number, token: number): number {

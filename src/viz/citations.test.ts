@@ -47,63 +47,32 @@ describe('cited time → frame pair', () => {
 describe('citation check', () => {
   // 2 tokens × 4 pairs
   const pairMass = Float32Array.from([0.0, 0.3, 0.1, 0.0, 0.1, 0.1, 0.0, 0.4]);
+  /** The check of tokens [from, to) citing [startSec, endSec] against the 8 frame times above. */
+  const check = (tokens: [number, number], [startSec, endSec]: [number, number], deltaSec?: number, mass = pairMass) =>
+    citationCheck({ pairMass: mass, pairs: 4, tokens, startSec, endSec, frameTimes: times, deltaSec });
   it('Δ defaults to one pair (median start-to-start step)', () => {
     expect(defaultCitationDelta(times)).toBe(4);
     expect(defaultCitationDelta([0, 1])).toBe(1);
   });
   it("shares the sentence's mean profile within ±Δ of the cited time", () => {
     // Cited 00:05 with Δ 1 → window [4, 6] touches pair 1 only; mean profile [0.05, 0.2, 0.05, 0.2] → 0.2 / 0.5.
-    const c = citationCheck({
-      pairMass,
-      pairs: 4,
-      tokens: [0, 2],
-      startSec: 5,
-      endSec: 5,
-      frameTimes: times,
-      deltaSec: 1,
-    });
+    const c = check([0, 2], [5, 5], 1);
     expect(c.share).toBeCloseTo(0.4, 6);
     expect(c.uniformShare).toBe(0.25);
     expect([c.firstPair, c.lastPair]).toEqual([1, 1]);
     // Default Δ (4 s) → [1, 9] touches pairs 0..2: 0.3 / 0.5.
-    const d = citationCheck({ pairMass, pairs: 4, tokens: [0, 2], startSec: 5, endSec: 5, frameTimes: times });
+    const d = check([0, 2], [5, 5]);
     expect([d.firstPair, d.lastPair, d.deltaSec]).toEqual([0, 2, 4]);
     expect(d.share).toBeCloseTo(0.6, 6);
   });
   it("uses only the sentence's tokens and the whole cited range", () => {
-    const c = citationCheck({
-      pairMass,
-      pairs: 4,
-      tokens: [1, 2],
-      startSec: 12,
-      endSec: 14,
-      frameTimes: times,
-      deltaSec: 0,
-    });
-    expect(c.share).toBeCloseTo(0.4 / 0.6, 6);
+    expect(check([1, 2], [12, 14], 0).share).toBeCloseTo(0.4 / 0.6, 6);
   });
   it('no pair in the window → share 0 with an empty range; no mass → NaN', () => {
-    const c = citationCheck({
-      pairMass,
-      pairs: 4,
-      tokens: [0, 1],
-      startSec: 7.2,
-      endSec: 7.2,
-      frameTimes: times,
-      deltaSec: 0.1,
-    });
+    const c = check([0, 1], [7.2, 7.2], 0.1);
     expect(c.share).toBe(0);
     expect(c.lastPair).toBeLessThan(c.firstPair);
-    expect(
-      citationCheck({
-        pairMass: new Float32Array(4),
-        pairs: 4,
-        tokens: [0, 1],
-        startSec: 5,
-        endSec: 5,
-        frameTimes: times,
-      }).share,
-    ).toBeNaN();
+    expect(check([0, 1], [5, 5], undefined, new Float32Array(4)).share).toBeNaN();
   });
   it("refuses frame times that do not match the tap's pair count", () => {
     expect(() =>

@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { colorAt, colorizeInto, colormapLut, COLORMAPS, cssGradient, legendFor } from './colormaps';
+import { hexRgb } from '../test-utils/hex-rgb';
+import { colorAt, colorizeInto, colormapLut, COLORMAPS, cssGradient, legendFor, type LegendSpec } from './colormaps';
 
 // Published values of the maps at table indices 0, 64, 128, 192, 255 (sRGB, 0–255), as matplotlib ships them.
 const REFERENCE: Record<(typeof COLORMAPS)[number], [number, number, number][]> = {
-  viridis: [
-    [68, 1, 84],
-    [59, 82, 139],
-    [33, 145, 140],
-    [94, 201, 98],
-    [253, 231, 37],
-  ],
-  cividis: [
-    [0, 34, 78],
-    [67, 78, 108],
-    [125, 124, 120],
-    [188, 174, 108],
-    [254, 232, 56],
-  ],
-  magma: [
-    [0, 0, 4],
-    [81, 18, 124],
-    [183, 55, 121],
-    [252, 137, 97],
-    [252, 253, 191],
-  ],
+  viridis: hexRgb('440154 3b528b 21918c 5ec962 fde725'),
+  cividis: hexRgb('00224e 434e6c 7d7c78 bcae6c fee838'),
+  magma: hexRgb('000004 51127c b73779 fc8961 fcfdbf'),
 };
 
 // Relative luminance of sRGB (WCAG formula): these maps are designed to rise monotonically in lightness.
@@ -98,20 +81,23 @@ describe('colour lookup', () => {
 });
 
 describe('legend', () => {
-  it('states units and the global scale in percent', () => {
-    const l = legendFor({
+  const legend = (spec: Partial<LegendSpec>) =>
+    legendFor({
       colormap: 'viridis',
       quantity: 'pair',
       normalisation: 'global',
-      scaleMax: 0.042,
+      scaleMax: 1,
       sinkCorrected: false,
+      ...spec,
     });
+  it('states units and the global scale in percent', () => {
+    const l = legend({ normalisation: 'global', scaleMax: 0.042 });
     expect(l.unit).toMatch(/% of the token's attention/);
     expect(l.scale).toBe('one scale for the whole run: top = 4.2%');
     expect(l.ticks.map((t) => t.label)).toEqual(['0%', '2.1%', '4.2%']);
   });
   it('says what the top of a relative scale is, and what sink correction means', () => {
-    const l = legendFor({
+    const l = legend({
       colormap: 'magma',
       quantity: 'cell',
       normalisation: 'pair',
@@ -121,9 +107,6 @@ describe('legend', () => {
     expect(l.scale).toMatch(/this pair's largest cell/);
     expect(l.unit).toMatch(/after the sink and system tokens/);
     expect(l.ticks.map((t) => t.label)).toEqual(['0', '½ max', 'max']);
-    expect(
-      legendFor({ colormap: 'magma', quantity: 'pair', normalisation: 'token', scaleMax: 1, sinkCorrected: false })
-        .scale,
-    ).toMatch(/this token's largest/);
+    expect(legend({ colormap: 'magma', normalisation: 'token', scaleMax: 1 }).scale).toMatch(/this token's largest/);
   });
 });

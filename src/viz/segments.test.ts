@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   normaliseInto,
-  normaliseMap,
-  normaliseProfile,
+  normalise,
   RunMaxima,
   segmentSplit,
   sinkCorrectedSeries,
@@ -88,12 +87,12 @@ describe('RunMaxima and normalisation', () => {
     const m = new RunMaxima(pairs, 2);
     m.update(pairMass, rows, 3);
     const p = pairMass.subarray(3, 6); // token 1: 0.3, 0.05, 0
-    expect(Array.from(normaliseProfile(p, 'global', m, 1)).map((v) => +v.toFixed(4))).toEqual([0.5, 0.0833, 0]);
-    expect(Array.from(normaliseProfile(p, 'token', m, 1)).map((v) => +v.toFixed(4))).toEqual([1, 0.1667, 0]);
-    expect(Array.from(normaliseProfile(p, 'pair', m, 1)).map((v) => +v.toFixed(4))).toEqual([1, 0.125, 0]);
-    expect(Array.from(normaliseMap([1, 2], 'global', m, 0)).map((v) => +v.toFixed(4))).toEqual([0.1111, 0.2222]);
-    expect(Array.from(normaliseMap([1, 2], 'token', m, 0))).toEqual([0.5, 1]);
-    expect(Array.from(normaliseMap([1, 4], 'pair', m, 0))).toEqual([0.25, 1]);
+    expect(Array.from(normalise('profile', p, 'global', m, 1)).map((v) => +v.toFixed(4))).toEqual([0.5, 0.0833, 0]);
+    expect(Array.from(normalise('profile', p, 'token', m, 1)).map((v) => +v.toFixed(4))).toEqual([1, 0.1667, 0]);
+    expect(Array.from(normalise('profile', p, 'pair', m, 1)).map((v) => +v.toFixed(4))).toEqual([1, 0.125, 0]);
+    expect(Array.from(normalise('map', [1, 2], 'global', m, 0)).map((v) => +v.toFixed(4))).toEqual([0.1111, 0.2222]);
+    expect(Array.from(normalise('map', [1, 2], 'token', m, 0))).toEqual([0.5, 1]);
+    expect(Array.from(normalise('map', [1, 4], 'pair', m, 0))).toEqual([0.25, 1]);
   });
   it('clamps to [0, 1] and maps an empty scale to 0, never NaN', () => {
     expect(Array.from(normaliseInto([-1, 0.5, 3], 1))).toEqual([0, 0.5, 1]);

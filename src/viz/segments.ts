@@ -9,11 +9,10 @@
 //   sinkCorrectedSeries(segments, tokens, out?): Float32Array      the same for tokens [0, tokens)
 //   class RunMaxima                                                running maxima for global / per-token / per-pair scales
 //   normaliseInto(values, divisor, out?): Float32Array             values / divisor clamped to [0, 1] (0 when divisor ≤ 0)
-//   normaliseProfile(profile, mode, maxima, token, out?)           a token's pair profile on the global / token / pair scale
-//   normaliseMap(map, mode, maxima, token, out?)                   a spatial map on the global / token / pair scale
+//   normalise(what, values, mode, maxima, token, out?)             a pair profile or spatial map on the global / token / pair scale
 
 import { f16BitsToFloat, videoRowOf, type VideoRowSource } from './attention';
-import { checkToken, checkTokenCount } from './token-rows';
+import { checkToken, tokenSeries } from './token-rows';
 
 export const SEGMENTS = ['sink', 'system', 'video', 'question', 'generated'] as const;
 export type SegmentName = (typeof SEGMENTS)[number];
@@ -67,9 +66,8 @@ export function sinkCorrectedSeries(
   tokens: number,
   out = new Float32Array(tokens),
 ): Float32Array {
-  checkTokenCount('sinkCorrectedSeries', segments, NSEG, tokens);
-  for (let t = 0; t < tokens; t++) out[t] = segments[t * NSEG + 2]! * scaleAt(segments, t * NSEG);
-  return out;
+  const corrected = (t: number) => segments[t * NSEG + 2]! * scaleAt(segments, t * NSEG);
+  return tokenSeries('sinkCorrectedSeries', segments, NSEG, tokens, out, corrected);
 }
 
 /**
@@ -160,31 +158,25 @@ function unitRatio(x: number, d: number): number {
   return v > 1 ? 1 : v > 0 ? v : 0;
 }
 
-/** A token's pair profile scaled for display: by the run's maximum, this token's maximum, or each pair's maximum over tokens. */
-export function normaliseProfile(
-  profile: ArrayLike<number>,
+/**
+ * A token's pair profile or spatial map scaled for display: by the run's maximum, this token's maximum (over all
+ * pairs), or per pair — a profile by each pair's maximum over tokens, a map by its own maximum.
+ */
+export function normalise(
+  what: 'profile' | 'map',
+  values: ArrayLike<number>,
   mode: Normalisation,
   maxima: RunMaxima,
   token: number,
-  out = new Float32Array(profile.length),
+  out = new Float32Array(values.length),
 ): Float32Array {
-  if (mode === 'global') return normaliseInto(profile, maxima.profileGlobal, out);
-  if (mode === 'token') return normaliseInto(profile, maxima.profileToken[token] ?? 0, out);
-  for (let g = 0; g < profile.length; g++) out[g] = unitRatio(profile[g]!, maxima.profilePair[g]!);
-  return out;
-}
-
-/** A spatial map scaled for display: by the run's maximum, this token's maximum over all pairs, or the map's own maximum. */
-export function normaliseMap(
-  map: ArrayLike<number>,
-  mode: Normalisation,
-  maxima: RunMaxima,
-  token: number,
-  out = new Float32Array(map.length),
-): Float32Array {
-  if (mode === 'global') return normaliseInto(map, maxima.mapGlobal, out);
-  if (mode === 'token') return normaliseInto(map, maxima.mapToken[token] ?? 0, out);
+  if (mode === 'global') return normaliseInto(values, maxima[`${what}Global`], out);
+  if (mode === 'token') return normaliseInto(values, maxima[`${what}Token`][token] ?? 0, out);
+  if (what === 'profile') {
+    for (let g = 0; g < values.length; g++) out[g] = unitRatio(values[g]!, maxima.profilePair[g]!);
+    return out;
+  }
   let m = 0;
-  for (let i = 0; i < map.length; i++) if (map[i]! > m) m = map[i]!;
-  return normaliseInto(map, m, out);
+  for (let i = 0; i < values.length; i++) if (values[i]! > m) m = values[i]!;
+  return normaliseInto(values, m, out);
 }

@@ -34,7 +34,7 @@ describe('findTimeCitations', () => {
   it('orders a backwards range and marks ranges', () => {
     const [c] = findTimeCitations('from 00:09 to 00:03');
     expect([c!.startSec, c!.endSec, c!.isRange]).toEqual([3, 9, true]);
-    expect(findTimeCitations('at 00:03')[0]!.isRange).toBe(false);
+    expect(findTimeCitations('at 00:03')[0]!.isRange, 'a single time is not a range').toBe(false);
   });
   it('ranges mix MM:SS and HH:MM:SS, and are case-insensitive about "to"', () => {
     expect(secs('00:59:58 TO 01:00:02')).toEqual([[3598, 3602, '00:59:58 TO 01:00:02']]);

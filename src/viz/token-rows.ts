@@ -12,3 +12,17 @@ export function checkTokenCount(fn: string, data: ArrayLike<number>, width: numb
   if (tokens * width > data.length)
     throw new Error(`${fn}: ${tokens} tokens requested, ${Math.floor(data.length / width)} stored`);
 }
+
+/** A per-token series: out[t] = value(t) for tokens [0, tokens), once `data` is checked to hold them. */
+export function tokenSeries(
+  fn: string,
+  data: ArrayLike<number>,
+  width: number,
+  tokens: number,
+  out: Float32Array,
+  value: (t: number) => number,
+): Float32Array {
+  checkTokenCount(fn, data, width, tokens);
+  for (let t = 0; t < tokens; t++) out[t] = value(t);
+  return out;
+}

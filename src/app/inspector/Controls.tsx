@@ -1,8 +1,7 @@
 // Display controls (heads, sink correction, normalisation, colormap, tint), the colour legend with its units, and
 // the focused token's "video vs text" split.
-import { useApp } from '../../state/store';
 import { focusRange, useInspector, type ColormapName } from '../../state/inspector-view';
-import { useRun } from '../../runs/use-runs';
+import { useStoreRun } from '../use-store-run';
 import type { RunRecord } from '../../runs/run-record';
 import { SEGMENTS } from '../../viz/segments';
 import type { Normalisation } from '../../viz/segments';
@@ -23,7 +22,10 @@ export function Controls({ heads }: { heads: number }) {
   const subset = v.heads.kind === 'subset' ? v.heads.heads : [];
   return (
     <div className="controls" role="group" aria-label="Attention display settings">
-      <label className="field" title="The tap records one head-mean row per token: spatial maps, heat strips and the reverse view are always the head mean; this setting applies to the per-head video mass (transcript tint, Summary, box plots, Compare).">
+      <label
+        className="field"
+        title="The tap records one head-mean row per token: spatial maps, heat strips and the reverse view are always the head mean; this setting applies to the per-head video mass (transcript tint, Summary, box plots, Compare)."
+      >
         <span>Heads (video mass only)</span>
         <select
           value={v.heads.kind}
@@ -99,8 +101,7 @@ export function Controls({ heads }: { heads: number }) {
 }
 
 export function Legend({ run }: { run: RunRecord }) {
-  const store = useApp((s) => s.runs);
-  useRun(store, run.id);
+  useStoreRun(run.id);
   const v = useInspector();
   const d = derive(run, v.heads, v.sinkCorrected);
   const f = focusProfile(run, d, v);
@@ -138,8 +139,7 @@ const SEGMENT_LABEL: Record<(typeof SEGMENTS)[number], string> = {
 
 /** Where the focused token's attention goes: the five context segments as one stacked bar. */
 export function SegmentBar({ run }: { run: RunRecord }) {
-  const store = useApp((s) => s.runs);
-  useRun(store, run.id);
+  useStoreRun(run.id);
   const hover = useInspector((s) => s.hover);
   const lock = useInspector((s) => s.lock);
   const span = useInspector((s) => s.span);

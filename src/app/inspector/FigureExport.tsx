@@ -66,26 +66,21 @@ export function FigureExport({ runs }: { runs: readonly RunRecord[] }) {
       for (let g = c.pairs[0]; g <= c.pairs[1]; g++) cited.add(g);
     return figureOneSvg(document, runs, cited);
   });
+  const saveButton = (format: 'png' | 'svg', label: string) => (
+    <button
+      type="button"
+      className="small-btn"
+      onClick={() => save(format)}
+      data-testid={`export-figure-${format}`}
+      disabled={!runs.length}
+    >
+      {label}
+    </button>
+  );
   return (
     <div className="row export-row">
-      <button
-        type="button"
-        className="small-btn"
-        onClick={() => save('png')}
-        data-testid="export-figure-png"
-        disabled={!runs.length}
-      >
-        Figure 1 (PNG)
-      </button>
-      <button
-        type="button"
-        className="small-btn"
-        onClick={() => save('svg')}
-        data-testid="export-figure-svg"
-        disabled={!runs.length}
-      >
-        SVG
-      </button>
+      {saveButton('png', 'Figure 1 (PNG)')}
+      {saveButton('svg', 'SVG')}
       <button
         type="button"
         className="small-btn"

@@ -1,24 +1,22 @@
 // The reverse view: for the chosen frame pair (or one cell of it), the tokens that attended to it most. They are
 // also highlighted in the transcript; clicking one locks it.
-import { useApp } from '../../state/store';
 import { useInspector } from '../../state/inspector-view';
-import { useRun } from '../../runs/use-runs';
+import { useStoreRun } from '../use-store-run';
 import type { RunRecord } from '../../runs/run-record';
 import { reverseRanking } from './run-derived';
 import { formatShare } from './scale';
 import { formatClock } from '../../lib/format';
 
 export function ReverseList({ run }: { run: RunRecord }) {
-  const store = useApp((s) => s.runs);
-  useRun(store, run.id);
+  useStoreRun(run.id);
   const reverse = useInspector((s) => s.reverse);
   const setReverse = useInspector((s) => s.setReverse);
   const toggleLock = useInspector((s) => s.toggleLock);
   if (!reverse || !run.tokens)
     return (
       <p className="muted small reverse-hint">
-        Maps show the head mean of all heads. Click a frame pair (or a cell of its map) to see which tokens looked at
-        it most.
+        Maps show the head mean of all heads. Click a frame pair (or a cell of its map) to see which tokens looked at it
+        most.
       </p>
     );
   const ranked = reverseRanking(run, reverse);

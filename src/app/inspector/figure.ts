@@ -8,8 +8,11 @@ import { cssVar } from './hooks';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** One pair cell of the "where it looks" grid: its frame with the map over it, as a PNG data URL. */
-function pairImage(cell: Element): { url: string; w: number; h: number } | null {
+/**
+ * One pair cell of the "where it looks" grid: its frame with the map over it, as a PNG data URL, and the height it
+ * takes when drawn `shownWidth` wide.
+ */
+function pairImage(cell: Element, shownWidth: number): { url: string; shownHeight: number } | null {
   const img = cell.querySelector('.pair-img') as HTMLElement | null;
   const map = cell.querySelector('canvas.map-canvas') as HTMLCanvasElement | null;
   if (!img || !map) return null;
@@ -26,7 +29,7 @@ function pairImage(cell: Element): { url: string; w: number; h: number } | null 
   ctx.imageSmoothingEnabled = false;
   ctx.globalAlpha = frame ? 0.62 : 1;
   if (map.width) ctx.drawImage(map, 0, 0, w, h);
-  return { url: c.toDataURL('image/png'), w, h };
+  return { url: c.toDataURL('image/png'), shownHeight: (shownWidth * h) / w };
 }
 
 function gradientDef(id: string, name: ColormapName): string {
@@ -86,6 +89,39 @@ function frame(width: number, height: number, c: Colours, body: string, defs = '
   return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif"><defs>${defs}</defs><rect width="100%" height="100%" fill="${c.bg}"/>${body}</svg>`;
 }
 
+const pairTime = (cell: Element) => cell.querySelector('.pair-time')?.textContent ?? '';
+
+/**
+ * Lays pair cells out `per` to a row from `y`, `width` wide with 8 px gaps from x = 16, and hands each drawable one
+ * (its element, image and height) to `draw` with its x and the y of its top edge. Rows are `pad` taller than their
+ * tallest image so far.
+ */
+function cellGrid(
+  cells: readonly Element[],
+  per: number,
+  width: number,
+  y: number,
+  pad: number,
+  draw: (cell: { el: Element; url: string; h: number }, x: number, top: number) => void,
+): { rowHeight: number } {
+  let rowHeight = 0;
+  cells.forEach((el, i) => {
+    const img = pairImage(el, width);
+    if (!img) return;
+    const h = img.shownHeight;
+    rowHeight = Math.max(rowHeight, h + pad);
+    draw({ el, url: img.url, h }, 16 + (i % per) * (width + 8), y + Math.floor(i / per) * rowHeight);
+  });
+  return { rowHeight };
+}
+
+/** An image at (x, y), framed in `frameColour` unless that is false. */
+function markedImage(url: string, x: number, y: number, w: number, h: number, frameColour: string | false): string {
+  const image = `<image x="${x}" y="${y}" width="${w}" height="${h}" href="${url}"/>`;
+  if (!frameColour) return image;
+  return `${image}<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${frameColour}" stroke-width="2"/>`;
+}
+
 /** The "where it looks" view of `root` (the inspector panel) as SVG. */
 export function viewSvg(root: HTMLElement, run: RunRecord, colormap: ColormapName, caption: string): string {
   const c = colours();
@@ -101,21 +137,11 @@ export function viewSvg(root: HTMLElement, run: RunRecord, colormap: ColormapNam
   const cells = Array.from(root.querySelectorAll('.pair-cell'));
   const per = Math.min(8, Math.max(1, cells.length));
   const cw = (W - 32 - (per - 1) * 8) / per;
-  let rowH = 0;
-  cells.forEach((cell, i) => {
-    const img = pairImage(cell);
-    if (!img) return;
-    const h = (cw * img.h) / img.w;
-    rowH = Math.max(rowH, h + 16);
-    const x = 16 + (i % per) * (cw + 8);
-    const yy = y + Math.floor(i / per) * rowH;
-    const selected = cell.classList.contains('selected');
-    body += `<image x="${x}" y="${yy}" width="${cw}" height="${h}" href="${img.url}"/>`;
-    if (selected)
-      body += `<rect x="${x}" y="${yy}" width="${cw}" height="${h}" fill="none" stroke="${c.accent}" stroke-width="2"/>`;
-    body += `<text x="${x}" y="${yy + h + 12}" fill="${c.muted}" font-size="10.5">${esc(cell.querySelector('.pair-time')?.textContent ?? '')}</text>`;
+  const grid = cellGrid(cells, per, cw, y, 16, (cell, x, top) => {
+    body += markedImage(cell.url, x, top, cw, cell.h, cell.el.classList.contains('selected') && c.accent);
+    body += `<text x="${x}" y="${top + cell.h + 12}" fill="${c.muted}" font-size="10.5">${esc(pairTime(cell.el))}</text>`;
   });
-  y += Math.ceil(cells.length / per) * rowH + 8;
+  y += Math.ceil(cells.length / per) * grid.rowHeight + 8;
   body += `<rect x="16" y="${y}" width="300" height="10" fill="url(#cmap)"/>`;
   const legend = root.querySelector('[data-testid=legend] p')?.textContent ?? '';
   wrap(legend, 130).forEach(
@@ -137,20 +163,12 @@ export function figureOneSvg(root: Document, runs: readonly RunRecord[], citedPa
   // Frames at the cited pairs (all pairs when none is cited), at most 8.
   const chosen = cells.filter((_, g) => citedPairs.size === 0 || citedPairs.has(g)).slice(0, 8);
   const cw = (W - 32 - 7 * 8) / 8;
-  let rowH = 0;
-  chosen.forEach((cell, i) => {
-    const img = pairImage(cell);
-    if (!img) return;
-    const h = (cw * img.h) / img.w;
-    rowH = Math.max(rowH, h + 18);
-    const x = 16 + i * (cw + 8);
-    body += `<image x="${x}" y="${y}" width="${cw}" height="${h}" href="${img.url}"/>`;
-    const g = Number(cell.getAttribute('data-pair'));
-    if (citedPairs.has(g))
-      body += `<rect x="${x}" y="${y}" width="${cw}" height="${h}" fill="none" stroke="${c.accent}" stroke-width="2"/>`;
-    body += `<text x="${x}" y="${y + h + 13}" fill="${citedPairs.has(g) ? c.accent : c.muted}" font-size="11">${esc(cell.querySelector('.pair-time')?.textContent ?? '')}${citedPairs.has(g) ? ' (cited)' : ''}</text>`;
+  const grid = cellGrid(chosen, 8, cw, y, 18, (cell, x, top) => {
+    const cited = citedPairs.has(Number(cell.el.getAttribute('data-pair')));
+    body += markedImage(cell.url, x, top, cw, cell.h, cited && c.accent);
+    body += `<text x="${x}" y="${top + cell.h + 13}" fill="${cited ? c.accent : c.muted}" font-size="11">${esc(pairTime(cell.el))}${cited ? ' (cited)' : ''}</text>`;
   });
-  y += rowH + 10;
+  y += grid.rowHeight + 10;
   const plot = (root.querySelector('[data-testid=compare-boxplot]') ??
     root.querySelector('[data-testid=summary-boxplot]')) as SVGSVGElement | null;
   const plotW = plot ? Number(plot.getAttribute('width')) : 0;

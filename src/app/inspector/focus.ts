@@ -3,7 +3,7 @@
 import type { RunRecord } from '../../runs/run-record';
 import type { InspectorView } from '../../state/inspector-view';
 import { focusRange } from '../../state/inspector-view';
-import { normaliseInto, normaliseMap, normaliseProfile } from '../../viz/segments';
+import { normalise, normaliseInto } from '../../viz/segments';
 import type { DerivedRun } from './run-derived';
 import { rangeMap, rangeProfile } from './run-derived';
 
@@ -40,7 +40,7 @@ export function focusProfile(run: RunRecord, d: DerivedRun, v: ViewState): Focus
       from,
       to,
       raw,
-      shown: normaliseProfile(raw, 'global', d.maxima, from),
+      shown: normalise('profile', raw, 'global', d.maxima, from),
       scaleNote: 'the run’s largest pair mass',
       divisor: d.maxima.profileGlobal,
     };
@@ -59,7 +59,7 @@ export function focusProfile(run: RunRecord, d: DerivedRun, v: ViewState): Focus
     from,
     to,
     raw,
-    shown: normaliseProfile(raw, 'pair', d.maxima, from),
+    shown: normalise('profile', raw, 'pair', d.maxima, from),
     scaleNote: 'each pair’s largest mass over the run',
     divisor: NaN,
   };
@@ -88,5 +88,5 @@ export function focusMap(
     // maximum is used instead (stated in the legend).
     return { raw, shown: normaliseInto(raw, maxOf(raw)), complete: m.complete };
   }
-  return { raw, shown: normaliseMap(raw, v.normalisation, d.maxima, from), complete: m.complete };
+  return { raw, shown: normalise('map', raw, v.normalisation, d.maxima, from), complete: m.complete };
 }

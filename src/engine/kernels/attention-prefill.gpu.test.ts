@@ -98,24 +98,15 @@ describe('attentionPrefill', () => {
     const ctx = await testGpu();
     const cache = createKvCacheLayer(ctx, 'c', { kvHeads: 1, headDim: 20, maxLen: 4, dtype: 'f32' });
     const t = createTensor(ctx, 't', 'f32', [4, 40]);
-    expect(() =>
-      attentionPrefill(
-        ctx,
-        'a',
-        { heads: 2, kvHeads: 1, headDim: 20, maxRows: 4 },
-        { q: denseRows(t), cache, out: denseRows(t) },
-      ),
-    ).toThrow(/multiple of 16/);
+    // Two heads sharing one KV head, 4 rows: only the head dim and the views vary.
+    const prefill = (headDim: number, views: Parameters<typeof attentionPrefill>[3]) => () =>
+      attentionPrefill(ctx, 'a', { heads: 2, kvHeads: 1, headDim, maxRows: 4 }, views);
+    expect(prefill(20, { q: denseRows(t), cache, out: denseRows(t) })).toThrow(/multiple of 16/);
     const c16 = createKvCacheLayer(ctx, 'c', { kvHeads: 1, headDim: 16, maxLen: 4, dtype: 'f32' });
     const q = createTensor(ctx, 'q', 'f32', [4, 34]);
     const o = createTensor(ctx, 'o', 'f32', [4, 32]);
-    expect(() =>
-      attentionPrefill(
-        ctx,
-        'a',
-        { heads: 2, kvHeads: 1, headDim: 16, maxRows: 4 },
-        { q: { tensor: q, offset: 2, stride: 34 }, cache: c16, out: denseRows(o) },
-      ),
-    ).toThrow(/multiples of 4/);
+    expect(prefill(16, { q: { tensor: q, offset: 2, stride: 34 }, cache: c16, out: denseRows(o) })).toThrow(
+      /multiples of 4/,
+    );
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
-import { dequantQ4Rows, f32To16Bits, randomF32, randomQ4Host, widen16 } from '../../test-utils/cpu/linalg';
+import { dequantRows, f32To16Bits, randomF32, randomQuantHost, widen16 } from '../../test-utils/cpu/linalg';
 import { embedGather, injectRows, NO_ROW, videoRowOrdinals } from './embed';
-import { uploadQ4, uploadW16 } from '../../test-utils/linear-gpu';
+import { uploadQuant, uploadW16 } from '../../test-utils/linear-gpu';
 
 /** Expected gathered rows: the table row for each id, NaN for ids past the table. */
 function expectRows(
@@ -28,13 +28,13 @@ describe('embedding gather', () => {
 
   it('dequantizes q4 rows exactly across table chunks; a bad id gives a NaN row', async () => {
     const ctx = await testGpu();
-    const host = randomQ4Host(vocab, k, 21);
-    const table = uploadQ4(ctx, 'embed.q4', host, vocab, k, { maxChunkBytes: 128 * (k / 2) });
+    const host = randomQuantHost('q4', vocab, k, 21);
+    const table = uploadQuant(ctx, 'q4', 'embed.q4', host, vocab, k, { maxChunkBytes: 128 * (k / 2) });
     expect(table.chunks.length).toBe(3);
     const ids = uploadTensor(ctx, 'ids', 'u32', [idList.length], Uint32Array.from(idList));
     const out = createTensor(ctx, 'out', 'f32', [idList.length, k]);
     runOps(ctx, [embedGather(ctx, 'embed', { ids, table, out, m: idList.length })]);
-    expectRows(await readTensorF32(ctx, out), idList, k, (id) => dequantQ4Rows(host, k, [id]), vocab);
+    expectRows(await readTensorF32(ctx, out), idList, k, (id) => dequantRows('q4', host, k, [id]), vocab);
     expect(ctx.errors).toEqual([]);
   });
 

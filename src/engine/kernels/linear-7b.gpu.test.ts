@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { runOps } from '../gpu/dispatch';
 import { createTensor, readTensorF32, uploadTensor } from '../gpu/tensor';
-import { dequantQ4Rows, randomF32, randomQ4Host } from '../../test-utils/cpu/linalg';
+import { dequantRows, randomF32, randomQuantHost } from '../../test-utils/cpu/linalg';
 import { embedGather } from './embed';
 import { linear } from './linear';
 import { destroyWeight } from './weight-chunks';
-import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4 } from '../../test-utils/linear-gpu';
+import { makeBias, quantCase, runAndCheckLinear, spread, uploadQuant } from '../../test-utils/linear-gpu';
 
 const HIDDEN = 3584;
 const KV = 512;
@@ -35,8 +35,8 @@ describe('q4 linears at the 7B decoder-layer shapes', () => {
   for (const [name, n, k, hasBias] of shapes) {
     it(`${name} ${n}×${k}: matvec (M = 1) and matmul (M = 3) match the reference on every output`, async () => {
       const ctx = await testGpu();
-      const host = randomQ4Host(n, k, n + k);
-      const w = uploadQ4(ctx, name, host, n, k);
+      const host = randomQuantHost('q4', n, k, n + k);
+      const w = uploadQuant(ctx, 'q4', name, host, n, k);
       const xHost = randomF32(3 * k, 1);
       const x = uploadTensor(ctx, `${name}.x`, 'f32', [3, k], xHost);
       const bias = hasBias ? makeBias(ctx, `${name}.b`, 'bf16', randomF32(n, 2)) : undefined;
@@ -45,19 +45,19 @@ describe('q4 linears at the 7B decoder-layer shapes', () => {
         ctx,
         `${name}.mv`,
         { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor },
-        q4Case(host, k, xHost, 1, cols, bias?.values),
+        quantCase('q4', host, k, xHost, 1, cols, bias?.values),
       );
       const mvPlainErr = await runAndCheckLinear(
         ctx,
         `${name}.mv.plain`,
         { x, weight: w, m: 1, xRowOffset: 2, bias: bias?.tensor, matvecSubgroups: false },
-        q4Case(host, k, xHost, 1, cols, bias?.values),
+        quantCase('q4', host, k, xHost, 1, cols, bias?.values),
       );
       const mmErr = await runAndCheckLinear(
         ctx,
         `${name}.mm`,
         { x, weight: w, m: 3, bias: bias?.tensor },
-        q4Case(host, k, xHost, 3, cols, bias?.values),
+        quantCase('q4', host, k, xHost, 3, cols, bias?.values),
       );
       const y = createTensor(ctx, `${name}.ybench`, 'f32', [n]);
       const ms = async (matvecSubgroups: boolean) => {
@@ -77,8 +77,8 @@ describe('q4 lm_head / embed_tokens, 152064 × 3584, default binding limits', ()
   it('splits in chunks under 128 MiB; matvec and embedding gather match the reference across every chunk', async () => {
     const ctx = await testGpu({ bufferLimits: 'default' });
     expect(ctx.limits.maxStorageBufferBindingSize).toBe(128 * 1024 * 1024);
-    const host = randomQ4Host(VOCAB, HIDDEN, 99);
-    const w = uploadQ4(ctx, 'lm_head', host, VOCAB, HIDDEN);
+    const host = randomQuantHost('q4', VOCAB, HIDDEN, 99);
+    const w = uploadQuant(ctx, 'q4', 'lm_head', host, VOCAB, HIDDEN);
     expect(w.chunks.length).toBe(3);
     for (const c of w.chunks) expect(c.qweight.size).toBeLessThanOrEqual(ctx.limits.maxStorageBufferBindingSize);
     // Rows sampled evenly plus every chunk's first and last row.
@@ -92,13 +92,13 @@ describe('q4 lm_head / embed_tokens, 152064 × 3584, default binding limits', ()
       ctx,
       'lm_head',
       { x, weight: w, m: 1, xRowOffset: 4 },
-      q4Case(host, HIDDEN, xHost, 1, cols),
+      quantCase('q4', host, HIDDEN, xHost, 1, cols),
     );
     await runAndCheckLinear(
       ctx,
       'lm_head.plain',
       { x, weight: w, m: 1, xRowOffset: 4, matvecSubgroups: false },
-      q4Case(host, HIDDEN, xHost, 1, cols),
+      quantCase('q4', host, HIDDEN, xHost, 1, cols),
     );
     const y = createTensor(ctx, 'lm_head.ybench', 'f32', [VOCAB]);
     const op = linear(ctx, 'lm_head.bench', { x, weight: w, y, m: 1, xRowOffset: 4 });
@@ -110,7 +110,7 @@ describe('q4 lm_head / embed_tokens, 152064 × 3584, default binding limits', ()
     const ids = uploadTensor(ctx, 'embed.ids', 'u32', [idList.length], Uint32Array.from(idList));
     const out = createTensor(ctx, 'embed.out', 'f32', [idList.length, HIDDEN]);
     runOps(ctx, [embedGather(ctx, 'embed', { ids, table: w, out, m: idList.length })]);
-    expect(Array.from(await readTensorF32(ctx, out))).toEqual(Array.from(dequantQ4Rows(host, HIDDEN, idList)));
+    expect(Array.from(await readTensorF32(ctx, out))).toEqual(Array.from(dequantRows('q4', host, HIDDEN, idList)));
     expect(ctx.errors).toEqual([]);
     destroyWeight(w);
   });

@@ -6,16 +6,15 @@ import type { GpuContext } from '../gpu/device';
 import { runOps } from '../gpu/dispatch';
 import { createTensor, readBuffer, uploadTensor } from '../gpu/tensor';
 import {
-  dequantQ4Rows,
+  dequantRows,
   f32To16Bits,
   linearRef,
   randomF32,
-  randomQ4Host,
+  randomQuantHost,
   widen16,
   worstLinearError,
 } from '../../test-utils/cpu/linalg';
-import { LINEAR_TOL, makeBias, spread, uploadQ4, uploadQ8, uploadW16 } from '../../test-utils/linear-gpu';
-import { dequantQ8Rows, randomQ8Host } from '../../test-utils/cpu/q8';
+import { LINEAR_TOL, makeBias, spread, uploadQuant, uploadW16 } from '../../test-utils/linear-gpu';
 import { linear, matmulTileRows, type LinearArgs, type MatmulTileRows } from './linear';
 
 const GUARD_ROWS = 16;
@@ -77,10 +76,10 @@ describe('matmul tile height by M', () => {
   it('q4: matches the reference for M = 1, 5, 16, 33, 64, 65 at the chosen tile and across tiles (chunked W, x offset, bias)', async () => {
     const ctx = await testGpu();
     const [n, k] = [136, 96]; // 3 chunks (64, 64, 8 rows: a partial column tile), 3 K steps
-    const host = randomQ4Host(n, k, 31);
-    const w = uploadQ4(ctx, 'tiles.q4.w', host, n, k, { maxChunkBytes: 64 * (k / 2) });
+    const host = randomQuantHost('q4', n, k, 31);
+    const w = uploadQuant(ctx, 'q4', 'tiles.q4.w', host, n, k, { maxChunkBytes: 64 * (k / 2) });
     expect(w.chunks.map((c) => c.rows)).toEqual([64, 64, 8]);
-    const wRows = dequantQ4Rows(host, k, spread(n));
+    const wRows = dequantRows('q4', host, k, spread(n));
     const xHost = randomF32(67 * k, 32);
     const x = uploadTensor(ctx, 'tiles.q4.x', 'f32', [67, k], xHost);
     const bias = makeBias(ctx, 'tiles.q4.b', 'f32', randomF32(n, 33));
@@ -116,8 +115,8 @@ describe('matmul tile height by M', () => {
   it('q8: short and full tiles match the reference (chunked W, bias)', async () => {
     const ctx = await testGpu();
     const [n, k] = [72, 64];
-    const host = randomQ8Host(n, k, 37);
-    const w = uploadQ8(ctx, 'tiles.q8.w', host, n, k, { maxChunkBytes: 64 * k });
+    const host = randomQuantHost('q8', n, k, 37);
+    const w = uploadQuant(ctx, 'q8', 'tiles.q8.w', host, n, k, { maxChunkBytes: 64 * k });
     expect(w.chunks.map((c) => c.rows)).toEqual([64, 8]);
     const xHost = randomF32(65 * k, 38);
     const x = uploadTensor(ctx, 'tiles.q8.x', 'f32', [65, k], xHost);
@@ -128,7 +127,14 @@ describe('matmul tile height by M', () => {
       [65, 64],
     ] as const) {
       const args = { x, weight: w, m, bias: bias.tensor, path: 'matmul', matmulTileRows: tile } as const;
-      await checkWithGuard(ctx, `tiles.q8.m${m}.t${tile}`, args, xHost, dequantQ8Rows(host, k, spread(n)), bias.values);
+      await checkWithGuard(
+        ctx,
+        `tiles.q8.m${m}.t${tile}`,
+        args,
+        xHost,
+        dequantRows('q8', host, k, spread(n)),
+        bias.values,
+      );
     }
   });
 
@@ -151,7 +157,7 @@ describe('matmul tile height by M', () => {
   it('refuses a tile height the shaders are not built for', async () => {
     const ctx = await testGpu();
     const [n, k] = [64, 64];
-    const w = uploadQ4(ctx, 'tiles.bad.w', randomQ4Host(n, k, 36), n, k);
+    const w = uploadQuant(ctx, 'q4', 'tiles.bad.w', randomQuantHost('q4', n, k, 36), n, k);
     const x = createTensor(ctx, 'tiles.bad.x', 'f32', [4, k]);
     const y = createTensor(ctx, 'tiles.bad.y', 'f32', [4, n]);
     expect(() => linear(ctx, 'tiles.bad', { x, weight: w, y, m: 4, matmulTileRows: 8 as 16 })).toThrow(

@@ -1,20 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test-utils/gpu';
 import { createTensor, uploadTensor } from '../gpu/tensor';
-import { f32To16Bits, randomF32, randomQ4Host, widen16 } from '../../test-utils/cpu/linalg';
+import { f32To16Bits, randomF32, randomQuantHost, widen16 } from '../../test-utils/cpu/linalg';
 import { linear } from './linear';
 import { createQ4Weight } from './weight-chunks';
-import { makeBias, q4Case, runAndCheckLinear, spread, uploadQ4, uploadW16 } from '../../test-utils/linear-gpu';
+import {
+  makeBias,
+  quantCase,
+  randomQuantLinear,
+  runAndCheckLinear,
+  spread,
+  uploadQuant,
+  uploadW16,
+} from '../../test-utils/linear-gpu';
 
 describe('q4 linear, matrix-vector path (M = 1)', () => {
   it('matches the reference for every team width, over 3 chunks, with an x row offset and f32 bias', async () => {
     const ctx = await testGpu();
     const [n, k] = [300, 160];
-    const host = randomQ4Host(n, k, 1);
-    const w = uploadQ4(ctx, 'mv.w', host, n, k, { maxChunkBytes: 128 * (k / 2) });
+    const chunks = { maxChunkBytes: 128 * (k / 2) };
+    const { w, x, refCase } = randomQuantLinear(ctx, 'q4', 'mv', [n, k], { seed: 1, xRows: 4, chunks });
     expect(w.chunks.map((c) => c.rows)).toEqual([128, 128, 44]);
-    const xHost = randomF32(4 * k, 2);
-    const x = uploadTensor(ctx, 'mv.x', 'f32', [4, k], xHost);
     const bias = makeBias(ctx, 'mv.b', 'f32', randomF32(n, 3));
     for (const tpr of [1, 8, 32, 256]) {
       const args = {
@@ -26,14 +32,15 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
         matvecThreadsPerRow: tpr,
         matvecSubgroups: false,
       };
-      await runAndCheckLinear(ctx, `mv.tpr${tpr}`, args, q4Case(host, k, xHost, 1, spread(n), bias.values));
+      await runAndCheckLinear(ctx, `mv.tpr${tpr}`, args, refCase(1, bias.values));
     }
-    expect(ctx.features.subgroupId).toBe(true); // SwiftShader has them (size 4); the variant must not assume 4
+    // SwiftShader has them (size 4); the variant must not assume 4.
+    expect(ctx.features.subgroupId, 'the test device offers subgroups with subgroup_id').toBe(true);
     await runAndCheckLinear(
       ctx,
       'mv.subgroups',
       { x, weight: w, m: 1, xRowOffset: 2, bias: bias.tensor, matvecSubgroups: true },
-      q4Case(host, k, xHost, 1, spread(n), bias.values),
+      refCase(1, bias.values),
     );
   });
 
@@ -41,17 +48,14 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     // TPR 1 → 1024 rows per workgroup from 256 invocations (the default for short rows such as the tiny model's).
     const ctx = await testGpu();
     const [n, k] = [1100, 64];
-    const host = randomQ4Host(n, k, 21);
-    const w = uploadQ4(ctx, 'mv.narrow.w', host, n, k);
-    const xHost = randomF32(k, 22);
-    const x = uploadTensor(ctx, 'mv.narrow.x', 'f32', [1, k], xHost);
+    const { w, x, xHost, refCase } = randomQuantLinear(ctx, 'q4', 'mv.narrow', [n, k], { seed: 21 });
     const every = Array.from({ length: n }, (_, i) => i);
     for (const tpr of [1, 2]) {
       await runAndCheckLinear(
         ctx,
         `mv.narrow.tpr${tpr}`,
         { x, weight: w, m: 1, matvecThreadsPerRow: tpr, matvecSubgroups: false },
-        q4Case(host, k, xHost, 1, every),
+        refCase(1),
       );
     }
     const bits = Uint16Array.from(randomF32(n * k, 23, 0.2), (v) => f32To16Bits('bf16', v));
@@ -69,8 +73,8 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
   it('reads bf16, f16 and no bias', async () => {
     const ctx = await testGpu();
     const [n, k] = [97, 64];
-    const host = randomQ4Host(n, k, 4);
-    const w = uploadQ4(ctx, 'mvb.w', host, n, k);
+    const host = randomQuantHost('q4', n, k, 4);
+    const w = uploadQuant(ctx, 'q4', 'mvb.w', host, n, k);
     const xHost = randomF32(k, 5, 3);
     const x = uploadTensor(ctx, 'mvb.x', 'f32', [1, k], xHost);
     for (const matvecSubgroups of [false, true]) {
@@ -80,14 +84,14 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
           ctx,
           `mvb.${dtype}`,
           { x, weight: w, m: 1, bias: bias.tensor, matvecSubgroups },
-          q4Case(host, k, xHost, 1, spread(n), bias.values),
+          quantCase('q4', host, k, xHost, 1, spread(n), bias.values),
         );
       }
       await runAndCheckLinear(
         ctx,
         'mvb.none',
         { x, weight: w, m: 1, matvecSubgroups },
-        q4Case(host, k, xHost, 1, spread(n)),
+        quantCase('q4', host, k, xHost, 1, spread(n)),
       );
     }
   });
@@ -95,11 +99,8 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
   it('falls back to workgroup reduction without the subgroups feature, and says so if asked for them', async () => {
     const ctx = await testGpu({ disableFeatures: ['subgroups'] });
     const [n, k] = [40, 64];
-    const host = randomQ4Host(n, k, 17);
-    const w = uploadQ4(ctx, 'nosg.w', host, n, k);
-    const xHost = randomF32(k, 18);
-    const x = uploadTensor(ctx, 'nosg.x', 'f32', [1, k], xHost);
-    await runAndCheckLinear(ctx, 'nosg', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
+    const { w, x, refCase } = randomQuantLinear(ctx, 'q4', 'nosg', [n, k], { seed: 17 });
+    await runAndCheckLinear(ctx, 'nosg', { x, weight: w, m: 1 }, refCase(1));
     const y = createTensor(ctx, 'nosg.y', 'f32', [n]);
     expect(() => linear(ctx, 'nosg', { x, weight: w, y, m: 1, matvecSubgroups: true })).toThrow(
       /lacks subgroups or the WGSL subgroup_id builtin/,
@@ -112,17 +113,17 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     // larger than the minimum do); planned for size 32 → 8 slots for 64 subgroups (most find none).
     const real = await testGpu();
     const [n, k] = [700, 96];
-    const host = randomQ4Host(n, k, 24);
+    const host = randomQuantHost('q4', n, k, 24);
     const xHost = randomF32(k, 25);
     for (const min of [1, 32]) {
       const ctx = { ...real, subgroupSize: { min, max: 64 } };
-      const w = uploadQ4(ctx, `sgplan${min}.w`, host, n, k);
+      const w = uploadQuant(ctx, 'q4', `sgplan${min}.w`, host, n, k);
       const x = uploadTensor(ctx, `sgplan${min}.x`, 'f32', [1, k], xHost);
       await runAndCheckLinear(
         ctx,
         `sgplan${min}`,
         { x, weight: w, m: 1, matvecSubgroups: true },
-        q4Case(host, k, xHost, 1, spread(n)),
+        quantCase('q4', host, k, xHost, 1, spread(n)),
       );
     }
   });
@@ -131,15 +132,12 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const real = await testGpu();
     const ctx = { ...real, limits: { ...real.limits, maxComputeWorkgroupsPerDimension: 2 } };
     const [n, k] = [1000, 64]; // 256 rows per workgroup at subgroup size 4 → 4 workgroups → 2 × 2
-    const host = randomQ4Host(n, k, 19);
-    const w = uploadQ4(ctx, 'sgfold.w', host, n, k);
-    const xHost = randomF32(k, 20);
-    const x = uploadTensor(ctx, 'sgfold.x', 'f32', [1, k], xHost);
+    const { w, x, refCase } = randomQuantLinear(ctx, 'q4', 'sgfold', [n, k], { seed: 19 });
     expect(
       linear(ctx, 'sgfold.probe', { x, weight: w, m: 1, y: createTensor(ctx, 'sgfold.probe.y', 'f32', [n]) })
         .dispatches[0]!.workgroups,
     ).toEqual([2, 2, 1]);
-    await runAndCheckLinear(ctx, 'sgfold', { x, weight: w, m: 1 }, q4Case(host, k, xHost, 1, spread(n)));
+    await runAndCheckLinear(ctx, 'sgfold', { x, weight: w, m: 1 }, refCase(1));
   });
 
   it('folds the grid into y past the per-dimension limit (fake limit of 16; a real >65535 dispatch is in embed.gpu.test)', async () => {
@@ -148,16 +146,13 @@ describe('q4 linear, matrix-vector path (M = 1)', () => {
     const real = await testGpu();
     const ctx = { ...real, limits: { ...real.limits, maxComputeWorkgroupsPerDimension: 16 } };
     const [n, k] = [1000, 64];
-    const host = randomQ4Host(n, k, 7);
-    const w = uploadQ4(ctx, 'fold.w', host, n, k);
-    const xHost = randomF32(k, 8);
-    const x = uploadTensor(ctx, 'fold.x', 'f32', [1, k], xHost);
+    const { w, x, refCase } = randomQuantLinear(ctx, 'q4', 'fold', [n, k], { seed: 7 });
     const args = { x, weight: w, m: 1, matvecThreadsPerRow: 256, matvecSubgroups: false };
     expect(
       linear(ctx, 'fold.probe', { ...args, y: createTensor(ctx, 'fold.probe.y', 'f32', [n]) }).dispatches[0]!
         .workgroups,
     ).toEqual([16, 16, 1]);
-    await runAndCheckLinear(ctx, 'fold', args, q4Case(host, k, xHost, 1, spread(n)));
+    await runAndCheckLinear(ctx, 'fold', args, refCase(1));
   });
 });
 
@@ -165,18 +160,16 @@ describe('q4 linear, matrix-matrix path', () => {
   it('matches the reference for M not a tile multiple, chunked weights, x offset and bf16 bias', async () => {
     const ctx = await testGpu();
     const [n, k] = [200, 96];
-    const host = randomQ4Host(n, k, 9);
-    const w = uploadQ4(ctx, 'mm.w', host, n, k, { maxChunkBytes: 64 * (k / 2) });
+    const chunks = { maxChunkBytes: 64 * (k / 2) };
+    const { w, x, refCase } = randomQuantLinear(ctx, 'q4', 'mm', [n, k], { seed: 9, xRows: 72, chunks });
     expect(w.chunks.length).toBe(4);
-    const xHost = randomF32(72 * k, 10);
-    const x = uploadTensor(ctx, 'mm.x', 'f32', [72, k], xHost);
     const bias = makeBias(ctx, 'mm.b', 'bf16', randomF32(n, 11));
     for (const m of [1, 5, 70]) {
       await runAndCheckLinear(
         ctx,
         `mm.m${m}`,
         { x, weight: w, m, xRowOffset: 1, bias: bias.tensor, path: 'matmul' },
-        q4Case(host, k, xHost, m, spread(n), bias.values),
+        refCase(m, bias.values),
       );
     }
   });

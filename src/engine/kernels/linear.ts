@@ -140,16 +140,20 @@ export function linear(ctx: GpuContext, label: string, args: LinearArgs): Kernel
   const path = args.path ?? 'auto';
   const matvec = path === 'matvec' || (path === 'auto' && m === 1);
   if (matvec && m !== 1) throw new Error(`${label}: the matvec path computes one row, got m = ${m}`);
-  return kernelOp(matvec ? buildMatvec(ctx, label, args, w, defines) : buildMatmul(ctx, label, args, w, defines));
+  const plan = { ctx, label, args, w, defines };
+  return kernelOp(matvec ? buildMatvec(plan) : buildMatmul(plan));
 }
 
-function buildMatvec(
-  ctx: GpuContext,
-  label: string,
-  args: LinearArgs,
-  w: ChunkedWeight,
-  defines: Record<string, boolean>,
-): Dispatch[] {
+/** What both paths build their dispatches from: the checked arguments and the shader defines they imply. */
+interface LinearPlan {
+  ctx: GpuContext;
+  label: string;
+  args: LinearArgs;
+  w: ChunkedWeight;
+  defines: Record<string, boolean>;
+}
+
+function buildMatvec({ ctx, label, args, w, defines }: LinearPlan): Dispatch[] {
   const tpr = args.matvecThreadsPerRow ?? defaultThreadsPerRow(rowUnits(w));
   if (!Number.isInteger(Math.log2(tpr)) || tpr < 1 || tpr > MATVEC_WG)
     throw new Error(`${label}: matvecThreadsPerRow ${tpr} must be a power of two in [1, 256]`);
@@ -198,13 +202,7 @@ function linearResources(
   return [args.x.buffer, ...weightBuffers, args.y.buffer, params, ...(args.bias ? [args.bias.buffer] : [])];
 }
 
-function buildMatmul(
-  ctx: GpuContext,
-  label: string,
-  args: LinearArgs,
-  w: ChunkedWeight,
-  defines: Record<string, boolean>,
-): Dispatch[] {
+function buildMatmul({ ctx, label, args, w, defines }: LinearPlan): Dispatch[] {
   const tileM = args.matmulTileRows ?? matmulTileRows(args.m);
   if (!MATMUL_TILE_ROWS.includes(tileM))
     throw new Error(`${label}: matmulTileRows ${tileM} must be one of ${MATMUL_TILE_ROWS.join(', ')}`);

@@ -6,9 +6,8 @@
 // dispatch per chunk. A small tensor is simply one chunk.
 import type { GpuContext } from '../gpu/device';
 import { byteSize, readBuffer, storageUsage, writeHost, type GpuTensor } from '../gpu/tensor';
-import type { Q8Weight } from './q8-weight';
 
-/** q4 group size along the input dimension (ARCHITECTURE.md §4). */
+/** Group size along the input dimension, q4 (ARCHITECTURE.md §4) and q8 alike: one f16 scale per 32 inputs. */
 export const Q4_GROUP = 32;
 /** Chunk row counts are rounded to this so matmul/matvec tiles rarely straddle a chunk's end. */
 const CHUNK_ROW_GRANULE = 64;
@@ -19,20 +18,27 @@ export interface RowRange {
   readonly rows: number;
 }
 
-/** One row chunk of a q4 weight: `qweight` u32 [rows][cols/8] nibbles, `scales` f16 bits two per u32 [rows*cols/32]. */
-export interface Q4Chunk extends RowRange {
+/** The quantized formats, by bits per code: q4 packs eight codes in a u32 word, q8 four. */
+const CODE_BITS = { q4: 4, q8: 8 } as const;
+export type QuantKind = keyof typeof CODE_BITS;
+
+/** One row chunk of a quantized weight: `qweight` u32 code words [rows][cols·bits/32], `scales` f16 bits two per u32 [rows*cols/32]. */
+export interface QuantChunk extends RowRange {
   readonly qweight: GPUBuffer;
   readonly scales: GPUBuffer;
 }
 
-/** A q4 weight W[rows, cols] (PyTorch [out, in] layout) in the format of ARCHITECTURE.md §4, split in row chunks. */
-export interface Q4Weight {
-  readonly kind: 'q4';
+/** A quantized weight W[rows, cols] (PyTorch [out, in] layout), split in row chunks; q4 is ARCHITECTURE.md §4. */
+export interface QuantWeight<K extends QuantKind = QuantKind> {
+  readonly kind: K;
   readonly label: string;
   readonly rows: number;
   readonly cols: number;
-  readonly chunks: readonly Q4Chunk[];
+  readonly chunks: readonly QuantChunk[];
 }
+
+export type Q4Chunk = QuantChunk;
+export type Q4Weight = QuantWeight<'q4'>;
 
 /** One row chunk of a 16-bit weight: `data` holds rows*cols 16-bit values packed two per u32, row-major. */
 export interface W16Chunk extends RowRange {
@@ -54,9 +60,14 @@ export interface ChunkOptions {
   maxChunkBytes?: number;
 }
 
+/** Bytes of one quantized row: its codes and its scales. */
+export function quantRowBytes(kind: QuantKind, cols: number): { qweight: number; scales: number } {
+  return { qweight: (cols * CODE_BITS[kind]) / 8, scales: (cols / Q4_GROUP) * 2 };
+}
+
 /** Bytes of one q4 row: its nibbles and its scales. */
 export function q4RowBytes(cols: number): { qweight: number; scales: number } {
-  return { qweight: cols / 2, scales: (cols / Q4_GROUP) * 2 };
+  return quantRowBytes('q4', cols);
 }
 
 /** Total bytes of a q4 weight (what a memory plan should count). */
@@ -90,17 +101,18 @@ function checkDims(label: string, rows: number, cols: number): void {
   if (!Number.isInteger(cols) || cols < 1) throw new Error(`${label}: cols ${cols} must be a positive integer`);
 }
 
-/** Allocates a zeroed q4 weight, chunked to fit this device's buffer and binding limits. */
-export function createQ4Weight(
+/** Allocates a zeroed quantized weight, chunked to fit this device's buffer and binding limits. */
+export function createQuantWeight<K extends QuantKind>(
   ctx: GpuContext,
+  kind: K,
   label: string,
   rows: number,
   cols: number,
   options: ChunkOptions = {},
-): Q4Weight {
+): QuantWeight<K> {
   checkDims(label, rows, cols);
-  if (cols % Q4_GROUP !== 0) throw new Error(`${label}: q4 needs cols % ${Q4_GROUP} == 0, got cols ${cols}`);
-  const rb = q4RowBytes(cols);
+  if (cols % Q4_GROUP !== 0) throw new Error(`${label}: ${kind} needs cols % ${Q4_GROUP} == 0, got cols ${cols}`);
+  const rb = quantRowBytes(kind, cols);
   const limit = chunkByteLimit(ctx, options);
   const chunks = planRowChunks(label, rows, rb.qweight, limit).map((r, i) => {
     const name = `${label}.chunk${i}`;
@@ -116,8 +128,17 @@ export function createQ4Weight(
       }),
     };
   });
-  return { kind: 'q4', label, rows, cols, chunks };
+  return { kind, label, rows, cols, chunks };
 }
+
+/** createQuantWeight bound to one format (createQ4Weight here, createQ8Weight in q8-weight.ts). */
+export function quantWeightCreator<K extends QuantKind>(kind: K) {
+  return (ctx: GpuContext, label: string, rows: number, cols: number, options: ChunkOptions = {}): QuantWeight<K> =>
+    createQuantWeight(ctx, kind, label, rows, cols, options);
+}
+
+/** Allocates a zeroed q4 weight, chunked to fit this device's buffer and binding limits. */
+export const createQ4Weight = quantWeightCreator('q4');
 
 /** Allocates a zeroed 16-bit weight, chunked to fit this device's buffer and binding limits. */
 export function createW16Weight(
@@ -181,19 +202,20 @@ export function writeW16Rows(ctx: GpuContext, w: W16Weight, row0: number, data: 
 }
 
 /**
- * Uploads already-quantized host rows [row0, row0 + n) (e.g. from the OPFS cache): `qweight` n*cols/8 words,
- * `scales` n*cols/32 f16 bits. A range whose scales start or end mid-word inside a chunk is rejected (WebGPU
- * writes whole words); that cannot happen when cols/32 is even, as in every Qwen2.5 shape.
+ * Uploads already-quantized host rows [row0, row0 + n) (e.g. from the OPFS cache): `qweight` n*cols·bits/32
+ * words, `scales` n*cols/32 f16 bits. A range whose scales start or end mid-word inside a chunk is rejected
+ * (WebGPU writes whole words); that cannot happen when cols/32 is even, as in every Qwen2.5 shape.
  */
-export function writeQ4Rows(
+export function writeQuantRows(
   ctx: GpuContext,
-  w: Q4Weight,
+  w: QuantWeight,
   row0: number,
   qweight: Uint32Array,
   scales: Uint16Array,
 ): void {
   const groups = w.cols / Q4_GROUP;
-  const n = qweight.length / (w.cols / 8);
+  const words = quantRowBytes(w.kind, w.cols).qweight / 4;
+  const n = qweight.length / words;
   if (!Number.isInteger(n) || scales.length !== n * groups || row0 < 0 || row0 + n > w.rows) {
     throw new Error(
       `${w.label}: cannot write ${qweight.length} words / ${scales.length} scales at row ${row0} of ${w.rows}×${w.cols}`,
@@ -208,53 +230,45 @@ export function writeQ4Rows(
         `${w.label}: rows [${from}, ${from + count}) split a scale word in ${chunk.scales.label}; write even row counts or whole chunks`,
       );
     }
-    writeHost(
-      ctx,
-      chunk.qweight,
-      local * (w.cols / 2),
-      qweight.subarray((from - row0) * (w.cols / 8), (from - row0 + count) * (w.cols / 8)),
-    );
-    writeHost(
-      ctx,
-      chunk.scales,
-      local * groups * 2,
-      scales.subarray((from - row0) * groups, (from - row0 + count) * groups),
-    );
+    const at = from - row0;
+    writeHost(ctx, chunk.qweight, local * words * 4, qweight.subarray(at * words, (at + count) * words));
+    writeHost(ctx, chunk.scales, local * groups * 2, scales.subarray(at * groups, (at + count) * groups));
   }
 }
 
-/** Reads one q4 chunk back (e.g. to store the quantized model in the cache): its nibble words and f16 scales. */
-export async function readQ4Chunk(
+/** Reads one chunk of a quantized weight back (e.g. to store the model in the cache): its code words and f16 scales. */
+export async function readQuantChunk(
   ctx: GpuContext,
-  w: Q4Weight,
+  w: QuantWeight,
   index: number,
 ): Promise<{ qweight: Uint32Array; scales: Uint16Array }> {
   const c = w.chunks[index];
   if (!c) throw new Error(`${w.label}: no chunk ${index} (has ${w.chunks.length})`);
   const groups = (c.rows * w.cols) / Q4_GROUP;
-  const qweight = new Uint32Array(await readBuffer(ctx, c.qweight, 0, (c.rows * w.cols) / 2));
+  const qweight = new Uint32Array(await readBuffer(ctx, c.qweight, 0, c.rows * quantRowBytes(w.kind, w.cols).qweight));
   const scales = new Uint16Array(await readBuffer(ctx, c.scales, 0, byteSize('f16', groups)), 0, groups);
   return { qweight, scales };
 }
 
-/** Reads a whole q4 weight back as one host array pair (flat over all rows, as §4 lays out one tensor). */
-export async function readQ4Weight(
+/** Reads a whole quantized weight back as one host array pair (flat over all rows, as §4 lays out one tensor). */
+export async function readQuantWeight(
   ctx: GpuContext,
-  w: Q4Weight,
+  w: QuantWeight,
 ): Promise<{ qweight: Uint32Array; scales: Uint16Array }> {
-  const qweight = new Uint32Array((w.rows * w.cols) / 8);
+  const words = quantRowBytes(w.kind, w.cols).qweight / 4;
+  const qweight = new Uint32Array(w.rows * words);
   const scales = new Uint16Array((w.rows * w.cols) / Q4_GROUP);
   for (let i = 0; i < w.chunks.length; i++) {
     const c = w.chunks[i]!;
-    const part = await readQ4Chunk(ctx, w, i);
-    qweight.set(part.qweight, (c.row0 * w.cols) / 8);
+    const part = await readQuantChunk(ctx, w, i);
+    qweight.set(part.qweight, c.row0 * words);
     scales.set(part.scales, (c.row0 * w.cols) / Q4_GROUP);
   }
   return { qweight, scales };
 }
 
 /** Frees every chunk buffer of a weight created by createQ4Weight / createQ8Weight / createW16Weight. */
-export function destroyWeight(w: Q4Weight | Q8Weight | W16Weight): void {
+export function destroyWeight(w: QuantWeight | W16Weight): void {
   for (const c of w.chunks) {
     if ('qweight' in c) {
       c.qweight.destroy();

@@ -142,7 +142,7 @@ describe('parseModelSpec: Qwen2.5-VL-7B (docs/model.md §1)', () => {
     const c = nestedLayout(config7b as Record<string, unknown>);
     delete c.tie_word_embeddings;
     (c.text_config as Record<string, unknown>).tie_word_embeddings = true;
-    expect(parseModelSpec({ config: c }).text.tieWordEmbeddings).toBe(true);
+    expect(parseModelSpec({ config: c }).text.tieWordEmbeddings, 'tie_word_embeddings').toBe(true);
   });
 });
 

@@ -48,7 +48,8 @@ function expectStreamsLikeDecode(ids: readonly number[]): void {
   deltas.forEach((d, i) => {
     emitted += d;
     const prefix = tokenizer.decode(ids.slice(0, i + 1));
-    if (prefix.endsWith('\uFFFD')) expect(emitted, `token ${i}: streamed past the decoded prefix`).toBe(prefix.slice(0, emitted.length));
+    if (prefix.endsWith('\uFFFD'))
+      expect(emitted, `token ${i}: streamed past the decoded prefix`).toBe(prefix.slice(0, emitted.length));
     else expect(emitted).toBe(prefix);
   });
 }

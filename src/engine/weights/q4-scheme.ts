@@ -24,18 +24,23 @@ export const Q4_SCHEME = {
 
 export type Q4Scheme = typeof Q4_SCHEME;
 
-/** Bytes of one W[rows, cols] in q4: packed nibbles plus f16 scales (each buffer padded to 4 bytes). */
-export function q4ByteSize(
+/** Bytes of one W[rows, cols] in a quantized scheme: packed codes plus f16 scales (each buffer padded to 4 bytes). */
+export function quantByteSize(
+  scheme: { readonly id: string; readonly bits: number; readonly groupSize: number },
   rows: number,
   cols: number,
   what = 'tensor',
 ): { qweight: number; scales: number; total: number } {
-  if (cols % Q4_SCHEME.groupSize !== 0) {
+  if (cols % scheme.groupSize !== 0) {
+    const format = scheme.id.split('_')[0]!;
     throw new Error(
-      `${what}: input dimension ${cols} is not a multiple of the q4 group size ${Q4_SCHEME.groupSize}; it cannot be quantized`,
+      `${what}: input dimension ${cols} is not a multiple of the ${format} group size ${scheme.groupSize}; it cannot be quantized`,
     );
   }
-  const qweight = (rows * cols) / 2;
-  const scales = Math.ceil((((rows * cols) / Q4_SCHEME.groupSize) * 2) / 4) * 4;
+  const qweight = (rows * cols * scheme.bits) / 8;
+  const scales = Math.ceil((((rows * cols) / scheme.groupSize) * 2) / 4) * 4;
   return { qweight, scales, total: qweight + scales };
 }
+
+/** Bytes of one W[rows, cols] in q4: packed nibbles plus f16 scales. */
+export const q4ByteSize = (rows: number, cols: number, what?: string) => quantByteSize(Q4_SCHEME, rows, cols, what);

@@ -2,7 +2,7 @@
 // reader (or the Python reference, tools/reference/vr2ref/q8.py) knows exactly how the cached bytes were produced.
 // Same shape of rule as q4 (q4-scheme.ts): per 32-element group along the input dimension, the largest |w| maps
 // exactly to the most negative code, so the scale is a power-of-two division of a weight and needs no f32 division.
-import { Q4_SCHEME, type Q4Scheme } from './q4-scheme';
+import { Q4_SCHEME, quantByteSize, type Q4Scheme } from './q4-scheme';
 
 export const Q8_SCHEME = {
   id: 'q8_0-sym-g32-f16',
@@ -42,18 +42,5 @@ export function schemeById(id: string | undefined): QuantScheme | null {
   return [Q4_SCHEME, Q8_SCHEME].find((s) => s.id === id) ?? null;
 }
 
-/** Bytes of one W[rows, cols] in q8: int8 codes plus f16 scales (each buffer padded to 4 bytes). */
-export function q8ByteSize(
-  rows: number,
-  cols: number,
-  what = 'tensor',
-): { qweight: number; scales: number; total: number } {
-  if (cols % Q8_SCHEME.groupSize !== 0) {
-    throw new Error(
-      `${what}: input dimension ${cols} is not a multiple of the q8 group size ${Q8_SCHEME.groupSize}; it cannot be quantized`,
-    );
-  }
-  const qweight = rows * cols;
-  const scales = Math.ceil((((rows * cols) / Q8_SCHEME.groupSize) * 2) / 4) * 4;
-  return { qweight, scales, total: qweight + scales };
-}
+/** Bytes of one W[rows, cols] in q8: int8 codes plus f16 scales. */
+export const q8ByteSize = (rows: number, cols: number, what?: string) => quantByteSize(Q8_SCHEME, rows, cols, what);

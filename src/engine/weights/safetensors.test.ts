@@ -71,28 +71,19 @@ describe('safetensors header', () => {
     expect(() => parse(rawFile({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, 8))).toThrow(
       /describes \d+ bytes, but the file has only \d+ bytes/,
     );
-    expect(() =>
+    // Two F32 tensors a, b at the given data offsets in a 12-byte data section.
+    const twoTensors = (a: [number, number], b: [number, number]) =>
       parse(
         rawFile(
           {
-            a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
-            b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+            a: { dtype: 'F32', shape: [(a[1] - a[0]) / 4], data_offsets: a },
+            b: { dtype: 'F32', shape: [(b[1] - b[0]) / 4], data_offsets: b },
           },
           12,
         ),
-      ),
-    ).toThrow(/tensor b overlaps the tensor before it/);
-    expect(() =>
-      parse(
-        rawFile(
-          {
-            a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
-            b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
-          },
-          12,
-        ),
-      ),
-    ).toThrow(/hole in the data before tensor b/);
+      );
+    expect(() => twoTensors([0, 8], [4, 12])).toThrow(/tensor b overlaps the tensor before it/);
+    expect(() => twoTensors([0, 4], [8, 12])).toThrow(/hole in the data before tensor b/);
     expect(() => parse(rawFile({ a: { dtype: 'BF16', shape: [3], data_offsets: [0, 8] } }, 8))).toThrow(
       /tensor a \(BF16 \[3\]\) needs 6 bytes, data_offsets \[0, 8\] span 8/,
     );

@@ -172,7 +172,7 @@ describe('a host that ignores Range (200 with the whole body)', { timeout: 30_00
     const src = new UrlSource(hub.resolveBase(REPO), { sleep: noSleep });
     const got = await streamAll(src);
     for (const [name, t] of built.data) expect(got.get(name), name).toEqual(t.bytes);
-    expect(src.rangeSupported).toBe(false);
+    expect(src.rangeSupported, 'a server that ignores Range').toBe(false);
     const shards = Object.keys(built.files).filter((f) => f.endsWith('.safetensors'));
     for (const f of shards) {
       const size = (built.files[f] as Uint8Array).byteLength;

@@ -126,7 +126,7 @@ describe('UrlSource', () => {
     const src = new UrlSource(BASE, { fetch: s.fetchFn });
     expect(await src.readRange('a.bin', 10, 20)).toEqual(file.subarray(10, 20));
     expect(await src.readRange('a.bin', 5000, 9000)).toEqual(file.subarray(5000, 9000));
-    expect(src.rangeSupported).toBe(false);
+    expect(src.rangeSupported, 'a server that ignores Range').toBe(false);
     expect(s.requests, 'the second range came from the same body').toHaveLength(1);
     expect(await src.knownSize('a.bin')).toBe(null); // the fake server sends no Content-Length
   });

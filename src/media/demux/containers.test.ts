@@ -61,8 +61,8 @@ describe('edit lists', () => {
     const m = interpretEditList([{ segmentDuration: 3000, mediaTime: 1024, mediaRateInteger: 1 }], 1000, 15360);
     expect(presentSample(m, 1024, 15360)).toEqual({ pts: 0, visible: true });
     expect(presentSample(m, 1536, 15360).pts).toBeCloseTo(1 / 30, 12);
-    expect(presentSample(m, 512, 15360).visible).toBe(false); // before the edit
-    expect(presentSample(m, 1024 + 46080, 15360).visible).toBe(false); // after 3 s
+    expect(presentSample(m, 512, 15360).visible, 'a sample before the edit').toBe(false);
+    expect(presentSample(m, 1024 + 46080, 15360).visible, 'a sample after the 3 s edit').toBe(false);
   });
   it('delays by leading empty edits and warns about what it cannot apply', () => {
     const m = interpretEditList(
@@ -79,10 +79,8 @@ describe('edit lists', () => {
   });
   it('is the identity without edits; segment duration 0 means "to the end"', () => {
     expect(presentSample(interpretEditList(undefined, 1000, 30), 30, 30)).toEqual({ pts: 1, visible: true });
-    expect(
-      presentSample(interpretEditList([{ segmentDuration: 0, mediaTime: 2, mediaRateInteger: 1 }], 1000, 30), 1e9, 30)
-        .visible,
-    ).toBe(true);
+    const toTheEnd = interpretEditList([{ segmentDuration: 0, mediaTime: 2, mediaRateInteger: 1 }], 1000, 30);
+    expect(presentSample(toTheEnd, 1e9, 30).visible, 'a late sample under a duration-0 edit').toBe(true);
   });
 });
 

@@ -1,8 +1,9 @@
 // Plain-TS references for the linear-algebra kernels (test-only). Written for clarity, not speed, and on purpose
-// by a different route than the shaders: f16 rounding by f64 arithmetic (the shader uses integer bit tricks), q4
+// by a different route than the shaders: f16 rounding by f64 arithmetic (the shader uses integer bit tricks), q4/q8
 // rounding by exact f64 division (the shader uses midpoint comparisons), sums in f64.
 import { f16BitsToF32 } from '../../lib/f16';
 import { roundHalfEven } from '../../lib/round-half-even';
+import type { QuantKind } from '../../engine/kernels/weight-chunks';
 
 export { f16BitsToF32, roundHalfEven };
 
@@ -52,8 +53,19 @@ export function widen16(dtype: Dtype16, bits: Uint16Array): Float32Array {
   return Float32Array.from(bits, (h) => bitsToF32(dtype, h));
 }
 
-export interface Q4Host {
-  /** u32 [rows][cols/8]: element 8k+j of a row in bits 4j..4j+3 of word k, as the nibble q+8. */
+/**
+ * The quantized formats (q4: ARCHITECTURE.md §4; q8: docs/model.md §6.3): per group of 32 inputs one f16 scale
+ * d = m / qmin (m the group's value of largest magnitude), codes q = clamp(round-half-even(w / d), qmin, qmax),
+ * packed 32/bits per u32 word, element j of a word in bits j·bits.. — q4 as the nibble q + 8, q8 as q's
+ * two's-complement byte.
+ */
+const QUANT_FORMATS = {
+  q4: { bits: 4, offset: 8, randomExponent0: 6 },
+  q8: { bits: 8, offset: 0, randomExponent0: 2 },
+} as const satisfies Record<QuantKind, unknown>;
+
+export interface QuantHost {
+  /** u32 [rows][cols·bits/32] code words. */
   qweight: Uint32Array;
   /** f16 bits [rows*cols/32], flat index row*(cols/32)+group. */
   scales: Uint16Array;
@@ -61,48 +73,69 @@ export interface Q4Host {
   bad: boolean;
 }
 
-/** Quantizes W[rows, cols] (f32 values) by the rule of ARCHITECTURE.md §4. */
-export function quantizeQ4Ref(w: Float32Array, rows: number, cols: number): Q4Host {
+function codeRange(kind: QuantKind): { bits: number; perWord: number; qmin: number; qmax: number } {
+  const { bits } = QUANT_FORMATS[kind];
+  return { bits, perWord: 32 / bits, qmin: -(2 ** (bits - 1)), qmax: 2 ** (bits - 1) - 1 };
+}
+
+/** Quantizes W[rows, cols] (f32 values) by the rule of the format. */
+export function quantizeRef(kind: QuantKind, w: Float32Array, rows: number, cols: number): QuantHost {
+  const { bits, perWord, qmin, qmax } = codeRange(kind);
+  const { offset } = QUANT_FORMATS[kind];
   const groups = cols / 32;
-  const qweight = new Uint32Array((rows * cols) / 8);
+  const qweight = new Uint32Array((rows * cols) / perWord);
   const scales = new Uint16Array(rows * groups);
   let bad = false;
   for (let gi = 0; gi < rows * groups; gi++) {
     const base = gi * 32;
     let m = w[base]!;
     for (let i = 1; i < 32; i++) if (Math.abs(w[base + i]!) > Math.abs(m)) m = w[base + i]!;
-    const dBits = f32ToF16Bits(m / -8);
+    const dBits = f32ToF16Bits(m / qmin);
     const d = f16BitsToF32(dBits);
     scales[gi] = dBits;
     for (let i = 0; i < 32; i++) {
       const v = w[base + i]!;
       if (!Number.isFinite(v)) bad = true;
-      const q = d === 0 || !Number.isFinite(d) ? 0 : Math.min(7, Math.max(-8, roundHalfEven(v / d)));
-      qweight[(base + i) >> 3]! |= ((q + 8) << (4 * (i & 7))) >>> 0;
+      const q = d === 0 || !Number.isFinite(d) ? 0 : Math.min(qmax, Math.max(qmin, roundHalfEven(v / d)));
+      qweight[((base + i) / perWord) >>> 0]! |= (((q + offset) & (2 ** bits - 1)) << (bits * (i % perWord))) >>> 0;
     }
     if (!Number.isFinite(d)) bad = true;
   }
   return { qweight, scales, bad };
 }
 
-/** Dequantizes rows [row0, row0 + count) of a q4 weight to f32 (exact: q·d). */
-export function dequantQ4Ref(
-  q: Pick<Q4Host, 'qweight' | 'scales'>,
+/** The code q of flat element e. */
+export function quantCode(kind: QuantKind, qweight: Uint32Array, e: number): number {
+  const { bits, perWord, qmax } = codeRange(kind);
+  const q = ((qweight[(e / perWord) >>> 0]! >>> (bits * (e % perWord))) & (2 ** bits - 1)) - QUANT_FORMATS[kind].offset;
+  return q > qmax ? q - 2 ** bits : q;
+}
+
+/** Dequantizes rows [row0, row0 + count) of a quantized weight to f32 (exact: q·d). */
+export function dequantRef(
+  kind: QuantKind,
+  q: Pick<QuantHost, 'qweight' | 'scales'>,
   cols: number,
   row0: number,
   count: number,
 ): Float32Array {
   const out = new Float32Array(count * cols);
-  for (let r = 0; r < count; r++) {
-    for (let g = 0; g < cols / 32; g++) {
-      const flat = (row0 + r) * (cols / 32) + g;
-      const d = f16BitsToF32(q.scales[flat]!);
-      for (let j = 0; j < 32; j++) {
-        const e = flat * 32 + j;
-        out[r * cols + g * 32 + j] = (((q.qweight[e >> 3]! >>> (4 * (e & 7))) & 15) - 8) * d;
-      }
-    }
+  for (let i = 0; i < count * cols; i++) {
+    const e = row0 * cols + i;
+    out[i] = quantCode(kind, q.qweight, e) * f16BitsToF32(q.scales[e >> 5]!);
   }
+  return out;
+}
+
+/** Stacks the dequantized rows `rows` of a quantized weight (for references over a sample of output columns). */
+export function dequantRows(
+  kind: QuantKind,
+  q: Pick<QuantHost, 'qweight' | 'scales'>,
+  cols: number,
+  rows: readonly number[],
+): Float32Array {
+  const out = new Float32Array(rows.length * cols);
+  rows.forEach((r, i) => out.set(dequantRef(kind, q, cols, r, 1), i * cols));
   return out;
 }
 
@@ -218,17 +251,23 @@ export function xorshift32(seed: number): () => number {
 }
 
 /**
- * Random but valid q4 data [rows, cols]: uniform nibbles; scales of random sign with magnitudes 2^-9..2^-2, about
- * 1 % of them f16 subnormals (exercising the exact scale decoding).
+ * Random but valid quantized data [rows, cols]: uniform code words; scales of random sign with magnitudes
+ * 2^-9..2^-2 for q4 and 2^-13..2^-6 for q8 (so q·d spans alike), about 1 % of them f16 subnormals (exercising the
+ * exact scale decoding).
  */
-export function randomQ4Host(rows: number, cols: number, seed: number): Pick<Q4Host, 'qweight' | 'scales'> {
+export function randomQuantHost(
+  kind: QuantKind,
+  rows: number,
+  cols: number,
+  seed: number,
+): Pick<QuantHost, 'qweight' | 'scales'> {
   const next = xorshift32(seed);
-  const qweight = new Uint32Array((rows * cols) / 8);
+  const qweight = new Uint32Array((rows * cols) / codeRange(kind).perWord);
   for (let i = 0; i < qweight.length; i++) qweight[i] = next();
   const scales = new Uint16Array((rows * cols) / 32);
   for (let i = 0; i < scales.length; i++) {
     const r = next();
-    const exponent = r % 100 === 0 ? 0 : 6 + ((r >>> 8) % 8);
+    const exponent = r % 100 === 0 ? 0 : QUANT_FORMATS[kind].randomExponent0 + ((r >>> 8) % 8);
     scales[i] = ((r >>> 16) & 0x8000) | (exponent << 10) | ((r >>> 4) & 0x3ff);
   }
   return { qweight, scales };
@@ -239,16 +278,5 @@ export function randomF32(n: number, seed: number, scale = 1): Float32Array {
   const next = xorshift32(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = ((next() + next() + next() + next()) / 2 ** 32 - 2) * scale;
-  return out;
-}
-
-/** Stacks the dequantized rows `rows` of a q4 weight (for references over a sample of output columns). */
-export function dequantQ4Rows(
-  q: Pick<Q4Host, 'qweight' | 'scales'>,
-  cols: number,
-  rows: readonly number[],
-): Float32Array {
-  const out = new Float32Array(rows.length * cols);
-  rows.forEach((r, i) => out.set(dequantQ4Ref(q, cols, r, 1), i * cols));
   return out;
 }

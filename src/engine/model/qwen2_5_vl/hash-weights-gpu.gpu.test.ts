@@ -57,7 +57,9 @@ describe('GpuHashProvider (synthetic weights generated on the GPU)', () => {
       const a = buffersOf({ text: gpu.text, vision: gpu.vision }, 'model');
       const b = buffersOf({ text: host.text, vision: host.vision }, 'model');
       expect(a.map(([n]) => n)).toEqual(b.map(([n]) => n));
-      expect(a.some(([n]) => n.includes('layers.1.gateUp') && n.endsWith('qweight'))).toBe(quantize);
+      const gateUpCodes = a.map(([n]) => n).filter((n) => n.includes('layers.1.gateUp') && n.endsWith('qweight'));
+      const codes = `q4 code buffers of layers.1.gateUp: ${gateUpCodes.join(', ') || 'none'}`;
+      expect(gateUpCodes.length > 0, codes).toBe(quantize);
       const differing: string[] = [];
       for (const [i, [name, buf]] of a.entries()) {
         const [x, y] = [new Uint8Array(await readBuffer(ctx, buf)), new Uint8Array(await readBuffer(ctx, b[i]![1]))];

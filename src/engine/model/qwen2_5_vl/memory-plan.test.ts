@@ -39,7 +39,7 @@ describe('memoryPlan (7B)', () => {
   it('says what does not fit when one buffer passes the device limit', () => {
     const small = { maxBufferSize: 256 * 2 ** 20, maxStorageBufferBindingSize: 128 * 2 ** 20 };
     const p = plan({ frames: 768, height: 616, width: 1092 }, { kvCache: 'f32', limits: small });
-    expect(p.fits).toBe(false);
+    expect(p.fits, 'pixel values of 768 frames pass a 128 MiB binding').toBe(false);
     expect(p.advice).toMatch(/pixel values/);
     expect(p.advice).toMatch(/fewer frames or a lower max_pixels/);
   });

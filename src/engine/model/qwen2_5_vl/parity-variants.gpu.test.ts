@@ -114,7 +114,7 @@ describe('q4 model (quantize: true) vs the q4 goldens', () => {
       const steps = vmeta.generation.tokens.length;
       const inputs = loadGolden(vmeta.inputs_from);
       const model = await q4Model(ctx);
-      expect(model.quantized).toBe(true);
+      expect(model.quantized, 'the q4 model is quantized').toBe(true);
       const t0 = performance.now();
       const { featuresError, out, taps } = await runCase(ctx, model, inputs, vmeta, steps);
       console.log(
@@ -174,7 +174,7 @@ describe('tied embeddings, sharded checkpoint vs odd-nframes-tied', () => {
     const variant = loadGolden('odd-nframes-tied');
     const vmeta = variant.meta<VariantMeta>();
     const ckpt = await openCheckpoint(checkpointSource('tied-sharded'));
-    expect(ckpt.spec.text.tieWordEmbeddings).toBe(true);
+    expect(ckpt.spec.text.tieWordEmbeddings, 'the tied-sharded checkpoint ties its embeddings').toBe(true);
     expect(ckpt.files.length).toBeGreaterThan(1);
     const { model } = await Qwen25VL.load(ctx, ckpt, { quantize: false });
     try {

@@ -7,8 +7,7 @@
 import type { GpuContext } from '../../gpu/device';
 import { createTensor, type DType, type GpuTensor } from '../../gpu/tensor';
 import { WeightQuantizer } from '../../kernels/q4-quantize';
-import { createQ8Weight, q8RowBytes } from '../../kernels/q8-weight';
-import { createQ4Weight, createW16Weight, type W16Weight } from '../../kernels/weight-chunks';
+import { createQuantWeight, createW16Weight, quantRowBytes, type W16Weight } from '../../kernels/weight-chunks';
 import type { ModelSpec } from '../../spec/model-spec';
 import type { CachedModel, GpuPieces } from '../../weights/cache/cached-model';
 import type { CacheWriter } from '../../weights/cache/cache-writer';
@@ -197,14 +196,14 @@ export class CachingProvider implements WeightProvider {
       return { shape: [f.rows, f.cols], format };
     });
     const [rows, cols] = shape as [number, number];
-    const w = this.own.matrix((format === 'q8' ? createQ8Weight : createQ4Weight)(this.ctx, label, rows, cols));
+    const w = this.own.matrix(createQuantWeight(this.ctx, format, label, rows, cols));
     // Codes per u32 word: 8 nibbles (q4) or 4 bytes (q8); the f16 scales are laid out alike.
     const perWord = format === 'q8' ? 4 : 8;
     const roles: Role[] = [
       {
         role: 'qweight',
         dtype: 'u32',
-        rowBytes: format === 'q8' ? q8RowBytes(cols).qweight : cols / 2,
+        rowBytes: quantRowBytes(format, cols).qweight,
         shape: (n) => [n, cols / perWord],
         chunks: w.chunks.map((c) => ({ ...c, buffer: c.qweight })),
       },
