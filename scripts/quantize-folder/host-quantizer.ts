@@ -1,11 +1,10 @@
 // A quantized folder from a checkpoint, on the CPU: the same tensors, labels, order, parts, q4/q8 bytes, checksums
 // and manifest as the browser's cache entry (GPU quantizer + CachingProvider + CacheWriter, format v2), so export
 // and this script agree byte for byte (e2e/cache-manager.spec.ts). The order and fusions come from the model's own
-// provideWeights, the parts from partRows, the bytes from src/lib/q4.ts / q8.ts (text linears) and the rules of
+// provideWeights, the parts from partRows, the bytes from src/lib/quantize.ts (text linears) and the rules of
 // load-weights.ts (16-bit, dense, f32 biases). Each part is made from just its rows, so memory stays near one part.
 import { f16BitsToF32 } from '../../src/lib/f16';
-import { quantizeQ4Rows } from '../../src/lib/q4';
-import { quantizeQ8Rows } from '../../src/lib/q8';
+import { quantizeRows } from '../../src/lib/quantize';
 import type { DType } from '../../src/engine/gpu/tensor';
 import {
   biasValues,
@@ -91,9 +90,16 @@ async function quantizedPart(
   const perWord = format === 'q8' ? 4 : 8;
   const qweight = new Uint32Array((n * cols) / perWord);
   const scales = new Uint16Array((n * cols) / 32);
-  const quantize = format === 'q8' ? quantizeQ8Rows : quantizeQ4Rows;
   await eachRowChunk(ckpt, label, names, range, (c, at) =>
-    quantize(toF32(c), c.rows, cols, qweight.subarray((at * cols) / perWord), scales.subarray((at * cols) / 32), label),
+    quantizeRows(
+      format,
+      toF32(c),
+      c.rows,
+      cols,
+      qweight.subarray((at * cols) / perWord),
+      scales.subarray((at * cols) / 32),
+      label,
+    ),
   );
   return [
     { role: 'qweight', dtype: 'u32', shape: [n, cols / perWord], bytes: u8(qweight) },
