@@ -193,6 +193,14 @@ test('tiny checkpoint: live views while streaming, lock, reverse, seek, compare,
     t1,
   );
   await expect(page.getByTestId('player-overlay')).toHaveAttribute('data-pair', '1');
+  // The Video panel's strip: each of the 4 sampled frames carries its pair's map, the same as the pair's own map.
+  const stripMaps = page.getByTestId('frame-strip').locator('canvas.strip-map');
+  await expect(stripMaps).toHaveCount(4);
+  for (let frame = 0; frame < 4; frame++) {
+    const pair = Math.floor(frame / 2);
+    const want = await pairs.nth(pair).getAttribute('data-argmax');
+    await expect(stripMaps.nth(frame), `frame ${frame} shows pair ${pair}'s map`).toHaveAttribute('data-argmax', want!);
+  }
   const vas1 = await page.getByTestId('run-vas').locator('.big-value').innerText();
   await screenshot(page, 'inspector-live-locked');
 

@@ -10,6 +10,7 @@ import { HiddenFileInput } from '../ui/fields';
 import { formatBytes, formatClock, formatCount } from '../lib/format';
 import { SamplingSettingsForm } from './SamplingSettingsForm';
 import { PlayerAttention } from './inspector/PlayerAttention';
+import { useStripMaps } from './inspector/StripMaps';
 
 const ACCEPT = 'video/*,.mp4,.mov,.m4v,.webm,.mkv';
 
@@ -34,6 +35,7 @@ export function VideoPanel() {
   const openSampleVideo = useApp((s) => s.openSampleVideo);
   const seekVideo = useApp((s) => s.seekVideo);
   const dismissVideoError = useApp((s) => s.dismissVideoError);
+  const stripMaps = useStripMaps();
   const input = useRef<HTMLInputElement>(null);
   const chooseButton = useRef<HTMLButtonElement>(null);
   const { metadata: m, plan } = video;
@@ -148,6 +150,7 @@ export function VideoPanel() {
                   averageFps={plan.videoFps}
                   startTime={m?.firstFrameTime ?? 0}
                   onSeek={seekVideo}
+                  overlay={stripMaps}
                 />
               )}
             </>

@@ -3,7 +3,7 @@
 // Times: each thumbnail shows and seeks to the frame's real presentation time. Video-R2 times frames by
 // index ÷ average fps (`referenceTime`); on variable-frame-rate video the two differ, and the thumbnail says so.
 // Keyboard: the strip is one tab stop (roving tabindex); arrow keys move between frames, Home/End jump.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { formatClock } from '../lib/format';
 
 export interface StripFrame {
@@ -44,6 +44,7 @@ function Thumb({
   tabbable,
   onSeek,
   onFocus,
+  overlay,
 }: {
   frame: StripFrame;
   averageFps: number;
@@ -51,6 +52,7 @@ function Thumb({
   tabbable: boolean;
   onSeek: (t: number) => void;
   onFocus: () => void;
+  overlay?: ReactNode;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -75,6 +77,7 @@ function Thumb({
       title={title}
     >
       <canvas ref={ref} aria-label={`sampled frame ${frame.ordinal + 1}`} />
+      {overlay}
       <span className="thumb-time">
         {shown}
         {differs ? <span aria-hidden> ≠</span> : null}
@@ -115,9 +118,11 @@ export interface FrameStripProps {
   averageFps: number;
   startTime: number;
   onSeek: (t: number) => void;
+  /** Drawn over every thumbnail of frame pair `pair` (the model's temporal patch: frames 2·pair and 2·pair + 1). */
+  overlay?: ((pair: number) => ReactNode) | undefined;
 }
 
-export function FrameStrip({ frames, expected, frameSize, averageFps, startTime, onSeek }: FrameStripProps) {
+export function FrameStrip({ frames, expected, frameSize, averageFps, startTime, onSeek, overlay }: FrameStripProps) {
   const slots: (StripFrame | null)[] = Array.from(
     { length: Math.max(expected, frames.length) },
     (_, i) => frames[i] ?? null,
@@ -182,6 +187,7 @@ export function FrameStrip({ frames, expected, frameSize, averageFps, startTime,
                   tabbable={f.ordinal === focusIndex}
                   onSeek={onSeek}
                   onFocus={() => setActive(f.ordinal)}
+                  overlay={overlay?.(i)}
                 />
               ) : (
                 <div
