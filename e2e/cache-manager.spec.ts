@@ -13,23 +13,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startHubServer, type HubServer } from './support/hub-server';
+import { startHubServer, tinyCheckpointFiles, type HubServer } from './support/hub-server';
 import { REPO } from './support/paths';
 import { REFERENCE_URL, dropFile, openApp, screenshot, setSampling, settledVideo } from './support/app';
 
 const TINY = join(REPO, 'public/models/video-r2-tiny');
 const REPO_ID = 'test-org/tiny-vl';
-const tinyFiles = Object.fromEntries(
-  [
-    'config.json',
-    'generation_config.json',
-    'preprocessor_config.json',
-    'tokenizer.json',
-    'tokenizer_config.json',
-    'chat_template.json',
-    'model.safetensors',
-  ].map((f) => [f, readFileSync(join(TINY, f))]),
-);
+const tinyFiles = tinyCheckpointFiles();
 const WEIGHTS_SIZE = tinyFiles['model.safetensors']!.byteLength;
 
 let hub: HubServer;
