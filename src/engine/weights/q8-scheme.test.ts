@@ -28,6 +28,8 @@ describe('the q8 scheme record', () => {
       checksumSliceBytes: CHECKSUM_SLICE_BYTES,
     };
     expect(manifestProblem(manifest, Q8_SCHEME)).toBeNull();
-    expect(manifestProblem(manifest, Q4_SCHEME)).toMatch(/written with another q4 scheme \(q8_0-sym-g32-f16\)/);
+    expect(manifestProblem(manifest, Q4_SCHEME)).toMatch(
+      /written with another quantization scheme \(q8_0-sym-g32-f16\)/,
+    );
   });
 });

@@ -92,7 +92,7 @@ describe('cache manifest rules', () => {
       `cache format version 1, this app reads version ${CACHE_VERSION}`,
     );
     expect(manifestProblem({ ...ok, quantization: { ...Q4_SCHEME, id: 'q4_old' } })).toContain(
-      'another q4 scheme (q4_old)',
+      'another quantization scheme (q4_old)',
     );
     expect(manifestProblem({ ...ok, checksumSliceBytes: undefined })).toBe('manifest lacks tensors or blobs');
   });

@@ -116,7 +116,7 @@ export function manifestProblem(m: unknown, expectedQuantization: QuantScheme | 
     man.quantization !== null &&
     JSON.stringify(man.quantization) !== JSON.stringify(expectedQuantization ?? Q4_SCHEME)
   ) {
-    return `written with another q4 scheme (${man.quantization?.id ?? 'unknown'})`;
+    return `written with another quantization scheme (${man.quantization?.id ?? 'unknown'})`;
   }
   if (
     typeof man.tensors !== 'object' ||

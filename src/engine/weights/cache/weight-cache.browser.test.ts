@@ -184,7 +184,7 @@ describe('WeightCache (OPFS)', () => {
     expect(await cache.openModel(id)).toBeNull();
     expect((await cache.list())[0]).toMatchObject({
       status: 'unusable',
-      problem: 'written with another q4 scheme (q4_0-sym-g32-f16)',
+      problem: 'written with another quantization scheme (q4_0-sym-g32-f16)',
     });
     await cache.delete(cacheKey(id));
   });
