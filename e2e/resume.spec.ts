@@ -104,9 +104,15 @@ async function interrupt(page: Page, repo: string, label: string): Promise<void>
                 .getFileHandle('pending.json')
                 .then((h) => h.getFile())
                 .catch(() => null);
-              const m = f
-                ? (JSON.parse(await f.text()) as { modelId: string; tensors?: Record<string, unknown> })
-                : null;
+              // Read while the app may be rewriting it: a partial file is "not yet", not an error.
+              type Pending = { modelId: string; tensors?: Record<string, unknown> };
+              const text = f ? await f.text() : '';
+              let m: Pending | null = null;
+              try {
+                m = JSON.parse(text) as Pending;
+              } catch {
+                // empty or partial: not recorded yet
+              }
               if (m?.modelId === repo && m.tensors?.[label]) return true;
             }
             return false;
