@@ -62,7 +62,7 @@ const PRESETS = {
 };
 
 const HELP = `npm run bench [-- options]
-  --only media,engine,viz,views,7b  the sections to run (default: all but 7b, which is opt-in)
+  --only media,engine,viz,views,7b  the sections to run (default: all)
   --7b-args "…"             flags of the synthetic-7B bench (node bench/7b/dist/bench7b.mjs --help)
   --7b-browser              run the synthetic 7B in Chromium instead of Node + Dawn
   --full                    real-GPU preset: ${JSON.stringify(PRESETS.full)}
@@ -153,8 +153,7 @@ function options() {
   if (accuracyLevel !== 0 && accuracyLevel !== 4)
     throw new Error(`--ort-accuracy-level ${values['ort-accuracy-level']}: expected 0 or 4`);
   const sections = ['media', 'engine', 'viz', 'views', '7b'];
-  // The synthetic 7B is opt-in until it has been seen to finish on a software adapter in reasonable time.
-  const only = new Set((values.only ?? 'media,engine,viz,views').split(','));
+  const only = new Set((values.only ?? sections.join(',')).split(','));
   for (const o of only)
     if (!sections.includes(o)) throw new Error(`--only ${o}: expected some of ${sections.join(', ')}`);
   const args7b = (values['7b-args'] ?? '').split(/\s+/).filter(Boolean);
