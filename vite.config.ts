@@ -2,11 +2,10 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, SWIFTSHADER_ICD } from './scripts/chromium.mjs';
 import { contentSecurityPolicy } from './scripts/csp.mjs';
 
 // Chromium's SwiftShader Vulkan driver, so Dawn in Node finds a WebGPU adapter without a GPU.
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export default defineConfig({
   plugins: [

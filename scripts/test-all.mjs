@@ -2,9 +2,8 @@
 // `npm test`: every check, in order of cost. `npm test -- unit gpu` runs only the named steps.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { CHROMIUM_PATH } from './chromium.mjs';
+import { CHROMIUM_PATH, SWIFTSHADER_ICD } from './chromium.mjs';
 
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const steps = [
   ['typecheck', 'npx', ['tsc', '-p', '.']],
   // Formatting (Prettier, `npm run format` fixes it) is part of lint.
