@@ -12,19 +12,12 @@ import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { REPO } from './paths';
+import { CACHED_FILES } from '../../src/engine/weights/model-files';
 
 /** The bundled tiny checkpoint's files (what a Hub repo of it holds), by name. */
 export function tinyCheckpointFiles(): Record<string, Uint8Array> {
   const dir = join(REPO, 'public/models/video-r2-tiny');
-  const names = [
-    'config.json',
-    'generation_config.json',
-    'preprocessor_config.json',
-    'tokenizer.json',
-    'tokenizer_config.json',
-    'chat_template.json',
-    'model.safetensors',
-  ];
+  const names = [...CACHED_FILES, 'model.safetensors'];
   return Object.fromEntries(names.map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
 }
 

@@ -14,7 +14,8 @@ import {
   provideWeights,
   type WeightProvider,
 } from '../../src/engine/model/qwen2_5_vl/load-weights';
-import { CACHED_FILES, partRows } from '../../src/engine/model/qwen2_5_vl/weight-cache';
+import { partRows } from '../../src/engine/model/qwen2_5_vl/weight-cache';
+import { CACHED_FILES } from '../../src/engine/weights/model-files';
 import { CacheWriter, type BufferToCache } from '../../src/engine/weights/cache/cache-writer';
 import { cacheKey, type CacheIdentity, type CacheTensorEntry } from '../../src/engine/weights/cache/manifest';
 import { removeIfPresent } from '../../src/engine/weights/cache/opfs';

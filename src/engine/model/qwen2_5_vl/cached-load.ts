@@ -16,7 +16,8 @@ import { weightStorageBytes } from '../../weights/storage-size';
 import { TransferMeter } from '../../weights/transfer-stats';
 import type { UrlSource } from '../../weights/url-source';
 import { Qwen25VL } from './model';
-import { CACHED_FILES, type PartEvent } from './weight-cache';
+import { CACHED_FILES } from '../../weights/model-files';
+import type { PartEvent } from './weight-cache';
 
 /** Why the weights were not cached: for a full disk, what to delete to make room (cache-admin.ts). */
 async function notSaved(e: unknown, key: string): Promise<string> {

@@ -10,7 +10,7 @@ import { openCheckpoint } from '../../weights/checkpoint';
 import { writeSafetensors } from '../../../test-utils/safetensors-write';
 import { BytesSource } from '../../weights/source';
 import { Qwen25VL } from './model';
-import { CACHED_FILES } from './weight-cache';
+import { CACHED_FILES } from '../../weights/model-files';
 
 async function f32Copy(): Promise<BytesSource> {
   const src = checkpointSource('video-r2-tiny');

@@ -30,16 +30,6 @@ import {
   type WeightProvider,
 } from './load-weights';
 
-/** Small files the model needs besides tensors (config, tokenizer). */
-export const CACHED_FILES = [
-  'config.json',
-  'generation_config.json',
-  'preprocessor_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'chat_template.json',
-];
-
 /** Download behind one cache part: what an interruption can cost at most, per weight. */
 export const PART_SOURCE_BYTES = 64 * 1024 * 1024;
 /** Part row counts are multiples of this, so every part's bytes start 4-byte aligned in its GPU buffers. */
