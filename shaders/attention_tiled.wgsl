@@ -32,7 +32,7 @@ const R: u32 = 32u;
 const LANES: u32 = 4u;
 const BC: u32 = 16u;
 const WG: u32 = 128u;
-const MAXV: u32 = 8u; // D/16 ≤ 8
+override NV: u32 = D / 16u; // vec4 slots per lane, 1 … 8 (never set directly)
 const MASKED: f32 = -3.0e38;
 
 #if VISION
@@ -86,6 +86,10 @@ fn load_v(j: u32, g: u32, c: u32) -> vec4<f32> { return v_cache[(g * params.max_
 #endif
 fn key_range(i: u32) -> vec2<u32> { return vec2<u32>(0u, params.p0 + i + 1u); }
 #endif
+fn q_slot(i: u32, h: u32, lane: u32, k: u32) -> vec4<f32> {
+  if (k >= NV) { return vec4<f32>(0.0); }
+  return load_q(i, h, lane + LANES * k);
+}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -99,7 +103,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let f = min(f0 + r, n_flat - 1u); // rows past the end mirror the last row and are not written
   let i = f / G;
   let h = g * G + f % G;
-  let nv = D / 16u;
 
   // The workgroup's key span (union of its rows' ranges) is broadcast through `part` (not yet in use; exact
   // as f32 below 2^24) so the tile loop bounds are provably uniform without spending extra workgroup memory.
@@ -111,12 +114,25 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let khi = u32(workgroupUniformLoad(&part[1]));
   let mine = key_range(i);
 
-  var qv: array<vec4<f32>, MAXV>;
-  var ov: array<vec4<f32>, MAXV>;
-  for (var kk = 0u; kk < nv; kk++) {
-    qv[kk] = load_q(i, h, lane + LANES * kk);
-    ov[kk] = vec4<f32>(0.0);
-  }
+  // Slot k holds vec4 lane + 4k of the head. Named registers, not arrays: SwiftShader keeps private arrays in
+  // memory, which cost half this kernel's time there. Slots ≥ NV stay zero and their guards fold away (NV is a
+  // pipeline constant).
+  let q0 = load_q(i, h, lane);
+  let q1 = q_slot(i, h, lane, 1u);
+  let q2 = q_slot(i, h, lane, 2u);
+  let q3 = q_slot(i, h, lane, 3u);
+  let q4 = q_slot(i, h, lane, 4u);
+  let q5 = q_slot(i, h, lane, 5u);
+  let q6 = q_slot(i, h, lane, 6u);
+  let q7 = q_slot(i, h, lane, 7u);
+  var o0 = vec4<f32>(0.0);
+  var o1 = vec4<f32>(0.0);
+  var o2 = vec4<f32>(0.0);
+  var o3 = vec4<f32>(0.0);
+  var o4 = vec4<f32>(0.0);
+  var o5 = vec4<f32>(0.0);
+  var o6 = vec4<f32>(0.0);
+  var o7 = vec4<f32>(0.0);
   var m = MASKED;
   var l = 0.0;
   var s: array<f32, BC>;
@@ -128,8 +144,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     workgroupBarrier();
     for (var j = 0u; j < BC; j++) {
-      var acc = 0.0;
-      for (var kk = 0u; kk < nv; kk++) { acc += dot(qv[kk], tile[j * D / 4u + lane + LANES * kk]); }
+      let t = j * D / 4u + lane;
+      var acc = dot(q0, tile[t]);
+      if (NV > 1u) { acc += dot(q1, tile[t + 4u]); }
+      if (NV > 2u) { acc += dot(q2, tile[t + 8u]); }
+      if (NV > 3u) { acc += dot(q3, tile[t + 12u]); }
+      if (NV > 4u) { acc += dot(q4, tile[t + 16u]); }
+      if (NV > 5u) { acc += dot(q5, tile[t + 20u]); }
+      if (NV > 6u) { acc += dot(q6, tile[t + 24u]); }
+      if (NV > 7u) { acc += dot(q7, tile[t + 28u]); }
       part[(r * BC + j) * LANES + lane] = acc;
     }
     workgroupBarrier();
@@ -148,12 +171,27 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let m_new = max(m, tmax);
     let alpha = exp(m - m_new);
     l *= alpha;
-    for (var kk = 0u; kk < nv; kk++) { ov[kk] *= alpha; }
+    o0 *= alpha;
+    o1 *= alpha;
+    o2 *= alpha;
+    o3 *= alpha;
+    o4 *= alpha;
+    o5 *= alpha;
+    o6 *= alpha;
+    o7 *= alpha;
     workgroupBarrier();
     for (var j = 0u; j < BC; j++) {
       let p = select(0.0, exp(s[j] - m_new), s[j] > MASKED);
       l += p;
-      for (var kk = 0u; kk < nv; kk++) { ov[kk] += p * tile[j * D / 4u + lane + LANES * kk]; }
+      let t = j * D / 4u + lane;
+      o0 += p * tile[t];
+      if (NV > 1u) { o1 += p * tile[t + 4u]; }
+      if (NV > 2u) { o2 += p * tile[t + 8u]; }
+      if (NV > 3u) { o3 += p * tile[t + 12u]; }
+      if (NV > 4u) { o4 += p * tile[t + 16u]; }
+      if (NV > 5u) { o5 += p * tile[t + 20u]; }
+      if (NV > 6u) { o6 += p * tile[t + 24u]; }
+      if (NV > 7u) { o7 += p * tile[t + 28u]; }
     }
     m = m_new;
     workgroupBarrier();
@@ -161,8 +199,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
   if (f0 + r < n_flat) {
     let inv_l = 1.0 / l;
-    for (var kk = 0u; kk < nv; kk++) {
-      out[params.o_off4 + i * params.o_stride4 + h * D / 4u + lane + LANES * kk] = ov[kk] * inv_l;
-    }
+    let t = params.o_off4 + i * params.o_stride4 + h * D / 4u + lane;
+    out[t] = o0 * inv_l;
+    if (NV > 1u) { out[t + 4u] = o1 * inv_l; }
+    if (NV > 2u) { out[t + 8u] = o2 * inv_l; }
+    if (NV > 3u) { out[t + 12u] = o3 * inv_l; }
+    if (NV > 4u) { out[t + 16u] = o4 * inv_l; }
+    if (NV > 5u) { out[t + 20u] = o5 * inv_l; }
+    if (NV > 6u) { out[t + 24u] = o6 * inv_l; }
+    if (NV > 7u) { out[t + 28u] = o7 * inv_l; }
   }
 }
