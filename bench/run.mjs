@@ -26,7 +26,7 @@ const RESULTS = join(ROOT, 'bench/results');
 const MODELS = join(ROOT, 'bench/models');
 
 const PRESETS = {
-  // SwiftShader on 2 CPU cores: a few minutes in total.
+  // Sized for SwiftShader on 2 CPU cores.
   small: {
     layers: 4,
     prompt: 64,
@@ -37,8 +37,9 @@ const PRESETS = {
     copyReps: 3,
     matmul: 1024,
     matmulReps: 2,
-    // 2,048 and 4,096 are --full only: at ~0.4–5 GFLOP/s each would take SwiftShader tens of minutes per engine.
-    sweep: '16,64,256,1024',
+    // The lengths, so one run gives the whole table. On SwiftShader 2,048 and 4,096 dominate the run
+    // (ARCHITECTURE §11); pass a shorter --sweep for a quick look.
+    sweep: '16,64,256,1024,2048,4096',
     sweepDecode: 3,
     tapGrid: '2x8x8',
     tapDecode: 4,
