@@ -1,4 +1,4 @@
-// Tiled matrix-matrix core shared by q4_matmul, matmul16 and matmul_f32:
+// Tiled matrix-matrix core shared by quant_matmul, matmul16 and matmul_f32:
 //   y[m, n0 + n] = sum_k x[x_row0 + m, k] · W[n, k] + bias[n0 + n]   for m < params.m, n < params.rows (one W chunk)
 // A workgroup of MATMUL_WG = 2 · TILE_M invocations computes a TILE_M (m) × 64 (n) tile; invocation (tm, tn) =
 // (lid / 16, lid % 16) owns the 8×4 block rows 8·tm.., columns 4·tn... TILE_M (override, 16/32/64; linear.ts picks

@@ -1,4 +1,4 @@
-// Workgroup layout and reduction shared by the matrix-vector kernels (q4_matvec, matvec16).
+// Workgroup layout and reduction shared by the matrix-vector kernels (quant_matvec, matvec16).
 // 256 invocations = (256 / TPR) teams of TPR lanes; team t owns MV_ROWS consecutive output rows. Each lane walks
 // the row's K in strides of TPR units and keeps MV_ROWS partial sums, reusing the x it loaded for every row.
 // The partials then meet in workgroup memory and each row's TPR partials are added in lane order (deterministic). Workgroup memory: MV_ROWS * 256 * 4 = 4 KiB.

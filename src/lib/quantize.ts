@@ -1,5 +1,5 @@
 // The q4 (ARCHITECTURE.md §4) and q8 (docs/model.md §6.3) schemes on the CPU, for tools that quantize without a GPU
-// (npm run quantize-folder). Same rule as shaders/q4_quantize.wgsl and q8_quantize.wgsl, bit for bit: per group of
+// (npm run quantize-folder). Same rule as shaders/quantize.wgsl (q4, and q8 with Q8), bit for bit: per group of
 // 32, d = f16(m / qmin) with m the value of largest magnitude (the first on ties), q = clamp(roundHalfEven(w / d)).
 // Proven against the GPU quantizer's cached output in e2e/cache-manager.spec.ts and against the f64 reference
 // (quantizeRef in src/test-utils/cpu/linalg.ts) in quantize.test.ts.

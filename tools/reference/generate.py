@@ -62,7 +62,7 @@ def do_goldens() -> None:
 
     from vr2ref import case_goldens, q4_format_golden
     from vr2ref.cases import CASES
-    from vr2ref.q4_model import apply_q4
+    from vr2ref.quant_model import apply_quant
     from vr2ref.run_case import load_processor
     from vr2ref.weights import TINY_SEED
 
@@ -71,7 +71,7 @@ def do_goldens() -> None:
             str(path), torch_dtype=torch.float32, attn_implementation="eager").eval()
 
     model, q4_model, tied = load(MAIN_DIR), load(MAIN_DIR), load(CKPT_ROOT / "tied-sharded")
-    apply_q4(q4_model)
+    apply_quant(q4_model, "q4")
     processor = load_processor(MAIN_DIR)
     gen_config = GenerationConfig.from_pretrained(str(MAIN_DIR))
     summary = {}
@@ -90,6 +90,7 @@ def do_q8() -> None:
     from transformers import GenerationConfig, Qwen2_5_VLForConditionalGeneration
 
     from vr2ref import q8_goldens
+    from vr2ref.quant_model import apply_quant
     from vr2ref.run_case import load_processor
     from vr2ref.weights import TINY_SEED
 
@@ -98,7 +99,7 @@ def do_q8() -> None:
             str(path), torch_dtype=torch.float32, attn_implementation="eager").eval()
 
     model, q8_model = load(MAIN_DIR), load(MAIN_DIR)
-    q8_goldens.apply_q8(q8_model)
+    apply_quant(q8_model, "q8")
     q8_goldens.write_format(GOLDEN_ROOT, REPO)
     summary = q8_goldens.write_cases(GOLDEN_ROOT, REPO, model, q8_model, load_processor(MAIN_DIR),
                                      GenerationConfig.from_pretrained(str(MAIN_DIR)), TINY_SEED, VIDEO_ROOT)

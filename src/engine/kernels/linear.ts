@@ -1,5 +1,5 @@
-// Linear layers y[M, N] = x[M, K] · Wᵀ + b over q4, q8 or 16-bit weights (shaders/q4_matvec, q8_matvec, matvec16,
-// q4_matmul, q8_matmul, matmul16), the shader picked by the weight's kind. M = 1 (decode) takes the matrix-vector
+// Linear layers y[M, N] = x[M, K] · Wᵀ + b over q4, q8 or 16-bit weights (shaders/quant_matvec, quant_matmul with
+// Q8 for q8, matvec16, matmul16), the shader picked by the weight's kind. M = 1 (decode) takes the matrix-vector
 // kernels, which are memory-bound and read each weight byte once; larger M takes the tiled matrix kernels, whose
 // tile height (16, 32 or 64 rows) is chosen by M (matmulTileRows). Every weight is a list of row chunks
 // (weight-chunks.ts): one dispatch per chunk, each writing its own output columns.
@@ -93,9 +93,9 @@ function rowUnits(w: ChunkedWeight): number {
   return w.kind === 'w16' ? w.cols / 4 : w.cols / Q4_GROUP;
 }
 
-/** The shader of a weight's kind: q4_/q8_matvec, q4_/q8_matmul, or the 16-bit matvec16/matmul16. */
+/** The shader of a weight's kind: quant_matvec/quant_matmul (q4, or q8 with the Q8 define), or matvec16/matmul16. */
 function shaderFor(w: ChunkedWeight, path: 'matvec' | 'matmul'): string {
-  return w.kind === 'w16' ? `${path}16.wgsl` : `${w.kind}_${path}.wgsl`;
+  return w.kind === 'w16' ? `${path}16.wgsl` : `quant_${path}.wgsl`;
 }
 
 /** Last dimension must be `d` when the tensor is 2-D or more; flat buffers are checked by size only. */
@@ -136,7 +136,11 @@ export function linear(ctx: GpuContext, label: string, args: LinearArgs): Kernel
   if (x.buffer === y.buffer) throw new Error(`${label}: x and y (${y.label}) must be different buffers`);
   checkRows(label, 'x', x, k, xRowOffset + m);
   checkRows(label, 'y', y, n, m);
-  const defines = { ...biasDefines(label, bias, n), W_BF16: w.kind === 'w16' && w.dtype === 'bf16' };
+  const defines = {
+    ...biasDefines(label, bias, n),
+    W_BF16: w.kind === 'w16' && w.dtype === 'bf16',
+    Q8: w.kind === 'q8',
+  };
   const path = args.path ?? 'auto';
   const matvec = path === 'matvec' || (path === 'auto' && m === 1);
   if (matvec && m !== 1) throw new Error(`${label}: the matvec path computes one row, got m = ${m}`);

@@ -1,4 +1,4 @@
-// The q8 linears (shaders/q8_matvec.wgsl, q8_matmul.wgsl, chosen by linear() from the weight's kind) against the
+// The q8 linears (shaders/quant_matvec.wgsl and quant_matmul.wgsl with Q8, chosen by linear() from the weight's kind) against the
 // f64 reference over the exactly dequantized weights, with the q4 tests' shape concerns: chunked weights, team
 // widths, subgroups, folded grids, biases, and one 7B-width projection.
 import { describe, expect, it } from 'vitest';

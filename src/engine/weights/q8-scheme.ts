@@ -1,5 +1,5 @@
 // The q8 weight format of docs/model.md §6.3 as data: recorded verbatim in every q8 cache manifest so a
-// reader (or the Python reference, tools/reference/vr2ref/q8.py) knows exactly how the cached bytes were produced.
+// reader (or the Python reference, tools/reference/vr2ref/quant.py) knows exactly how the cached bytes were produced.
 // Same shape of rule as q4 (q4-scheme.ts): per 32-element group along the input dimension, the largest |w| maps
 // exactly to the most negative code, so the scale is a power-of-two division of a weight and needs no f32 division.
 import { Q4_SCHEME, quantByteSize, type Q4Scheme } from './q4-scheme';

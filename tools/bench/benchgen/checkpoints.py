@@ -14,7 +14,7 @@ import torch
 from safetensors.torch import save_file
 
 from .shapes import TextShape, VisionShape
-from .q4 import REFERENCE  # noqa: F401  (puts tools/reference on sys.path)
+from .quant import REFERENCE  # noqa: F401  (puts tools/reference on sys.path)
 from vr2ref.tiny_config import PREPROCESSOR_CONFIG  # noqa: E402  (the Qwen2.5-VL processor values, one copy)
 
 REPO = Path(__file__).resolve().parents[3]

@@ -21,7 +21,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .q4 import Q4Tensor, quantize
+from .quant import QuantTensor, quantize
 
 
 def run_builder(hf_dir: Path, out: Path, cache: Path, accuracy_level: int) -> None:
@@ -89,7 +89,7 @@ def replace_q4(model_path: Path, state: dict[str, torch.Tensor]) -> int:
         if len(node.input) > 3 and node.input[3]:
             raise ValueError(f"{node.name}: has zero points (asymmetric), expected symmetric q4")
         src = _source_matrix(node.name, state)
-        ours: Q4Tensor = quantize(src)
+        ours: QuantTensor = quantize(src, "q4")
         n, k = src.shape
         if node.op_type == "MatMulNBits":
             b_t, s_t = inits[node.input[1]], inits[node.input[2]]

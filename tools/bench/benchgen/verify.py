@@ -9,7 +9,7 @@ import numpy as np
 import onnxruntime as ort
 import torch
 
-from .q4 import quantize
+from .quant import quantize
 
 QUANTIZED = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
@@ -24,7 +24,7 @@ def _reference_model(hf_dir: Path, state: dict[str, torch.Tensor]):
             continue
         is_q4 = name in ("lm_head.weight", "model.embed_tokens.weight") or (name.endswith(".weight") and name.split(".")[-2] in QUANTIZED)
         w = t.to(torch.float32)
-        deq[name] = torch.from_numpy(quantize(w.numpy()).dequantize()) if is_q4 else w
+        deq[name] = torch.from_numpy(quantize(w.numpy(), "q4").dequantize()) if is_q4 else w
     missing, unexpected = model.load_state_dict(deq, strict=False)
     if unexpected or [m for m in missing if "rotary" not in m]:
         raise AssertionError(f"reference model: missing {missing}, unexpected {unexpected}")

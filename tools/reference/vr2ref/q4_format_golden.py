@@ -7,7 +7,7 @@ import numpy as np
 
 from .goldens_io import GoldenSet
 from .hash_prng import bf16_bits_to_f32, f32_to_bf16_bits, hash_tensor
-from .q4 import quantize
+from .quant import quantize
 
 SEED = 11
 ROWS, COLS = 64, 256
@@ -47,7 +47,7 @@ def build_matrix() -> tuple[np.ndarray, dict]:
 
 def write(out_root: Path, repo_root: Path) -> None:
     w, notes = build_matrix()
-    t = quantize(w)
+    t = quantize(w, "q4")
     gs = GoldenSet(out_root / "q4-format", "q4-format", "q4-format",
                    "A 64x256 bf16-exact matrix (hash rows plus hand rows) and its q4 form per ARCHITECTURE.md §4: "
                    "codes packed in u32 nibbles, f16 scales (also packed two per u32), and the dequantized values.",

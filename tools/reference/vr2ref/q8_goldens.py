@@ -1,5 +1,5 @@
 """The q8 golden sets (docs/model.md §6.3): the storage format itself (q8-format) and the q8 variants of
-the q4 cases (<case>-q8: the same inputs through the q8 quantize-dequantized text model).
+the q4 cases (<case>-q8: the same inputs through the q8 quantize-dequantized text model, vr2ref/quant_model.py).
 
 Written by `generate.py q8` without touching any other set: each case's inputs are prepared again from its committed
 video and must equal the committed <case>/inputs.safetensors bit for bit, and the unquantized model's last-prompt
@@ -18,28 +18,11 @@ from . import case_goldens, run_case
 from .cases import CASES
 from .goldens_io import GoldenSet
 from .hash_prng import bf16_bits_to_f32, f32_to_bf16_bits, hash_tensor
-from .q4_model import q4_names
-from .q8 import quantize, quantize_dequantize
+from .quant import quantize
 
 SEED = 12
 ROWS, COLS = 32, 128
 SCHEME = "docs/model.md §6.3 (q8_0-sym-g32-f16)"
-
-
-def apply_q8(model: torch.nn.Module) -> list[str]:
-    """In place, on a float32 model whose weights are bf16-exact: the tensors q4 quantizes (q/k/v/o, gate/up/down,
-    embed_tokens, lm_head) get the q8 quantize-dequantize. Biases, norms and the vision tower stay."""
-    sd = model.state_dict()
-    names = q4_names(sd.keys())
-    if getattr(model.config, "tie_word_embeddings", False):
-        raise ValueError("q8 goldens are generated for the untied checkpoint only")
-    with torch.no_grad():
-        for name in names:
-            w = sd[name]
-            if w.dtype != torch.float32:
-                raise TypeError(f"{name}: expected float32, got {w.dtype}")
-            w.copy_(torch.from_numpy(quantize_dequantize(w.numpy())))
-    return names
 
 
 def _bf16(x) -> np.ndarray:
@@ -73,7 +56,7 @@ def build_format_matrix() -> tuple[np.ndarray, dict]:
 
 def write_format(out_root: Path, repo_root: Path) -> None:
     w, notes = build_format_matrix()
-    t = quantize(w)
+    t = quantize(w, "q8")
     gs = GoldenSet(out_root / "q8-format", "q8-format", "q8-format",
                    f"A {ROWS}x{COLS} bf16-exact matrix (hash rows plus hand rows) and its q8 form per {SCHEME}: "
                    "int8 codes packed four per u32, f16 scales (also packed two per u32), and the dequantized values.",

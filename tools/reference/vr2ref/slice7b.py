@@ -14,8 +14,8 @@ import torch
 
 from .goldens_io import GoldenSet
 from .hash_prng import hash_tensor
-from .q4_model import Q4_PATTERN
-from .q4 import quantize_dequantize
+from .quant import quantize_dequantize
+from .quant_model import QUANT_PATTERN
 
 DECODER_SEED = 7
 VISION_SEED = 8
@@ -104,8 +104,8 @@ def decoder(out_root: Path, repo_root: Path) -> None:
     q4_names = []
     with torch.no_grad():
         for name, p in layer.state_dict().items():
-            if Q4_PATTERN.match(DECODER_PREFIX + name):
-                p.copy_(torch.from_numpy(quantize_dequantize(p.numpy())))
+            if QUANT_PATTERN.match(DECODER_PREFIX + name):
+                p.copy_(torch.from_numpy(quantize_dequantize(p.numpy(), "q4")))
                 q4_names.append(DECODER_PREFIX + name)
     gs = GoldenSet(out_root / "slice-7b-decoder-q4", "slice-7b-decoder-q4", "slice-q4",
                    "slice-7b-decoder with its seven linear weights q4 quantize-dequantized (ARCHITECTURE.md §4).",

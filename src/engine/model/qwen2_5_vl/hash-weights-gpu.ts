@@ -9,7 +9,7 @@ import type { GpuContext } from '../../gpu/device';
 import { destroyOps, runOps, type KernelOp } from '../../gpu/dispatch';
 import { createTensor, uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { hashFillBf16 } from '../../kernels/hash-fill';
-import { WeightQuantizer } from '../../kernels/q4-quantize';
+import { WeightQuantizer } from '../../kernels/weight-quantizer';
 import { chunksInRange, createQ4Weight, createW16Weight, type W16Weight } from '../../kernels/weight-chunks';
 import { checkpointTensors } from '../../spec/tensors';
 import type { ModelSpec } from '../../spec/model-spec';

@@ -5,7 +5,7 @@
 import type { GpuContext } from '../../gpu/device';
 import { f16BitsToF32 } from '../../../lib/f16';
 import { uploadTensor, type GpuTensor } from '../../gpu/tensor';
-import { WeightQuantizer } from '../../kernels/q4-quantize';
+import { WeightQuantizer } from '../../kernels/weight-quantizer';
 import { createQ8Weight, type Q8Weight } from '../../kernels/q8-weight';
 import type { QuantFormat } from '../../weights/q8-scheme';
 import {

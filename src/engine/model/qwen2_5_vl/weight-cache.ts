@@ -6,7 +6,7 @@
 // pass's labels, keyed by model id, revision and the q4/q8 scheme (a model's q4 and q8 entries coexist).
 import type { GpuContext } from '../../gpu/device';
 import { createTensor, type DType, type GpuTensor } from '../../gpu/tensor';
-import { WeightQuantizer } from '../../kernels/q4-quantize';
+import { WeightQuantizer } from '../../kernels/weight-quantizer';
 import { createQuantWeight, createW16Weight, quantRowBytes, type W16Weight } from '../../kernels/weight-chunks';
 import type { ModelSpec } from '../../spec/model-spec';
 import type { CachedModel, GpuPieces } from '../../weights/cache/cached-model';

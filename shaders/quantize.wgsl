@@ -1,13 +1,16 @@
-// q8 quantization (docs/model.md §6.3) of whole rows, one invocation per group of 32 consecutive elements.
+// q4 or (#if Q8) q8 quantization of whole rows (ARCHITECTURE.md §4, docs/model.md §6.3), one invocation per group
+// of 32 consecutive elements. B = 4 or 8 code bits:
 //   m   = the element of largest |w| (first on ties), compared as integer magnitude bits (exact, no flushing)
-//   d   = f16_rne(m / -128)  (computed on bits: m/128 only lowers the exponent by 7)
-//   q_i = clamp(roundHalfEven(w_i / d), -128, 127), 0 if d == 0; decided by exact comparisons against (k ± 0.5)·|d|,
-//         which are exact in f32 (|d| has 11 significant bits, k ± 0.5 at most nine)
+//   d   = f16_rne(m / -2^(B-1))  (computed on bits: the division only lowers the exponent by B − 1)
+//   q_i = clamp(roundHalfEven(w_i / d), -2^(B-1), 2^(B-1) − 1), 0 if d == 0; decided by exact comparisons against
+//         (k ± 0.5)·|d|, which are exact in f32 (|d| has 11 significant bits, k ± 0.5 at most nine)
+//   codes: q4 nibbles q + 8, 8 per word, low nibble first; q8 two's-complement bytes, 4 per word, low byte first
 // Bindings:
 //   src     array<u32>: the source rows, bf16/f16 packed two per word (SRC_BF16 / SRC_F16) or f32 bits (SRC_F32);
 //           this dispatch's first group starts at element params.src_elem0
-//   qweight array<vec4<u32>> [chunk rows * groups * 2]: two vec4 per group (4 int8 codes per word)
-//   scales  array<atomic<u32>> f16 bits two per word; each invocation sets only its own half
+//   qweight array<vec4<u32>> [chunk rows * groups * B / 4]: B / 4 vec4 per group (one for q4, two for q8)
+//   scales  array<atomic<u32>> f16 bits two per word; each invocation sets only its own half (groups of one word
+//           may be written by different invocations or dispatches when groups per row is odd)
 //   status  array<atomic<u32>, 2>: [0] |= 1 non-finite input, 2 scale overflow; [1] = min bad global row
 //   params  { groups: groups in this dispatch, dst_group0: first flat group in the chunk, src_elem0,
 //             groups_per_row, row_base: global row of this dispatch's first group }
@@ -15,6 +18,18 @@
 #include "common/grid.wgsl"
 #include "common/q4.wgsl"
 #include "common/f16_round.wgsl"
+
+#if Q8
+const B: u32 = 8u;
+// The clamped integer k as a two's-complement byte.
+fn code(k: f32) -> u32 { return bitcast<u32>(i32(k)) & 0xffu; }
+#else
+const B: u32 = 4u;
+// The clamped integer k as a nibble q + 8.
+fn code(k: f32) -> u32 { return u32(i32(k) + 8); }
+#endif
+const PER_WORD: u32 = 32u / B;     // codes per u32
+const QMAX: f32 = f32((1u << (B - 1u)) - 1u);
 
 struct Params { groups: u32, dst_group0: u32, src_elem0: u32, groups_per_row: u32, row_base: u32 }
 
@@ -41,8 +56,9 @@ fn load_bits(i: u32) -> vec2<u32> {
 #endif
 }
 
-// roundHalfEven(w / d) clamped to [-128, 127] as a two's-complement byte, for d = sd·ad with sd = ±1, ad > 0.
-fn quantize_one(w: f32, sd: f32, ad: f32) -> u32 {
+// roundHalfEven(w / d) clamped to [-QMAX − 1, QMAX], for d = sd·ad with sd = ±1, ad > 0: equals
+// roundHalfEven((sd·w) / ad).
+fn quantize_one(w: f32, sd: f32, ad: f32) -> f32 {
   let t = sd * w;
   var k = floor(t / ad + 0.5);                 // within ±1 of the exact result; fixed up exactly below
   let odd = abs(k % 2.0) == 1.0;
@@ -50,7 +66,7 @@ fn quantize_one(w: f32, sd: f32, ad: f32) -> u32 {
   let hi = (k + 0.5) * ad;
   if (t < lo || (t == lo && odd)) { k -= 1.0; }
   else if (t > hi || (t == hi && odd)) { k += 1.0; }
-  return bitcast<u32>(i32(clamp(k, -128.0, 127.0))) & 0xffu;
+  return clamp(k, -QMAX - 1.0, QMAX);
 }
 
 @compute @workgroup_size(WG)
@@ -68,22 +84,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let m = bits[best];
   let ma = m & 0x7fffffffu;
-  // |m| / 128 on bits; below 2^-119 the result rounds to f16 zero anyway.
-  let mag = f16_rne_magnitude(select(0u, ma - (7u << 23u), ma >= (8u << 23u)));
-  let d_bits = mag | (((m >> 16u) & 0x8000u) ^ 0x8000u);  // m / -128 has the opposite sign of m
+  // |m| / 2^(B-1) on bits; below 2^(B − 127) the result rounds to f16 zero anyway.
+  let mag = f16_rne_magnitude(select(0u, ma - ((B - 1u) << 23u), ma >= (B << 23u)));
+  let d_bits = mag | (((m >> 16u) & 0x8000u) ^ 0x8000u);  // m / -2^(B-1) has the opposite sign of m
   let overflow = mag >= 0x7c00u;
+  let usable = mag != 0u && !overflow;
+  let ad = abs(f16_bits_to_f32(d_bits));
+  let sd = select(1.0, -1.0, (d_bits & 0x8000u) != 0u);
 
-  var words: array<u32, 8>;                    // zero-initialised: q = 0 everywhere unless a scale is usable
-  if (mag != 0u && !overflow) {
-    let ad = abs(f16_bits_to_f32(d_bits));
-    let sd = select(1.0, -1.0, (d_bits & 0x8000u) != 0u);
-    for (var i = 0u; i < 32u; i++) {
-      words[i >> 2u] |= quantize_one(bitcast<f32>(bits[i]), sd, ad) << (8u * (i & 3u));
-    }
+  var words: array<u32, B>;                    // 32 codes of B bits
+  for (var i = 0u; i < 32u; i++) {
+    var k = 0.0;                               // q = 0 everywhere unless the scale is usable
+    if (usable) { k = quantize_one(bitcast<f32>(bits[i]), sd, ad); }
+    words[i / PER_WORD] |= code(k) << (B * (i % PER_WORD));
   }
   let g = params.dst_group0 + f;
-  qweight[2u * g] = vec4<u32>(words[0], words[1], words[2], words[3]);
-  qweight[2u * g + 1u] = vec4<u32>(words[4], words[5], words[6], words[7]);
+  for (var c = 0u; c < B / 4u; c++) {
+    qweight[g * (B / 4u) + c] = vec4<u32>(words[4u * c], words[4u * c + 1u], words[4u * c + 2u], words[4u * c + 3u]);
+  }
   let shift = 16u * (g & 1u);
   atomicAnd(&scales[g >> 1u], ~(0xffffu << shift));
   atomicOr(&scales[g >> 1u], d_bits << shift);

@@ -1,5 +1,5 @@
-// GPU q4/q8 quantization while weights stream in (shaders/q4_quantize.wgsl, shaders/q8_quantize.wgsl: the same
-// group rule with 4- or 8-bit codes, chosen by the destination's kind).
+// GPU q4/q8 quantization while weights stream in (shaders/quantize.wgsl: one group rule with 4- or 8-bit codes, the
+// Q8 define chosen by the destination's kind).
 //
 // The loader fills a staging tensor with whole source rows (bf16, f16 or f32) and calls `quantize`, which
 // submits at once; the queue orders the next staging write after it, so one staging buffer can be reused.
@@ -59,8 +59,8 @@ export class WeightQuantizer {
         `${name}: source ${src.label} has ${numel(src.shape)} values, need ${srcRow0 + rows} rows of ${dst.cols}`,
       );
     }
-    const defines = { SRC_F32: src.dtype === 'f32', SRC_BF16: src.dtype === 'bf16' };
-    const pipeline = kernelPipeline(ctx, `${dst.kind}_quantize.wgsl`, defines, { WG });
+    const defines = { SRC_F32: src.dtype === 'f32', SRC_BF16: src.dtype === 'bf16', Q8: dst.kind === 'q8' };
+    const pipeline = kernelPipeline(ctx, 'quantize.wgsl', defines, { WG });
     const groupsPerRow = dst.cols / Q4_GROUP;
     const dispatches: Dispatch[] = chunksInRange(dst.chunks, dstRow0, rows).map(({ chunk, index, from, count }) => {
       const params = this.params[index]!.setU32('groups', count * groupsPerRow)

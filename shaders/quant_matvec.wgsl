@@ -1,25 +1,33 @@
-// q8 matrix-vector product for one row chunk of W (decode, M = 1):
+// Quantized matrix-vector product for one row chunk of W (decode, M = 1), q4 or (#if Q8) q8:
 //   y[n0 + n] = sum_k x[k] · (q[n, k] · d[n, k / 32]) + bias[n0 + n]    for n in [0, params.rows)
 // Bindings:
 //   x       array<vec4<f32>>: the activation row starts at vec4 index params.x_vec4_0; K = 32 · groups
-//   qweight array<vec4<u32>> [rows][groups][2]: two vec4 (32 int8 codes) per group   (docs/model.md §6.3)
+//   qweight array<vec4<u32>> q4: [rows][groups], one vec4 (32 nibbles) per group           (ARCHITECTURE.md §4)
+//                            q8: [rows][groups][2], two vec4 (32 int8 codes) per group    (docs/model.md §6.3)
 //   scales  array<u32> f16 bits, two per word, flat index n * groups + g
 //   y       array<f32>: written at params.n0 + n
 //   bias    array<u32> (HAS_BIAS): f32 bits or 16-bit packed, element params.n0 + n (common/bias.wgsl)
-// Invocations: as q4_matvec (teams of lanes own 4 rows; lane l handles groups l, l + lanes, …, loading the group's
-// 32 x values once for all 4 rows), reading two vec4<u32> of codes per row and group.
+// Invocations: a team of lanes owns 4 rows; lane l handles groups l, l + lanes, … reading the group's codes of
+// each row (one vec4<u32> for q4, two for q8; coalesced across lanes) and its 32 x values once for all 4 rows.
 //   default:    teams of TPR invocations, partials reduced in workgroup memory (common/matvec_reduce.wgsl)
-//   SUBGROUPS:  a team is one subgroup (size never assumed), slots s, s + num_subgroups, … < SLOTS, subgroupAdd.
+//   SUBGROUPS:  a team is one subgroup of whatever size the device runs (never assumed): subgroup s takes the
+//               workgroup's four-row slots s, s + num_subgroups, … < SLOTS and reduces with subgroupAdd (no
+//               barriers, no workgroup memory). Needs the `subgroup_id` builtin.
 // Accumulation: f32; per group sum_j q_j·x_j in f32, scaled by d, summed over the lane's groups, then across lanes
 // (in lane order, or by subgroupAdd). Grid: linear over ceil(rows / rows-per-workgroup) (common/grid.wgsl).
 #if SUBGROUPS
 enable subgroups;
 requires subgroup_id;
-// Subgroup ops below run under a subgroup-uniform condition (the slot loop over subgroup_id).
+// Subgroup ops below run under a subgroup-uniform condition (the slot loop over subgroup_id), which the
+// workgroup-scope uniformity analysis cannot see.
 diagnostic(off, subgroup_uniformity);
 #endif
 #include "common/grid.wgsl"
+#if Q8
 #include "common/q8.wgsl"
+#else
+#include "common/q4.wgsl"
+#endif
 #include "common/bias.wgsl"
 #if !SUBGROUPS
 #include "common/matvec_reduce.wgsl"
@@ -36,11 +44,22 @@ struct Params { rows: u32, groups: u32, x_vec4_0: u32, n0: u32 }
 @group(0) @binding(5) var<storage, read> bias: array<u32>;
 #endif
 
-fn group_dot(a: vec4<u32>, b: vec4<u32>, xv: array<vec4<f32>, 8>) -> f32 {
+// sum_j q_j·x_j over group `flat` (row n · groups + g) of the weight.
+#if Q8
+fn group_dot(flat: u32, xv: array<vec4<f32>, 8>) -> f32 {
+  let a = qweight[2u * flat];
+  let b = qweight[2u * flat + 1u];
   return dot(q8_unpack(a.x), xv[0]) + dot(q8_unpack(a.y), xv[1]) + dot(q8_unpack(a.z), xv[2])
        + dot(q8_unpack(a.w), xv[3]) + dot(q8_unpack(b.x), xv[4]) + dot(q8_unpack(b.y), xv[5])
        + dot(q8_unpack(b.z), xv[6]) + dot(q8_unpack(b.w), xv[7]);
 }
+#else
+fn group_dot(flat: u32, xv: array<vec4<f32>, 8>) -> f32 {
+  let w = qweight[flat];
+  return dot(q4_lo(w.x), xv[0]) + dot(q4_hi(w.x), xv[1]) + dot(q4_lo(w.y), xv[2]) + dot(q4_hi(w.y), xv[3])
+       + dot(q4_lo(w.z), xv[4]) + dot(q4_hi(w.z), xv[5]) + dot(q4_lo(w.w), xv[6]) + dot(q4_hi(w.w), xv[7]);
+}
+#endif
 
 // Adds this lane's share of groups lane, lane + lanes, … for the 4 rows from team_row.
 fn accumulate(team_row: u32, lane: u32, lanes: u32) -> array<f32, 4> {
@@ -53,7 +72,7 @@ fn accumulate(team_row: u32, lane: u32, lanes: u32) -> array<f32, 4> {
       let n = team_row + r;
       if (n < params.rows) {
         let flat = n * groups + g;
-        acc[r] += q4_scale(scales[flat >> 1u], flat) * group_dot(qweight[2u * flat], qweight[2u * flat + 1u], xv);
+        acc[r] += q4_scale(scales[flat >> 1u], flat) * group_dot(flat, xv);
       }
     }
   }

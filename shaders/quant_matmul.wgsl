@@ -1,15 +1,19 @@
-// q8 matrix-matrix product (prefill) for one row chunk of W:
+// Quantized matrix-matrix product (prefill) for one row chunk of W, q4 or (#if Q8) q8:
 //   y[m, n0 + n] = sum_k x[x_row0 + m, k] · (q[n, k] · d[n, k / 32]) + bias[n0 + n]
 // Bindings:
 //   x       array<vec4<f32>> [.., K] rows (K % 32 == 0)
-//   qweight array<u32> [rows][K / 4] int8 codes, scales array<u32> f16 bits two per word, flat n * K/32 + g
-//           (docs/model.md §6.3)
+//   qweight array<u32> q4: [rows][K / 8] nibbles (ARCHITECTURE.md §4); q8: [rows][K / 4] int8 codes (docs/model.md
+//           §6.3); scales array<u32> f16 bits two per word, flat n * K/32 + g
 //   y       array<f32> [M][params.n]
 //   bias    array<u32> (HAS_BIAS), element n0 + n
 // Invocations and accumulation: common/matmul_tile.wgsl (TILE_M×64 tile, 4×4 per invocation, f32).
-// W tile load: load unit u dequantizes words 2j, 2j + 1 (j = u % 4) of row u / 4's group: 8 values, one scale;
-// 4 consecutive units read one row's 32-byte group. Grid: (ceil(rows / 64), ceil(M / TILE_M)).
+// W tile load: load unit u dequantizes 8 values (one scale) of row u / 4's group: q4 word u % 4, q8 words 2j, 2j + 1
+// (j = u % 4), so 4 consecutive units read one row's group (16 or 32 bytes). Grid: (ceil(rows / 64), ceil(M / TILE_M)).
+#if Q8
 #include "common/q8.wgsl"
+#else
+#include "common/q4.wgsl"
+#endif
 #include "common/bias.wgsl"
 #include "common/matmul_tile.wgsl"
 
@@ -31,9 +35,15 @@ fn load_w_tile(n_base: u32, k0: u32, lid: u32) {
   if (n < params.rows) {
     let flat = n * (params.k / 32u) + k0 / 32u;
     let d = q4_scale(scales[flat >> 1u], flat);
+#if Q8
     let word = n * (params.k / 4u) + k0 / 4u + 2u * j;
     lo = q8_unpack(qweight[word]) * d;
     hi = q8_unpack(qweight[word + 1u]) * d;
+#else
+    let word = qweight[n * (params.k / 8u) + k0 / 8u + j];
+    lo = q4_lo(word) * d;
+    hi = q4_hi(word) * d;
+#endif
   }
   for (var e = 0u; e < 4u; e++) {
     ws_store(j * 8u + e, nn, lo[e]);

@@ -13,7 +13,7 @@ import {
   widen16,
   type Dtype16,
 } from '../../test-utils/cpu/linalg';
-import { WeightQuantizer, quantizeWeight } from './q4-quantize';
+import { WeightQuantizer, quantizeWeight } from './weight-quantizer';
 import { createQuantWeight, destroyWeight, quantRowBytes, readQuantWeight, type QuantKind } from './weight-chunks';
 
 type SrcDtype = Dtype16 | 'f32';
