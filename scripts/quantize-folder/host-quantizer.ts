@@ -3,7 +3,6 @@
 // and this script agree byte for byte (e2e/cache-manager.spec.ts). The order and fusions come from the model's own
 // provideWeights, the parts from partRows, the bytes from src/lib/quantize.ts (text linears) and the rules of
 // load-weights.ts (16-bit, dense, f32 biases). Each part is made from just its rows, so memory stays near one part.
-import { f16BitsToF32 } from '../../src/lib/f16';
 import { quantizeRows } from '../../src/lib/quantize';
 import type { DType } from '../../src/engine/gpu/tensor';
 import {
@@ -22,7 +21,7 @@ import { removeIfPresent } from '../../src/engine/weights/cache/opfs';
 import { f32ToBf16 } from '../../src/engine/weights/bf16';
 import type { Checkpoint } from '../../src/engine/weights/checkpoint';
 import { quantScheme, type QuantFormat } from '../../src/engine/weights/q8-scheme';
-import type { TensorChunk } from '../../src/engine/weights/tensor-stream';
+import { chunkF32, type TensorChunk } from '../../src/engine/weights/tensor-stream';
 import { gpuDtype } from '../../src/engine/weights/upload';
 
 type Step =
@@ -49,18 +48,6 @@ export async function weightSteps(ckpt: Checkpoint): Promise<Step[]> {
   };
   await provideWeights(recorder, ckpt.spec);
   return steps;
-}
-
-function toF32(c: TensorChunk): Float32Array {
-  const n = c.rows * c.rowElements;
-  if (c.dtype === 'F32') return new Float32Array(c.bytes.buffer, c.bytes.byteOffset, n);
-  const u16 = new Uint16Array(c.bytes.buffer, c.bytes.byteOffset, n);
-  const out = new Float32Array(n);
-  if (c.dtype === 'BF16') {
-    const u32 = new Uint32Array(out.buffer);
-    for (let i = 0; i < n; i++) u32[i] = u16[i]! << 16;
-  } else for (let i = 0; i < n; i++) out[i] = f16BitsToF32(u16[i]!);
-  return out;
 }
 
 const u8 = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -94,7 +81,7 @@ async function quantizedPart(
   await eachRowChunk(ckpt, label, names, range, (c, at) =>
     quantizeRows(
       format,
-      toF32(c),
+      chunkF32(c),
       c.rows,
       cols,
       qweight.subarray((at * cols) / perWord),

@@ -63,25 +63,30 @@ export class NodeDirectoryHandle {
     this.name = basename(path);
   }
 
-  async getDirectoryHandle(name: string, opts: { create?: boolean } = {}): Promise<NodeDirectoryHandle> {
+  /** The path of entry `name`, which must be a `kind`; a missing one is made by `make` when `create` is set. */
+  private async entry(
+    name: string,
+    kind: 'file' | 'directory',
+    create: boolean | undefined,
+    make: (path: string) => Promise<unknown>,
+  ): Promise<string> {
     const p = join(this.path, name);
-    const kind = await kindAt(p);
-    if (kind === 'file') throw domError('TypeMismatchError', p);
-    if (!kind) {
-      if (!opts.create) throw domError('NotFoundError', p);
-      await mkdir(p, { recursive: true });
+    const found = await kindAt(p);
+    if (found && found !== kind) throw domError('TypeMismatchError', p);
+    if (!found) {
+      if (!create) throw domError('NotFoundError', p);
+      await make(p);
     }
+    return p;
+  }
+
+  async getDirectoryHandle(name: string, opts: { create?: boolean } = {}): Promise<NodeDirectoryHandle> {
+    const p = await this.entry(name, 'directory', opts.create, (path) => mkdir(path, { recursive: true }));
     return new NodeDirectoryHandle(p);
   }
 
   async getFileHandle(name: string, opts: { create?: boolean } = {}): Promise<NodeFileHandle> {
-    const p = join(this.path, name);
-    const kind = await kindAt(p);
-    if (kind === 'directory') throw domError('TypeMismatchError', p);
-    if (!kind) {
-      if (!opts.create) throw domError('NotFoundError', p);
-      await (await open(p, 'w')).close();
-    }
+    const p = await this.entry(name, 'file', opts.create, async (path) => (await open(path, 'w')).close());
     return new NodeFileHandle(p);
   }
 

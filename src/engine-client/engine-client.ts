@@ -12,10 +12,9 @@ import {
   type MemoryPlan,
   type ModelSource,
   type ModelSummary,
-  type PhaseName,
-  type TransferStats,
   type PlanVideo,
   type PromptInfo,
+  type ProgressInfo,
   type PromptParts,
   type RunStats,
   type VideoGrid,
@@ -31,13 +30,7 @@ export class EngineError extends Error {
   }
 }
 
-export interface Progress {
-  phase: PhaseName;
-  done: number;
-  total: number;
-  detail?: string;
-  transfer?: TransferStats;
-}
+export type Progress = ProgressInfo;
 
 export interface TokenEvent {
   step: number;

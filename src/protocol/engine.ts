@@ -190,6 +190,15 @@ export interface CacheInfo {
 
 export type PhaseName = 'config' | 'weights' | 'quantize' | 'cache' | 'compile' | 'video' | 'vision' | 'prefill';
 
+/** Where a load, a video preparation or an export stands: `done` of `total` in a phase, with transfer detail. */
+export interface ProgressInfo {
+  phase: PhaseName;
+  done: number;
+  total: number;
+  detail?: string;
+  transfer?: TransferStats;
+}
+
 export type EngineRequest =
   | { type: 'init'; rid: number }
   | { type: 'load'; rid: number; source: ModelSource; options: LoadOptions }
@@ -233,15 +242,7 @@ export type EngineRequest =
 
 export type EngineEvent =
   | { type: 'ready'; rid: number; gpu: GpuSummary }
-  | {
-      type: 'progress';
-      rid: number;
-      phase: PhaseName;
-      done: number;
-      total: number;
-      detail?: string;
-      transfer?: TransferStats;
-    }
+  | ({ type: 'progress'; rid: number } & ProgressInfo)
   | { type: 'loaded'; rid: number; model: ModelSummary; fromCache: boolean }
   | { type: 'plan'; rid: number; plan: MemoryPlan }
   | ({ type: 'frame-preview'; rid: number } & VideoFramePixels)

@@ -3,8 +3,7 @@
 import { useEffect } from 'react';
 import { useApp } from '../../state/store';
 import { useInspector } from '../../state/inspector-view';
-import { useRunList } from '../../runs/use-runs';
-import { useShownRunId } from './hooks';
+import { useShownRun } from './hooks';
 import { HeatStrip } from './HeatStrip';
 import { PairMaps } from './PairMaps';
 import { Controls, Legend, SegmentBar } from './Controls';
@@ -14,10 +13,8 @@ import { ViewExport } from './FigureExport';
 import './inspector.css';
 
 export function InspectorPanel() {
-  const store = useApp((s) => s.runs);
-  useRunList(store);
-  const runId = useShownRunId();
-  const run = runId ? (store.get(runId) ?? null) : null;
+  const run = useShownRun();
+  const runId = run?.id ?? null;
   const hasPlayer = useApp((s) => s.video.url !== null);
   useEffect(() => useInspector.getState().resetFocus(), [runId]);
   const attention = !!run?.tokens?.shape.attention && !!run.meta.video;

@@ -1,18 +1,13 @@
 // The attention layers of the player: the map at the current time over the picture and the heat strip under it,
 // for the run shown when it was asked about the loaded video (the strip alone otherwise).
 import { useCallback, useRef } from 'react';
-import { useApp } from '../../state/store';
-import { useRunList } from '../../runs/use-runs';
-import { useShownRunId } from './hooks';
+import { useShownRun } from './hooks';
 import { HeatStrip } from './HeatStrip';
 import { PlayerOverlay } from './PlayerOverlay';
 import { useRunFrames } from './PairMaps';
 
 export function PlayerAttention() {
-  const store = useApp((s) => s.runs);
-  useRunList(store);
-  const runId = useShownRunId();
-  const run = runId ? (store.get(runId) ?? null) : null;
+  const run = useShownRun();
   const frames = useRunFrames(run);
   const anchor = useRef<HTMLSpanElement>(null);
   const videoRef = useCallback(() => anchor.current?.parentElement?.querySelector('video') ?? null, []);

@@ -26,6 +26,14 @@ export function useShownRunId(): string | null {
   return list.at(-1)?.id ?? null;
 }
 
+/** The shown run itself; the caller re-renders when the run list changes, not on every streamed token. */
+export function useShownRun(): RunRecord | null {
+  const store = useApp((s) => s.runs);
+  useRunList(store);
+  const runId = useShownRunId();
+  return runId ? (store.get(runId) ?? null) : null;
+}
+
 /**
  * Calls `draw(run)` in an animation frame whenever the run or the view state changes (at most once per frame).
  * `draw` is read through a ref, so callers may pass a fresh closure on every render.

@@ -1,6 +1,7 @@
 // Streams one tensor's bytes in row-aligned chunks of at most maxChunkBytes. At most 1 + prefetch chunks of
 // the tensor are alive in JS at a time (the one handed out, and the reads in flight) provided the consumer
 // drops each chunk before asking for the next. Chunks are fresh buffers (byteOffset 0) of whole rows.
+import { f16BitsToF32 } from '../../lib/f16';
 import { planRowChunks, rowLayout } from './chunks';
 import type { StoredTensor } from './checklist';
 import type { LoadProgress } from './progress';
@@ -31,6 +32,19 @@ export interface TensorChunk {
   rows: number;
   /** Exactly rows × rowElements little-endian elements of `dtype`. */
   bytes: Uint8Array;
+}
+
+/** A chunk's values as f32 (bf16/f16 widened exactly; an F32 chunk is viewed in place, not copied). */
+export function chunkF32(c: TensorChunk): Float32Array {
+  const n = c.rows * c.rowElements;
+  if (c.dtype === 'F32') return new Float32Array(c.bytes.buffer, c.bytes.byteOffset, n);
+  const u16 = new Uint16Array(c.bytes.buffer, c.bytes.byteOffset, n);
+  const out = new Float32Array(n);
+  if (c.dtype === 'BF16') {
+    const u32 = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) u32[i] = u16[i]! << 16;
+  } else for (let i = 0; i < n; i++) out[i] = f16BitsToF32(u16[i]!);
+  return out;
 }
 
 export async function* streamTensor(

@@ -3,7 +3,6 @@
 // to q4 or q8 on the GPU while they stream in (ARCHITECTURE.md §4, docs/model.md), or kept 16-bit for the exact parity mode; biases
 // become f32 (exact); norms and the vision tower keep their 16-bit checkpoint dtype.
 import type { GpuContext } from '../../gpu/device';
-import { f16BitsToF32 } from '../../../lib/f16';
 import { uploadTensor, type GpuTensor } from '../../gpu/tensor';
 import { WeightQuantizer } from '../../kernels/weight-quantizer';
 import { createQ8Weight, type Q8Weight } from '../../kernels/q8-weight';
@@ -18,6 +17,7 @@ import {
 import { outputProjectionName } from '../../spec/tensors';
 import type { ModelSpec } from '../../spec/model-spec';
 import type { Checkpoint } from '../../weights/checkpoint';
+import { chunkF32 } from '../../weights/tensor-stream';
 import { streamThroughStaging, uploadDense, UploadPacer, writeRows } from '../../weights/upload';
 import { f32ToBf16 } from '../../weights/bf16';
 
@@ -115,22 +115,8 @@ export class Owner {
 /** Reads a small tensor (bias) to the host as f32; bf16/f16 widen exactly. */
 export async function readF32(ckpt: Checkpoint, name: string): Promise<Float32Array> {
   const parts: Float32Array[] = [];
-  for await (const c of ckpt.stream(name)) {
-    const n = c.rows * c.rowElements;
-    const out = new Float32Array(n);
-    if (c.dtype === 'F32') out.set(new Float32Array(c.bytes.buffer, c.bytes.byteOffset, n));
-    else {
-      const u16 = new Uint16Array(c.bytes.buffer, c.bytes.byteOffset, n);
-      if (c.dtype === 'BF16') {
-        const u32 = new Uint32Array(out.buffer);
-        for (let i = 0; i < n; i++) u32[i] = u16[i]! << 16;
-      } else {
-        for (let i = 0; i < n; i++) out[i] = f16BitsToF32(u16[i]!);
-      }
-    }
-    parts.push(out);
-  }
-  return concatF32(parts);
+  for await (const c of ckpt.stream(name)) parts.push(chunkF32(c));
+  return concatF32(parts); // copies, so no part keeps a chunk's buffer alive
 }
 
 /** Concatenated f32 biases, uploaded once. */

@@ -26,6 +26,11 @@ export interface StorageSummary {
   persisted: boolean | null;
 }
 
+/** When an entry was last used (or written, if never stamped), for ordering; 0 when unknown. */
+function lastUseTime(e: Pick<CacheEntrySummary, 'lastUsed' | 'createdAt'>): number {
+  return Date.parse(e.lastUsed ?? e.createdAt ?? '') || 0;
+}
+
 async function entryDir(key: string, root?: FileSystemDirectoryHandle): Promise<FileSystemDirectoryHandle | null> {
   const base = await (root ?? (await opfsRoot())).getDirectoryHandle(CACHE_DIR, { create: true });
   return base.getDirectoryHandle(key).catch(() => null);
@@ -65,8 +70,7 @@ export async function storageSummary(opts: CacheOptions = {}): Promise<StorageSu
   const entries: CacheEntrySummary[] = [];
   for (const info of infos)
     entries.push({ ...info, lastUsed: await readLastUsed(await entryDir(info.key, opts.root)) });
-  const time = (e: CacheEntrySummary) => Date.parse(e.lastUsed ?? e.createdAt ?? '') || 0;
-  entries.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key));
+  entries.sort((a, b) => lastUseTime(b) - lastUseTime(a) || a.key.localeCompare(b.key));
   const est = await cache.estimate();
   return {
     entries,
@@ -96,8 +100,7 @@ export function quotaAdvice(
     avail === null
       ? `Caching the model needs ${formatBytes(need)} of browser storage, and the browser refused the write.`
       : `Caching the model needs ${formatBytes(need)} of browser storage; this site may use ${formatBytes(Math.max(0, avail))} more.`;
-  const time = (e: (typeof entries)[number]) => Date.parse(e.lastUsed ?? e.createdAt ?? '') || 0;
-  const candidates = entries.filter((e) => e.key !== exceptKey).sort((a, b) => time(a) - time(b));
+  const candidates = entries.filter((e) => e.key !== exceptKey).sort((a, b) => lastUseTime(a) - lastUseTime(b));
   const picked: typeof candidates = [];
   let freed = 0;
   for (const e of candidates) {
