@@ -101,8 +101,7 @@ export interface CachedLoad {
 }
 
 export async function loadThroughCache(ctx: GpuContext, args: CachedLoadArgs): Promise<CachedLoad> {
-  const { cache, progress, signal } = args;
-  const { quantFormat } = args;
+  const { cache, progress, signal, quantFormat } = args;
   const id = { ...args.identity, quantization: quantScheme(quantFormat) };
   const found = await cache.find(id);
   const warnings: string[] = [];
@@ -187,8 +186,9 @@ export async function loadThroughCache(ctx: GpuContext, args: CachedLoadArgs): P
       if (t) totals.set(t.file, (totals.get(t.file) ?? 0) + t.byteLength);
     }
     const m = new TransferMeter(totals);
-    m.resumable = ckpt.source.rangeSupported === false ? false : true;
+    m.resumable = ckpt.source.rangeSupported !== false;
     let last = ckpt.progress.bytesDone;
+    let resumingNow = false; // while a cached part is counted: its bytes are resumed, not downloaded
     const emit = (detail?: string): void => {
       m.resumable = ckpt.source.rangeSupported === false ? false : m.resumable;
       const s = m.stats();
@@ -201,7 +201,6 @@ export async function loadThroughCache(ctx: GpuContext, args: CachedLoadArgs): P
       if (n > 0 && !resumingNow) m.downloadedBytes(ckpt.tensor(e.tensor).file, n);
       emit();
     });
-    let resumingNow = false;
     args.stall.report = (idleMs) => {
       m.stalledMs = idleMs;
       emit(`No data for ${Math.round(idleMs / 1000)} s: the connection stalled, retrying…`);

@@ -12,7 +12,7 @@ import type { ModelSpec } from '../../spec/model-spec';
 import type { CachedModel, GpuPieces } from '../../weights/cache/cached-model';
 import type { CacheWriter } from '../../weights/cache/cache-writer';
 import { CacheError } from '../../weights/errors';
-import type { CacheTensorEntry } from '../../weights/cache/manifest';
+import { tensorComplete, type CacheTensorEntry } from '../../weights/cache/manifest';
 import type { Checkpoint } from '../../weights/checkpoint';
 import type { QuantFormat } from '../../weights/q8-scheme';
 import { DTYPE_BYTES } from '../../weights/safetensors';
@@ -92,7 +92,6 @@ export interface CachingOptions {
   cached: CachedModel | null;
   /** The checkpoint, opened on first need: a complete, intact cache never touches the network. */
   checkpoint: () => Promise<Checkpoint>;
-  /** Shapes of cached weights when the checkpoint is not opened. */
   signal?: AbortSignal;
   onPart?: (e: PartEvent) => void;
   /** Cache bytes uploaded from the cache so far (for progress). */
@@ -175,7 +174,7 @@ export class CachingProvider implements WeightProvider {
     fromCheckpoint: (ckpt: Checkpoint) => { shape: number[]; format: CacheTensorEntry['format'] },
   ): Promise<{ shape: number[]; format: CacheTensorEntry['format'] }> {
     const e = this.recorded(label);
-    if (e && e.parts.reduce((a, p) => a + p.rows, 0) === (e.shape[0] ?? 1)) return { shape: e.shape, format: e.format };
+    if (e && tensorComplete(e)) return { shape: e.shape, format: e.format };
     return fromCheckpoint(await this.opts.checkpoint());
   }
 
